@@ -1,0 +1,44 @@
+# The two commands: `make run` starts the whole system, `make test` runs every test.
+# Both set up what they need on a fresh Debian machine (system packages, Kafka jars, the venv).
+
+SHELL := /bin/bash
+PY    := .venv/bin/python
+STAMP := .venv/.installed
+
+.PHONY: run test setup venv stop status lint typecheck token bench bench-quick clean-run
+
+run: setup            ## start PostgreSQL, Kafka and the five services; Ctrl-C stops them
+	$(PY) -m deploy.system run
+
+test: setup           ## run the whole test suite against the real PostgreSQL and Kafka
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+setup: $(STAMP)
+	@bash deploy/setup.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v python3 >/dev/null || { echo "python3 (3.11+) is required"; exit 1; }
+	@test -x $(PY) || python3 -m venv .venv || { apt-get update && apt-get install -y python3-venv && python3 -m venv .venv; }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+stop:                 ## stop the private PostgreSQL and Kafka
+	$(PY) -m deploy.stack down
+
+status:
+	$(PY) -m deploy.stack status
+
+lint:
+	$(PY) -m ruff check shared services deploy tests
+
+typecheck:
+	$(PY) -m mypy shared services
+
+token:                ## mint a dev token: make token ARGS="--officer j-001 --role judge --court 黔01"
+	$(PY) -m shared.cli token $(ARGS)
+
+clean-run:            ## delete the private databases and Kafka data (asks nothing: careful)
+	$(PY) -m deploy.stack reset --yes

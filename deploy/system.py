@@ -1,0 +1,208 @@
+"""The whole system on one machine: stack, databases, topics and the five services.
+
+``python -m deploy.system run`` (what ``make run`` calls) starts PostgreSQL and Kafka (or uses
+``DATABASE_URL`` / ``KAFKA_BOOTSTRAP_SERVERS``), creates one database per service and the topics,
+launches each service as its own uvicorn process on a fixed port, waits until every ``/readyz``
+answers, prints where everything is, and stops the services cleanly on Ctrl-C. The same
+functions start a private copy of the system for the end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import typer
+
+from deploy import stack
+from deploy._common import run_coro
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    port: int
+    title: str
+
+
+SERVICES: tuple[Service, ...] = (
+    Service("intake", 8101, "立案服务"),
+    Service("asset_search", 8102, "查控服务"),
+    Service("disposal", 8103, "财产处置服务"),
+    Service("field_ops", 8104, "外勤服务"),
+    Service("supervision", 8105, "监管服务"),
+)
+
+
+def database_url(server_dsn: str, database: str) -> str:
+    """The server DSN with its database name replaced."""
+    parts = urlsplit(server_dsn)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
+
+
+@dataclass
+class System:
+    """A running copy of the system: where it is and the processes behind it."""
+
+    server_dsn: str
+    bootstrap: str
+    db_prefix: str
+    topic: str
+    dead_letter_topic: str
+    port_offset: int = 0
+    log_dir: Path = field(default_factory=lambda: stack.run_dir() / "logs")
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def db_name(self, service: str) -> str:
+        return f"{self.db_prefix}{service}"
+
+    def dsn(self, service: str) -> str:
+        return database_url(self.server_dsn, self.db_name(service))
+
+    def port(self, service: str) -> int:
+        return next(s.port for s in SERVICES if s.name == service) + self.port_offset
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.port(service)}"
+
+    def env(self, service: str) -> dict[str, str]:
+        prefix = service.upper()
+        return {
+            **os.environ,
+            f"{prefix}_DATABASE_URL": self.dsn(service),
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            "CASE_EVENTS_TOPIC": self.topic,
+            "DEAD_LETTER_TOPIC": self.dead_letter_topic,
+            f"{prefix}_CONSUMER_GROUP": f"{self.db_prefix}{service}",
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    async def prepare(self, partitions: int) -> None:
+        """Create the databases and topics (idempotent)."""
+        await stack.create_databases(self.server_dsn, [self.db_name(s.name) for s in SERVICES])
+        await stack.create_topics(self.bootstrap, {self.topic: partitions, self.dead_letter_topic: partitions})
+
+    def start(self, service: str) -> subprocess.Popen[bytes]:
+        """Launch one service process (its log goes to ``log_dir/<service>.log``)."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{self.db_prefix}{service}.log", "ab")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", "--factory", f"services.{service}.main:create_app",
+                "--host", "127.0.0.1", "--port", str(self.port(service)),
+                "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "10",
+            ],
+            cwd=REPO,
+            env=self.env(service),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes[service] = proc
+        return proc
+
+    def wait_ready(self, services: list[str] | None = None, timeout: float = 90) -> None:
+        """Wait until each service's ``/readyz`` says ready; raise with its log tail otherwise."""
+        pending = list(services or self.processes)
+        deadline = time.monotonic() + timeout
+        while pending:
+            for name in list(pending):
+                proc = self.processes.get(name)
+                if proc is not None and proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.log_dir}")
+                try:
+                    r = httpx.get(self.url(name) + "/readyz", timeout=2)
+                    if r.status_code == 200:
+                        pending.remove(name)
+                except httpx.HTTPError:
+                    pass
+            if pending and time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {timeout}s: {pending}; see {self.log_dir}")
+            if pending:
+                time.sleep(0.25)
+
+    def stop(self, service: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
+        """Stop one service (SIGTERM, then SIGKILL after ``timeout``)."""
+        proc = self.processes.pop(service, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            proc = self.processes[name]
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for name in list(self.processes):
+            self.stop(name)
+
+
+def local_system(db_prefix: str = "enforcement_", topic: str = stack.CASE_EVENTS_TOPIC,
+                 dlt: str = stack.DLT_TOPIC, port_offset: int = 0) -> System:
+    """Ensure the stack (private or external) and describe a system on it."""
+    server_dsn = stack.ensure_postgres()
+    bootstrap = stack.ensure_kafka()
+    return System(server_dsn, bootstrap, db_prefix, topic, dlt, port_offset)
+
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Run the whole system locally.")
+
+
+@cli.command("run")
+def run() -> None:
+    """Start everything, wait until healthy, print the addresses; Ctrl-C stops the services."""
+    t0 = time.monotonic()
+    system = local_system()
+    run_coro(system.prepare(stack.case_events_partitions()))
+    for svc in SERVICES:
+        system.start(svc.name)
+    try:
+        system.wait_ready()
+    except Exception:
+        system.stop_all()
+        raise
+    elapsed = time.monotonic() - t0
+    print(f"\n系统已就绪 (ready in {elapsed:.1f}s)\n")
+    for svc in SERVICES:
+        print(f"  {svc.title:<8} {svc.name:<13} {system.url(svc.name)}/docs")
+    print(f"\n  PostgreSQL  {system.server_dsn}\n  Kafka       {system.bootstrap}  topic {system.topic}")
+    print(f"  logs        {system.log_dir}\n\nCtrl-C 停止全部服务\n")
+    stop = False
+
+    def _handle(signum: int, frame: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGINT, _handle)
+    signal.signal(signal.SIGTERM, _handle)
+    while not stop:
+        for name, proc in list(system.processes.items()):
+            if proc.poll() is not None:
+                print(f"{name} exited ({proc.returncode}); restarting")
+                system.start(name)
+        time.sleep(0.5)
+    print("stopping services…")
+    system.stop_all()
+    if "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
+        stack.stop_kafka()
+    if "DATABASE_URL" not in os.environ:
+        stack.stop_postgres()
+    print("stopped")
+
+
+if __name__ == "__main__":
+    cli()

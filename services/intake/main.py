@@ -1,0 +1,25 @@
+"""Composition root of the intake service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from shared.app import create_service_app
+from services.intake import events as _events  # noqa: F401  (registers the event types)
+from services.intake.api import router
+from services.intake.projections import project
+from services.intake.settings import IntakeSettings
+
+
+def create_app(settings: IntakeSettings | None = None) -> FastAPI:
+    settings = settings or IntakeSettings()
+    return create_service_app(
+        settings,
+        title="立案服务 intake",
+        description="执行立案服务中心：立案登记、案号、繁简分流、分案、文书、结案与恢复执行。",
+        routers=[router],
+        migrations=[Path(__file__).parent / "migrations"],
+        projector=project,
+    )

@@ -1,0 +1,12 @@
+"""Intake's settings (env prefix ``INTAKE_``)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class IntakeSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "intake"
+    database_url: str = "postgresql://postgres@127.0.0.1:55432/enforcement_intake"

@@ -1,0 +1,1 @@
+"""Supervision: 监管 / 执行指挥中心 — the audit trail and the checks that read it."""

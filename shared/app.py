@@ -1,0 +1,233 @@
+"""The app factory: one composition root per service process.
+
+``create_service_app`` wires the database pool and migrations, the event store and command
+runner, the Kafka producer, the outbox relay and (if the service declares reactions) the consumer
+runner, plus ``/healthz``, ``/readyz``, ``/metrics``, problem+json errors, JSON logs with
+correlation ids and request metrics. Nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared import db, metrics
+from shared.bus import build_producer
+from shared.commands import CommandRunner, Projector
+from shared.consumer import ConsumerRunner, Reactions
+from shared.eventstore import EventStore
+from shared.errors import install_error_handlers
+from shared.logs import configure_logging
+from shared.relay import OutboxRelay, outbox_backlog
+from shared.settings import ServiceSettings
+
+log = structlog.get_logger("app")
+
+
+@dataclass
+class Runtime:
+    """Everything a service's routes and reactions need, built in the lifespan."""
+
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    store: EventStore
+    commands: CommandRunner
+    producer: AIOKafkaProducer
+    relay: OutboxRelay
+    consumer: ConsumerRunner | None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+Hook = Callable[[Runtime], Awaitable[None]]
+
+
+class RequestContextMiddleware:
+    """Correlation id in and out, request metrics, one log line per failed request."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        correlation = (headers.get(b"x-correlation-id") or b"").decode()[:100] or str(uuid.uuid4())
+        scope.setdefault("state", {})["correlation_id"] = correlation
+        structlog.contextvars.bind_contextvars(correlation_id=correlation)
+        start = time.perf_counter()
+        status_holder = [500]
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder[0] = message["status"]
+                message.setdefault("headers", []).append((b"x-correlation-id", correlation.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            elapsed = time.perf_counter() - start
+            method = scope.get("method", "")
+            metrics.HTTP_REQUESTS.labels(self.service, method, path, str(status_holder[0])).inc()
+            metrics.HTTP_LATENCY.labels(self.service, method, path).observe(elapsed)
+            if status_holder[0] >= 500:
+                log.error("request_failed", method=method, path=scope.get("path"), status=status_holder[0])
+            structlog.contextvars.unbind_contextvars("correlation_id")
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    migrations: Sequence[Path] = (),
+    reactions: Reactions | None = None,
+    projector: Projector | None = None,
+    on_startup: Sequence[Hook] = (),
+    background: Sequence[Callable[[Runtime], Awaitable[None]]] = (),
+) -> FastAPI:
+    """Build a service's FastAPI app; I/O starts only when the app's lifespan starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level, settings.log_json)
+        pool = await db.create_pool(
+            settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+        )
+        await db.migrate(pool, db.SHARED_MIGRATIONS, *migrations)
+        store = EventStore(notify_channel="outbox")
+        producer = build_producer(settings.kafka_bootstrap_servers, f"{settings.service_name}-producer")
+        await producer.start()
+        relay = OutboxRelay(
+            dsn=settings.database_url,
+            service=settings.service_name,
+            producer=producer,
+            topic=settings.case_events_topic,
+            batch_size=settings.relay_batch_size,
+            poll_interval_s=settings.relay_poll_interval_s,
+            lock_retry_s=settings.relay_lock_retry_s,
+        )
+        consumer = None
+        if reactions:
+            consumer = ConsumerRunner(
+                service=settings.service_name,
+                pool=pool,
+                reactions=reactions,
+                store=store,
+                bootstrap=settings.kafka_bootstrap_servers,
+                topic=settings.case_events_topic,
+                group_id=settings.group_id,
+                dead_letter_topic=settings.dead_letter_topic,
+                producer=producer,
+                max_retries=settings.consumer_max_retries,
+                retry_backoff_s=settings.consumer_retry_backoff_s,
+                batch_max=settings.consumer_batch_max,
+            )
+        rt = Runtime(settings, pool, store, CommandRunner(settings.service_name, pool, store, projector), producer, relay, consumer)
+        app.state.runtime = rt
+        for hook in on_startup:
+            await hook(rt)
+        if settings.relay_enabled:
+            rt.tasks.append(asyncio.create_task(relay.run(), name="relay"))
+        if consumer is not None:
+            rt.tasks.append(asyncio.create_task(consumer.run(), name="consumer"))
+        for job in background:
+            rt.tasks.append(asyncio.create_task(job(rt), name=getattr(job, "__name__", "job")))
+        log.info("service_started", service=settings.service_name)
+        try:
+            yield
+        finally:
+            for task in rt.tasks:
+                task.cancel()
+            for task in rt.tasks:
+                with contextlib.suppress(BaseException):
+                    await task
+            with contextlib.suppress(Exception):
+                await producer.stop()
+            await pool.close()
+            log.info("service_stopped", service=settings.service_name)
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.include_router(_ops_router(settings))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def runtime(request: Request) -> Runtime:
+    """The service's runtime (FastAPI dependency)."""
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+def _ops_router(settings: ServiceSettings) -> APIRouter:
+    router = APIRouter(tags=["运维 ops"])
+
+    @router.get("/healthz", summary="进程存活")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": settings.service_name}
+
+    @router.get("/readyz", summary="就绪：数据库、Kafka、转发积压、消费滞后")
+    async def readyz(request: Request) -> JSONResponse:
+        rt: Runtime = request.app.state.runtime
+        checks: dict[str, Any] = {}
+        ok = True
+        try:
+            await asyncio.wait_for(rt.pool.fetchval("SELECT 1"), 2)
+            checks["database"] = "ok"
+            checks["relay_backlog"] = await outbox_backlog(rt.pool)
+        except Exception as exc:
+            ok = False
+            checks["database"] = f"error: {exc!r}"
+        try:
+            parts = await asyncio.wait_for(rt.producer.partitions_for(settings.case_events_topic), 3)
+            checks["kafka"] = "ok" if parts else "no partitions"
+            ok = ok and bool(parts)
+        except Exception as exc:
+            ok = False
+            checks["kafka"] = f"error: {exc!r}"
+        checks["relay_leader"] = rt.relay.status.is_leader
+        checks["relay_published"] = rt.relay.status.published
+        if rt.consumer is not None:
+            st = rt.consumer.status
+            checks["consumer"] = {
+                "running": st.running,
+                "lag": st.lag,
+                "partitions": st.assigned,
+                "applied": st.applied,
+                "duplicates": st.duplicates,
+                "dead_lettered": st.dead_lettered,
+                "last_error": st.last_error,
+            }
+            ok = ok and st.running
+        return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503)
+
+    @router.get("/metrics", summary="Prometheus 指标")
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,133 @@
+"""Staff authentication: signed bearer tokens (JWT) and declarative role checks (权责清单)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from pydantic import BaseModel, ConfigDict
+
+from shared.envelope import Actor
+from shared.errors import Forbidden, Unauthorized
+from shared.settings import ServiceSettings
+
+
+class Role(StrEnum):
+    """Roles of the powers list (权责清单). A token may carry several."""
+
+    INTAKE_CLERK = "intake_clerk"  # 立案登记
+    AFFAIRS_CLERK = "affairs_clerk"  # 事务集约
+    TEAM_LEAD = "team_lead"  # 团队长
+    JUDGE = "judge"  # 承办法官
+    SEARCH_OFFICER = "search_officer"  # 查控
+    DISPOSAL_OFFICER = "disposal_officer"  # 财产处置
+    FINANCE_OFFICER = "finance_officer"  # 执行款
+    FIELD_OFFICER = "field_officer"  # 外勤
+    FIELD_LEAD = "field_lead"  # 外勤组长
+    REVIEWER = "reviewer"  # 审查（执异、执恢）
+    SUPERVISOR = "supervisor"  # 监管 / 指挥中心
+    BUREAU_CHIEF = "bureau_chief"  # 执行局长
+    VICE_PRESIDENT = "vice_president"  # 分管副院长
+    PRESIDENT = "president"  # 院长
+    ADMIN = "admin"  # 系统管理
+
+
+class Principal(BaseModel):
+    """An authenticated officer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    officer_id: str
+    name: str
+    roles: frozenset[str]
+    court: str
+
+    def actor(self, role: str | None = None) -> Actor:
+        """The actor recorded on events, in the role the officer acted in."""
+        acting = role or (sorted(self.roles)[0] if self.roles else None)
+        return Actor(kind="officer", id=self.officer_id, name=self.name, role=acting, court=self.court)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+def mint_token(
+    settings: ServiceSettings,
+    *,
+    officer_id: str,
+    name: str,
+    roles: list[str] | tuple[str, ...],
+    court: str,
+    ttl_s: int = 8 * 3600,
+    private_key: str | None = None,
+) -> str:
+    """A signed token for an officer (dev command and tests; production tokens come from the IdP)."""
+    now = int(time.time())
+    claims = {
+        "sub": officer_id,
+        "name": name,
+        "roles": list(roles),
+        "court": court,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + ttl_s,
+    }
+    key = private_key or settings.jwt_secret
+    return jwt.encode(claims, key, algorithm=settings.jwt_algorithm)
+
+
+def decode_token(settings: ServiceSettings, token: str) -> Principal:
+    key = settings.jwt_public_key or settings.jwt_secret
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[settings.jwt_algorithm],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("登录已过期，请重新登录", code="token_expired") from None
+    except jwt.PyJWTError:
+        raise Unauthorized("身份凭证无效", code="invalid_token") from None
+    roles = claims.get("roles")
+    if not isinstance(roles, list) or not isinstance(claims.get("court"), str):
+        raise Unauthorized("身份凭证缺少角色或法院信息", code="invalid_token")
+    return Principal(
+        officer_id=str(claims["sub"]),
+        name=str(claims.get("name") or claims["sub"]),
+        roles=frozenset(str(r) for r in roles),
+        court=claims["court"],
+    )
+
+
+async def current_principal(request: Request) -> Principal:
+    """The officer behind the request's bearer token (401 problem+json when absent or invalid)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("需要登录：请求缺少 Authorization: Bearer 身份凭证", code="missing_token")
+    principal = decode_token(request.app.state.settings, token.strip())
+    request.state.principal = principal
+    return principal
+
+
+CurrentOfficer = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """Dependency: the caller must hold one of ``roles``."""
+    allowed = ", ".join(roles)
+
+    async def check(principal: CurrentOfficer) -> Principal:
+        if not principal.has(*roles):
+            raise Forbidden(f"当前角色无权执行此操作（需要：{allowed}）", code="role_not_allowed")
+        return principal
+
+    return check

@@ -1,0 +1,229 @@
+"""The command path, written once: load stream → fold → decide → append (+ outbox) → answer.
+
+Domain code stays pure: a service hands in a decider (``initial_state``, ``evolve``, ``decide``)
+and a command carrying time, ids and actor; this module does the I/O around it in one
+transaction, together with the ``Idempotency-Key`` record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+import asyncpg
+from fastapi import Request
+
+from shared import metrics
+from shared.envelope import Actor, Envelope, now_shanghai
+from shared.errors import Conflict, InvalidInput
+from shared.events import REGISTRY, DomainEvent
+from shared.eventstore import ConcurrencyConflict, EventStore
+
+S = TypeVar("S")
+C = TypeVar("C")
+
+
+class Decider(Protocol[C, S]):
+    """A pure aggregate: ``decide(command, state) -> events``; ``evolve(state, event) -> state``."""
+
+    def initial_state(self) -> S: ...
+
+    def evolve(self, state: S, event: DomainEvent) -> S: ...
+
+    def decide(self, command: C, state: S) -> Sequence[DomainEvent]: ...
+
+
+@dataclass(frozen=True)
+class CommandMeta:
+    """Who, when and why, attached to every event a command produces."""
+
+    actor: Actor
+    court: str
+    now: datetime
+    correlation_id: str
+    causation_id: str | None = None
+
+    @classmethod
+    def for_request(cls, request: Request, actor: Actor, court: str) -> CommandMeta:
+        return cls(
+            actor=actor,
+            court=court,
+            now=now_shanghai(),
+            correlation_id=getattr(request.state, "correlation_id", None) or str(uuid.uuid4()),
+            causation_id=request.headers.get("x-causation-id"),
+        )
+
+
+@dataclass(frozen=True)
+class IdempotencyRequest:
+    principal: str
+    key: str
+    request_hash: str
+
+    @classmethod
+    async def from_request(cls, request: Request, principal: str) -> IdempotencyRequest | None:
+        key = request.headers.get("idempotency-key")
+        if not key:
+            return None
+        if len(key) > 200:
+            raise InvalidInput("Idempotency-Key 过长（最多 200 个字符）", code="invalid_idempotency_key")
+        body = await request.body()
+        digest = hashlib.sha256(
+            request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
+        ).hexdigest()
+        return cls(principal=principal, key=key, request_hash=digest)
+
+
+@dataclass
+class CommandResult(Generic[S]):
+    state: S
+    version: int
+    events: list[Envelope]
+
+
+Respond = Callable[[CommandResult[Any]], tuple[int, dict[str, Any]]]
+Prepare = Callable[[asyncpg.Connection, Any, Any], Awaitable[Any]]
+Projector = Callable[[asyncpg.Connection, Sequence[Envelope]], Awaitable[None]]
+
+
+def fold(decider: Decider[Any, S], envelopes: Sequence[Envelope]) -> S:
+    """State as the fold of past events (upcast to their current models)."""
+    state = decider.initial_state()
+    for env in envelopes:
+        state = decider.evolve(state, REGISTRY.parse(env))
+    return state
+
+
+class CommandRunner:
+    """Runs commands for one service against its event store."""
+
+    def __init__(
+        self, service: str, pool: asyncpg.Pool, store: EventStore, projector: Projector | None = None
+    ) -> None:
+        self.service = service
+        self.pool = pool
+        self.store = store
+        self.projector = projector
+
+    def envelopes(
+        self,
+        events: Sequence[DomainEvent],
+        *,
+        stream_id: str,
+        case_id: str,
+        start_version: int,
+        meta: CommandMeta,
+    ) -> list[Envelope]:
+        recorded = now_shanghai()
+        return [
+            Envelope(
+                event_id=uuid.uuid4(),
+                event_type=e.event_type,
+                schema_version=e.schema_version,
+                case_id=case_id,
+                stream_id=stream_id,
+                stream_version=start_version + i,
+                occurred_at=meta.now,
+                recorded_at=recorded,
+                producer=self.service,
+                actor=meta.actor,
+                court=meta.court,
+                correlation_id=meta.correlation_id,
+                causation_id=meta.causation_id,
+                payload=e.model_dump(mode="json"),
+            )
+            for i, e in enumerate(events, start=1)
+        ]
+
+    async def execute(
+        self,
+        *,
+        stream_id: str,
+        case_id: str,
+        decider: Decider[Any, S],
+        command: Any,
+        meta: CommandMeta,
+        respond: Respond,
+        expected_version: int | None = None,
+        prepare: Prepare | None = None,
+        idempotency: IdempotencyRequest | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """Handle one command in one transaction and return ``(status, body)``.
+
+        ``expected_version`` (from the client's ``If-Match``) makes a stale writer fail with 409;
+        without it, writers of one case are serialised and each decides on the latest state.
+        ``prepare(conn, state, command)`` may enrich the command from this service's own
+        projections (e.g. allocate a case number) inside the same transaction.
+        """
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                if idempotency is not None:
+                    replay = await _claim_idempotency_key(conn, idempotency)
+                    if replay is not None:
+                        return replay
+                await self.store.lock_case(conn, case_id)
+                history = await self.store.load(conn, stream_id)
+                version = len(history)
+                if expected_version is not None and expected_version != version:
+                    raise ConcurrencyConflict(stream_id, expected_version, version)
+                state = fold(decider, history)
+                if prepare is not None:
+                    command = await prepare(conn, state, command)
+                new_events = list(decider.decide(command, state))
+                envs = self.envelopes(
+                    new_events, stream_id=stream_id, case_id=case_id, start_version=version, meta=meta
+                )
+                new_version = await self.store.append(conn, stream_id, version, envs, check=False)
+                if self.projector is not None and envs:
+                    await self.projector(conn, envs)
+                for e in new_events:
+                    state = decider.evolve(state, e)
+                status, body = respond(CommandResult(state, new_version, envs))
+                if idempotency is not None:
+                    await conn.execute(
+                        "UPDATE idempotency_keys SET status_code = $3, response = $4"
+                        " WHERE principal = $1 AND key = $2",
+                        idempotency.principal, idempotency.key, status, body,
+                    )
+        except ConcurrencyConflict as exc:
+            metrics.COMMAND_CONFLICTS.labels(self.service).inc()
+            raise Conflict(
+                "该案件已被他人更新，请刷新后重试",
+                code="version_conflict",
+                extra={"current_version": exc.actual, "expected_version": exc.expected},
+            ) from exc
+        for env in envs:
+            metrics.EVENTS_APPENDED.labels(self.service, env.event_type).inc()
+        return status, body
+
+
+async def _claim_idempotency_key(
+    conn: asyncpg.Connection, req: IdempotencyRequest
+) -> tuple[int, dict[str, Any]] | None:
+    """Claim the key for this transaction, or return the first answer given under it.
+
+    A concurrent request with the same key waits on the primary key until the first commits,
+    then sees its stored answer.
+    """
+    claimed = await conn.fetchval(
+        "INSERT INTO idempotency_keys (principal, key, request_hash) VALUES ($1, $2, $3)"
+        " ON CONFLICT DO NOTHING RETURNING true",
+        req.principal, req.key, req.request_hash,
+    )
+    if claimed:
+        return None
+    row = await conn.fetchrow(
+        "SELECT request_hash, status_code, response FROM idempotency_keys WHERE principal = $1 AND key = $2",
+        req.principal, req.key,
+    )
+    assert row is not None
+    if row["request_hash"] != req.request_hash:
+        raise InvalidInput(
+            "同一个 Idempotency-Key 已用于内容不同的请求；请为新请求使用新的 Key",
+            code="idempotency_key_reused",
+        )
+    return int(row["status_code"]), dict(row["response"])

@@ -1,0 +1,303 @@
+"""Kafka consumer runner with an inbox: each event's effect and its id commit together.
+
+A service declares its reactions (``Reactions``); this runner is the only consumer loop in the
+code base. Per partition batch it opens one database transaction, skips event ids already in the
+inbox, applies the handlers and records the ids, commits, and only then commits the Kafka
+offsets. If the batch fails it falls back to one event per transaction with bounded retries; an
+event that still fails goes to the dead-letter topic with its error, and the partition moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+
+from shared import metrics
+from shared.bus import build_consumer
+from shared.envelope import Actor, Envelope, derived_event_id, now_shanghai
+from shared.events import DomainEvent
+from shared.eventstore import EventStore
+
+log = structlog.get_logger("consumer")
+
+
+@dataclass
+class ReactionContext:
+    """What a handler gets: the open transaction, the event, and a way to emit derived events."""
+
+    conn: asyncpg.Connection
+    envelope: Envelope
+    store: EventStore
+    service: str
+    partition: int = 0
+    offset: int = 0
+
+    async def emit(
+        self,
+        stream_id: str,
+        events: Sequence[DomainEvent],
+        *,
+        case_id: str | None = None,
+        court: str | None = None,
+        occurred_at: datetime | None = None,
+        actor: Actor | None = None,
+    ) -> int:
+        """Append events caused by this one, in the same transaction, with deterministic ids."""
+        case = case_id or self.envelope.case_id
+        await self.store.lock_case(self.conn, case)
+        version = await self.store.stream_version(self.conn, stream_id)
+        now = now_shanghai()
+        envs = [
+            Envelope(
+                event_id=derived_event_id(self.envelope.event_id, i, f"{self.service}:{stream_id}"),
+                event_type=e.event_type,
+                schema_version=e.schema_version,
+                case_id=case,
+                stream_id=stream_id,
+                stream_version=version + i,
+                occurred_at=occurred_at or now,
+                recorded_at=now,
+                producer=self.service,
+                actor=actor or Actor.system(self.service),
+                court=court or self.envelope.court,
+                correlation_id=self.envelope.correlation_id,
+                causation_id=str(self.envelope.event_id),
+                payload=e.model_dump(mode="json"),
+            )
+            for i, e in enumerate(events, start=1)
+        ]
+        return await self.store.append(self.conn, stream_id, version, envs)
+
+
+Handler = Callable[[ReactionContext], Awaitable[None]]
+
+
+class Reactions:
+    """A service's declaration of what it does when events arrive."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[str, list[Handler]] = {}
+        self._any: list[Handler] = []
+
+    def on(self, *event_types: str) -> Callable[[Handler], Handler]:
+        def wrap(fn: Handler) -> Handler:
+            for t in event_types:
+                self._by_type.setdefault(t, []).append(fn)
+            return fn
+
+        return wrap
+
+    def on_any(self, fn: Handler) -> Handler:
+        self._any.append(fn)
+        return fn
+
+    def handlers_for(self, event_type: str) -> list[Handler]:
+        return [*self._any, *self._by_type.get(event_type, [])]
+
+    def __bool__(self) -> bool:
+        return bool(self._any or self._by_type)
+
+
+@dataclass
+class ConsumerStatus:
+    running: bool = False
+    lag: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+    last_error: str | None = None
+    assigned: list[int] = field(default_factory=list)
+
+
+class _Poison(Exception):
+    """An event that cannot be applied even on its own."""
+
+
+class ConsumerRunner:
+    """Consumes ``topic`` in consumer group ``group_id`` and applies ``reactions`` exactly once."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        pool: asyncpg.Pool,
+        reactions: Reactions,
+        store: EventStore,
+        bootstrap: str,
+        topic: str,
+        group_id: str,
+        dead_letter_topic: str,
+        producer: AIOKafkaProducer,
+        max_retries: int = 3,
+        retry_backoff_s: float = 0.2,
+        batch_max: int = 500,
+        consumer_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.service = service
+        self.pool = pool
+        self.reactions = reactions
+        self.store = store
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.group_id = group_id
+        self.dead_letter_topic = dead_letter_topic
+        self.producer = producer
+        self.max_retries = max_retries
+        self.retry_backoff_s = retry_backoff_s
+        self.batch_max = batch_max
+        self.consumer_options = consumer_options or {}
+        self.status = ConsumerStatus()
+
+    async def run(self) -> None:
+        """Consume until cancelled; reconnects after broker errors."""
+        while True:
+            consumer = build_consumer(
+                self.bootstrap,
+                self.group_id,
+                f"{self.service}-consumer",
+                self.topic,
+                **self.consumer_options,
+            )
+            try:
+                await consumer.start()
+                self.status.running = True
+                while True:
+                    batches = await consumer.getmany(timeout_ms=500, max_records=self.batch_max)
+                    for tp, records in batches.items():
+                        if records:
+                            await self._process(tp, records)
+                            await self._commit(consumer, tp, records[-1].offset + 1)
+                    await self._update_lag(consumer)
+            except asyncio.CancelledError:
+                raise
+            except KafkaError as exc:
+                self.status.last_error = repr(exc)
+                log.warning("consumer_kafka_error", service=self.service, error=repr(exc))
+                await asyncio.sleep(1)
+            finally:
+                self.status.running = False
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(consumer.stop())
+
+    async def _commit(self, consumer: Any, tp: TopicPartition, offset: int) -> None:
+        try:
+            await consumer.commit({tp: offset})
+        except (CommitFailedError, IllegalStateError) as exc:
+            # Partition moved to another instance: it will redeliver, the inbox absorbs it.
+            log.info("consumer_commit_skipped", service=self.service, partition=tp.partition, error=repr(exc))
+
+    async def _update_lag(self, consumer: Any) -> None:
+        lag = 0
+        assigned: list[int] = []
+        for tp in consumer.assignment():
+            assigned.append(tp.partition)
+            hw = consumer.highwater(tp)
+            if hw is None:
+                continue
+            with contextlib.suppress(Exception):
+                lag += max(0, hw - await asyncio.wait_for(consumer.position(tp), 0.05))
+        self.status.lag = lag
+        self.status.assigned = sorted(assigned)
+        metrics.CONSUMER_LAG.labels(self.service).set(lag)
+
+    async def _process(self, tp: TopicPartition, records: list[ConsumerRecord[Any, Any]]) -> None:
+        parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]] = []
+        for rec in records:
+            try:
+                env = Envelope.from_bytes(rec.value)
+            except Exception as exc:
+                await self._dead_letter(rec, None, f"unreadable envelope: {exc!r}", 1)
+                continue
+            if self.reactions.handlers_for(env.event_type):
+                parsed.append((rec, env))
+        if not parsed:
+            return
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                for rec, env in parsed:
+                    await self._apply(conn, rec, env)
+        except Exception as exc:
+            log.info("consumer_batch_failed", service=self.service, error=repr(exc), size=len(parsed))
+            for rec, env in parsed:
+                await self._apply_alone(rec, env)
+            return
+        self._count(parsed)
+
+    def _count(self, parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
+        self.status.applied += len(parsed)
+        metrics.CONSUMED.labels(self.service, "processed").inc(len(parsed))
+
+    async def _apply(self, conn: asyncpg.Connection, rec: ConsumerRecord[Any, Any], env: Envelope) -> bool:
+        fresh = await conn.fetchval(
+            "INSERT INTO inbox (event_id, event_type, case_id, topic, partition, kafka_offset)"
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
+            env.event_id, env.event_type, env.case_id, rec.topic, rec.partition, rec.offset,
+        )
+        if not fresh:
+            self.status.duplicates += 1
+            metrics.CONSUMED.labels(self.service, "duplicate").inc()
+            return False
+        ctx = ReactionContext(conn, env, self.store, self.service, rec.partition, rec.offset)
+        for handler in self.reactions.handlers_for(env.event_type):
+            await handler(ctx)
+        return True
+
+    async def _apply_alone(self, rec: ConsumerRecord[Any, Any], env: Envelope) -> None:
+        error = ""
+        for attempt in range(1, self.max_retries + 1):
+            try:
+                async with self.pool.acquire() as conn, conn.transaction():
+                    await self._apply(conn, rec, env)
+                self._count([(rec, env)])
+                return
+            except Exception as exc:
+                error = "".join(traceback.format_exception_only(exc)).strip()
+                self.status.last_error = error
+                log.warning(
+                    "consumer_apply_failed", service=self.service, event_id=str(env.event_id),
+                    event_type=env.event_type, attempt=attempt, error=error,
+                )
+                if attempt < self.max_retries:
+                    await asyncio.sleep(self.retry_backoff_s * 2 ** (attempt - 1))
+        await self._dead_letter(rec, env, error, self.max_retries)
+
+    async def _dead_letter(
+        self, rec: ConsumerRecord[Any, Any], env: Envelope | None, error: str, attempts: int
+    ) -> None:
+        headers = [
+            ("error", error[:2000].encode()),
+            ("service", self.service.encode()),
+            ("original_topic", rec.topic.encode()),
+            ("original_partition", str(rec.partition).encode()),
+            ("original_offset", str(rec.offset).encode()),
+            ("attempts", str(attempts).encode()),
+        ]
+        fut = await self.producer.send(self.dead_letter_topic, value=rec.value, key=rec.key, headers=headers)
+        await fut
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO dead_letters (event_id, event_type, case_id, topic, partition, kafka_offset,"
+                " error, attempts, raw) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                env.event_id if env else None, env.event_type if env else None,
+                env.case_id if env else None, rec.topic, rec.partition, rec.offset, error, attempts, rec.value,
+            )
+            if env is not None:
+                await conn.execute(
+                    "INSERT INTO inbox (event_id, event_type, case_id, topic, partition, kafka_offset, outcome)"
+                    " VALUES ($1,$2,$3,$4,$5,$6,'dead_lettered') ON CONFLICT DO NOTHING",
+                    env.event_id, env.event_type, env.case_id, rec.topic, rec.partition, rec.offset,
+                )
+        self.status.dead_lettered += 1
+        metrics.DEAD_LETTERED.labels(self.service).inc()
+        log.error("consumer_dead_lettered", service=self.service, event_id=str(env.event_id) if env else None,
+                  error=error, partition=rec.partition, offset=rec.offset)

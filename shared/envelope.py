@@ -1,0 +1,80 @@
+"""The event envelope: one shape for every message on Kafka (architecture §3)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DERIVED_NAMESPACE = uuid.UUID("6f1c2b9e-3f7a-4d8e-9a51-2c4d6e8f0a1b")
+
+
+def now_shanghai() -> datetime:
+    """The current time, timezone-aware, in Asia/Shanghai (the courts' business time)."""
+    return datetime.now(SHANGHAI)
+
+
+def derived_event_id(causation_id: uuid.UUID | str, index: int, salt: str = "") -> uuid.UUID:
+    """Deterministic id for an event derived from another one.
+
+    Replaying the cause (a redelivery or a rebuild) yields the same id, so a derived event is
+    never published twice under two ids.
+    """
+    return uuid.uuid5(DERIVED_NAMESPACE, f"{causation_id}:{salt}:{index}")
+
+
+class Actor(BaseModel):
+    """Who did it: an officer (with the role acted in), an agency, or the system."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["officer", "agency", "system"]
+    id: str
+    name: str | None = None
+    role: str | None = None
+    court: str | None = None
+
+    @classmethod
+    def system(cls, service: str) -> Actor:
+        return cls(kind="system", id=service, name=service)
+
+
+class Envelope(BaseModel):
+    """A recorded event: identity, position in its stream, who/when/why, and the payload."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: uuid.UUID
+    event_type: str
+    schema_version: int = Field(ge=1)
+    case_id: str
+    stream_id: str
+    stream_version: int = Field(ge=1)
+    occurred_at: datetime
+    recorded_at: datetime
+    producer: str
+    actor: Actor
+    court: str
+    correlation_id: str
+    causation_id: str | None = None
+    payload: dict[str, Any]
+
+    def to_bytes(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json"))
+
+    @classmethod
+    def from_bytes(cls, raw: bytes | str) -> Envelope:
+        return cls.model_validate(orjson.loads(raw))
+
+
+def canonical_json(envelope: Envelope) -> bytes:
+    """Stable bytes of an envelope (sorted keys, UTC-normalised instants) for hashing."""
+    data = envelope.model_dump(mode="json")
+    data["occurred_at"] = envelope.occurred_at.timestamp()
+    data["recorded_at"] = envelope.recorded_at.timestamp()
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)

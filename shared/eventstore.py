@@ -1,0 +1,126 @@
+"""Event store on asyncpg: load a stream, append with an expected version, same-transaction outbox.
+
+Appends for one case are serialised by a transaction-scoped advisory lock on the case id, so the
+outbox ids of one case grow in commit order and the relay, which publishes in id order, keeps
+every case's order on Kafka.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+import asyncpg
+import orjson
+
+from shared.envelope import Envelope
+
+
+class ConcurrencyConflict(Exception):
+    """The stream moved on since it was read: the expected version is stale."""
+
+    def __init__(self, stream_id: str, expected: int, actual: int | None) -> None:
+        super().__init__(f"stream {stream_id}: expected version {expected}, actual {actual}")
+        self.stream_id = stream_id
+        self.expected = expected
+        self.actual = actual
+
+
+_INSERT_EVENTS = """
+INSERT INTO events (event_id, stream_id, stream_version, case_id, event_type, schema_version,
+                    occurred_at, recorded_at, envelope)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
+                     $7::timestamptz[], $8::timestamptz[], $9::jsonb[])
+"""
+
+_INSERT_OUTBOX = """
+INSERT INTO outbox (case_id, event_id, message)
+SELECT * FROM unnest($1::text[], $2::uuid[], $3::bytea[])
+"""
+
+
+class EventStore:
+    """Streams of envelopes in one service's database, with the outbox written alongside."""
+
+    def __init__(self, notify_channel: str = "outbox") -> None:
+        self.notify_channel = notify_channel
+
+    async def lock_case(self, conn: asyncpg.Connection, case_id: str) -> None:
+        """Serialise writers of one case until the transaction ends."""
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", case_id)
+
+    async def stream_version(self, conn: asyncpg.Connection, stream_id: str) -> int:
+        v = await conn.fetchval(
+            "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1", stream_id
+        )
+        return int(v)
+
+    async def load(self, conn: asyncpg.Connection, stream_id: str) -> list[Envelope]:
+        """Every event of a stream, in version order."""
+        rows = await conn.fetch(
+            "SELECT envelope FROM events WHERE stream_id = $1 ORDER BY stream_version", stream_id
+        )
+        return [Envelope.model_validate(r["envelope"]) for r in rows]
+
+    async def append(
+        self,
+        conn: asyncpg.Connection,
+        stream_id: str,
+        expected_version: int,
+        envelopes: Sequence[Envelope],
+        *,
+        check: bool = True,
+    ) -> int:
+        """Append ``envelopes`` (versions expected_version+1..) and their outbox rows.
+
+        Must run inside a transaction. Raises :class:`ConcurrencyConflict` when the stream is not
+        at ``expected_version`` (checked up front, and again by the unique constraint for a writer
+        that slipped in between). Returns the new stream version.
+        """
+        if not envelopes:
+            return expected_version
+        if check:
+            actual = await self.stream_version(conn, stream_id)
+            if actual != expected_version:
+                raise ConcurrencyConflict(stream_id, expected_version, actual)
+        for i, env in enumerate(envelopes, start=1):
+            if env.stream_id != stream_id or env.stream_version != expected_version + i:
+                raise ValueError(f"envelope {env.event_id} is not at {stream_id}@{expected_version + i}")
+        await self.write(conn, envelopes)
+        return expected_version + len(envelopes)
+
+    async def write(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
+        """Insert envelopes (any streams) and their outbox rows in two statements, then notify."""
+        dumped = [e.model_dump(mode="json") for e in envelopes]
+        messages = [orjson.dumps(d) for d in dumped]
+        try:
+            await conn.execute(
+                _INSERT_EVENTS,
+                [e.event_id for e in envelopes],
+                [e.stream_id for e in envelopes],
+                [e.stream_version for e in envelopes],
+                [e.case_id for e in envelopes],
+                [e.event_type for e in envelopes],
+                [e.schema_version for e in envelopes],
+                [e.occurred_at for e in envelopes],
+                [e.recorded_at for e in envelopes],
+                dumped,
+            )
+        except asyncpg.UniqueViolationError as exc:
+            first = envelopes[0]
+            if "event_id" in str(exc.constraint_name or ""):
+                raise
+            # The transaction is aborted now; the caller re-reads the version in a new one.
+            raise ConcurrencyConflict(first.stream_id, first.stream_version - 1, None) from exc
+        await conn.execute(
+            _INSERT_OUTBOX,
+            [e.case_id for e in envelopes],
+            [e.event_id for e in envelopes],
+            messages,
+        )
+        await conn.execute("SELECT pg_notify($1, '')", self.notify_channel)
+
+    async def case_events(self, conn: asyncpg.Connection, case_id: str) -> list[Envelope]:
+        """Every event this service recorded about a case, in commit order."""
+        rows = await conn.fetch(
+            "SELECT envelope FROM events WHERE case_id = $1 ORDER BY position", case_id
+        )
+        return [Envelope.model_validate(r["envelope"]) for r in rows]

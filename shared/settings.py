@@ -1,0 +1,53 @@
+"""Settings shared by every service; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Common settings. Env prefix per service, e.g. ``INTAKE_DATABASE_URL``.
+
+    Values shared by every service (Kafka, JWT) also read their un-prefixed names through
+    ``validation_alias`` so one environment serves the whole system.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    service_name: str = "service"
+    database_url: str = "postgresql://postgres@127.0.0.1:55432/postgres"
+    db_pool_min: int = 2
+    db_pool_max: int = 20
+
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:59092", validation_alias="KAFKA_BOOTSTRAP_SERVERS"
+    )
+    case_events_topic: str = Field(default="case-events", validation_alias="CASE_EVENTS_TOPIC")
+    dead_letter_topic: str = Field(
+        default="case-events.dlt", validation_alias="DEAD_LETTER_TOPIC"
+    )
+    consumer_group: str | None = None
+    consumer_max_retries: int = 3
+    consumer_retry_backoff_s: float = 0.2
+    consumer_batch_max: int = 500
+
+    relay_enabled: bool = True
+    relay_batch_size: int = 1000
+    relay_poll_interval_s: float = 1.0
+    relay_lock_retry_s: float = 1.0
+
+    jwt_secret: str = Field(
+        default="dev-only-secret-change-me-0123456789abcdef", validation_alias="JWT_SECRET"
+    )
+    jwt_public_key: str | None = Field(default=None, validation_alias="JWT_PUBLIC_KEY")
+    jwt_algorithm: str = Field(default="HS256", validation_alias="JWT_ALGORITHM")
+    jwt_issuer: str = Field(default="court-enforcement-dev", validation_alias="JWT_ISSUER")
+    jwt_audience: str = Field(default="court-enforcement", validation_alias="JWT_AUDIENCE")
+
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    log_json: bool = Field(default=True, validation_alias="LOG_JSON")
+
+    @property
+    def group_id(self) -> str:
+        return self.consumer_group or self.service_name
