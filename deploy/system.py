@@ -61,6 +61,7 @@ class System:
     port_offset: int = 0
     log_dir: Path = field(default_factory=lambda: stack.run_dir() / "logs")
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
 
     def db_name(self, service: str) -> str:
         return f"{self.db_prefix}{service}"
@@ -91,23 +92,27 @@ class System:
         await stack.create_databases(self.server_dsn, [self.db_name(s.name) for s in SERVICES])
         await stack.create_topics(self.bootstrap, {self.topic: partitions, self.dead_letter_topic: partitions})
 
-    def start(self, service: str) -> subprocess.Popen[bytes]:
-        """Launch one service process (its log goes to ``log_dir/<service>.log``)."""
+    def start(
+        self, service: str, *, instance: str = "", port: int | None = None, extra_env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        """Launch one service process; ``instance`` names a second copy (its own port, same database)."""
+        key = f"{service}{'@' + instance if instance else ''}"
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{self.db_prefix}{service}.log", "ab")  # noqa: SIM115
+        log = open(self.log_dir / f"{self.db_prefix}{key}.log", "ab")  # noqa: SIM115
         proc = subprocess.Popen(
             [
                 sys.executable, "-m", "uvicorn", "--factory", f"services.{service}.main:create_app",
-                "--host", "127.0.0.1", "--port", str(self.port(service)),
+                "--host", "127.0.0.1", "--port", str(port or self.port(service)),
                 "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "10",
             ],
             cwd=REPO,
-            env=self.env(service),
+            env={**self.env(service), **(extra_env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.processes[service] = proc
+        self.processes[key] = proc
+        self.ports[key] = port or self.port(service)
         return proc
 
     def wait_ready(self, services: list[str] | None = None, timeout: float = 90) -> None:
@@ -120,7 +125,7 @@ class System:
                 if proc is not None and proc.poll() is not None:
                     raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.log_dir}")
                 try:
-                    r = httpx.get(self.url(name) + "/readyz", timeout=2)
+                    r = httpx.get(f"http://127.0.0.1:{self.ports.get(name) or self.port(name)}/readyz", timeout=2)
                     if r.status_code == 200:
                         pending.remove(name)
                 except httpx.HTTPError:
@@ -193,7 +198,7 @@ def run() -> None:
         for name, proc in list(system.processes.items()):
             if proc.poll() is not None:
                 print(f"{name} exited ({proc.returncode}); restarting")
-                system.start(name)
+                system.start(name.split("@")[0])
         time.sleep(0.5)
     print("stopping services…")
     system.stop_all()

@@ -1,0 +1,42 @@
+"""Fixtures for the shared machinery's tests: a private database and private topics per module."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+
+from deploy import stack
+from deploy._common import run_coro
+from deploy.system import database_url
+from shared import db
+
+
+@pytest.fixture(scope="module")
+def scratch_dsn(stack_parts: tuple[str, str], run_id: str) -> Iterator[str]:
+    server_dsn, _ = stack_parts
+    name = f"t{run_id}_scratch_{secrets.token_hex(3)}"
+    run_coro(stack.create_databases(server_dsn, [name]))
+    yield database_url(server_dsn, name)
+    run_coro(stack.delete_databases(server_dsn, [name]))
+
+
+@pytest.fixture(scope="module")
+async def pool(scratch_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    p = await db.create_pool(scratch_dsn, min_size=2, max_size=40)
+    await db.migrate(p, db.SHARED_MIGRATIONS)
+    await p.execute("CREATE TABLE IF NOT EXISTS effects (event_id uuid NOT NULL, case_id text NOT NULL)")
+    yield p
+    await p.close()
+
+
+@pytest.fixture(scope="module")
+def topics(stack_parts: tuple[str, str], run_id: str) -> Iterator[tuple[str, str]]:
+    _, bootstrap = stack_parts
+    suffix = secrets.token_hex(3)
+    names = (f"it-{run_id}-{suffix}", f"it-{run_id}-{suffix}.dlt")
+    run_coro(stack.create_topics(bootstrap, {names[0]: 4, names[1]: 4}))
+    yield names
+    run_coro(stack.delete_topics(bootstrap, list(names)))

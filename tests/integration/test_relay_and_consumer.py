@@ -1,0 +1,258 @@
+"""Outbox relay and inbox consumer against the real Kafka and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from shared import db
+from shared.bus import UnsafeKafkaConfig, build_consumer, build_producer
+from shared.consumer import ConsumerRunner, ReactionContext, Reactions
+from shared.envelope import Envelope
+from shared.eventstore import EventStore
+from shared.relay import OutboxRelay
+from tests.integration.helpers import envelope
+
+STORE = EventStore()
+
+
+class Poisoned(Exception):
+    pass
+
+
+def effect_reactions() -> Reactions:
+    reactions = Reactions()
+
+    @reactions.on("test.thing_happened")
+    async def record_effect(ctx: ReactionContext) -> None:
+        if ctx.envelope.payload.get("poison"):
+            raise Poisoned("this event always fails")
+        await ctx.conn.execute(
+            "INSERT INTO effects (event_id, case_id) VALUES ($1, $2)", ctx.envelope.event_id, ctx.envelope.case_id
+        )
+
+    return reactions
+
+
+@pytest.fixture
+async def producer(stack_parts: tuple[str, str]) -> AsyncIterator[object]:
+    p = build_producer(stack_parts[1], "test-producer")
+    await p.start()
+    yield p
+    await p.stop()
+
+
+def runner(pool: asyncpg.Pool, bootstrap: str, topics: tuple[str, str], producer: object, group: str) -> ConsumerRunner:
+    return ConsumerRunner(
+        service="test", pool=pool, reactions=effect_reactions(), store=STORE, bootstrap=bootstrap,
+        topic=topics[0], group_id=group, dead_letter_topic=topics[1], producer=producer,  # type: ignore[arg-type]
+        max_retries=2, retry_backoff_s=0.05,
+    )
+
+
+async def until(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+async def effects_for(pool: asyncpg.Pool, ids: list[uuid.UUID]) -> int:
+    return int(await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = ANY($1::uuid[])", ids))
+
+
+@contextlib.asynccontextmanager
+async def running(*coros: object) -> AsyncIterator[list[asyncio.Task[None]]]:
+    tasks = [asyncio.create_task(c) for c in coros]  # type: ignore[arg-type]
+    try:
+        yield tasks
+    finally:
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(BaseException):
+                await t
+
+
+async def commit(pool: asyncpg.Pool, envs: list[Envelope]) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await STORE.write(conn, envs)
+
+
+def relay(dsn: str, producer: object, topic: str, service: str = "test") -> OutboxRelay:
+    return OutboxRelay(dsn=dsn, service=service, producer=producer, topic=topic,  # type: ignore[arg-type]
+                       poll_interval_s=0.2, lock_retry_s=0.2)
+
+
+async def test_events_committed_while_no_relay_ran_are_published_later_and_applied_once(
+    pool: asyncpg.Pool, scratch_dsn: str, stack_parts: tuple[str, str], topics: tuple[str, str], producer: object
+) -> None:
+    # The writer "died" after its commit: nothing was published yet.
+    envs = [envelope(str(uuid.uuid4())) for _ in range(25)]
+    await commit(pool, envs)
+    ids = [e.event_id for e in envs]
+
+    consumer = runner(pool, stack_parts[1], topics, producer, f"g-{uuid.uuid4().hex[:6]}")
+    async with running(relay(scratch_dsn, producer, topics[0]).run(), consumer.run()):
+        await until(lambda: _eq(effects_for(pool, ids), 25))
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE event_id = ANY($1::uuid[])", ids) == 0
+
+
+async def _eq(coro, value) -> bool:  # type: ignore[no-untyped-def]
+    return bool(await coro == value)
+
+
+async def test_the_relay_does_not_skip_a_row_that_commits_after_a_later_one(
+    pool: asyncpg.Pool, scratch_dsn: str, stack_parts: tuple[str, str], topics: tuple[str, str], producer: object
+) -> None:
+    early, late = envelope(str(uuid.uuid4())), envelope(str(uuid.uuid4()))
+    r = relay(scratch_dsn, producer, topics[0], service=f"late-{uuid.uuid4().hex[:4]}")
+    async with pool.acquire() as slow:
+        tx = slow.transaction()
+        await tx.start()
+        await STORE.write(slow, [early])  # takes the lower outbox id, commits last
+        await commit(pool, [late])
+        leader = await db.connect(scratch_dsn)
+        try:
+            first = await r.publish_batch(leader)
+            await tx.commit()
+            second = await r.publish_batch(leader)
+        finally:
+            await leader.close()
+    assert first >= 1 and second >= 1
+    published = await read_topic(stack_parts[1], topics[0])
+    assert early.event_id in published and late.event_id in published
+
+
+async def read_topic(bootstrap: str, topic: str) -> set[uuid.UUID]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        parts = [TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or await _parts(consumer, topic))]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        seen: set[uuid.UUID] = set()
+        while [tp for tp in parts if await consumer.position(tp) < ends[tp]]:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                seen.update(Envelope.from_bytes(r.value).event_id for r in records)
+        return seen
+    finally:
+        await consumer.stop()
+
+
+async def _parts(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    await consumer._client.force_metadata_update()
+    return consumer.partitions_for_topic(topic) or set()
+
+
+async def test_a_redelivered_event_is_applied_once_even_after_offsets_are_lost(
+    pool: asyncpg.Pool, stack_parts: tuple[str, str], topics: tuple[str, str], producer: object
+) -> None:
+    envs = [envelope(str(uuid.uuid4())) for _ in range(10)]
+    for env in envs + envs:  # every event delivered twice
+        await (await producer.send(topics[0], env.to_bytes(), key=env.case_id.encode()))  # type: ignore[attr-defined]
+    ids = [e.event_id for e in envs]
+    async with running(runner(pool, stack_parts[1], topics, producer, f"g-{uuid.uuid4().hex[:6]}").run()):
+        await until(lambda: _eq(effects_for(pool, ids), 10))
+    # A new group re-reads the whole topic (as after lost offsets): nothing is applied again.
+    again = runner(pool, stack_parts[1], topics, producer, f"g-{uuid.uuid4().hex[:6]}")
+    async with running(again.run()):
+        await until(lambda: _ge_async(lambda: again.status.duplicates, 20))
+    assert await effects_for(pool, ids) == 10
+
+
+async def _ge_async(get, n: int) -> bool:  # type: ignore[no-untyped-def]
+    return bool(get() >= n)
+
+
+async def test_a_consumer_killed_mid_stream_resumes_without_applying_anything_twice(
+    pool: asyncpg.Pool, stack_parts: tuple[str, str], topics: tuple[str, str], producer: object
+) -> None:
+    envs = [envelope(f"case-{i % 17}-{uuid.uuid4().hex[:4]}") for i in range(400)]
+    futures = [await producer.send(topics[0], e.to_bytes(), key=e.case_id.encode()) for e in envs]  # type: ignore[attr-defined]
+    await asyncio.gather(*futures)
+    ids = [e.event_id for e in envs]
+    group = f"g-{uuid.uuid4().hex[:6]}"
+    first = runner(pool, stack_parts[1], topics, producer, group)
+    first.batch_max = 20
+    async with running(first.run()):
+        await until(lambda: _ge(effects_for(pool, ids), 40))
+    # cancelled mid-stream; a new instance of the same group takes over
+    async with running(runner(pool, stack_parts[1], topics, producer, group).run()):
+        await until(lambda: _eq(effects_for(pool, ids), 400))
+    dupes = await pool.fetchval(
+        "SELECT count(*) - count(DISTINCT event_id) FROM effects WHERE event_id = ANY($1::uuid[])", ids
+    )
+    assert dupes == 0
+
+
+async def _ge(coro, value) -> bool:  # type: ignore[no-untyped-def]
+    return bool(await coro >= value)
+
+
+async def test_a_poison_event_goes_to_the_dead_letter_topic_and_other_cases_keep_flowing(
+    pool: asyncpg.Pool, stack_parts: tuple[str, str], topics: tuple[str, str], producer: object
+) -> None:
+    poison = envelope("case-poison-" + uuid.uuid4().hex[:6], payload={"poison": True})
+    healthy = [envelope(f"case-ok-{i}-{uuid.uuid4().hex[:4]}") for i in range(30)]
+    for env in [poison, *healthy]:
+        await (await producer.send(topics[0], env.to_bytes(), key=env.case_id.encode()))  # type: ignore[attr-defined]
+    consumer = runner(pool, stack_parts[1], topics, producer, f"g-{uuid.uuid4().hex[:6]}")
+    async with running(consumer.run()):
+        await until(lambda: _eq(effects_for(pool, [e.event_id for e in healthy]), 30))
+        await until(lambda: _ge_async(lambda: consumer.status.dead_lettered, 1))
+    row = await pool.fetchrow("SELECT error, attempts FROM dead_letters WHERE event_id = $1", poison.event_id)
+    assert row is not None and "this event always fails" in row["error"] and row["attempts"] == 2
+    dlt = await read_dlt(stack_parts[1], topics[1])
+    assert poison.event_id in dlt
+    assert "this event always fails" in dlt[poison.event_id]
+
+
+async def read_dlt(bootstrap: str, topic: str) -> dict[uuid.UUID, str]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"dlt-{uuid.uuid4().hex[:6]}",
+                                enable_auto_commit=False, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        out: dict[uuid.UUID, str] = {}
+        for _ in range(40):
+            for records in (await consumer.getmany(timeout_ms=250)).values():
+                for r in records:
+                    out[Envelope.from_bytes(r.value).event_id] = dict(r.headers)["error"].decode()
+            if out:
+                return out
+        return out
+    finally:
+        await consumer.stop()
+
+
+async def test_only_one_relay_leads_and_another_takes_over_when_it_dies(
+    scratch_dsn: str, topics: tuple[str, str], producer: object
+) -> None:
+    service = f"lead-{uuid.uuid4().hex[:4]}"
+    a, b = relay(scratch_dsn, producer, topics[0], service), relay(scratch_dsn, producer, topics[0], service)
+    task_a = asyncio.create_task(a.run())
+    await until(lambda: _ge_async(lambda: a.status.is_leader, True))
+    async with running(b.run()):
+        await asyncio.sleep(0.6)
+        assert a.status.is_leader and not b.status.is_leader
+        task_a.cancel()
+        with contextlib.suppress(BaseException):
+            await task_a
+        await until(lambda: _ge_async(lambda: b.status.is_leader, True), timeout=10)
+
+
+def test_unsafe_kafka_client_settings_are_refused() -> None:
+    with pytest.raises(UnsafeKafkaConfig):
+        build_producer("127.0.0.1:1", "x", acks=1)
+    with pytest.raises(UnsafeKafkaConfig):
+        build_producer("127.0.0.1:1", "x", enable_idempotence=False)
+    with pytest.raises(UnsafeKafkaConfig):
+        build_consumer("127.0.0.1:1", "g", "x", "t", enable_auto_commit=True)
