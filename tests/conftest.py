@@ -24,9 +24,15 @@ PORT_OFFSET = int(os.environ.get("TEST_PORT_OFFSET", "10000"))
 
 
 @pytest.fixture(scope="session")
-def stack_parts() -> tuple[str, str]:
-    """(server DSN, Kafka bootstrap) of the real parts, started if needed."""
-    return stack.ensure_postgres(), stack.ensure_kafka()
+def stack_parts() -> Iterator[tuple[str, str]]:
+    """(server DSN, Kafka bootstrap) of the real parts; started if needed, and then stopped after."""
+    before = stack.status()
+    parts = stack.ensure_postgres(), stack.ensure_kafka()
+    yield parts
+    if before["kafka"]["mode"] == "private" and not before["kafka"]["running"]:
+        stack.stop_kafka()
+    if before["postgres"]["mode"] == "private" and not before["postgres"]["running"]:
+        stack.stop_postgres()
 
 
 @pytest.fixture(scope="session")
