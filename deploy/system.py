@@ -209,5 +209,10 @@ def run() -> None:
     print("stopped")
 
 
+@cli.callback()
+def _main() -> None:
+    """Run the whole system locally."""
+
+
 if __name__ == "__main__":
     cli()
