@@ -98,12 +98,23 @@ class System:
         """Launch one service process; ``instance`` names a second copy (its own port, same database)."""
         key = f"{service}{'@' + instance if instance else ''}"
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{self.db_prefix}{key}.log", "ab")  # noqa: SIM115
+        log = open(self.log_dir / f"{self.db_prefix}{key}.log", "ab")
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "uvicorn", "--factory", f"services.{service}.main:create_app",
-                "--host", "127.0.0.1", "--port", str(port or self.port(service)),
-                "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "10",
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                f"services.{service}.main:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port or self.port(service)),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--timeout-graceful-shutdown",
+                "10",
             ],
             cwd=REPO,
             env={**self.env(service), **(extra_env or {})},
@@ -156,8 +167,12 @@ class System:
             self.stop(name)
 
 
-def local_system(db_prefix: str = "enforcement_", topic: str = stack.CASE_EVENTS_TOPIC,
-                 dlt: str = stack.DLT_TOPIC, port_offset: int = 0) -> System:
+def local_system(
+    db_prefix: str = "enforcement_",
+    topic: str = stack.CASE_EVENTS_TOPIC,
+    dlt: str = stack.DLT_TOPIC,
+    port_offset: int = 0,
+) -> System:
     """Ensure the stack (private or external) and describe a system on it."""
     server_dsn = stack.ensure_postgres()
     bootstrap = stack.ensure_kafka()

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +30,8 @@ from shared import db, metrics
 from shared.bus import build_producer
 from shared.commands import CommandRunner, Projector
 from shared.consumer import ConsumerRunner, Reactions
-from shared.eventstore import EventStore
 from shared.errors import install_error_handlers
+from shared.eventstore import EventStore
 from shared.logs import configure_logging
 from shared.relay import OutboxRelay, outbox_backlog
 from shared.settings import ServiceSettings
@@ -105,16 +105,14 @@ def create_service_app(
     reactions: Reactions | None = None,
     projector: Projector | None = None,
     on_startup: Sequence[Hook] = (),
-    background: Sequence[Callable[[Runtime], Awaitable[None]]] = (),
+    background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = (),
 ) -> FastAPI:
     """Build a service's FastAPI app; I/O starts only when the app's lifespan starts."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
-        pool = await db.create_pool(
-            settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
-        )
+        pool = await db.create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         await db.migrate(pool, db.SHARED_MIGRATIONS, *migrations)
         store = EventStore(notify_channel="outbox")
         producer = build_producer(settings.kafka_bootstrap_servers, f"{settings.service_name}-producer")
@@ -144,7 +142,15 @@ def create_service_app(
                 retry_backoff_s=settings.consumer_retry_backoff_s,
                 batch_max=settings.consumer_batch_max,
             )
-        rt = Runtime(settings, pool, store, CommandRunner(settings.service_name, pool, store, projector), producer, relay, consumer)
+        rt = Runtime(
+            settings,
+            pool,
+            store,
+            CommandRunner(settings.service_name, pool, store, projector),
+            producer,
+            relay,
+            consumer,
+        )
         app.state.runtime = rt
         for hook in on_startup:
             await hook(rt)
@@ -224,7 +230,9 @@ def _ops_router(settings: ServiceSettings) -> APIRouter:
                 "last_error": st.last_error,
             }
             ok = ok and st.running
-        return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
+        )
 
     @router.get("/metrics", summary="Prometheus 指标")
     async def metrics_endpoint() -> Response:

@@ -56,14 +56,10 @@ def check_consumer_options(options: dict[str, Any]) -> dict[str, Any]:
 
 def build_producer(bootstrap: str, client_id: str, **options: Any) -> AIOKafkaProducer:
     """An idempotent ``acks=all`` producer (not started)."""
-    return AIOKafkaProducer(
-        bootstrap_servers=bootstrap, client_id=client_id, **check_producer_options(options)
-    )
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, client_id=client_id, **check_producer_options(options))
 
 
-def build_consumer(
-    bootstrap: str, group_id: str, client_id: str, *topics: str, **options: Any
-) -> AIOKafkaConsumer:
+def build_consumer(bootstrap: str, group_id: str, client_id: str, *topics: str, **options: Any) -> AIOKafkaConsumer:
     """A manual-commit consumer in ``group_id`` (not started)."""
     return AIOKafkaConsumer(
         *topics,

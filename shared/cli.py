@@ -22,8 +22,11 @@ def token(
     unknown = [r for r in role if r not in {x.value for x in Role}]
     if unknown:
         raise typer.BadParameter(f"unknown role(s): {unknown}")
-    print(mint_token(ServiceSettings(), officer_id=officer, name=name or officer, roles=role, court=court,
-                     ttl_s=hours * 3600))
+    print(
+        mint_token(
+            ServiceSettings(), officer_id=officer, name=name or officer, roles=role, court=court, ttl_s=hours * 3600
+        )
+    )
 
 
 @cli.callback()

@@ -24,7 +24,7 @@ from shared.events import REGISTRY, DomainEvent
 from shared.eventstore import ConcurrencyConflict, EventStore
 
 S = TypeVar("S")
-C = TypeVar("C")
+C = TypeVar("C", contravariant=True)
 
 
 class Decider(Protocol[C, S]):
@@ -72,9 +72,7 @@ class IdempotencyRequest:
         if len(key) > 200:
             raise InvalidInput("Idempotency-Key 过长（最多 200 个字符）", code="invalid_idempotency_key")
         body = await request.body()
-        digest = hashlib.sha256(
-            request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
-        ).hexdigest()
+        digest = hashlib.sha256(request.method.encode() + b" " + request.url.path.encode() + b"\n" + body).hexdigest()
         return cls(principal=principal, key=key, request_hash=digest)
 
 
@@ -101,9 +99,7 @@ def fold(decider: Decider[Any, S], envelopes: Sequence[Envelope]) -> S:
 class CommandRunner:
     """Runs commands for one service against its event store."""
 
-    def __init__(
-        self, service: str, pool: asyncpg.Pool, store: EventStore, projector: Projector | None = None
-    ) -> None:
+    def __init__(self, service: str, pool: asyncpg.Pool, store: EventStore, projector: Projector | None = None) -> None:
         self.service = service
         self.pool = pool
         self.store = store
@@ -185,9 +181,11 @@ class CommandRunner:
                 status, body = respond(CommandResult(state, new_version, envs))
                 if idempotency is not None:
                     await conn.execute(
-                        "UPDATE idempotency_keys SET status_code = $3, response = $4"
-                        " WHERE principal = $1 AND key = $2",
-                        idempotency.principal, idempotency.key, status, body,
+                        "UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE principal = $1 AND key = $2",
+                        idempotency.principal,
+                        idempotency.key,
+                        status,
+                        body,
                     )
         except ConcurrencyConflict as exc:
             metrics.COMMAND_CONFLICTS.labels(self.service).inc()
@@ -212,13 +210,16 @@ async def _claim_idempotency_key(
     claimed = await conn.fetchval(
         "INSERT INTO idempotency_keys (principal, key, request_hash) VALUES ($1, $2, $3)"
         " ON CONFLICT DO NOTHING RETURNING true",
-        req.principal, req.key, req.request_hash,
+        req.principal,
+        req.key,
+        req.request_hash,
     )
     if claimed:
         return None
     row = await conn.fetchrow(
         "SELECT request_hash, status_code, response FROM idempotency_keys WHERE principal = $1 AND key = $2",
-        req.principal, req.key,
+        req.principal,
+        req.key,
     )
     assert row is not None
     if row["request_hash"] != req.request_hash:

@@ -241,7 +241,12 @@ class ConsumerRunner:
         fresh = await conn.fetchval(
             "INSERT INTO inbox (event_id, event_type, case_id, topic, partition, kafka_offset)"
             " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
-            env.event_id, env.event_type, env.case_id, rec.topic, rec.partition, rec.offset,
+            env.event_id,
+            env.event_type,
+            env.case_id,
+            rec.topic,
+            rec.partition,
+            rec.offset,
         )
         if not fresh:
             self.status.duplicates += 1
@@ -264,8 +269,12 @@ class ConsumerRunner:
                 error = "".join(traceback.format_exception_only(exc)).strip()
                 self.status.last_error = error
                 log.warning(
-                    "consumer_apply_failed", service=self.service, event_id=str(env.event_id),
-                    event_type=env.event_type, attempt=attempt, error=error,
+                    "consumer_apply_failed",
+                    service=self.service,
+                    event_id=str(env.event_id),
+                    event_type=env.event_type,
+                    attempt=attempt,
+                    error=error,
                 )
                 if attempt < self.max_retries:
                     await asyncio.sleep(self.retry_backoff_s * 2 ** (attempt - 1))
@@ -288,16 +297,34 @@ class ConsumerRunner:
             await conn.execute(
                 "INSERT INTO dead_letters (event_id, event_type, case_id, topic, partition, kafka_offset,"
                 " error, attempts, raw) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                env.event_id if env else None, env.event_type if env else None,
-                env.case_id if env else None, rec.topic, rec.partition, rec.offset, error, attempts, rec.value,
+                env.event_id if env else None,
+                env.event_type if env else None,
+                env.case_id if env else None,
+                rec.topic,
+                rec.partition,
+                rec.offset,
+                error,
+                attempts,
+                rec.value,
             )
             if env is not None:
                 await conn.execute(
                     "INSERT INTO inbox (event_id, event_type, case_id, topic, partition, kafka_offset, outcome)"
                     " VALUES ($1,$2,$3,$4,$5,$6,'dead_lettered') ON CONFLICT DO NOTHING",
-                    env.event_id, env.event_type, env.case_id, rec.topic, rec.partition, rec.offset,
+                    env.event_id,
+                    env.event_type,
+                    env.case_id,
+                    rec.topic,
+                    rec.partition,
+                    rec.offset,
                 )
         self.status.dead_lettered += 1
         metrics.DEAD_LETTERED.labels(self.service).inc()
-        log.error("consumer_dead_lettered", service=self.service, event_id=str(env.event_id) if env else None,
-                  error=error, partition=rec.partition, offset=rec.offset)
+        log.error(
+            "consumer_dead_lettered",
+            service=self.service,
+            event_id=str(env.event_id) if env else None,
+            error=error,
+            partition=rec.partition,
+            offset=rec.offset,
+        )

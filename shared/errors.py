@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -99,7 +100,7 @@ def problem(
     *,
     errors: list[FieldError] | list[dict[str, str]] | None = None,
     instance: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
     """Build a problem+json response."""
@@ -115,7 +116,7 @@ def problem(
     if errors:
         body["errors"] = list(errors)
     body.update({k: v for k, v in extra.items() if v is not None})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers) if headers else None)
 
 
 _PYDANTIC_ZH: dict[str, str] = {
@@ -214,9 +215,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
-            exc.status_code, "http_error"
-        )
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "http_error")
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "错误")
         if exc.status_code == 404 and detail == "Not Found":
             detail = "请求的地址不存在"
@@ -229,4 +228,6 @@ def install_error_handlers(app: FastAPI) -> None:
         import structlog
 
         structlog.get_logger().exception("unhandled_error", path=request.url.path)
-        return problem(500, "internal_error", "系统内部错误，请稍后重试；如持续出现请联系运维人员", instance=request.url.path)
+        return problem(
+            500, "internal_error", "系统内部错误，请稍后重试；如持续出现请联系运维人员", instance=request.url.path
+        )

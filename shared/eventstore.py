@@ -8,6 +8,7 @@ every case's order on Kafka.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 import asyncpg
 import orjson
 
@@ -48,16 +49,12 @@ class EventStore:
         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", case_id)
 
     async def stream_version(self, conn: asyncpg.Connection, stream_id: str) -> int:
-        v = await conn.fetchval(
-            "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1", stream_id
-        )
+        v = await conn.fetchval("SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1", stream_id)
         return int(v)
 
     async def load(self, conn: asyncpg.Connection, stream_id: str) -> list[Envelope]:
         """Every event of a stream, in version order."""
-        rows = await conn.fetch(
-            "SELECT envelope FROM events WHERE stream_id = $1 ORDER BY stream_version", stream_id
-        )
+        rows = await conn.fetch("SELECT envelope FROM events WHERE stream_id = $1 ORDER BY stream_version", stream_id)
         return [Envelope.model_validate(r["envelope"]) for r in rows]
 
     async def append(
@@ -120,7 +117,5 @@ class EventStore:
 
     async def case_events(self, conn: asyncpg.Connection, case_id: str) -> list[Envelope]:
         """Every event this service recorded about a case, in commit order."""
-        rows = await conn.fetch(
-            "SELECT envelope FROM events WHERE case_id = $1 ORDER BY position", case_id
-        )
+        rows = await conn.fetch("SELECT envelope FROM events WHERE case_id = $1 ORDER BY position", case_id)
         return [Envelope.model_validate(r["envelope"]) for r in rows]

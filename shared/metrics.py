@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-HTTP_REQUESTS = Counter(
-    "http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
-)
+HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
 HTTP_LATENCY = Histogram(
     "http_request_duration_seconds",
     "HTTP request latency",
@@ -18,8 +16,6 @@ COMMAND_CONFLICTS = Counter("command_conflicts_total", "Optimistic-concurrency c
 RELAY_PUBLISHED = Counter("relay_published_total", "Outbox rows published to Kafka", ["service"])
 RELAY_BACKLOG = Gauge("relay_backlog", "Outbox rows not yet published", ["service"])
 RELAY_LEADER = Gauge("relay_is_leader", "1 when this instance's relay holds leadership", ["service"])
-CONSUMED = Counter(
-    "consumer_events_total", "Events consumed", ["service", "outcome"]
-)
+CONSUMED = Counter("consumer_events_total", "Events consumed", ["service", "outcome"])
 CONSUMER_LAG = Gauge("consumer_lag", "Messages behind the log end, all partitions", ["service"])
 DEAD_LETTERED = Counter("consumer_dead_lettered_total", "Events sent to the dead-letter topic", ["service"])

@@ -70,9 +70,7 @@ class OutboxRelay:
             conn: asyncpg.Connection | None = None
             try:
                 conn = await db.connect(self.dsn)
-                while not await conn.fetchval(
-                    "SELECT pg_try_advisory_lock($1)", leader_lock_key(self.service)
-                ):
+                while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", leader_lock_key(self.service)):
                     self.status.is_leader = False
                     await asyncio.sleep(self.lock_retry_s)
                 self.status.is_leader = True
@@ -108,16 +106,11 @@ class OutboxRelay:
 
     async def publish_batch(self, conn: asyncpg.Connection) -> int:
         """Publish up to ``batch_size`` rows, wait for every ack, then delete them."""
-        rows = await conn.fetch(
-            "SELECT id, case_id, message FROM outbox ORDER BY id LIMIT $1", self.batch_size
-        )
+        rows = await conn.fetch("SELECT id, case_id, message FROM outbox ORDER BY id LIMIT $1", self.batch_size)
         if not rows:
             metrics.RELAY_BACKLOG.labels(self.service).set(0)
             return 0
-        futures = [
-            await self.producer.send(self.topic, value=r["message"], key=r["case_id"].encode())
-            for r in rows
-        ]
+        futures = [await self.producer.send(self.topic, value=r["message"], key=r["case_id"].encode()) for r in rows]
         await asyncio.gather(*futures)
         await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
         self.status.published += len(rows)

@@ -20,13 +20,9 @@ class ServiceSettings(BaseSettings):
     db_pool_min: int = 2
     db_pool_max: int = 20
 
-    kafka_bootstrap_servers: str = Field(
-        default="127.0.0.1:59092", validation_alias="KAFKA_BOOTSTRAP_SERVERS"
-    )
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:59092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     case_events_topic: str = Field(default="case-events", validation_alias="CASE_EVENTS_TOPIC")
-    dead_letter_topic: str = Field(
-        default="case-events.dlt", validation_alias="DEAD_LETTER_TOPIC"
-    )
+    dead_letter_topic: str = Field(default="case-events.dlt", validation_alias="DEAD_LETTER_TOPIC")
     consumer_group: str | None = None
     consumer_max_retries: int = 3
     consumer_retry_backoff_s: float = 0.2
@@ -37,9 +33,7 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_s: float = 1.0
     relay_lock_retry_s: float = 1.0
 
-    jwt_secret: str = Field(
-        default="dev-only-secret-change-me-0123456789abcdef", validation_alias="JWT_SECRET"
-    )
+    jwt_secret: str = Field(default="dev-only-secret-change-me-0123456789abcdef", validation_alias="JWT_SECRET")
     jwt_public_key: str | None = Field(default=None, validation_alias="JWT_PUBLIC_KEY")
     jwt_algorithm: str = Field(default="HS256", validation_alias="JWT_ALGORITHM")
     jwt_issuer: str = Field(default="court-enforcement-dev", validation_alias="JWT_ISSUER")

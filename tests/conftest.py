@@ -45,7 +45,11 @@ def system(stack_parts: tuple[str, str]) -> Iterator[System]:
     """All five services running as real processes on a private copy of the databases and topics."""
     server_dsn, bootstrap = stack_parts
     sys_ = System(
-        server_dsn, bootstrap, f"t{RUN_ID}_", f"case-events-t{RUN_ID}", f"case-events-t{RUN_ID}.dlt",
+        server_dsn,
+        bootstrap,
+        f"t{RUN_ID}_",
+        f"case-events-t{RUN_ID}",
+        f"case-events-t{RUN_ID}.dlt",
         port_offset=PORT_OFFSET,
     )
     from deploy._common import run_coro

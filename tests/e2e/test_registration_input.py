@@ -38,7 +38,11 @@ def without(field: str) -> dict[str, Any]:
     ("body", "field", "fragment"),
     [
         (with_respondent(id_number="110105194912310021"), "respondent.id_number", "校验位"),
-        (with_respondent(kind="organisation", id_number="91110000600037341X"), "respondent.id_number", "统一社会信用代码"),
+        (
+            with_respondent(kind="organisation", id_number="91110000600037341X"),
+            "respondent.id_number",
+            "统一社会信用代码",
+        ),
         (valid_case(claim_amount_fen=-100), "claim_amount_fen", "应大于 0"),
         (valid_case(claim_amount_fen=12.5), "claim_amount_fen", "整数"),
         (valid_case(claim_amount_fen="100"), "claim_amount_fen", "整数"),

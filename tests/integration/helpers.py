@@ -9,7 +9,11 @@ from shared.envelope import Actor, Envelope, now_shanghai
 
 
 def envelope(
-    case_id: str, version: int = 1, *, stream_id: str | None = None, event_type: str = "test.thing_happened",
+    case_id: str,
+    version: int = 1,
+    *,
+    stream_id: str | None = None,
+    event_type: str = "test.thing_happened",
     payload: dict[str, Any] | None = None,
 ) -> Envelope:
     now = now_shanghai()

@@ -57,7 +57,9 @@ async def test_every_appended_event_has_an_outbox_row_in_the_same_transaction(po
 
     async with pool.acquire() as conn, conn.transaction():
         await STORE.append(conn, f"test:{case_id}", 0, envs)
-    ids = [r["event_id"] for r in await pool.fetch("SELECT event_id FROM outbox WHERE case_id = $1 ORDER BY id", case_id)]
+    ids = [
+        r["event_id"] for r in await pool.fetch("SELECT event_id FROM outbox WHERE case_id = $1 ORDER BY id", case_id)
+    ]
     assert ids == [e.event_id for e in envs]
 
 

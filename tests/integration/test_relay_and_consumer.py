@@ -50,9 +50,17 @@ async def producer(stack_parts: tuple[str, str]) -> AsyncIterator[object]:
 
 def runner(pool: asyncpg.Pool, bootstrap: str, topics: tuple[str, str], producer: object, group: str) -> ConsumerRunner:
     return ConsumerRunner(
-        service="test", pool=pool, reactions=effect_reactions(), store=STORE, bootstrap=bootstrap,
-        topic=topics[0], group_id=group, dead_letter_topic=topics[1], producer=producer,  # type: ignore[arg-type]
-        max_retries=2, retry_backoff_s=0.05,
+        service="test",
+        pool=pool,
+        reactions=effect_reactions(),
+        store=STORE,
+        bootstrap=bootstrap,
+        topic=topics[0],
+        group_id=group,
+        dead_letter_topic=topics[1],
+        producer=producer,  # type: ignore[arg-type]
+        max_retries=2,
+        retry_backoff_s=0.05,
     )
 
 
@@ -87,8 +95,14 @@ async def commit(pool: asyncpg.Pool, envs: list[Envelope]) -> None:
 
 
 def relay(dsn: str, producer: object, topic: str, service: str = "test") -> OutboxRelay:
-    return OutboxRelay(dsn=dsn, service=service, producer=producer, topic=topic,  # type: ignore[arg-type]
-                       poll_interval_s=0.2, lock_retry_s=0.2)
+    return OutboxRelay(
+        dsn=dsn,
+        service=service,
+        producer=producer,
+        topic=topic,  # type: ignore[arg-type]
+        poll_interval_s=0.2,
+        lock_retry_s=0.2,
+    )
 
 
 async def test_events_committed_while_no_relay_ran_are_published_later_and_applied_once(
@@ -135,7 +149,9 @@ async def read_topic(bootstrap: str, topic: str) -> set[uuid.UUID]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest")
     await consumer.start()
     try:
-        parts = [TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or await _parts(consumer, topic))]
+        parts = [
+            TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or await _parts(consumer, topic))
+        ]
         consumer.assign(parts)
         await consumer.seek_to_beginning(*parts)
         ends = await consumer.end_offsets(parts)
@@ -217,8 +233,13 @@ async def test_a_poison_event_goes_to_the_dead_letter_topic_and_other_cases_keep
 
 
 async def read_dlt(bootstrap: str, topic: str) -> dict[uuid.UUID, str]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"dlt-{uuid.uuid4().hex[:6]}",
-                                enable_auto_commit=False, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"dlt-{uuid.uuid4().hex[:6]}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
     await consumer.start()
     try:
         out: dict[uuid.UUID, str] = {}
