@@ -1,0 +1,82 @@
+"""Pure parts of the shared library: registry and upcasting, formats, identity checks, hashing."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from shared.courts import CaseNumber, parse_case_number
+from shared.envelope import Actor, Envelope, canonical_json, derived_event_id, now_shanghai
+from shared.events import DomainEvent, EventRegistry
+from shared.identity import check_credit_code, check_resident_id
+
+
+class ThingV2(DomainEvent):
+    amount_fen: int
+    currency: str
+
+
+def test_an_old_payload_is_upcast_to_the_current_model() -> None:
+    registry = EventRegistry()
+    registry.register(ThingV2, "test.thing_priced", 2)
+    registry.add_upcaster("test.thing_priced", 1, lambda p: {"amount_fen": p["amount_yuan"] * 100, "currency": "CNY"})
+    old = Envelope(
+        event_id=uuid.uuid4(), event_type="test.thing_priced", schema_version=1, case_id="c", stream_id="s",
+        stream_version=1, occurred_at=now_shanghai(), recorded_at=now_shanghai(), producer="test",
+        actor=Actor.system("test"), court="黔01", correlation_id="x", payload={"amount_yuan": 12},
+    )
+    assert registry.parse(old) == ThingV2(amount_fen=1200, currency="CNY")
+
+
+def test_derived_event_ids_are_deterministic_per_cause_and_index() -> None:
+    cause = uuid.uuid4()
+    assert derived_event_id(cause, 1) == derived_event_id(cause, 1)
+    assert derived_event_id(cause, 1) != derived_event_id(cause, 2)
+    assert derived_event_id(cause, 1) != derived_event_id(uuid.uuid4(), 1)
+
+
+def test_canonical_json_does_not_depend_on_the_timezone_an_instant_is_written_in() -> None:
+    now = now_shanghai()
+    env = Envelope(
+        event_id=uuid.uuid4(), event_type="t.x", schema_version=1, case_id="c", stream_id="s", stream_version=1,
+        occurred_at=now, recorded_at=now, producer="p", actor=Actor.system("p"), court="黔01",
+        correlation_id="x", payload={"b": 1, "a": 2},
+    )
+    from datetime import UTC
+
+    same_in_utc = env.model_copy(update={"occurred_at": now.astimezone(UTC), "recorded_at": now.astimezone(UTC)})
+    assert canonical_json(env) == canonical_json(same_in_utc)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("（2026）黔01执123号", CaseNumber(2026, "黔01", "执", 123)),
+        ("(2026)赣0502执恢7号", CaseNumber(2026, "赣0502", "执恢", 7)),
+    ],
+)
+def test_case_numbers_parse_with_either_parentheses_and_print_full_width(text: str, expected: CaseNumber) -> None:
+    parsed = parse_case_number(text)
+    assert parsed == expected
+    assert str(parsed).startswith("（") and str(parsed).endswith("号")
+
+
+@pytest.mark.parametrize("text", ["（2026）黔99执1号", "（2026）黔01民初1号", "（2026）黔01执0号", "2026黔01执1号"])
+def test_malformed_case_numbers_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_case_number(text)
+
+
+def test_a_valid_resident_id_passes_and_a_wrong_check_digit_is_named() -> None:
+    assert check_resident_id("11010519491231002x") == "11010519491231002X"
+    with pytest.raises(ValueError, match="校验位"):
+        check_resident_id("110105194912310021")
+    with pytest.raises(ValueError, match="18 位"):
+        check_resident_id("1101051949")
+
+
+def test_a_valid_credit_code_passes_and_a_wrong_one_is_named() -> None:
+    assert check_credit_code("91110000600037341L") == "91110000600037341L"
+    with pytest.raises(ValueError, match="统一社会信用代码"):
+        check_credit_code("91110000600037341X")
