@@ -101,7 +101,8 @@ def problem(
     errors: list[FieldError] | list[dict[str, str]] | None = None,
     instance: str | None = None,
     headers: Mapping[str, str] | None = None,
-    **extra: Any,
+    extra: Mapping[str, Any] | None = None,
+    **members: Any,
 ) -> JSONResponse:
     """Build a problem+json response."""
     body: dict[str, Any] = {
@@ -115,7 +116,9 @@ def problem(
         body["instance"] = instance
     if errors:
         body["errors"] = list(errors)
-    body.update({k: v for k, v in extra.items() if v is not None})
+    # Extra members never overwrite the standard ones (RFC 9457 §3.2).
+    merged = {**(extra or {}), **members}
+    body.update({k: v for k, v in merged.items() if v is not None and k not in body})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers) if headers else None)
 
 
@@ -197,8 +200,7 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.message,
             errors=exc.errors,
             instance=request.url.path,
-            rule=exc.rule,
-            **exc.extra,
+            extra={"rule": exc.rule, **exc.extra},
         )
 
     @app.exception_handler(RequestValidationError)

@@ -80,3 +80,13 @@ def test_a_valid_credit_code_passes_and_a_wrong_one_is_named() -> None:
     assert check_credit_code("91110000600037341L") == "91110000600037341L"
     with pytest.raises(ValueError, match="统一社会信用代码"):
         check_credit_code("91110000600037341X")
+
+
+def test_a_refusal_with_extra_members_never_overrides_the_standard_problem_members() -> None:
+    from shared.errors import problem
+
+    body = problem(409, "task_closed", "任务已结束", extra={"status": "reported", "code": "x", "task": "t-1"})
+    import json
+
+    parsed = json.loads(body.body)
+    assert parsed["status"] == 409 and parsed["code"] == "task_closed" and parsed["task"] == "t-1"
