@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
-from shared.app import create_service_app
+from services.field_ops import events as _events  # noqa: F401  (registers the event types)
+from services.field_ops.api_commands import router as commands_router
+from services.field_ops.consumer import reactions
+from services.field_ops.projections import project
+from services.field_ops.queries import router as queries_router
 from services.field_ops.settings import Settings
+from shared.app import create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -13,6 +20,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="外勤服务 field_ops",
-        description="外勤事务中心：依承办法官指令开展线下调查、现场查封、送达、搜查。",
-        routers=[],
+        description="外勤事务中心：依承办法官指令开展线下调查、现场查封、送达、搜查、传唤；"
+        "登记指令、按区划与事项分派四个外勤组、执行、报告与证据。",
+        routers=[commands_router, queries_router],
+        migrations=[Path(__file__).parent / "migrations"],
+        reactions=reactions,
+        projector=project,
     )

@@ -2,6 +2,7 @@
 
 from pydantic_settings import SettingsConfigDict
 
+from services.field_ops.routing import DEFAULT_ROUTING, CourtRouting
 from shared.settings import ServiceSettings
 
 
@@ -10,3 +11,9 @@ class Settings(ServiceSettings):
 
     service_name: str = "field_ops"
     database_url: str = "postgresql://postgres@127.0.0.1:55432/enforcement_field_ops"
+    # Per court: four field teams (leads, members) and the ordered routing rules; JSON in
+    # FIELD_OPS_ROUTING replaces the starter table.
+    routing: tuple[CourtRouting, ...] = DEFAULT_ROUTING
+
+    def routing_for(self, court: str) -> CourtRouting | None:
+        return next((t for t in self.routing if t.court == court), None)

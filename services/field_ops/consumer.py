@@ -1,0 +1,121 @@
+"""What field_ops does when other services' events arrive (tolerant reader of their payloads).
+
+- intake's registration, assignment and closure tell it each case's court, number, current judge
+  and whether it is closed (the judge check of every instruction reads this);
+- asset_search's request for an on-site check of an applicant's lead, and intake's notice that
+  must be served by hand, become proposals that wait for the judge.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from services.field_ops.events import ProposalReceived, Target
+from services.field_ops.routing import region_name
+from shared.consumer import ReactionContext, Reactions
+from shared.envelope import derived_event_id
+
+reactions = Reactions()
+
+BY_HAND = frozenset({"by_hand", "in_person", "personal", "直接送达"})
+
+
+@reactions.on("intake.case_registered")
+async def case_registered(ctx: ReactionContext) -> None:
+    env = ctx.envelope
+    await ctx.conn.execute(
+        "INSERT INTO fo_cases (case_id, court, case_number) VALUES ($1, $2, $3)"
+        " ON CONFLICT (case_id) DO UPDATE SET court = EXCLUDED.court,"
+        " case_number = EXCLUDED.case_number, updated_at = now()",
+        env.case_id, env.payload.get("court") or env.court, env.payload.get("case_number"),
+    )
+
+
+@reactions.on("intake.case_assigned")
+async def case_assigned(ctx: ReactionContext) -> None:
+    env = ctx.envelope
+    await ctx.conn.execute(
+        "INSERT INTO fo_cases (case_id, court, judge_id, judge_team_id) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (case_id) DO UPDATE SET judge_id = EXCLUDED.judge_id,"
+        " judge_team_id = EXCLUDED.judge_team_id, court = coalesce(fo_cases.court, EXCLUDED.court),"
+        " updated_at = now()",
+        env.case_id, env.court, env.payload.get("judge_id"), env.payload.get("team_id"),
+    )
+
+
+@reactions.on("intake.case_closed")
+async def case_closed(ctx: ReactionContext) -> None:
+    await ctx.conn.execute(
+        "INSERT INTO fo_cases (case_id, court, closed) VALUES ($1, $2, true)"
+        " ON CONFLICT (case_id) DO UPDATE SET closed = true, updated_at = now()",
+        ctx.envelope.case_id, ctx.envelope.court,
+    )
+
+
+@reactions.on("asset_search.field_check_requested")
+async def field_check_requested(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await _propose(
+        ctx, kind="investigate", target=_target(p.get("target")), region=p.get("region"),
+        reason=str(p.get("reason") or "申请执行人财产线索需现场核查"), lead_id=_str(p.get("lead_id")),
+    )
+
+
+@reactions.on("intake.notice_issued")
+async def notice_issued(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    if str(p.get("service_method") or "") not in BY_HAND:
+        return
+    recipient = p.get("recipient") or {"kind": "person", "description": "受送达人"}
+    await _propose(
+        ctx, kind="serve_documents", target=_target(recipient), region=p.get("region"),
+        reason=f"文书（{p.get('notice_kind', '通知书')}）需直接送达",
+        document_hash=_str(p.get("document_hash")),
+    )
+
+
+async def _propose(ctx: ReactionContext, *, kind: str, target: Target | None, region: Any, reason: str,
+                   lead_id: str | None = None, document_hash: str | None = None) -> None:
+    env = ctx.envelope
+    proposal_id = str(derived_event_id(env.event_id, 0, "field_ops:proposal"))
+    region_code = _valid_region(region)
+    await ctx.conn.execute(
+        "INSERT INTO fo_proposals (proposal_id, case_id, court, kind, target, region, reason, lead_id,"
+        " document_hash, source_event_type, source_event_id, received_at)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (proposal_id) DO NOTHING",
+        proposal_id, env.case_id, env.court, kind, target.model_dump() if target else None, region_code,
+        reason, lead_id, document_hash, env.event_type, str(env.event_id), env.occurred_at,
+    )
+    await ctx.emit(f"field_ops.proposal:{proposal_id}", [ProposalReceived(
+        proposal_id=proposal_id, source_event_id=str(env.event_id), source_event_type=env.event_type,
+        kind=kind, target=target, region=region_code, reason=reason, lead_id=lead_id,
+        document_hash=document_hash,
+    )])
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _valid_region(value: Any) -> str | None:
+    try:
+        region_name(str(value))
+    except ValueError:
+        return None
+    return str(value)
+
+
+def _target(raw: Any) -> Target | None:
+    """Whatever the other service sent, as a target the judge can start from (or nothing)."""
+    if isinstance(raw, str) and raw.strip():
+        return Target(kind="address", description=raw.strip())
+    if not isinstance(raw, dict):
+        return None
+    kind: Literal["person", "asset", "address"] = "asset"
+    if raw.get("kind") in ("person", "address"):
+        kind = "person" if raw["kind"] == "person" else "address"
+    description = raw.get("description") or raw.get("name") or raw.get("address") or raw.get("identifier")
+    if not description:
+        return None
+    return Target(kind=kind, description=str(description), id_number=_str(raw.get("id_number")),
+                  address=_str(raw.get("address")))
