@@ -1,0 +1,198 @@
+"""What disposal does when events arrive (tolerant reader: only the payload fields it needs).
+
+- intake's registration and assignment → ``case_facts`` (claim, deadline, current judge);
+- asset_search's and field_ops' control events → ``asset_controls`` (what is under control in
+  which case, and who controlled it); intake's objections → ``asset_objections``;
+- asset_search's deductions and disposal's own offsets in kind → money in on the case account
+  (derived ``disposal.funds_received`` with deterministic ids, via the ledger's own decider).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from services.disposal.ledger import LedgerDecider, ReceiveFunds
+from services.disposal.queries import case_facts, ledger_stream
+from shared.commands import fold
+from shared.consumer import ReactionContext, Reactions
+from shared.envelope import SHANGHAI
+
+reactions = Reactions()
+LEDGER = LedgerDecider()
+
+
+def _iso_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+@reactions.on("intake.case_registered")
+async def case_registered(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    basis = p.get("basis") or {}
+    # 迟延履行利息解释 2014 art. 1: interest runs from the day after the performance deadline; a
+    # basis without one is due when it takes effect.
+    deadline = _iso_date(basis.get("performance_deadline")) or _iso_date(basis.get("effective_date"))
+    await ctx.conn.execute(
+        "INSERT INTO case_facts (case_id, court, case_number, claim_amount_fen, deadline, registered_by)"
+        " VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (case_id) DO UPDATE SET court = EXCLUDED.court,"
+        " case_number = EXCLUDED.case_number, claim_amount_fen = EXCLUDED.claim_amount_fen,"
+        " deadline = EXCLUDED.deadline, registered_by = EXCLUDED.registered_by, updated_at = now()",
+        ctx.envelope.case_id, p.get("court") or ctx.envelope.court, p.get("case_number"),
+        p.get("claim_amount_fen"), deadline, p.get("registered_by"),
+    )
+
+
+@reactions.on("intake.case_assigned")
+async def case_assigned(ctx: ReactionContext) -> None:
+    await ctx.conn.execute(
+        "INSERT INTO case_facts (case_id, court, judge_id) VALUES ($1, $2, $3)"
+        " ON CONFLICT (case_id) DO UPDATE SET judge_id = EXCLUDED.judge_id, updated_at = now()",
+        ctx.envelope.case_id, ctx.envelope.court, ctx.envelope.payload.get("judge_id"),
+    )
+
+
+@reactions.on("intake.case_closed")
+async def case_closed(ctx: ReactionContext) -> None:
+    await ctx.conn.execute("UPDATE case_facts SET closed = true WHERE case_id = $1", ctx.envelope.case_id)
+
+
+@reactions.on("asset_search.asset_found")
+async def asset_found(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await ctx.conn.execute(
+        "INSERT INTO found_assets (asset_id, case_id, asset_kind, value_fen) VALUES ($1,$2,$3,$4)"
+        " ON CONFLICT (asset_id) DO UPDATE SET asset_kind = EXCLUDED.asset_kind, value_fen = EXCLUDED.value_fen",
+        p["asset_id"], ctx.envelope.case_id, p.get("asset_kind"), p.get("value_fen"),
+    )
+
+
+async def _control(conn: asyncpg.Connection, case_id: str, control_id: str, p: dict[str, Any],
+                   controlled_by: str | None) -> None:
+    await conn.execute(
+        "INSERT INTO asset_controls (control_id, case_id, asset_id, asset_kind, measure, controlled_by, status,"
+        " expiry_date) VALUES ($1,$2,$3,$4,$5,$6,'active',$7) ON CONFLICT (control_id) DO UPDATE SET"
+        " status = 'active', expiry_date = EXCLUDED.expiry_date,"
+        " asset_kind = coalesce(EXCLUDED.asset_kind, asset_controls.asset_kind),"
+        " controlled_by = coalesce(EXCLUDED.controlled_by, asset_controls.controlled_by), updated_at = now()",
+        control_id, case_id, p["asset_id"], p.get("asset_kind"), p.get("measure"), controlled_by,
+        _iso_date(p.get("expiry_date")),
+    )
+
+
+def _officer(ctx: ReactionContext) -> str | None:
+    return ctx.envelope.actor.id if ctx.envelope.actor.kind == "officer" else None
+
+
+@reactions.on("asset_search.control_ordered")
+async def control_ordered(ctx: ReactionContext) -> None:
+    """Who put the control in motion: asset_search's ``controlled_by`` names the agency, not a person."""
+    p = ctx.envelope.payload
+    await ctx.conn.execute(
+        "INSERT INTO asset_controls (control_id, case_id, asset_id, asset_kind, measure, controlled_by, status)"
+        " VALUES ($1,$2,$3,$4,$5,$6,'ordered') ON CONFLICT (control_id) DO UPDATE SET"
+        " controlled_by = coalesce(asset_controls.controlled_by, EXCLUDED.controlled_by), updated_at = now()",
+        str(p["control_id"]), ctx.envelope.case_id, p["asset_id"], p.get("asset_kind"), p.get("measure"),
+        _officer(ctx),
+    )
+
+
+@reactions.on("asset_search.control_confirmed")
+async def control_confirmed(ctx: ReactionContext) -> None:
+    # An agency's confirmation names the agency in controlled_by; a person is known only when an
+    # officer confirmed (or ordered) the control.
+    env = ctx.envelope
+    by = (env.payload.get("controlled_by") or _officer(ctx)) if env.actor.kind == "officer" else None
+    await _control(ctx.conn, env.case_id, str(env.payload["control_id"]), env.payload, by)
+
+
+@reactions.on("field_ops.asset_seized_on_site")
+async def seized_on_site(ctx: ReactionContext) -> None:
+    env = ctx.envelope
+    p = {**env.payload, "measure": env.payload.get("measure") or "seize"}
+    control_id = str(p.get("control_id") or f"field_ops:{p['asset_id']}")
+    await _control(ctx.conn, env.case_id, control_id, p, p.get("seized_by") or _officer(ctx))
+
+
+@reactions.on("asset_search.control_renewed")
+async def control_renewed(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await ctx.conn.execute(
+        "UPDATE asset_controls SET expiry_date = $2, status = 'active', updated_at = now() WHERE control_id = $1",
+        str(p["control_id"]), _iso_date(p.get("expiry_date")),
+    )
+
+
+@reactions.on("asset_search.control_released", "asset_search.control_lapsed")
+async def control_ended(ctx: ReactionContext) -> None:
+    status = "released" if ctx.envelope.event_type.endswith("released") else "lapsed"
+    await ctx.conn.execute(
+        "UPDATE asset_controls SET status = $2, updated_at = now() WHERE control_id = $1",
+        str(ctx.envelope.payload["control_id"]), status,
+    )
+
+
+def _objection_assets(p: dict[str, Any]) -> list[str]:
+    assets = p.get("asset_ids") or ([p["asset_id"]] if p.get("asset_id") else [])
+    return [str(a) for a in assets]
+
+
+@reactions.on("intake.objection_registered")
+async def objection_registered(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    objection_id = str(p.get("objection_case_id") or p.get("objection_id") or ctx.envelope.event_id)
+    for asset_id in _objection_assets(p):
+        await ctx.conn.execute(
+            "INSERT INTO asset_objections (objection_id, case_id, asset_id, status) VALUES ($1,$2,$3,'pending')"
+            " ON CONFLICT DO NOTHING",
+            objection_id, ctx.envelope.case_id, asset_id,
+        )
+
+
+@reactions.on("intake.objection_decided", "intake.objection_ruled", "intake.objection_withdrawn")
+async def objection_closed(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    objection_id = str(p.get("objection_case_id") or p.get("objection_id") or "")
+    await ctx.conn.execute(
+        "UPDATE asset_objections SET status = 'closed' WHERE objection_id = $1 AND case_id = $2",
+        objection_id, ctx.envelope.case_id,
+    )
+
+
+async def _money_in(ctx: ReactionContext, command: ReceiveFunds) -> None:
+    case_id = ctx.envelope.case_id
+    await ctx.store.lock_case(ctx.conn, case_id)
+    state = fold(LEDGER, await ctx.store.load(ctx.conn, ledger_stream(case_id)))
+    events = LEDGER.decide(command, state)
+    if events:
+        await ctx.emit(ledger_stream(case_id), events)
+
+
+@reactions.on("asset_search.deduction_confirmed")
+async def deduction_confirmed(ctx: ReactionContext) -> None:
+    env = ctx.envelope
+    facts = await case_facts(ctx.conn, env.case_id)
+    await _money_in(ctx, ReceiveFunds(
+        entry_id=f"deduction:{env.event_id}", amount_fen=int(env.payload["amount_fen"]), source="bank_deduction",
+        received_on=env.occurred_at.astimezone(SHANGHAI).date(), officer_id=env.actor.id, facts=facts,
+        control_id=env.payload.get("control_id"),
+    ))
+
+
+@reactions.on("disposal.disposal_concluded")
+async def offset_in_kind(ctx: ReactionContext) -> None:
+    """以物抵债: the applicant takes the asset at its value, which counts as paid (in kind)."""
+    env = ctx.envelope
+    if env.payload.get("outcome") != "offset_in_kind":
+        return
+    facts = await case_facts(ctx.conn, env.case_id)
+    await _money_in(ctx, ReceiveFunds(
+        entry_id=f"offset:{env.payload['disposal_id']}", amount_fen=int(env.payload["price_fen"]),
+        source="offset_in_kind", in_kind=True, received_on=env.occurred_at.astimezone(SHANGHAI).date(),
+        officer_id=env.actor.id, facts=facts, disposal_id=env.payload["disposal_id"],
+    ))

@@ -1,0 +1,213 @@
+"""Disposal's published contract: the payloads of the events it writes to ``case-events``.
+
+Two kinds of streams: ``disposal.disposal:<disposal_id>`` (one asset's way from the judge's
+decision to its sale, offset or release) and ``disposal.ledger:<case_id>`` (the case account,
+一案一账号). Money in fen; dates ISO; instants with offset.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from shared.events import DomainEvent, event
+
+NoticeKind = Literal["disposal_notice", "auction_notice", "price_report"]
+Party = Literal["applicant", "respondent"]
+Method = Literal["agreement", "targeted_enquiry", "online_enquiry", "valuation"]
+Outcome = Literal["sold", "direct_sale", "offset_in_kind", "released"]
+Source = Literal["bank_deduction", "auction_proceeds", "sale_proceeds", "voluntary_payment", "offset_in_kind"]
+Recipient = Literal["applicant", "court_fee"]
+
+
+@event("disposal.disposal_decided", 1, "法官决定处置财产 {asset_id}")
+class DisposalDecided(DomainEvent):
+    disposal_id: str
+    asset_id: str
+    asset_kind: str
+    asset_class: Literal["movable", "real_estate_or_rights"]
+    control_ids: list[str]
+    controlled_by: list[str]
+    judge_id: str
+    decided_on: date
+
+
+@event("disposal.notice_served", 1, "送达{notice_kind}：{party}")
+class NoticeServed(DomainEvent):
+    disposal_id: str
+    notice_kind: NoticeKind
+    party: Party
+    served_on: date
+    served_by: str
+
+
+@event("disposal.price_method_unavailable", 1, "参考价方式 {method} 不能适用：{reason}")
+class PriceMethodUnavailable(DomainEvent):
+    disposal_id: str
+    method: Method
+    reason: str
+    recorded_by: str
+
+
+@event("disposal.price_procedure_started", 1, "启动{method}，期限至 {due_on}")
+class PriceProcedureStarted(DomainEvent):
+    disposal_id: str
+    method: Method
+    providers: list[str]
+    started_on: date
+    due_on: date
+    started_by: str
+
+
+@event("disposal.price_procedure_extended", 1, "{method}期限延长至 {due_on}")
+class PriceProcedureExtended(DomainEvent):
+    disposal_id: str
+    method: Method
+    extensions: int
+    due_on: date
+
+
+@event("disposal.reference_price_fixed", 1, "确定参考价 {amount_fen} 分（{method}），有效期至 {valid_until}")
+class ReferencePriceFixed(DomainEvent):
+    disposal_id: str
+    method: Method
+    amount_fen: int
+    platform_results_fen: list[int] = Field(default_factory=list)
+    determined_on: date
+    received_on: date
+    valid_until: date
+    fixed_by: str
+
+
+@event("disposal.price_objection_raised", 1, "当事人对参考价提出异议")
+class PriceObjectionRaised(DomainEvent):
+    disposal_id: str
+    party: Party
+    filed_on: date
+    grounds: str
+    recorded_by: str
+
+
+@event("disposal.price_objection_ruled", 1, "参考价异议处理完毕")
+class PriceObjectionRuled(DomainEvent):
+    disposal_id: str
+    upheld: bool
+    judge_id: str
+    reason: str
+
+
+@event("disposal.auction_terms_fixed", 1, "法官确定第 {round} 次拍卖起拍价 {starting_price_fen} 分")
+class AuctionTermsFixed(DomainEvent):
+    disposal_id: str
+    round: int
+    starting_price_fen: int
+    deposit_fen: int
+    increment_fen: int
+    judge_id: str
+
+
+@event("disposal.auction_scheduled", 1, "第 {round} 次网络拍卖已排期，起拍价 {starting_price_fen} 分")
+class AuctionScheduled(DomainEvent):
+    disposal_id: str
+    auction_id: str
+    round: int
+    platform: str
+    starting_price_fen: int
+    deposit_fen: int
+    increment_fen: int
+    announcement_start: date
+    bidding_start: datetime
+    bidding_end: datetime
+    scheduled_by: str
+
+
+@event("disposal.auction_ended", 1, "第 {round} 次拍卖结束：{result}")
+class AuctionEnded(DomainEvent):
+    disposal_id: str
+    auction_id: str
+    round: int
+    result: Literal["sold", "unsold"]
+    price_fen: int | None = None
+    buyer: str | None = None
+    ended_at: datetime
+    recorded_by: str
+
+
+@event("disposal.direct_sale_completed", 1, "变卖成交 {price_fen} 分")
+class DirectSaleCompleted(DomainEvent):
+    disposal_id: str
+    price_fen: int
+    buyer: str
+    sold_on: date
+    recorded_by: str
+
+
+@event("disposal.sale_ruling_signed", 1, "法官签发成交裁定，成交价 {price_fen} 分")
+class SaleRulingSigned(DomainEvent):
+    disposal_id: str
+    asset_id: str
+    price_fen: int
+    buyer: str
+    judge_id: str
+    signed_on: date
+
+
+@event("disposal.disposal_concluded", 1, "处置结束：{outcome}")
+class DisposalConcluded(DomainEvent):
+    disposal_id: str
+    asset_id: str
+    outcome: Outcome
+    price_fen: int | None = None
+    judge_id: str
+    reason: str | None = None
+
+
+@event("disposal.funds_received", 1, "执行款到账 {amount_fen} 分（{source}）")
+class FundsReceived(DomainEvent):
+    entry_id: str
+    amount_fen: int
+    source: Source
+    in_kind: bool = False
+    received_on: date
+    disposal_id: str | None = None
+    control_id: str | None = None
+    payer: str | None = None
+    recorded_by: str
+
+
+@event("disposal.payout_proposed", 1, "拟发放执行款 {amount_fen} 分")
+class PayoutProposed(DomainEvent):
+    payout_id: str
+    amount_fen: int
+    recipient: Recipient
+    proposed_by: str
+
+
+@event("disposal.payout_approved", 1, "执行款发放已审批 {amount_fen} 分")
+class PayoutApproved(DomainEvent):
+    payout_id: str
+    amount_fen: int
+    recipient: Recipient
+    proposed_by: str
+    approved_by: str
+    paid_on: date
+    balance_after_fen: int
+    overdue_arrivals: list[str] = Field(default_factory=list)
+
+
+@event("disposal.payout_rejected", 1, "执行款发放被退回")
+class PayoutRejected(DomainEvent):
+    payout_id: str
+    rejected_by: str
+    reason: str
+
+
+@event("disposal.claim_paid_in_full", 1, "执行款已全部发放 {amount_fen} 分")
+class ClaimPaidInFull(DomainEvent):
+    amount_fen: int
+    claim_amount_fen: int
+    fee_fen: int
+    interest_fen: int
+    paid_on: date
