@@ -1,20 +1,40 @@
-"""Intake's published contract: the payloads of the events it writes to ``case-events``."""
+"""Intake's published contract: the payloads of the events it writes to ``case-events``.
+
+Every intake event of a case lives in the stream ``intake.case:<case_id>``; an application's id
+is the id of the case it becomes, so the Kafka key never changes between filing and closure.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Literal
 
+from pydantic import Field
+
 from shared.events import DomainEvent, Payload, event
 
 PartyKind = Literal["person", "organisation"]
 BasisKind = Literal["judgment", "mediation", "arbitral_award", "notarised_debt", "other"]
+MaterialClass = Literal["application_form", "basis_document", "identity", "asset_leads"]
+Track = Literal["fast", "ordinary"]
+NoticeKind = Literal["enforcement_notice", "consumption_restriction", "blacklisting"]
+ClosureType = Literal["执行完毕", "终本", "终结执行", "销案", "不予执行", "驳回申请"]
+
+
+class AgentRecord(Payload):
+    """委托代理人 with the scope of the authorisation (一般授权 / 特别授权)."""
+
+    name: str
+    id_number: str
+    scope: Literal["general", "special"]
+    powers: list[str] = Field(default_factory=list)
 
 
 class PartyRecord(Payload):
     kind: PartyKind
     name: str
     id_number: str
+    agent: AgentRecord | None = None
 
 
 class BasisRecord(Payload):
@@ -23,6 +43,62 @@ class BasisRecord(Payload):
     document_number: str
     effective_date: date
     performance_deadline: date | None = None
+
+
+class MaterialItem(Payload):
+    material_class: MaterialClass
+    kind: str
+    content_hash: str | None = None
+    reference: str | None = None
+
+
+class MissingItem(Payload):
+    material_class: MaterialClass
+    kind: str
+    description: str
+
+
+class Condition(Payload):
+    """One checked condition (终本, 执行完毕): its code, whether it holds, and why."""
+
+    code: str
+    met: bool
+    detail: str
+
+
+@event("intake.application_received", 1, "收到执行申请，执行标的 {claim_amount_fen} 分")
+class ApplicationReceived(DomainEvent):
+    case_id: str
+    court: str
+    case_type: str
+    applicant: PartyRecord
+    respondent: PartyRecord
+    basis: BasisRecord
+    claim_amount_fen: int
+    application_date: date
+    decide_by: date
+    materials: list[MaterialItem]
+    missing: list[MissingItem]
+    service_address_confirmed: bool = False
+    real_estate_disposal_expected: bool = False
+    conflicts: list[str] = Field(default_factory=list)
+    received_by: str
+    linked_case_id: str | None = None
+    materials_checked_at_counter: bool = False
+
+
+@event("intake.supplement_requested", 1, "一次性告知补正材料，期限至 {deadline}")
+class SupplementRequested(DomainEvent):
+    missing: list[MissingItem]
+    deadline: date
+    requested_by: str
+
+
+@event("intake.materials_supplemented", 1, "补正材料")
+class MaterialsSupplemented(DomainEvent):
+    items: list[MaterialItem]
+    still_missing: list[MissingItem]
+    supplemented_by: str
 
 
 @event("intake.case_registered", 1, "立案：{case_number}，执行标的 {claim_amount_fen} 分")
@@ -38,3 +114,163 @@ class CaseRegistered(DomainEvent):
     application_date: date
     registered_by: str
     limitation_warning: bool = False
+    linked_case_id: str | None = None
+    decide_by: date | None = None
+    decided_within_limit: bool = True
+    registered_on: date | None = None
+
+
+@event("intake.application_refused", 1, "不予受理：{legal_ground}")
+class ApplicationRefused(DomainEvent):
+    ground_code: str
+    legal_ground: str
+    reason: str
+    refused_by: str
+    decide_by: date
+    decided_within_limit: bool
+
+
+@event("intake.case_triaged", 1, "繁简分流：{track}")
+class CaseTriaged(DomainEvent):
+    track: Track
+    rule_ids: list[str]
+    reasons: list[str]
+    decided_by: str
+    override: bool = False
+    previous_track: Track | None = None
+
+
+@event("intake.case_assigned", 1, "分案：承办法官 {judge_id}（{team_id}）")
+class CaseAssigned(DomainEvent):
+    judge_id: str
+    team_id: str
+    track: Track
+    assigned_by: str
+    strategy: Literal["least_loaded", "random", "manual"]
+    reason: str | None = None
+    previous_judge_id: str | None = None
+    excluded: list[str] = Field(default_factory=list)
+
+
+@event("intake.notice_prepared", 1, "事务中心制作文书：{notice_kind}")
+class NoticePrepared(DomainEvent):
+    notice_id: str
+    notice_kind: NoticeKind
+    document_hash: str
+    prepared_by: str
+
+
+@event("intake.notice_issued", 1, "法官签发文书：{notice_kind}")
+class NoticeIssued(DomainEvent):
+    notice_id: str
+    notice_kind: NoticeKind
+    document_hash: str
+    prepared_by: str
+    signed_by: str
+
+
+@event("intake.case_suspended", 1, "中止执行：{reason}")
+class CaseSuspended(DomainEvent):
+    reason: str
+    decided_by: str
+    on: date
+
+
+@event("intake.suspension_lifted", 1, "恢复（中止结束）：{reason}")
+class SuspensionLifted(DomainEvent):
+    reason: str
+    decided_by: str
+    on: date
+
+
+@event("intake.case_postponed", 1, "暂缓执行至 {until}：{reason}")
+class CasePostponed(DomainEvent):
+    reason: str
+    until: date
+    decided_by: str
+    on: date
+
+
+@event("intake.postponement_lifted", 1, "暂缓结束：{reason}")
+class PostponementLifted(DomainEvent):
+    reason: str
+    decided_by: str
+    on: date
+
+
+@event("intake.extension_requested", 1, "申请延长执行期限 {months} 个月")
+class ExtensionRequested(DomainEvent):
+    months: int
+    reason: str
+    requested_by: str
+    current_due: date
+
+
+@event("intake.extension_approved", 1, "院长批准延长执行期限 {months} 个月")
+class ExtensionApproved(DomainEvent):
+    months: int
+    approved_by: str
+    new_due: date
+
+
+@event("intake.applicant_interviewed", 1, "约谈申请执行人")
+class ApplicantInterviewed(DomainEvent):
+    interviewed_by: str
+    summary_hash: str
+    interviewed_on: date
+
+
+@event("intake.settlement_recorded", 1, "记录执行和解（已履行：{performed}）")
+class SettlementRecorded(DomainEvent):
+    performed: bool
+    agreement_hash: str
+    recorded_by: str
+
+
+@event("intake.closure_proposed", 1, "法官提请结案：{closure_type}")
+class ClosureProposed(DomainEvent):
+    closure_type: ClosureType
+    judge_id: str
+    reason: str
+    conditions: list[Condition] = Field(default_factory=list)
+    debtor_qualifies_for_blacklisting: bool = False
+
+
+@event("intake.closure_rejected", 1, "结案审批未通过：{reason}")
+class ClosureRejected(DomainEvent):
+    closure_type: ClosureType
+    rejected_by: str
+    reason: str
+
+
+@event("intake.case_closed", 1, "结案：{closure_type}")
+class CaseClosed(DomainEvent):
+    closure_type: ClosureType
+    judge_id: str
+    approved_by: str
+    reason: str
+    conditions: list[Condition] = Field(default_factory=list)
+    claim_amount_fen: int = 0
+    registered_on: date | None = None
+    closed_on: date | None = None
+    track: Track | None = None
+
+
+@event("intake.case_resumed", 1, "恢复执行：新案 {new_case_number}")
+class CaseResumed(DomainEvent):
+    new_case_id: str
+    new_case_number: str
+    reviewer_id: str
+    previous_judge_id: str
+    ground: Literal["applicant_new_lead", "ex_officio_research"]
+    reason: str
+
+
+@event("intake.objection_registered", 1, "执行异议立案：{objection_case_number}")
+class ObjectionRegistered(DomainEvent):
+    objection_case_id: str
+    objection_case_number: str
+    objector: PartyRecord
+    grounds: str
+    reviewers: list[str]
+    registered_by: str

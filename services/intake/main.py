@@ -6,11 +6,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from shared.app import create_service_app
 from services.intake import events as _events  # noqa: F401  (registers the event types)
-from services.intake.api import router
+from services.intake.api import ROUTERS
+from services.intake.consumer import reactions
 from services.intake.projections import project
 from services.intake.settings import IntakeSettings
+from shared.app import create_service_app
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
@@ -19,7 +20,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         settings,
         title="立案服务 intake",
         description="执行立案服务中心：立案登记、案号、繁简分流、分案、文书、结案与恢复执行。",
-        routers=[router],
+        routers=ROUTERS,
         migrations=[Path(__file__).parent / "migrations"],
         projector=project,
+        reactions=reactions,
     )

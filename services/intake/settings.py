@@ -10,3 +10,5 @@ class IntakeSettings(ServiceSettings):
 
     service_name: str = "intake"
     database_url: str = "postgresql://postgres@127.0.0.1:55432/enforcement_intake"
+    # Roster, triage rules and closure policy (JSON); default: services/intake/config.json
+    config_path: str | None = None

@@ -1,4 +1,5 @@
-"""One case travels intake → outbox → Kafka → supervision's audit trail, over HTTP."""
+"""One case travels intake → outbox → Kafka → supervision's audit trail, over HTTP: application,
+registration (case number, triage, assignment) and a signed notice."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from deploy.system import System
 from tests.conftest import auth, valid_case
 
 CLERK = auth("clerk-001", "intake_clerk")
+AFFAIRS = auth("affairs-001", "affairs_clerk")
 SUPERVISOR = auth("sup-001", "supervisor")
+H = "0123456789abcdef" * 4
+MATERIALS = [
+    {"material_class": "application_form", "kind": "application", "content_hash": H},
+    {"material_class": "basis_document", "kind": "basis_copy", "content_hash": H},
+    {"material_class": "basis_document", "kind": "effectiveness_proof", "content_hash": H},
+    {"material_class": "identity", "kind": "business_licence", "content_hash": H},
+    {"material_class": "identity", "kind": "legal_rep_certificate", "content_hash": H},
+    {"material_class": "asset_leads", "kind": "asset_lead", "reference": "申请人提交的银行账户线索"},
+]
 
 
 async def wait_for_trail(http: httpx.AsyncClient, system: System, case_id: str, count: int = 1) -> list[dict]:
@@ -22,24 +33,39 @@ async def wait_for_trail(http: httpx.AsyncClient, system: System, case_id: str, 
     raise AssertionError(f"case {case_id} did not reach supervision's trail")
 
 
-async def test_a_registered_case_appears_in_supervisions_audit_trail(system: System, http: httpx.AsyncClient) -> None:
-    r = await http.post(f"{system.url('intake')}/cases", json=valid_case(), headers=CLERK)
+async def test_a_case_from_application_to_a_signed_notice_appears_in_supervisions_audit_trail(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    intake = system.url("intake")
+    applied = await http.post(f"{intake}/applications", json=valid_case(materials=MATERIALS), headers=CLERK)
+    assert applied.status_code == 201, applied.text
+    case_id = applied.json()["case_id"]
+    r = await http.post(f"{intake}/applications/{case_id}/register", headers=CLERK)
     assert r.status_code == 201, r.text
     created = r.json()
-    assert created["case_number"].startswith("（2026）黔01执")
-    assert created["case_number"].endswith("号")
+    assert created["case_number"].startswith("（2026）黔01执") and created["case_number"].endswith("号")
+    judge = auth(created["judge_id"], "judge")
+    prepared = await http.post(f"{intake}/cases/{case_id}/notices",
+                               json={"notice_kind": "enforcement_notice", "document_hash": H}, headers=AFFAIRS)
+    assert prepared.status_code == 201, prepared.text
+    signed = await http.post(f"{intake}{prepared.headers['location']}/sign", headers=judge)
+    assert signed.status_code == 200, signed.text
 
-    events = await wait_for_trail(http, system, created["case_id"])
-    assert len(events) == 1
-    entry = events[0]
-    assert entry["event_type"] == "intake.case_registered"
-    assert entry["actor_id"] == "clerk-001"
-    assert entry["actor_role"] == "intake_clerk"
-    assert entry["producer"] == "intake"
-    assert entry["payload"]["case_number"] == created["case_number"]
-    assert created["case_number"] in entry["summary"]
-    assert entry["prev_hash"] == "00" * 32 and len(entry["hash"]) == 64
+    events = await wait_for_trail(http, system, case_id, 6)
+    assert [e["event_type"] for e in events] == [
+        "intake.application_received", "intake.case_registered", "intake.case_triaged", "intake.case_assigned",
+        "intake.notice_prepared", "intake.notice_issued",
+    ]
+    registered = events[1]
+    assert registered["actor_id"] == "clerk-001" and registered["actor_role"] == "intake_clerk"
+    assert registered["producer"] == "intake"
+    assert registered["payload"]["case_number"] == created["case_number"]
+    assert created["case_number"] in registered["summary"]
+    assert events[3]["payload"]["judge_id"] == created["judge_id"] != "clerk-001"
+    assert events[5]["payload"]["signed_by"] == created["judge_id"]
+    assert events[5]["payload"]["document_hash"] == H
+    assert events[0]["prev_hash"] == "00" * 32 and len(events[-1]["hash"]) == 64
 
-    case = await http.get(f"{system.url('intake')}/cases/{created['case_id']}", headers=CLERK)
+    case = await http.get(f"{intake}/cases/{case_id}", headers=CLERK)
     assert case.status_code == 200
     assert case.json()["case_number"] == created["case_number"]

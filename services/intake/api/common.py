@@ -1,0 +1,117 @@
+"""What every intake route shares: dependencies, the command helper and the answer's shape."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.intake.config import IntakeConfig, load_config
+from services.intake.domain import CaseDecider, CaseState
+from services.intake.domain.commands import Routing, Who
+from services.intake.reads import judge_loads
+from shared.app import Runtime, runtime
+from shared.auth import Principal, Role, require_roles
+from shared.commands import CommandMeta, CommandResult, IdempotencyRequest
+from shared.errors import InvalidInput
+
+DECIDER = CaseDecider()
+HASH_PATTERN = r"^(sha256:)?[0-9a-f]{64}$"
+
+Rt = Annotated[Runtime, Depends(runtime)]
+Clerk = Annotated[Principal, Depends(require_roles(Role.INTAKE_CLERK))]
+Affairs = Annotated[Principal, Depends(require_roles(Role.AFFAIRS_CLERK))]
+Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
+Leader = Annotated[Principal, Depends(require_roles(Role.TEAM_LEAD, Role.BUREAU_CHIEF))]
+TeamLead = Annotated[Principal, Depends(require_roles(Role.TEAM_LEAD))]
+President = Annotated[Principal, Depends(require_roles(Role.PRESIDENT))]
+Approver = Annotated[
+    Principal, Depends(require_roles(Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT))
+]
+Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
+Staff = Annotated[Principal, Depends(require_roles(*[r.value for r in Role]))]
+
+Make = Callable[[Who], Any]
+Prepare = Callable[[asyncpg.Connection, CaseState, Any], Awaitable[Any]]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReasonIn(Body):
+    reason: str = Field(min_length=2, max_length=2000, description="理由")
+
+
+def stream(case_id: str) -> str:
+    return f"intake.case:{case_id}"
+
+
+def config(request: Request) -> IntakeConfig:
+    path = getattr(request.app.state.settings, "config_path", None)
+    return load_config(path)
+
+
+def who(officer: Principal, meta: CommandMeta) -> Who:
+    return Who(officer_id=officer.officer_id, court=officer.court, now=meta.now)
+
+
+def expected_version(request: Request) -> int | None:
+    raw = request.headers.get("if-match")
+    if not raw:
+        return None
+    try:
+        return int(raw.strip().strip('W/').strip('"'))
+    except ValueError:
+        raise InvalidInput("If-Match 应为案件版本号（整数）", code="invalid_if_match") from None
+
+
+async def routing(conn: asyncpg.Connection, cfg: IntakeConfig, court: str, exclude: frozenset[str] = frozenset()
+                  ) -> Routing:
+    """Triage rules, roster, current loads and a random draw (the only randomness, kept out of the rules)."""
+    return Routing(triage=cfg.triage, roster=cfg.roster(court), loads=await judge_loads(conn, court),
+                   draw=random.random(), exclude=exclude)
+
+
+def case_summary(state: CaseState, version: int) -> dict[str, Any]:
+    reg = state.registered
+    return {
+        "case_id": state.case_id,
+        "case_number": state.case_number,
+        "case_type": state.case_type,
+        "court": state.court,
+        "status": state.status,
+        "track": state.track,
+        "judge_id": state.judge_id,
+        "team_id": state.team_id,
+        "limitation_warning": bool(reg and reg.limitation_warning),
+        "version": version,
+    }
+
+
+def answer(result: CommandResult[CaseState], status_code: int = 200) -> tuple[int, dict[str, Any]]:
+    body = case_summary(result.state, result.version)
+    body["events"] = [e.event_type for e in result.events]
+    return status_code, body
+
+
+async def run(
+    request: Request, rt: Runtime, officer: Principal, role: str, case_id: str, make: Make, *,
+    prepare: Prepare | None = None, status_code: int = 200,
+    respond: Callable[[CommandResult[CaseState]], tuple[int, dict[str, Any]]] | None = None,
+) -> JSONResponse:
+    """One command on one case through the shared runner (If-Match and Idempotency-Key honoured)."""
+    meta = CommandMeta.for_request(request, officer.actor(role), officer.court)
+    status, body = await rt.commands.execute(
+        stream_id=stream(case_id), case_id=case_id, decider=DECIDER, command=make(who(officer, meta)),
+        meta=meta, respond=respond or (lambda r: answer(r, status_code)), prepare=prepare,
+        expected_version=expected_version(request),
+        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
+    )
+    headers = {"ETag": f'"{body["version"]}"'} if "version" in body else {}
+    return JSONResponse(body, status_code=status, headers=headers)

@@ -1,0 +1,147 @@
+"""HTTP: resumption of a 终本 case (new 执恢 case) and objections (new 执异 case).
+
+Each writes two streams in one transaction: the old case records the decision, the new case is
+registered, linked to it. The shared runner handles one stream, so this module does the same
+steps (idempotency, lock, load, fold, decide, append + outbox, project) for two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+import asyncpg
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from services.intake.api.common import (
+    DECIDER,
+    Body,
+    Clerk,
+    ReasonIn,
+    Reviewer,
+    Rt,
+    config,
+    expected_version,
+    routing,
+    stream,
+    who,
+)
+from services.intake.api.filing import PartyIn
+from services.intake.domain import CaseState
+from services.intake.domain import commands as c
+from services.intake.projections import allocate_case_number, project
+from services.intake.reads import handlers
+from shared.app import Runtime
+from shared.auth import Principal, Role
+from shared.commands import CommandMeta, IdempotencyRequest, _claim_idempotency_key, fold
+from shared.courts import CaseNumber
+from shared.errors import Conflict
+from shared.eventstore import ConcurrencyConflict
+
+router = APIRouter(tags=["恢复执行与执行异议 resumption & objection"])
+
+Build = Callable[[asyncpg.Connection, CaseState, c.Who], Awaitable[tuple[Any, Any]]]
+
+
+async def execute_linked(request: Request, rt: Runtime, officer: Principal, role: str, case_id: str,
+                         new_case_id: str, build: Build) -> dict[str, Any]:
+    meta = CommandMeta.for_request(request, officer.actor(role), officer.court)
+    idem = await IdempotencyRequest.from_request(request, officer.officer_id)
+    expected = expected_version(request)
+    try:
+        async with rt.pool.acquire() as conn, conn.transaction():
+            if idem is not None and (replay := await _claim_idempotency_key(conn, idem)) is not None:
+                return replay[1]
+            for cid in sorted((case_id, new_case_id)):
+                await rt.store.lock_case(conn, cid)
+            history = await rt.store.load(conn, stream(case_id))
+            if expected is not None and expected != len(history):
+                raise ConcurrencyConflict(stream(case_id), expected, len(history))
+            old_state = fold(DECIDER, history)
+            old_cmd, new_cmd = await build(conn, old_state, who(officer, meta))
+            old_events = list(DECIDER.decide(old_cmd, old_state))
+            new_events = list(DECIDER.decide(new_cmd, DECIDER.initial_state()))
+            old_envs = rt.commands.envelopes(old_events, stream_id=stream(case_id), case_id=case_id,
+                                             start_version=len(history), meta=meta)
+            new_envs = rt.commands.envelopes(new_events, stream_id=stream(new_case_id), case_id=new_case_id,
+                                             start_version=0, meta=meta)
+            await rt.store.append(conn, stream(case_id), len(history), old_envs, check=False)
+            await rt.store.append(conn, stream(new_case_id), 0, new_envs)
+            await project(conn, [*old_envs, *new_envs])
+            new_state = fold(DECIDER, new_envs)
+            body = {
+                "case_id": case_id, "version": len(history) + len(old_envs),
+                "events": [e.event_type for e in old_envs],
+                "new_case": {"case_id": new_case_id, "case_number": new_state.case_number,
+                             "case_type": new_state.case_type, "status": new_state.status,
+                             "track": new_state.track, "judge_id": new_state.judge_id,
+                             "team_id": new_state.team_id, "linked_case_id": case_id,
+                             "events": [e.event_type for e in new_envs]},
+            }
+            if idem is not None:
+                await conn.execute(
+                    "UPDATE idempotency_keys SET status_code = 201, response = $3 WHERE principal = $1 AND key = $2",
+                    idem.principal, idem.key, body,
+                )
+    except ConcurrencyConflict as exc:
+        raise Conflict("该案件已被他人更新，请刷新后重试", code="version_conflict",
+                       extra={"current_version": exc.actual, "expected_version": exc.expected}) from exc
+    return body
+
+
+async def _number(conn: asyncpg.Connection, court: str, case_type: str, year: int) -> str:
+    return str(CaseNumber(year, court, case_type, await allocate_case_number(conn, court, case_type, year)))
+
+
+class ResumptionIn(ReasonIn):
+    ground: Literal["applicant_new_lead", "ex_officio_research"] = Field(
+        description="applicant_new_lead 申请执行人提供新线索 / ex_officio_research 依职权复查发现财产"
+    )
+
+
+@router.post("/cases/{case_id}/resumption", status_code=201,
+             summary="恢复执行终本案件（指定审查人；新立执恢案件并分给非原结案法官）")
+async def resume(case_id: str, body: ResumptionIn, request: Request, officer: Reviewer, rt: Rt) -> JSONResponse:
+    cfg = config(request)
+    new_case_id = str(uuid.uuid4())
+
+    async def build(conn: asyncpg.Connection, old: CaseState, w: c.Who) -> tuple[Any, Any]:
+        roster = cfg.roster(old.court or officer.court)
+        resumable = old.status == "closed" and old.closure_type == "终本" and old.court == w.court
+        number = await _number(conn, old.court or "", "执恢", w.now.year) if resumable else "（未分配）"
+        resume_cmd = c.ResumeCase(w, new_case_id, number, body.ground, body.reason,
+                                  frozenset(roster.reviewers), await handlers(conn, case_id))
+        exclude = frozenset({old.closed_by_judge or ""})
+        register = c.RegisterLinkedCase(w, new_case_id, number, "执恢", old,
+                                        await routing(conn, cfg, old.court or officer.court, exclude))
+        return resume_cmd, register
+
+    out = await execute_linked(request, rt, officer, Role.REVIEWER, case_id, new_case_id, build)
+    return JSONResponse(out, status_code=201, headers={"Location": f"/cases/{new_case_id}"})
+
+
+class ObjectionIn(Body):
+    objector: PartyIn
+    grounds: str = Field(min_length=2, max_length=4000, description="异议理由")
+    reviewers: list[str] = Field(min_length=1, max_length=7, description="合议庭成员（审查人员）")
+
+
+@router.post("/cases/{case_id}/objections", status_code=201,
+             summary="登记执行异议（新立执异案件；审查人员不得为办理过本案的人员）")
+async def register_objection(case_id: str, body: ObjectionIn, request: Request, officer: Clerk, rt: Rt
+                             ) -> JSONResponse:
+    new_case_id = str(uuid.uuid4())
+
+    async def build(conn: asyncpg.Connection, old: CaseState, w: c.Who) -> tuple[Any, Any]:
+        acting = old.status != "new" and old.court == w.court
+        number = await _number(conn, old.court or "", "执异", w.now.year) if acting else "（未分配）"
+        objection = c.RegisterObjection(w, new_case_id, number, body.objector.record(), body.grounds,
+                                        tuple(body.reviewers), await handlers(conn, case_id))
+        register = c.RegisterLinkedCase(w, new_case_id, number, "执异", old, None, body.objector.record())
+        return objection, register
+
+    out = await execute_linked(request, rt, officer, Role.INTAKE_CLERK, case_id, new_case_id, build)
+    return JSONResponse(out, status_code=201, headers={"Location": f"/cases/{new_case_id}"})

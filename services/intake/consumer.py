@@ -1,0 +1,177 @@
+"""What intake learns from other services' events (tolerant reader, names from docs/events.md).
+
+Only the facts intake's own rules need: the 终本 conditions (search answered, leads verified,
+offline investigation, assets realised or shown undisposable), 执行完毕 (claim paid in full), and
+who acted on a case (reviewers of resumptions and objections must not be among them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from shared.consumer import ReactionContext, Reactions
+
+reactions = Reactions()
+
+
+def _s(p: dict[str, Any], key: str) -> str | None:
+    v = p.get(key)
+    return None if v is None else str(v)
+
+
+@reactions.on_any
+async def record_actor(ctx: ReactionContext) -> None:
+    env = ctx.envelope
+    if env.producer == "intake" or env.actor.kind != "officer":
+        return  # intake's own events are projected inline when they are appended
+    await ctx.conn.execute(
+        "INSERT INTO case_actors (case_id, officer_id, role, first_event_type) VALUES ($1,$2,$3,$4)"
+        " ON CONFLICT DO NOTHING",
+        env.case_id, env.actor.id, env.actor.role, env.event_type,
+    )
+
+
+@reactions.on("asset_search.query_dispatched")
+async def query_dispatched(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await ctx.conn.execute(
+        "INSERT INTO ext_queries (case_id, query_id, agency_id, agency_kind) VALUES ($1,$2,$3,$4)"
+        " ON CONFLICT (case_id, query_id) DO UPDATE SET agency_id = coalesce(ext_queries.agency_id,"
+        " EXCLUDED.agency_id), agency_kind = coalesce(ext_queries.agency_kind, EXCLUDED.agency_kind)",
+        ctx.envelope.case_id, _s(p, "query_id"), _s(p, "agency_id"), _s(p, "agency_kind"),
+    )
+
+
+@reactions.on("asset_search.agency_answered")
+async def agency_answered(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await ctx.conn.execute(
+        "INSERT INTO ext_queries (case_id, query_id, agency_id, agency_kind, outcome) VALUES ($1,$2,$3,$4,$5)"
+        " ON CONFLICT (case_id, query_id) DO UPDATE SET outcome = EXCLUDED.outcome,"
+        " agency_kind = coalesce(EXCLUDED.agency_kind, ext_queries.agency_kind)",
+        ctx.envelope.case_id, _s(p, "query_id"), _s(p, "agency_id"), _s(p, "agency_kind"), _s(p, "outcome"),
+    )
+
+
+@reactions.on("asset_search.lead_recorded", "asset_search.lead_verified")
+async def lead(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    # a lead sent on to a field check is not verified until a later verification says so
+    verified = ctx.envelope.event_type == "asset_search.lead_verified" and p.get("outcome") != "needs_field_check"
+    await ctx.conn.execute(
+        "INSERT INTO ext_leads (case_id, lead_id, verified, outcome) VALUES ($1,$2,$3,$4)"
+        " ON CONFLICT (case_id, lead_id) DO UPDATE SET verified = ext_leads.verified OR EXCLUDED.verified,"
+        " outcome = coalesce(EXCLUDED.outcome, ext_leads.outcome)",
+        ctx.envelope.case_id, _s(p, "lead_id"), verified, _s(p, "outcome"),
+    )
+
+
+async def _asset(conn: asyncpg.Connection, case_id: str, asset_id: str | None, kind: str | None) -> None:
+    if asset_id:
+        await conn.execute(
+            "INSERT INTO ext_assets (case_id, asset_id, asset_kind) VALUES ($1,$2,$3) ON CONFLICT (case_id,"
+            " asset_id) DO UPDATE SET asset_kind = coalesce(ext_assets.asset_kind, EXCLUDED.asset_kind)",
+            case_id, asset_id, kind,
+        )
+
+
+async def _resolve(conn: asyncpg.Connection, case_id: str, asset_id: str | None, how: str | None) -> None:
+    if asset_id and how:
+        await _asset(conn, case_id, asset_id, None)
+        await conn.execute(
+            "UPDATE ext_assets SET resolution = $3 WHERE case_id = $1 AND asset_id = $2", case_id, asset_id, how
+        )
+
+
+@reactions.on("asset_search.asset_found", "field_ops.asset_seized_on_site")
+async def asset_found(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await _asset(ctx.conn, ctx.envelope.case_id, _s(p, "asset_id"), _s(p, "asset_kind"))
+
+
+@reactions.on("asset_search.deduction_confirmed")
+async def deducted(ctx: ReactionContext) -> None:
+    await _resolve(ctx.conn, ctx.envelope.case_id, _s(ctx.envelope.payload, "asset_id"), "deducted")
+
+
+@reactions.on("field_ops.task_reported")
+async def field_report(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await ctx.conn.execute(
+        "INSERT INTO ext_field_reports (case_id, task_id, outcome) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING",
+        ctx.envelope.case_id, _s(p, "task_id") or str(ctx.envelope.event_id), _s(p, "outcome"),
+    )
+    for found in p.get("found_assets") or []:
+        if isinstance(found, dict):
+            await _asset(ctx.conn, ctx.envelope.case_id, _s(found, "asset_id"), _s(found, "asset_kind"))
+
+
+@reactions.on("disposal.disposal_decided")
+async def disposal_decided(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    if p.get("disposal_id") and p.get("asset_id"):
+        await ctx.conn.execute(
+            "INSERT INTO ext_disposals (case_id, disposal_id, asset_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING",
+            ctx.envelope.case_id, _s(p, "disposal_id"), _s(p, "asset_id"),
+        )
+
+
+async def _asset_of(conn: asyncpg.Connection, case_id: str, p: dict[str, Any]) -> str | None:
+    if p.get("asset_id"):
+        return _s(p, "asset_id")
+    if p.get("disposal_id"):
+        found = await conn.fetchval(
+            "SELECT asset_id FROM ext_disposals WHERE case_id = $1 AND disposal_id = $2", case_id, _s(p, "disposal_id")
+        )
+        if found:
+            return str(found)
+    if p.get("auction_id"):
+        found = await conn.fetchval(
+            "SELECT coalesce(a.asset_id, d.asset_id) FROM ext_auctions a LEFT JOIN ext_disposals d"
+            " ON d.case_id = a.case_id AND d.disposal_id = a.disposal_id"
+            " WHERE a.case_id = $1 AND a.auction_id = $2",
+            case_id, _s(p, "auction_id"),
+        )
+        return str(found) if found else None
+    return None
+
+
+@reactions.on("disposal.auction_scheduled")
+async def auction_scheduled(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    if p.get("auction_id"):
+        await ctx.conn.execute(
+            "INSERT INTO ext_auctions (case_id, auction_id, disposal_id, asset_id) VALUES ($1,$2,$3,$4)"
+            " ON CONFLICT DO NOTHING",
+            ctx.envelope.case_id, _s(p, "auction_id"), _s(p, "disposal_id"), _s(p, "asset_id"),
+        )
+
+
+@reactions.on("disposal.auction_ended")
+async def auction_ended(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    asset_id = await _asset_of(ctx.conn, ctx.envelope.case_id, p)
+    if asset_id is None:
+        return
+    await _asset(ctx.conn, ctx.envelope.case_id, asset_id, None)
+    if p.get("result") == "unsold":
+        await ctx.conn.execute(
+            "UPDATE ext_assets SET unsold_rounds = unsold_rounds + 1 WHERE case_id = $1 AND asset_id = $2",
+            ctx.envelope.case_id, asset_id,
+        )
+    elif p.get("result") == "sold":
+        await _resolve(ctx.conn, ctx.envelope.case_id, asset_id, "sold")
+
+
+@reactions.on("disposal.disposal_concluded")
+async def disposal_concluded(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    asset_id = await _asset_of(ctx.conn, ctx.envelope.case_id, p)
+    await _resolve(ctx.conn, ctx.envelope.case_id, asset_id, _s(p, "outcome"))
+
+
+@reactions.on("disposal.claim_paid_in_full")
+async def claim_paid(ctx: ReactionContext) -> None:
+    await ctx.conn.execute("UPDATE cases SET paid_in_full = true WHERE case_id = $1", ctx.envelope.case_id)

@@ -1,0 +1,100 @@
+"""Closure rules: the 6-month limit and its extension, 终本 and 执行完毕 conditions (pure)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from services.intake.config import ClosurePolicy
+from services.intake.domain.commands import ClosureFacts
+from services.intake.domain.state import CaseState
+from services.intake.events import Condition
+
+# 执行期限六个月 (严格审限规定 art. 5); an extension of 3 months needs the president's approval,
+# requested at least 5 days before expiry (互相制约-11).
+LIMIT_MONTHS = 6
+EXTENSION_NOTICE_DAYS = 5
+
+
+def add_months(start: date, months: int) -> date:
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def closure_due(state: CaseState, today: date) -> date | None:
+    """The close-by date: registration + 6 months (+ approved extensions), moved by pauses (中止/暂缓)."""
+    if state.registered_on is None:
+        return None
+    paused = state.paused_days + ((today - state.paused_since).days if state.paused_since else 0)
+    return add_months(state.registered_on, LIMIT_MONTHS + state.extension_months) + timedelta(days=paused)
+
+
+def extension_request_in_time(state: CaseState, today: date) -> tuple[bool, date | None]:
+    due = closure_due(state, today)
+    return (due is not None and (due - today).days >= EXTENSION_NOTICE_DAYS), due
+
+
+def _c(code: str, met: bool, ok: str, not_ok: str) -> Condition:
+    return Condition(code=code, met=met, detail=ok if met else not_ok)
+
+
+def zhongben_conditions(
+    state: CaseState, facts: ClosureFacts, policy: ClosurePolicy, today: date, blacklisting_required: bool
+) -> list[Condition]:
+    """Every condition of 终本 (终本规定 art. 1; domain.md §5), each with whether it holds."""
+    answered = {kind for _, kind, outcome in facts.queries if outcome in ("found", "nothing_found", "correction")}
+    open_queries = [q for q, _, outcome in facts.queries if outcome not in ("found", "nothing_found", "correction")]
+    kinds_missing = [k for k in policy.required_agency_kinds if k not in answered]
+    searched = bool(facts.queries) and not open_queries and not kinds_missing
+    search_detail = (
+        "尚未发起网络查控" if not facts.queries else
+        "；".join(filter(None, [
+            f"{len(open_queries)} 项查询尚未答复" if open_queries else "",
+            f"未覆盖的协助单位类型：{'、'.join(kinds_missing)}" if kinds_missing else "",
+        ]))
+    )
+    min_months = policy.zhongben_min_months
+    since = state.registered_on
+    long_enough = since is not None and today > add_months(since, min_months)
+    return [
+        _c("enforcement_notice", state.issued("enforcement_notice"), "已发出执行通知书和报告财产令",
+           "未发出执行通知书和报告财产令"),
+        _c("consumption_restriction", state.issued("consumption_restriction"), "已发出限制消费令",
+           "未发出限制消费令"),
+        _c("blacklisting", (not blacklisting_required) or state.issued("blacklisting"),
+           "失信名单：已纳入或不符合纳入条件", "被执行人符合纳入失信名单条件，但尚未作出纳入决定"),
+        _c("online_search", searched, "网络查控已覆盖全部协助单位类型并均已答复", search_detail),
+        _c("leads_verified", not facts.unverified_leads, "申请执行人提供的财产线索均已核查",
+           f"尚有 {len(facts.unverified_leads)} 条财产线索未核查：{'、'.join(facts.unverified_leads)}"),
+        _c("offline_investigation", (not policy.require_offline_investigation) or facts.field_reports > 0,
+           "已完成传统查控（外勤调查）", "尚未完成传统查控（外勤调查报告）"),
+        _c("assets_exhausted", not facts.unresolved_assets, "未发现可供执行的财产或财产无法处置",
+           f"尚有已发现的财产未处置完毕：{'、'.join(facts.unresolved_assets)}"),
+        _c("three_months", long_enough, f"立案已满 {min_months} 个月",
+           f"自立案之日起未满 {min_months} 个月"),
+        _c("applicant_interviewed", state.interviewed, "已约谈申请执行人并告知", "尚未约谈申请执行人"),
+    ]
+
+
+def paid_conditions(state: CaseState, facts: ClosureFacts) -> list[Condition]:
+    """执行完毕: the funds ledger shows the claim paid, or a settlement was performed."""
+    return [_c("claim_paid", facts.paid_in_full or state.settlement_performed,
+               "执行款已足额支付或和解协议已履行完毕",
+               "执行款台账未显示足额支付，也没有已履行完毕的和解协议")]
+
+
+def closure_conditions(
+    state: CaseState, closure_type: str, facts: ClosureFacts, policy: ClosurePolicy, today: date,
+    blacklisting_required: bool = False,
+) -> list[Condition]:
+    if closure_type == "终本":
+        return zhongben_conditions(state, facts, policy, today, blacklisting_required)
+    if closure_type == "执行完毕":
+        return paid_conditions(state, facts)
+    return []
+

@@ -1,0 +1,62 @@
+"""The case aggregate of intake: one routing table from command type to decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from services.intake.domain import commands as c
+from services.intake.domain import decide_filing as f
+from services.intake.domain import decide_lifecycle as lc
+from services.intake.domain.state import CaseState, evolve
+from shared.events import DomainEvent
+
+DECISIONS: dict[type, Callable[[Any, CaseState], list[DomainEvent]]] = {
+    c.ReceiveApplication: f.receive,
+    c.SupplementMaterials: f.supplement,
+    c.RegisterCase: f.register,
+    c.FileAndRegister: f.file_and_register,
+    c.RefuseApplication: f.refuse,
+    c.OverrideTriage: f.override_triage,
+    c.Reassign: f.reassign,
+    c.RegisterLinkedCase: f.register_linked,
+    c.PrepareNotice: lc.prepare_notice,
+    c.SignNotice: lc.sign_notice,
+    c.Suspend: lc.suspend,
+    c.LiftSuspension: lc.lift_suspension,
+    c.Postpone: lc.postpone,
+    c.LiftPostponement: lc.lift_postponement,
+    c.RequestExtension: lc.request_extension,
+    c.ApproveExtension: lc.approve_extension,
+    c.RecordInterview: lc.record_interview,
+    c.RecordSettlement: lc.record_settlement,
+    c.ProposeClosure: lc.propose_closure,
+    c.ApproveClosure: lc.approve_closure,
+    c.RejectClosure: lc.reject_closure,
+    c.ResumeCase: lc.resume,
+    c.RegisterObjection: lc.register_objection,
+}
+
+
+class CaseDecider:
+    """``decide(command, state) -> events``; ``evolve(state, event) -> state``."""
+
+    def initial_state(self) -> CaseState:
+        return CaseState()
+
+    def evolve(self, state: CaseState, event: DomainEvent) -> CaseState:
+        return evolve(state, event)
+
+    def decide(self, command: object, state: CaseState) -> Sequence[DomainEvent]:
+        decision = DECISIONS.get(type(command))
+        if decision is None:
+            raise TypeError(f"unknown command {type(command).__name__}")
+        return decision(command, state)
+
+
+def given(*events: DomainEvent) -> CaseState:
+    """The state after ``events`` (for tests and the two-stream commands)."""
+    state = CaseState()
+    for e in events:
+        state = evolve(state, e)
+    return state

@@ -1,0 +1,56 @@
+"""Facts a command needs from intake's own read models, read inside the command's transaction."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from services.intake.config import ClosurePolicy
+from services.intake.domain.commands import ClosureFacts
+
+OPEN_STATUSES = ("registered", "in_progress", "suspended", "postponed", "closure_proposed")
+
+
+async def judge_loads(conn: asyncpg.Connection, court: str) -> dict[str, int]:
+    """Open cases per judge of a court (the least-loaded assignment reads this)."""
+    rows = await conn.fetch(
+        "SELECT judge_id, count(*) AS n FROM cases WHERE court = $1 AND judge_id IS NOT NULL"
+        " AND status = ANY($2::text[]) GROUP BY judge_id",
+        court, list(OPEN_STATUSES),
+    )
+    return {r["judge_id"]: int(r["n"]) for r in rows}
+
+
+async def handlers(conn: asyncpg.Connection, case_id: str) -> frozenset[str]:
+    """Everyone who acted on a case, in any service, and every judge it was ever assigned to."""
+    rows = await conn.fetch("SELECT officer_id FROM case_actors WHERE case_id = $1", case_id)
+    return frozenset(r["officer_id"] for r in rows)
+
+
+async def closure_facts(conn: asyncpg.Connection, case_id: str, policy: ClosurePolicy) -> ClosureFacts:
+    queries = await conn.fetch(
+        "SELECT query_id, coalesce(agency_kind, agency_id, '?') AS kind, outcome FROM ext_queries"
+        " WHERE case_id = $1 ORDER BY query_id",
+        case_id,
+    )
+    leads = await conn.fetch(
+        "SELECT lead_id FROM ext_leads WHERE case_id = $1 AND NOT verified ORDER BY lead_id", case_id
+    )
+    reports = await conn.fetchval("SELECT count(*) FROM ext_field_reports WHERE case_id = $1", case_id)
+    assets = await conn.fetch(
+        "SELECT asset_id, coalesce(asset_kind, '') AS kind, resolution, unsold_rounds FROM ext_assets"
+        " WHERE case_id = $1 ORDER BY asset_id",
+        case_id,
+    )
+    needed = policy.unsold_rounds_needed
+    unresolved = tuple(
+        a["asset_id"] for a in assets
+        if a["resolution"] is None and a["unsold_rounds"] < needed.get(a["kind"], needed.get("default", 2))
+    )
+    paid = await conn.fetchval("SELECT paid_in_full FROM cases WHERE case_id = $1", case_id)
+    return ClosureFacts(
+        queries=tuple((q["query_id"], q["kind"], q["outcome"]) for q in queries),
+        unverified_leads=tuple(r["lead_id"] for r in leads),
+        field_reports=int(reports or 0),
+        unresolved_assets=unresolved,
+        paid_in_full=bool(paid),
+    )

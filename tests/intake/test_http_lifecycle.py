@@ -1,0 +1,179 @@
+"""After assignment, over HTTP: notices, clock events, closure conditions from other services'
+events (published to Kafka as those services would), objection, resumption, queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from deploy.system import System
+from tests.conftest import auth
+from tests.intake.conftest import AFFAIRS, CLERK, H, Publish, eventually, judge, register
+
+CHIEF = auth("qz-chief-01", "bureau_chief")
+PRESIDENT = auth("qz-president", "president")
+KINDS = ("bank_deposit", "real_estate", "vehicle", "securities", "equity", "housing_fund", "online_payment", "vessel")
+
+
+async def sign(http: httpx.AsyncClient, system: System, case: dict[str, Any], kind: str) -> httpx.Response:
+    intake = system.url("intake")
+    prepared = await http.post(f"{intake}/cases/{case['case_id']}/notices",
+                               json={"notice_kind": kind, "document_hash": H}, headers=AFFAIRS)
+    assert prepared.status_code == 201, prepared.text
+    notice_url = prepared.headers["location"]
+    return await http.post(f"{intake}{notice_url}/sign", headers=judge(case["judge_id"]))
+
+
+async def test_notices_are_prepared_by_affairs_and_signed_only_by_the_cases_judge(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    case = await register(http, system)
+    intake = system.url("intake")
+    prepared = await http.post(f"{intake}/cases/{case['case_id']}/notices",
+                               json={"notice_kind": "enforcement_notice", "document_hash": "not-a-hash"},
+                               headers=AFFAIRS)
+    assert prepared.status_code == 422 and prepared.json()["errors"][0]["field"] == "document_hash"
+    other = "qz-j-201" if case["judge_id"] != "qz-j-201" else "qz-j-202"
+    p = await http.post(f"{intake}/cases/{case['case_id']}/notices",
+                        json={"notice_kind": "enforcement_notice", "document_hash": H}, headers=AFFAIRS)
+    assert p.status_code == 201, p.text
+    wrong = await http.post(f"{intake}{p.headers['location']}/sign", headers=judge(other))
+    assert wrong.status_code == 403 and wrong.json()["rule"] == "互相制约-2"
+    ok = await http.post(f"{intake}{p.headers['location']}/sign", headers=judge(case["judge_id"]))
+    assert ok.status_code == 200 and ok.json()["events"] == ["intake.notice_issued"]
+
+
+async def test_clock_events_suspend_resume_postpone_and_extension(system: System, http: httpx.AsyncClient) -> None:
+    case = await register(http, system)
+    url, j = f"{system.url('intake')}/cases/{case['case_id']}", judge(case["judge_id"])
+    assert (await http.post(f"{url}/suspension", json={"reason": "被执行人死亡"}, headers=j)).json()["status"] \
+        == "suspended"
+    twice = await http.post(f"{url}/suspension", json={"reason": "再次"}, headers=j)
+    assert twice.status_code == 409 and twice.json()["case_status"] == "suspended"
+    assert (await http.post(f"{url}/suspension/lift", json={"reason": "已确定继承人"}, headers=j)).status_code == 200
+    assert (await http.post(f"{url}/postponement", json={"reason": "提供担保", "until": "2027-01-10"},
+                            headers=j)).json()["status"] == "postponed"
+    assert (await http.post(f"{url}/postponement/lift", json={"reason": "期满"}, headers=j)).status_code == 200
+    asked = await http.post(f"{url}/extension", json={"months": 3, "reason": "财产处置中"}, headers=j)
+    assert asked.status_code == 200, asked.text
+    not_president = await http.post(f"{url}/extension/approve", headers=CHIEF)
+    assert not_president.status_code == 403
+    approved = await http.post(f"{url}/extension/approve", headers=PRESIDENT)
+    assert approved.status_code == 200 and approved.json()["events"] == ["intake.extension_approved"]
+    detail = (await http.get(url, headers=CLERK)).json()
+    assert detail["closure_due"] > "2027-08-01"
+
+
+async def test_zhongben_refusal_lists_every_unmet_condition_from_intakes_own_projections(
+    system: System, http: httpx.AsyncClient, publish: Publish
+) -> None:
+    case = await register(http, system)
+    cid, url, j = case["case_id"], f"{system.url('intake')}/cases/{case['case_id']}", judge(case["judge_id"])
+    for kind in KINDS:
+        await publish(cid, "asset_search.query_dispatched", {"query_id": f"q-{kind}", "agency_id": f"{kind}-1",
+                                                              "agency_kind": kind})
+    await publish(cid, "asset_search.lead_recorded", {"lead_id": "lead-1", "urgent": False})
+
+    async def seen() -> bool:
+        facts = (await http.get(url, headers=CLERK)).json()["facts"]
+        return facts["queries"] == len(KINDS) and facts["unverified_leads"] == ["lead-1"]
+
+    await eventually(seen, "intake projected the search and the lead")
+    body = {"closure_type": "终本", "reason": "穷尽财产调查措施", "debtor_qualifies_for_blacklisting": True}
+    r = await http.post(f"{url}/closure", json=body, headers=j)
+    assert r.status_code == 422 and r.json()["rule"] == "互相制约-6"
+    unmet = {e["field"] for e in r.json()["errors"]}
+    assert unmet == {"enforcement_notice", "consumption_restriction", "blacklisting", "online_search",
+                     "leads_verified", "offline_investigation", "three_months", "applicant_interviewed"}
+
+    for kind in ("enforcement_notice", "consumption_restriction", "blacklisting"):
+        assert (await sign(http, system, case, kind)).status_code == 200
+    assert (await http.post(f"{url}/interview", json={"summary_hash": H, "interviewed_on": "2026-11-23"},
+                            headers=j)).status_code == 200
+    for kind in KINDS:
+        await publish(cid, "asset_search.agency_answered", {"query_id": f"q-{kind}", "agency_kind": kind,
+                                                             "outcome": "nothing_found"})
+    await publish(cid, "asset_search.lead_verified", {"lead_id": "lead-1", "outcome": "nothing_found"})
+    await publish(cid, "field_ops.task_reported", {"task_id": "t1", "outcome": "nothing_found"}, "field-i01")
+
+    async def done() -> bool:
+        r = await http.post(f"{url}/closure", json=body, headers=j)
+        return {e["field"] for e in r.json().get("errors", [])} == {"three_months"}
+
+    await eventually(done, "only the 3-month condition left")
+
+
+async def test_paid_in_full_closes_after_disposal_reports_payment_and_someone_else_approves(
+    system: System, http: httpx.AsyncClient, publish: Publish
+) -> None:
+    case = await register(http, system)
+    cid, url, j = case["case_id"], f"{system.url('intake')}/cases/{case['case_id']}", judge(case["judge_id"])
+    body = {"closure_type": "执行完毕", "reason": "执行款已足额支付"}
+    refused = await http.post(f"{url}/closure", json=body, headers=j)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "claim_paid"
+    await publish(cid, "disposal.claim_paid_in_full", {"amount_fen": 12_345_600}, "finance-i01")
+
+    async def proposed() -> bool:
+        return (await http.post(f"{url}/closure", json=body, headers=j)).status_code == 200
+
+    await eventually(proposed, "closure proposed after payment")
+    self_approval = await http.post(f"{url}/closure/approve", headers=auth(case["judge_id"], "bureau_chief"))
+    assert self_approval.status_code == 422 and self_approval.json()["rule"] == "互相制约-6"
+    ok = await http.post(f"{url}/closure/approve", headers=CHIEF)
+    assert ok.status_code == 200 and ok.json()["status"] == "closed"
+    not_zhongben = await http.post(f"{url}/resumption", json={"ground": "applicant_new_lead", "reason": "新线索"},
+                                   headers=auth("qz-rev-01", "reviewer"))
+    assert not_zhongben.status_code == 409 and not_zhongben.json()["code"] == "not_zhongben"
+
+
+async def test_objection_reviewers_exclude_everyone_who_acted_in_any_service(
+    system: System, http: httpx.AsyncClient, publish: Publish
+) -> None:
+    case = await register(http, system)
+    cid, url = case["case_id"], f"{system.url('intake')}/cases/{case['case_id']}"
+    await publish(cid, "asset_search.control_ordered", {"control_id": "c1"}, "qz-rev-03")
+    objector = {"kind": "person", "name": "案外人赵某", "id_number": "11010519491231002X"}
+    body = {"objector": objector, "grounds": "被查封房屋属于案外人",
+            "reviewers": ["qz-rev-01", "qz-rev-02", "qz-rev-03"]}
+
+    async def refused() -> bool:
+        r = await http.post(f"{url}/objections", json=body, headers=CLERK)
+        return r.status_code == 422 and r.json().get("rule") == "互相制约-8"
+
+    await eventually(refused, "the reviewer who acted in asset_search is refused")
+    with_judge = {**body, "reviewers": ["qz-rev-01", "qz-rev-02", case["judge_id"]]}
+    r = await http.post(f"{url}/objections", json=with_judge, headers=CLERK)
+    assert r.status_code == 422 and r.json()["errors"][0]["message"].startswith(case["judge_id"])
+    ok = await http.post(f"{url}/objections", json={**body, "reviewers": ["qz-rev-01", "qz-rev-02", "qz-x-9"]},
+                         headers=CLERK)
+    assert ok.status_code == 201, ok.text
+    new_case = ok.json()["new_case"]
+    assert new_case["case_type"] == "执异" and "执异" in new_case["case_number"]
+    linked = (await http.get(f"{system.url('intake')}/cases/{new_case['case_id']}", headers=CLERK)).json()
+    assert linked["linked_case_id"] == cid and linked["applicant_name"] == "案外人赵某"
+
+
+async def test_queries_list_lookup_and_workload(system: System, http: httpx.AsyncClient) -> None:
+    intake = system.url("intake")
+    respondent = {"kind": "person", "name": "张某", "id_number": "110105198001010016"}
+    case = await register(http, system, respondent=respondent)
+    half = case["case_number"].replace("（", "(").replace("）", ")")
+    found = await http.get(f"{intake}/cases/by-number/{half}", headers=CLERK)
+    assert found.status_code == 200 and found.json()["case_id"] == case["case_id"]
+    by_party = (await http.get(f"{intake}/parties/110105198001010016/cases", headers=CLERK)).json()
+    assert [i["case_id"] for i in by_party["items"]] == [case["case_id"]]
+    listed = (await http.get(f"{intake}/cases", params={"judge_id": case["judge_id"], "status": "in_progress",
+                                                         "track": "ordinary"}, headers=CLERK)).json()
+    assert case["case_id"] in {i["case_id"] for i in listed["items"]}
+    assert all(i["judge_id"] == case["judge_id"] for i in listed["items"])
+    other_court = await http.get(f"{intake}/cases", params={"court": "赣0502"}, headers=CLERK)
+    assert other_court.status_code == 403
+    judges = (await http.get(f"{intake}/workload/judges", headers=CLERK)).json()["judges"]
+    mine = next(x for x in judges if x["judge_id"] == case["judge_id"])
+    assert mine["open"] >= 1
+    teams = (await http.get(f"{intake}/workload/teams", headers=CLERK)).json()["teams"]
+    assert sum(t["open"] for t in teams) >= 1
+    detail = (await http.get(f"{intake}/cases/{case['case_id']}", headers=CLERK)).json()
+    assert [h["event_type"] for h in detail["history"]][:3] == [
+        "intake.application_received", "intake.case_registered", "intake.case_triaged"]
