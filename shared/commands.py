@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -135,6 +136,33 @@ class CommandRunner:
             for i, e in enumerate(events, start=1)
         ]
 
+    @asynccontextmanager
+    async def unit_of_work(
+        self, meta: CommandMeta, idempotency: IdempotencyRequest | None = None
+    ) -> AsyncIterator[UnitOfWork]:
+        """One transaction for a command that may touch several streams.
+
+        Claims the ``Idempotency-Key`` first: when ``uow.replay`` is set, the key was used before
+        with the same body and the caller returns that answer unchanged. A stale expected version
+        anywhere inside becomes 409 with the current version.
+        """
+        uow: UnitOfWork | None = None
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                uow = UnitOfWork(self, conn, meta, idempotency)
+                if idempotency is not None:
+                    uow.replay = await _claim_idempotency_key(conn, idempotency)
+                yield uow
+        except ConcurrencyConflict as exc:
+            metrics.COMMAND_CONFLICTS.labels(self.service).inc()
+            raise Conflict(
+                "该案件已被他人更新，请刷新后重试",
+                code="version_conflict",
+                extra={"current_version": exc.actual, "expected_version": exc.expected},
+            ) from exc
+        for env in uow.appended if uow else ():
+            metrics.EVENTS_APPENDED.labels(self.service, env.event_type).inc()
+
     async def execute(
         self,
         *,
@@ -148,55 +176,78 @@ class CommandRunner:
         prepare: Prepare | None = None,
         idempotency: IdempotencyRequest | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """Handle one command in one transaction and return ``(status, body)``.
+        """Handle one command on one stream in one transaction and return ``(status, body)``.
 
         ``expected_version`` (from the client's ``If-Match``) makes a stale writer fail with 409;
         without it, writers of one case are serialised and each decides on the latest state.
         ``prepare(conn, state, command)`` may enrich the command from this service's own
         projections (e.g. allocate a case number) inside the same transaction.
         """
-        try:
-            async with self.pool.acquire() as conn, conn.transaction():
-                if idempotency is not None:
-                    replay = await _claim_idempotency_key(conn, idempotency)
-                    if replay is not None:
-                        return replay
-                await self.store.lock_case(conn, case_id)
-                history = await self.store.load(conn, stream_id)
-                version = len(history)
-                if expected_version is not None and expected_version != version:
-                    raise ConcurrencyConflict(stream_id, expected_version, version)
-                state = fold(decider, history)
-                if prepare is not None:
-                    command = await prepare(conn, state, command)
-                new_events = list(decider.decide(command, state))
-                envs = self.envelopes(
-                    new_events, stream_id=stream_id, case_id=case_id, start_version=version, meta=meta
-                )
-                new_version = await self.store.append(conn, stream_id, version, envs, check=False)
-                if self.projector is not None and envs:
-                    await self.projector(conn, envs)
-                for e in new_events:
-                    state = decider.evolve(state, e)
-                status, body = respond(CommandResult(state, new_version, envs))
-                if idempotency is not None:
-                    await conn.execute(
-                        "UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE principal = $1 AND key = $2",
-                        idempotency.principal,
-                        idempotency.key,
-                        status,
-                        body,
-                    )
-        except ConcurrencyConflict as exc:
-            metrics.COMMAND_CONFLICTS.labels(self.service).inc()
-            raise Conflict(
-                "该案件已被他人更新，请刷新后重试",
-                code="version_conflict",
-                extra={"current_version": exc.actual, "expected_version": exc.expected},
-            ) from exc
-        for env in envs:
-            metrics.EVENTS_APPENDED.labels(self.service, env.event_type).inc()
+        async with self.unit_of_work(meta, idempotency) as uow:
+            if uow.replay is not None:
+                return uow.replay
+            await uow.lock(case_id)
+            state, version = await uow.load(stream_id, decider, expected_version)
+            if prepare is not None:
+                command = await prepare(uow.conn, state, command)
+            new_events = list(decider.decide(command, state))
+            envs = await uow.append(stream_id, case_id, version, new_events)
+            for e in new_events:
+                state = decider.evolve(state, e)
+            status, body = respond(CommandResult(state, version + len(envs), envs))
+            await uow.answer(status, body)
         return status, body
+
+
+@dataclass
+class UnitOfWork:
+    """The open transaction of one command: lock cases, load streams, append, answer."""
+
+    runner: CommandRunner
+    conn: asyncpg.Connection
+    meta: CommandMeta
+    idempotency: IdempotencyRequest | None
+    replay: tuple[int, dict[str, Any]] | None = None
+    appended: list[Envelope] = field(default_factory=list)
+
+    async def lock(self, *case_ids: str) -> None:
+        """Serialise with other writers of these cases (in a fixed order: no deadlock)."""
+        for case_id in sorted(set(case_ids)):
+            await self.runner.store.lock_case(self.conn, case_id)
+
+    async def load(
+        self, stream_id: str, decider: Decider[Any, S], expected_version: int | None = None
+    ) -> tuple[S, int]:
+        """The stream's current state and version; 409 if it is not at ``expected_version``."""
+        history = await self.runner.store.load(self.conn, stream_id)
+        if expected_version is not None and expected_version != len(history):
+            raise ConcurrencyConflict(stream_id, expected_version, len(history))
+        return fold(decider, history), len(history)
+
+    async def append(
+        self, stream_id: str, case_id: str, version: int, events: Sequence[DomainEvent]
+    ) -> list[Envelope]:
+        """Append ``events`` after ``version`` (with outbox rows) and update the inline projections."""
+        envs = self.runner.envelopes(
+            events, stream_id=stream_id, case_id=case_id, start_version=version, meta=self.meta
+        )
+        if envs:
+            await self.runner.store.append(self.conn, stream_id, version, envs, check=False)
+            if self.runner.projector is not None:
+                await self.runner.projector(self.conn, envs)
+            self.appended.extend(envs)
+        return envs
+
+    async def answer(self, status: int, body: dict[str, Any]) -> None:
+        """Record the answer under the request's ``Idempotency-Key`` (same transaction)."""
+        if self.idempotency is not None:
+            await self.conn.execute(
+                "UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE principal = $1 AND key = $2",
+                self.idempotency.principal,
+                self.idempotency.key,
+                status,
+                body,
+            )
 
 
 async def _claim_idempotency_key(

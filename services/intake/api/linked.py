@@ -1,8 +1,7 @@
 """HTTP: resumption of a 终本 case (new 执恢 case) and objections (new 执异 case).
 
-Each writes two streams in one transaction: the old case records the decision, the new case is
-registered, linked to it. The shared runner handles one stream, so this module does the same
-steps (idempotency, lock, load, fold, decide, append + outbox, project) for two.
+Each writes two streams in one transaction (the shared runner's unit of work): the old case
+records the decision, the new case is registered, linked to it.
 """
 
 from __future__ import annotations
@@ -32,14 +31,12 @@ from services.intake.api.common import (
 from services.intake.api.filing import PartyIn
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
-from services.intake.projections import allocate_case_number, project
+from services.intake.projections import allocate_case_number
 from services.intake.reads import handlers
 from shared.app import Runtime
 from shared.auth import Principal, Role
-from shared.commands import CommandMeta, IdempotencyRequest, _claim_idempotency_key, fold
+from shared.commands import CommandMeta, IdempotencyRequest, fold
 from shared.courts import CaseNumber
-from shared.errors import Conflict
-from shared.eventstore import ConcurrencyConflict
 
 router = APIRouter(tags=["恢复执行与执行异议 resumption & objection"])
 
@@ -50,45 +47,26 @@ async def execute_linked(request: Request, rt: Runtime, officer: Principal, role
                          new_case_id: str, build: Build) -> dict[str, Any]:
     meta = CommandMeta.for_request(request, officer.actor(role), officer.court)
     idem = await IdempotencyRequest.from_request(request, officer.officer_id)
-    expected = expected_version(request)
-    try:
-        async with rt.pool.acquire() as conn, conn.transaction():
-            if idem is not None and (replay := await _claim_idempotency_key(conn, idem)) is not None:
-                return replay[1]
-            for cid in sorted((case_id, new_case_id)):
-                await rt.store.lock_case(conn, cid)
-            history = await rt.store.load(conn, stream(case_id))
-            if expected is not None and expected != len(history):
-                raise ConcurrencyConflict(stream(case_id), expected, len(history))
-            old_state = fold(DECIDER, history)
-            old_cmd, new_cmd = await build(conn, old_state, who(officer, meta))
-            old_events = list(DECIDER.decide(old_cmd, old_state))
-            new_events = list(DECIDER.decide(new_cmd, DECIDER.initial_state()))
-            old_envs = rt.commands.envelopes(old_events, stream_id=stream(case_id), case_id=case_id,
-                                             start_version=len(history), meta=meta)
-            new_envs = rt.commands.envelopes(new_events, stream_id=stream(new_case_id), case_id=new_case_id,
-                                             start_version=0, meta=meta)
-            await rt.store.append(conn, stream(case_id), len(history), old_envs, check=False)
-            await rt.store.append(conn, stream(new_case_id), 0, new_envs)
-            await project(conn, [*old_envs, *new_envs])
-            new_state = fold(DECIDER, new_envs)
-            body = {
-                "case_id": case_id, "version": len(history) + len(old_envs),
-                "events": [e.event_type for e in old_envs],
-                "new_case": {"case_id": new_case_id, "case_number": new_state.case_number,
-                             "case_type": new_state.case_type, "status": new_state.status,
-                             "track": new_state.track, "judge_id": new_state.judge_id,
-                             "team_id": new_state.team_id, "linked_case_id": case_id,
-                             "events": [e.event_type for e in new_envs]},
-            }
-            if idem is not None:
-                await conn.execute(
-                    "UPDATE idempotency_keys SET status_code = 201, response = $3 WHERE principal = $1 AND key = $2",
-                    idem.principal, idem.key, body,
-                )
-    except ConcurrencyConflict as exc:
-        raise Conflict("该案件已被他人更新，请刷新后重试", code="version_conflict",
-                       extra={"current_version": exc.actual, "expected_version": exc.expected}) from exc
+    async with rt.commands.unit_of_work(meta, idem) as uow:
+        if uow.replay is not None:
+            return uow.replay[1]
+        await uow.lock(case_id, new_case_id)
+        old_state, version = await uow.load(stream(case_id), DECIDER, expected_version(request))
+        old_cmd, new_cmd = await build(uow.conn, old_state, who(officer, meta))
+        old_envs = await uow.append(stream(case_id), case_id, version, DECIDER.decide(old_cmd, old_state))
+        new_envs = await uow.append(stream(new_case_id), new_case_id, 0,
+                                    DECIDER.decide(new_cmd, DECIDER.initial_state()))
+        new_state = fold(DECIDER, new_envs)
+        body = {
+            "case_id": case_id, "version": version + len(old_envs),
+            "events": [e.event_type for e in old_envs],
+            "new_case": {"case_id": new_case_id, "case_number": new_state.case_number,
+                         "case_type": new_state.case_type, "status": new_state.status,
+                         "track": new_state.track, "judge_id": new_state.judge_id,
+                         "team_id": new_state.team_id, "linked_case_id": case_id,
+                         "events": [e.event_type for e in new_envs]},
+        }
+        await uow.answer(201, body)
     return body
 
 
