@@ -1,9 +1,112 @@
 """Supervision's own reading of other services' events (tolerant reader): a Chinese line each.
 
-Supervision never imports another service's code; it knows event types by name only. Unknown
-types are still recorded, with the type as their summary.
+Supervision never imports another service's code; it knows event types by name only. A missing
+payload field leaves its placeholder as "？"; unknown types are still recorded, with the type as
+their summary.
 """
 
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from shared.envelope import Envelope
+
 SUMMARIES: dict[str, str] = {
+    # intake 立案服务中心 / 事务集约中心
+    "intake.application_received": "收到执行申请，执行标的 {claim_amount_fen} 分",
+    "intake.supplement_requested": "一次性告知补正材料，期限至 {deadline}",
+    "intake.materials_supplemented": "申请人补正材料",
+    "intake.application_refused": "不予受理：{legal_ground}",
     "intake.case_registered": "立案登记，案号 {case_number}，执行标的 {claim_amount_fen} 分",
+    "intake.case_triaged": "繁简分流：{track}（规则 {rule_ids}）",
+    "intake.case_assigned": "分案：承办法官 {judge_id}，团队 {team_id}，{track}",
+    "intake.notice_prepared": "事务中心制作文书：{notice_kind}",
+    "intake.notice_issued": "发出文书：{notice_kind}，签发 {signed_by}",
+    "intake.case_suspended": "中止执行：{reason}",
+    "intake.suspension_lifted": "恢复计算（中止事由消除）：{reason}",
+    "intake.case_postponed": "暂缓执行至 {until}：{reason}",
+    "intake.postponement_lifted": "暂缓执行结束：{reason}",
+    "intake.extension_requested": "申请延长执行期限 {months} 个月，申请人 {requested_by}",
+    "intake.extension_approved": "批准延长执行期限 {months} 个月，批准人 {approved_by}",
+    "intake.applicant_interviewed": "约谈申请执行人，约谈人 {interviewed_by}",
+    "intake.case_closed": "结案：{closure_type}，承办法官 {judge_id}，批准 {approved_by}",
+    "intake.case_resumed": "恢复执行，新案号 {new_case_number}，审查人 {reviewer_id}",
+    "intake.objection_registered": "执行异议立案 {objection_case_id}，审查人 {reviewers}",
+    "intake.settlement_recorded": "记录执行和解，履行情况：{performed}，记录人 {recorded_by}",
+    "intake.closure_proposed": "承办法官 {judge_id} 提请结案：{closure_type}",
+    "intake.closure_rejected": "结案申请未获批准（{closure_type}）：{reason}，{rejected_by}",
+    "intake.objection_decided": "执行异议审查结论：{outcome}",
+    # asset_search 查人找物 / 控制
+    "asset_search.query_dispatched": "发起网络查控：{agency_kind}（{agency_id}）",
+    "asset_search.agency_answered": "协助单位 {agency_id} 反馈：{outcome}，{item_count} 项",
+    "asset_search.asset_found": "查得财产：{asset_kind} {identifier}，价值 {value_fen} 分",
+    "asset_search.control_ordered": "裁定控制：{measure} 财产 {asset_id}，限额 {amount_limit_fen} 分，法官 {judge_id}",
+    "asset_search.control_confirmed": "控制到位：{measure} 财产 {asset_id}，至 {expiry_date}",
+    "asset_search.control_renewed": "续行控制：财产 {asset_id}，至 {expiry_date}",
+    "asset_search.control_released": "解除控制：财产 {asset_id}",
+    "asset_search.control_lapsed": "控制措施到期失效：财产 {asset_id}（{expiry_date}）",
+    "asset_search.deduction_confirmed": "扣划到账：{amount_fen} 分（财产 {asset_id}）",
+    "asset_search.lead_recorded": "登记申请人财产线索 {lead_id}",
+    "asset_search.lead_verified": "核查财产线索 {lead_id}：{outcome}",
+    "asset_search.field_check_requested": "提请外勤核查线索 {lead_id}：{target}",
+    # field_ops 外勤事务中心
+    "field_ops.instruction_issued": "承办法官 {judge_id} 下达外勤指令：{kind}，对象 {target}，期限 {deadline}",
+    "field_ops.task_routed": "外勤任务 {task_id} 分派至 {team_id}",
+    "field_ops.task_rerouted": "外勤任务 {task_id} 改派至 {team_id}：{reason}",
+    "field_ops.task_accepted": "外勤人员 {officer_id} 接受任务 {task_id}",
+    "field_ops.task_returned": "外勤任务 {task_id} 退回：{reason}",
+    "field_ops.task_reported": "外勤任务 {task_id} 回报：{outcome}",
+    "field_ops.proposal_received": "收到外勤建议 {proposal_id}：{kind}，对象 {target}",
+    "field_ops.attempt_recorded": "外勤任务 {task_id} 第{attempt_no}次执行：{place}，{note}",
+    "field_ops.asset_seized_on_site": "现场查封：{asset_kind} {description}，价值 {value_fen} 分",
+    # disposal 财产处置中心 / 执行款
+    "disposal.disposal_decided": "决定处置财产 {asset_id}，法官 {judge_id}",
+    "disposal.reference_price_fixed": "确定参考价（{method}）：{amount_fen} 分，有效至 {valid_until}",
+    "disposal.auction_scheduled": "第{round}次网络拍卖：起拍价 {starting_price_fen} 分，保证金 {deposit_fen} 分，"
+    "竞价 {bidding_start} 至 {bidding_end}",
+    "disposal.auction_ended": "第{round}次拍卖结束：{result}，成交价 {price_fen} 分",
+    "disposal.disposal_concluded": "处置终结：{outcome}",
+    "disposal.notice_served": "送达 {notice_kind} 给 {party}，送达人 {served_by}",
+    "disposal.price_method_unavailable": "参考价方式 {method} 不可用：{reason}",
+    "disposal.price_procedure_started": "启动确定参考价程序（{method}），期限至 {due_on}",
+    "disposal.price_procedure_extended": "参考价程序延期至 {due_on}（第{extensions}次）",
+    "disposal.price_objection_raised": "{party} 对参考价提出异议：{grounds}",
+    "disposal.price_objection_ruled": "参考价异议审查：成立 {upheld}，法官 {judge_id}",
+    "disposal.auction_terms_fixed": "法官 {judge_id} 确定第{round}次拍卖起拍价 {starting_price_fen} 分，"
+    "保证金 {deposit_fen} 分",
+    "disposal.direct_sale_completed": "变卖成交：{price_fen} 分，买受人 {buyer}",
+    "disposal.sale_ruling_signed": "法官 {judge_id} 签发成交裁定：财产 {asset_id}，{price_fen} 分",
+    "disposal.payout_proposed": "提出执行款发放 {amount_fen} 分（{recipient}），制单 {proposed_by}",
+    "disposal.payout_rejected": "执行款发放 {payout_id} 被退回：{reason}，{rejected_by}",
+    "disposal.funds_received": "执行款到账 {amount_fen} 分（{source}）",
+    "disposal.payout_approved": "执行款发放 {amount_fen} 分，制单 {proposed_by}，复核 {approved_by}",
+    "disposal.claim_paid_in_full": "执行款足额到位 {amount_fen} 分",
+    # supervision 监管
+    "supervision.finding_raised": "互相制约检查发现 {rule_id}：{message}",
+    "supervision.deadline_overdue": "期限超期：{node}，应于 {due} 前完成",
+    "supervision.escalated": "超期督办升级至第{level}级：{node}",
 }
+
+
+class _Tolerant(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "？"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(_text(v) for v in value)
+    return "？" if value is None else str(value)
+
+
+def summarize(envelope: Envelope) -> str:
+    """A readable Chinese line for an event (falls back to its type for unknown ones)."""
+    template = SUMMARIES.get(envelope.event_type)
+    if template is None:
+        return envelope.event_type
+    values = _Tolerant({k: _text(v) for k, v in envelope.payload.items()})
+    try:
+        return string.Formatter().vformat(template, (), values)
+    except (IndexError, ValueError, AttributeError):
+        return template

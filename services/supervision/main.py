@@ -6,10 +6,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from shared.app import create_service_app
-from services.supervision.api import router
+from services.supervision import api, api_admin, api_checks
 from services.supervision.settings import SupervisionSettings
 from services.supervision.trail import reactions
+from shared.app import create_service_app
 
 
 def create_app(settings: SupervisionSettings | None = None) -> FastAPI:
@@ -17,8 +17,8 @@ def create_app(settings: SupervisionSettings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="监管服务 supervision",
-        description="执行指挥中心：全量审计轨迹（哈希链）、互相制约检查、期限与督办、质效指标。",
-        routers=[router],
+        description="执行指挥中心：全量审计轨迹（哈希链）、互相制约检查、期限与督办、投影重建与校验。",
+        routers=[api.router, api_checks.router, api_admin.router],
         migrations=[Path(__file__).parent / "migrations"],
         reactions=reactions,
     )

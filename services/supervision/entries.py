@@ -1,0 +1,99 @@
+"""A trail entry: what the checks read. Built from an envelope (live) or a stored row (replay)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from shared.envelope import SHANGHAI, Envelope
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event of a case's trail, in log order (``seq`` from 1)."""
+
+    seq: int
+    event_id: str
+    event_type: str
+    occurred_at: datetime
+    actor_kind: str
+    actor_id: str
+    actor_role: str | None
+    payload: dict[str, Any]
+    causation_id: str | None = None
+    case_id: str = ""
+
+    @property
+    def day(self) -> date:
+        """The business day (Asia/Shanghai) the event happened on."""
+        return self.occurred_at.astimezone(SHANGHAI).date()
+
+    def text(self, field: str) -> str | None:
+        value = self.payload.get(field)
+        return None if value is None or value == "" else str(value)
+
+    def number(self, field: str) -> int | None:
+        value = self.payload.get(field)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def date_of(self, field: str) -> date | None:
+        """A payload date (ISO date, or the date part of an ISO instant), or None."""
+        value = self.payload.get(field)
+        if not isinstance(value, str) or len(value) < 10:
+            return None
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+            return datetime.fromisoformat(value).astimezone(SHANGHAI).date()
+        except ValueError:
+            return None
+
+    def instant_of(self, field: str) -> datetime | None:
+        value = self.payload.get(field)
+        if not isinstance(value, str):
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+
+    @property
+    def officer(self) -> str | None:
+        return self.actor_id if self.actor_kind == "officer" else None
+
+
+def entry_from_envelope(env: Envelope, seq: int) -> Entry:
+    return Entry(
+        seq=seq,
+        event_id=str(env.event_id),
+        event_type=env.event_type,
+        occurred_at=env.occurred_at,
+        actor_kind=env.actor.kind,
+        actor_id=env.actor.id,
+        actor_role=env.actor.role,
+        payload=dict(env.payload),
+        causation_id=env.causation_id,
+        case_id=env.case_id,
+    )
+
+
+ENTRY_COLUMNS = (
+    "seq, event_id, event_type, occurred_at, actor_kind, actor_id, actor_role, payload, causation_id, case_id"
+)
+
+
+def entry_from_row(row: Any) -> Entry:
+    return Entry(
+        seq=row["seq"],
+        event_id=str(row["event_id"]),
+        event_type=row["event_type"],
+        occurred_at=row["occurred_at"],
+        actor_kind=row["actor_kind"],
+        actor_id=row["actor_id"],
+        actor_role=row["actor_role"],
+        payload=row["payload"],
+        causation_id=row["causation_id"],
+        case_id=row["case_id"],
+    )

@@ -1,0 +1,128 @@
+"""Other services' events, as they would publish them: well-formed envelopes on the run's topic."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from deploy.system import System
+from shared.envelope import SHANGHAI, Actor, Envelope
+from tests.conftest import auth
+
+SUPERVISOR = auth("sup-001", "supervisor")
+ADMIN = auth("admin-001", "admin")
+
+
+class Story:
+    """One case's events from every service, each service's stream with contiguous versions."""
+
+    def __init__(self, court: str = "黔01", start: datetime | None = None) -> None:
+        self.case_id = f"case-{uuid.uuid4().hex[:12]}"
+        self.court = court
+        self.now = start or datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
+        self.versions: dict[str, int] = {}
+        self.envelopes: list[Envelope] = []
+
+    def on(self, day: str) -> Story:
+        self.now = datetime.combine(datetime.fromisoformat(day).date(), time(9, 0), SHANGHAI)
+        return self
+
+    def add(
+        self,
+        event_type: str,
+        by: str = "system",
+        role: str | None = None,
+        *,
+        cause: Envelope | None = None,
+        **payload: Any,
+    ) -> Envelope:
+        producer = event_type.split(".")[0]
+        stream = f"{producer}.case:{self.case_id}"
+        self.versions[stream] = self.versions.get(stream, 0) + 1
+        self.now += timedelta(minutes=5)
+        actor = (
+            Actor.system(producer)
+            if by == "system"
+            else Actor(kind="officer", id=by, name=by, role=role, court=self.court)
+        )
+        env = Envelope(
+            event_id=uuid.uuid4(),
+            event_type=event_type,
+            schema_version=1,
+            case_id=self.case_id,
+            stream_id=stream,
+            stream_version=self.versions[stream],
+            occurred_at=self.now,
+            recorded_at=self.now,
+            producer=producer,
+            actor=actor,
+            court=self.court,
+            correlation_id=self.case_id,
+            causation_id=str(cause.event_id) if cause else None,
+            payload=payload,
+        )
+        self.envelopes.append(env)
+        return env
+
+    def registered(self, clerk: str = "clerk-1") -> Envelope:
+        return self.add(
+            "intake.case_registered",
+            clerk,
+            "intake_clerk",
+            case_id=self.case_id,
+            case_number=f"（2026）黔01执{uuid.uuid4().int % 10000}号",
+            case_type="执",
+            court=self.court,
+            claim_amount_fen=12_345_600,
+            application_date=self.now.date().isoformat(),
+            registered_by=clerk,
+            basis={"kind": "judgment"},
+        )
+
+    def assigned(self, judge: str = "judge-1", by: str = "affairs-1") -> Envelope:
+        return self.add(
+            "intake.case_assigned",
+            by,
+            "affairs_clerk",
+            judge_id=judge,
+            team_id="team-1",
+            track="ordinary",
+            assigned_by=by,
+        )
+
+
+async def publish(system: System, envelopes: Sequence[Envelope]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=system.bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        for env in envelopes:
+            await producer.send(system.topic, env.to_bytes(), key=env.case_id.encode())
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def wait_trail(
+    http: httpx.AsyncClient,
+    system: System,
+    case_id: str,
+    count: int,
+    headers: dict[str, str] = SUPERVISOR,
+    **params: Any,
+) -> list[dict[str, Any]]:
+    """The case's trail once it holds at least ``count`` events matching ``params``."""
+    events: list[dict[str, Any]] = []
+    for _ in range(300):
+        r = await http.get(f"{system.url('supervision')}/cases/{case_id}/trail", headers=headers, params=params)
+        if r.status_code == 200:
+            events = r.json()["events"]
+            if len(events) >= count:
+                return events
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"case {case_id}: {len(events)} of {count} events reached supervision's trail")

@@ -1,0 +1,398 @@
+"""互相制约 rules over the trail: for each rule, a history that breaks it and one that does not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.supervision.calendar import HolidayCalendar
+from services.supervision.ruleset import RULES, Context, check_case, ruleset_version
+from services.supervision.settings import DeadlineSettings
+from tests.supervision.history import History
+
+pytestmark = pytest.mark.unit
+CTX = Context(HolidayCalendar(), DeadlineSettings())
+
+
+def findings(h: History, rule_id: str) -> list:
+    return [f for f in check_case(h.entries, CTX) if f.rule_id == rule_id]
+
+
+def test_the_rule_set_covers_every_rule_of_domain_section_7_with_a_version() -> None:
+    assert sorted(int(r.rule_id.split("-")[1]) for r in RULES) == list(range(1, 13))
+    assert "互相制约-1@1" in ruleset_version()
+
+
+# 1. registrar ≠ judge; one officer, one executing stage
+def test_rule_1_the_registrar_may_not_become_the_judge() -> None:
+    h = History()
+    reg = h.registered("clerk-1")
+    assigned = h.assigned(judge="clerk-1")
+    [f] = findings(h, "互相制约-1")
+    assert f.people == ("clerk-1",) and f.event_ids == (reg.event_id, assigned.event_id)
+    assert f.case_id == "case-1"
+
+
+def test_rule_1_an_officer_acting_in_two_executing_stages_is_found() -> None:
+    h = History().opened()
+    h.add("asset_search.query_dispatched", "off-1", "search_officer", query_id="q1")
+    h.add("disposal.auction_scheduled", "off-1", "disposal_officer", auction_id="a1")
+    [f] = findings(h, "互相制约-1")
+    assert f.people == ("off-1",) and "查控" in f.message and "处置" in f.message
+
+
+def test_rule_1_holds_when_stages_are_split_between_people() -> None:
+    h = History().opened()
+    h.add("asset_search.query_dispatched", "search-1", "search_officer", query_id="q1")
+    h.add("disposal.auction_scheduled", "disp-1", "disposal_officer", auction_id="a1")
+    h.add("field_ops.task_accepted", "field-1", "field_officer", task_id="t1", officer_id="field-1")
+    assert findings(h, "互相制约-1") == []
+
+
+# 2. only the current judge rules; the executor is not the issuer
+def test_rule_2_a_control_ordered_by_someone_other_than_the_current_judge_is_found() -> None:
+    h = History().opened()
+    h.add(
+        "intake.case_assigned",
+        "lead-1",
+        "team_lead",
+        judge_id="judge-2",
+        team_id="t",
+        track="ordinary",
+        reason="回避",
+        previous_judge_id="judge-1",
+    )
+    bad = h.add(
+        "asset_search.control_ordered",
+        "judge-1",
+        "judge",
+        control_id="c1",
+        asset_id="a1",
+        measure="freeze",
+        judge_id="judge-1",
+    )
+    [f] = findings(h, "互相制约-2")
+    assert f.event_ids == (bad.event_id,) and set(f.people) == {"judge-1", "judge-2"}
+
+
+def test_rule_2_the_judge_who_ordered_a_control_may_not_carry_it_out() -> None:
+    h = History().opened()
+    h.add("asset_search.control_ordered", "judge-1", "judge", control_id="c1", asset_id="a1", judge_id="judge-1")
+    h.add(
+        "asset_search.control_confirmed",
+        "judge-1",
+        "search_officer",
+        control_id="c1",
+        asset_id="a1",
+        controlled_by="judge-1",
+    )
+    assert [f.people for f in findings(h, "互相制约-2")] == [("judge-1",)]
+
+
+def test_rule_2_holds_when_the_current_judge_orders_and_another_officer_executes() -> None:
+    h = History().opened()
+    h.add("asset_search.control_ordered", "judge-1", "judge", control_id="c1", asset_id="a1", judge_id="judge-1")
+    h.add(
+        "asset_search.control_confirmed",
+        "search-1",
+        "search_officer",
+        control_id="c1",
+        asset_id="a1",
+        controlled_by="search-1",
+    )
+    assert findings(h, "互相制约-2") == []
+
+
+# 3. field tasks only on the judge's instruction
+def test_rule_3_a_field_task_without_an_instruction_is_found() -> None:
+    h = History().opened()
+    h.add("field_ops.task_routed", "flead-1", "field_lead", task_id="t1", instruction_id="i-unknown", team_id="f1")
+    [f] = findings(h, "互相制约-3")
+    assert "没有对应的承办法官指令" in f.message
+
+
+def test_rule_3_holds_for_a_task_on_the_judges_instruction() -> None:
+    h = History().opened()
+    h.add("field_ops.instruction_issued", "judge-1", "judge", instruction_id="i1", judge_id="judge-1", kind="seize")
+    h.add("field_ops.task_routed", "flead-1", "field_lead", task_id="t1", instruction_id="i1", team_id="f1")
+    h.add("field_ops.task_accepted", "field-1", "field_officer", task_id="t1", officer_id="field-1")
+    assert findings(h, "互相制约-3") == []
+
+
+# 4. disposal on the judge's decision, of a controlled asset, by someone else
+def _controlled(h: History, controller: str = "search-1") -> None:
+    h.add(
+        "asset_search.control_confirmed",
+        controller,
+        "search_officer",
+        control_id="c1",
+        asset_id="a1",
+        asset_kind="real_estate",
+        measure="seize",
+        controlled_by=controller,
+        expiry_date="2029-01-01",
+    )
+
+
+def test_rule_4_disposing_of_an_asset_not_under_control_is_found() -> None:
+    h = History().opened()
+    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="d1", asset_id="a9", judge_id="judge-1")
+    [f] = findings(h, "互相制约-4")
+    assert "未在本案控制之下" in f.message
+
+
+def test_rule_4_the_controller_may_not_run_the_disposal() -> None:
+    h = History().opened()
+    _controlled(h, "off-7")
+    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="d1", asset_id="a1", judge_id="judge-1")
+    h.add("disposal.reference_price_fixed", "off-7", "disposal_officer", disposal_id="d1", amount_fen=100)
+    [f] = findings(h, "互相制约-4")
+    assert f.people == ("off-7",) and "控制该财产的人员" in f.message
+
+
+def test_rule_4_holds_for_a_judges_decision_on_a_controlled_asset_run_by_the_disposal_centre() -> None:
+    h = History().opened()
+    _controlled(h)
+    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="d1", asset_id="a1", judge_id="judge-1")
+    h.add("disposal.reference_price_fixed", "disp-1", "disposal_officer", disposal_id="d1", amount_fen=100)
+    assert findings(h, "互相制约-4") == []
+
+
+# 5. auction numbers
+def _auction(h: History, rnd: int, start: int, deposit: int, announced: str, bidding: str, ends: str) -> None:
+    h.add(
+        "disposal.auction_scheduled",
+        "disp-1",
+        "disposal_officer",
+        auction_id=f"au{rnd}",
+        disposal_id="d1",
+        round=rnd,
+        starting_price_fen=start,
+        deposit_fen=deposit,
+        announcement_start=announced,
+        bidding_start=bidding,
+        bidding_end=ends,
+    )
+
+
+def _priced(h: History) -> None:
+    _controlled(h)
+    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="d1", asset_id="a1", judge_id="judge-1")
+    h.add(
+        "disposal.reference_price_fixed",
+        "disp-1",
+        "disposal_officer",
+        disposal_id="d1",
+        amount_fen=1_000_000,
+        valid_until="2027-01-01",
+    )
+
+
+def test_rule_5_a_low_start_a_short_announcement_and_a_deep_cut_are_found() -> None:
+    h = History().opened()
+    _priced(h)
+    _auction(h, 1, 600_000, 10_000, "2026-03-01", "2026-03-20T10:00:00+08:00", "2026-03-20T20:00:00+08:00")
+    _auction(h, 2, 400_000, 40_000, "2026-04-01", "2026-04-20T10:00:00+08:00", "2026-04-21T10:00:00+08:00")
+    first, second = findings(h, "互相制约-5")
+    assert "起拍价低于参考价的70%" in first.message and "公告期不足30日" in first.message
+    assert "保证金" in first.message and "竞价时间不足24小时" in first.message
+    assert "降价超过前次起拍价的20%" in second.message
+
+
+def test_rule_5_holds_for_lawful_auction_numbers() -> None:
+    h = History().opened()
+    _priced(h)
+    _auction(h, 1, 700_000, 70_000, "2026-03-01", "2026-04-01T10:00:00+08:00", "2026-04-02T10:00:00+08:00")
+    h.add("disposal.auction_ended", "system", auction_id="au1", round=1, result="unsold")
+    _auction(h, 2, 560_000, 56_000, "2026-04-10", "2026-04-26T10:00:00+08:00", "2026-04-27T10:00:00+08:00")
+    assert findings(h, "互相制约-5") == []
+
+
+# 6. 终本 conditions
+def test_rule_6_a_zhongben_closure_without_its_conditions_is_found() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    h.on(date(2026, 2, 1)).add(
+        "intake.case_closed", "judge-1", "judge", closure_type="终本", judge_id="judge-1", approved_by="judge-1"
+    )
+    [f] = findings(h, "互相制约-6")
+    for missing in (
+        "未发执行通知书",
+        "未发限制消费令",
+        "网络查控未全部反馈",
+        "立案未满3个月",
+        "未约谈申请执行人",
+        "未经承办法官以外的人批准",
+    ):
+        assert missing in f.message
+
+
+def test_rule_6_holds_when_every_condition_is_met() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    h.add("intake.notice_issued", "affairs-1", "affairs_clerk", notice_kind="enforcement_notice")
+    h.add("intake.notice_issued", "affairs-1", "affairs_clerk", notice_kind="consumption_restriction")
+    h.add("asset_search.query_dispatched", "search-1", "search_officer", query_id="q1", agency_kind="bank")
+    h.add("asset_search.agency_answered", "system", query_id="q1", outcome="nothing_found")
+    h.add("asset_search.lead_recorded", "search-1", "search_officer", lead_id="L1")
+    h.add("asset_search.lead_verified", "search-1", "search_officer", lead_id="L1", outcome="nothing")
+    h.add("intake.applicant_interviewed", "judge-1", "judge", interviewed_by="judge-1")
+    h.on(date(2026, 5, 6)).add(
+        "intake.case_closed", "judge-1", "judge", closure_type="终本", judge_id="judge-1", approved_by="chief-1"
+    )
+    assert findings(h, "互相制约-6") == []
+
+
+# 7. 双循环 on resumption
+def test_rule_7_a_reviewer_who_handled_the_case_is_found() -> None:
+    h = History().opened()
+    h.add(
+        "intake.case_resumed", "judge-1", "judge", new_case_id="c2", reviewer_id="judge-1", previous_judge_id="judge-1"
+    )
+    assert [f.people for f in findings(h, "互相制约-7")] == [("judge-1",)]
+
+
+def test_rule_7_a_resumed_case_assigned_back_to_the_closing_judge_is_found() -> None:
+    h = History(case_id="c2")
+    h.registered(case_type="执恢", linked_case_id="case-1")
+    h.assigned(judge="judge-1", previous_judge_id="judge-1")
+    [f] = findings(h, "互相制约-7")
+    assert "原终本法官" in f.message
+
+
+def test_rule_7_holds_for_an_independent_reviewer_and_another_judge() -> None:
+    h = History().opened()
+    h.add(
+        "intake.case_resumed", "rev-1", "reviewer", new_case_id="c2", reviewer_id="rev-1", previous_judge_id="judge-1"
+    )
+    new = History(case_id="c2")
+    new.registered(case_type="执恢", linked_case_id="case-1")
+    new.assigned(judge="judge-2", previous_judge_id="judge-1")
+    assert findings(h, "互相制约-7") == [] and findings(new, "互相制约-7") == []
+
+
+# 8. objection reviewers
+def test_rule_8_a_handler_reviewing_an_objection_is_found() -> None:
+    h = History().opened()
+    h.add(
+        "intake.objection_registered", "clerk-2", "intake_clerk", objection_case_id="o1", reviewers=["judge-1", "rev-1"]
+    )
+    assert [f.people for f in findings(h, "互相制约-8")] == [("judge-1",)]
+
+
+def test_rule_8_holds_for_reviewers_who_never_touched_the_case() -> None:
+    h = History().opened()
+    h.add(
+        "intake.objection_registered", "clerk-2", "intake_clerk", objection_case_id="o1", reviewers=["rev-1", "rev-2"]
+    )
+    assert findings(h, "互相制约-8") == []
+
+
+# 9. payouts: maker ≠ checker, no negative balance, within 30 days
+def test_rule_9_one_person_paying_out_too_much_too_late_is_found() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    h.add("disposal.funds_received", "fin-1", "finance_officer", entry_id="e1", amount_fen=1000)
+    h.later(40).add(
+        "disposal.payout_approved",
+        "fin-1",
+        "finance_officer",
+        payout_id="p1",
+        amount_fen=1500,
+        proposed_by="fin-1",
+        approved_by="fin-1",
+    )
+    messages = " | ".join(f.message for f in findings(h, "互相制约-9"))
+    assert "制单人与复核人相同" in messages and "余额为负" in messages and "超过30日" in messages
+
+
+def test_rule_9_holds_for_a_timely_four_eyes_payout() -> None:
+    h = History().opened()
+    h.add("disposal.funds_received", "fin-1", "finance_officer", entry_id="e1", amount_fen=1000)
+    h.later(20).add(
+        "disposal.payout_approved",
+        "fin-2",
+        "finance_officer",
+        payout_id="p1",
+        amount_fen=1000,
+        proposed_by="fin-1",
+        approved_by="fin-2",
+    )
+    assert findings(h, "互相制约-9") == []
+
+
+# 10. controls of closed cases renewed before expiry
+def test_rule_10_a_lapsed_control_of_a_closed_case_and_a_late_renewal_are_found() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    h.add(
+        "asset_search.control_confirmed",
+        "search-1",
+        "search_officer",
+        control_id="c1",
+        asset_id="a1",
+        expiry_date="2026-06-01",
+    )
+    h.add(
+        "asset_search.control_confirmed",
+        "search-1",
+        "search_officer",
+        control_id="c2",
+        asset_id="a2",
+        expiry_date="2026-06-01",
+    )
+    h.on(date(2026, 5, 10)).add("intake.case_closed", "judge-1", "judge", closure_type="终本")
+    h.on(date(2026, 6, 2)).add("asset_search.control_lapsed", "system", control_id="c1", asset_id="a1")
+    h.add("asset_search.control_renewed", "search-1", "search_officer", control_id="c2", expiry_date="2027-06-01")
+    messages = [f.message for f in findings(h, "互相制约-10")]
+    assert any("未续行而失效" in m for m in messages) and any("到期后才续行" in m for m in messages)
+
+
+def test_rule_10_holds_when_controls_are_renewed_in_time() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    h.add("asset_search.control_confirmed", "search-1", "search_officer", control_id="c1", expiry_date="2026-06-01")
+    h.on(date(2026, 5, 10)).add("intake.case_closed", "judge-1", "judge", closure_type="终本")
+    h.on(date(2026, 5, 20)).add(
+        "asset_search.control_renewed", "search-1", "search_officer", control_id="c1", expiry_date="2027-06-01"
+    )
+    assert findings(h, "互相制约-10") == []
+
+
+# 11. extension: requested ≥ 5 days before expiry, approved by the president
+def test_rule_11_a_late_request_approved_by_the_bureau_chief_is_found() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    h.on(date(2026, 7, 3)).add("intake.extension_requested", "judge-1", "judge", months=3, requested_by="judge-1")
+    h.add("intake.extension_approved", "chief-1", "bureau_chief", months=3, approved_by="chief-1")
+    messages = [f.message for f in findings(h, "互相制约-11")]
+    assert any("前5日" in m for m in messages) and any("非院长" in m for m in messages)
+
+
+def test_rule_11_holds_for_a_timely_request_approved_by_the_president() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    h.on(date(2026, 6, 20)).add("intake.extension_requested", "judge-1", "judge", months=3, requested_by="judge-1")
+    h.add("intake.extension_approved", "pres-1", "president", months=3, approved_by="pres-1")
+    assert findings(h, "互相制约-11") == []
+
+
+# 12. manual re-assignment by a leader with a reason
+def test_rule_12_a_reassignment_by_a_clerk_without_reason_is_found() -> None:
+    h = History().opened()
+    h.assigned(judge="judge-2", by="affairs-1", previous_judge_id="judge-1")
+    [f] = findings(h, "互相制约-12")
+    assert "非领导改派" in f.message and "未说明理由" in f.message
+
+
+def test_rule_12_holds_for_a_reasoned_reassignment_by_a_team_lead() -> None:
+    h = History().opened()
+    h.assigned(judge="judge-2", by="lead-1", role="team_lead", reason="原承办法官回避", previous_judge_id="judge-1")
+    assert findings(h, "互相制约-12") == []
+
+
+def test_findings_only_grow_as_the_trail_grows_so_live_and_rebuild_agree() -> None:
+    h = History().opened()
+    h.add("asset_search.query_dispatched", "off-1", "search_officer", query_id="q1")
+    h.add("disposal.auction_scheduled", "off-1", "disposal_officer", auction_id="a1")
+    h.assigned(judge="judge-2", by="affairs-1")
+    seen: set = set()
+    for n in range(1, len(h.entries) + 1):
+        now = {f.finding_id for f in check_case(h.entries[:n], CTX)}
+        assert seen <= now
+        seen = now
+    assert len(seen) == 2
