@@ -32,6 +32,7 @@ class Service:
     name: str
     port: int
     title: str
+    app: str = ""  # uvicorn factory; default services.<name>.main:create_app
 
 
 SERVICES: tuple[Service, ...] = (
@@ -40,6 +41,7 @@ SERVICES: tuple[Service, ...] = (
     Service("disposal", 8103, "财产处置服务"),
     Service("field_ops", 8104, "外勤服务"),
     Service("supervision", 8105, "监管服务"),
+    Service("simulator", 8109, "联动单位模拟器", "services.asset_search.simulator.main:create_app"),
 )
 
 
@@ -85,6 +87,8 @@ class System:
             "DEAD_LETTER_TOPIC": self.dead_letter_topic,
             f"{prefix}_CONSUMER_GROUP": f"{self.db_prefix}{service}",
             "PYTHONUNBUFFERED": "1",
+            "ASSET_SEARCH_SIMULATOR_URL": self.url("simulator"),
+            "SIMULATOR_ASSET_SEARCH_URL": self.url("asset_search"),
         }
 
     async def prepare(self, partitions: int) -> None:
@@ -105,7 +109,7 @@ class System:
                 "-m",
                 "uvicorn",
                 "--factory",
-                f"services.{service}.main:create_app",
+                next((s.app for s in SERVICES if s.name == service and s.app), f"services.{service}.main:create_app"),
                 "--host",
                 "127.0.0.1",
                 "--port",

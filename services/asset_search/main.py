@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from pathlib import Path
 
-from shared.app import create_service_app
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from services.asset_search import events as _events  # noqa: F401  (registers the event types)
+from services.asset_search.agencies import AgencyRegistry
+from services.asset_search.api_agencies import router as agencies_router
+from services.asset_search.api_agency import RateLimited
+from services.asset_search.api_agency import router as agency_router
+from services.asset_search.api_staff import router as staff_router
+from services.asset_search.consumer import build_reactions
+from services.asset_search.delivery import delivery_worker
+from services.asset_search.housekeeping import housekeeping
+from services.asset_search.projections import make_projector
 from services.asset_search.settings import Settings
+from shared.app import Runtime, create_service_app
+from shared.errors import problem
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
+    registry = AgencyRegistry.load(settings.agencies_file, settings.simulator_url)
+    projector = make_projector(registry)
+
+    async def remember_registry(rt: Runtime) -> None:
+        rt.extras["registry"] = registry
+
+    app = create_service_app(
         settings,
         title="查控服务 asset_search",
         description="查人找物：向联动单位网络查询、接收结果、冻结/查封/扣划。",
-        routers=[],
+        routers=[staff_router, agencies_router, agency_router],
+        migrations=[Path(__file__).parent / "migrations"],
+        reactions=build_reactions(registry, projector),
+        projector=projector,
+        on_startup=[remember_registry],
+        background=[delivery_worker, housekeeping],
     )
+    app.state.registry = registry
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
+        return problem(429, exc.code, exc.message, instance=request.url.path,
+                       headers={"Retry-After": str(exc.retry_after_s)}, retry_after_s=exc.retry_after_s)
+
+    return app

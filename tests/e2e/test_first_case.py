@@ -24,9 +24,14 @@ MATERIALS = [
 ]
 
 
-async def wait_for_trail(http: httpx.AsyncClient, system: System, case_id: str, count: int = 1) -> list[dict]:
+async def wait_for_trail(
+    http: httpx.AsyncClient, system: System, case_id: str, count: int = 1, service: str = "intake"
+) -> list[dict]:
+    """The case's trail as written by ``service`` once it holds ``count`` events."""
     for _ in range(150):
-        r = await http.get(f"{system.url('supervision')}/cases/{case_id}/trail", headers=SUPERVISOR)
+        r = await http.get(
+            f"{system.url('supervision')}/cases/{case_id}/trail", params={"service": service}, headers=SUPERVISOR
+        )
         if r.status_code == 200 and len(r.json()["events"]) >= count:
             return r.json()["events"]
         await asyncio.sleep(0.1)
@@ -45,16 +50,23 @@ async def test_a_case_from_application_to_a_signed_notice_appears_in_supervision
     created = r.json()
     assert created["case_number"].startswith("（2026）黔01执") and created["case_number"].endswith("号")
     judge = auth(created["judge_id"], "judge")
-    prepared = await http.post(f"{intake}/cases/{case_id}/notices",
-                               json={"notice_kind": "enforcement_notice", "document_hash": H}, headers=AFFAIRS)
+    prepared = await http.post(
+        f"{intake}/cases/{case_id}/notices",
+        json={"notice_kind": "enforcement_notice", "document_hash": H},
+        headers=AFFAIRS,
+    )
     assert prepared.status_code == 201, prepared.text
     signed = await http.post(f"{intake}{prepared.headers['location']}/sign", headers=judge)
     assert signed.status_code == 200, signed.text
 
     events = await wait_for_trail(http, system, case_id, 6)
     assert [e["event_type"] for e in events] == [
-        "intake.application_received", "intake.case_registered", "intake.case_triaged", "intake.case_assigned",
-        "intake.notice_prepared", "intake.notice_issued",
+        "intake.application_received",
+        "intake.case_registered",
+        "intake.case_triaged",
+        "intake.case_assigned",
+        "intake.notice_prepared",
+        "intake.notice_issued",
     ]
     registered = events[1]
     assert registered["actor_id"] == "clerk-001" and registered["actor_role"] == "intake_clerk"

@@ -43,7 +43,11 @@ async def test_an_event_committed_by_a_process_that_died_before_publishing_is_pu
     system.wait_ready(["intake"])
     events = await wait_for_trail(http, system, case_id, written)
     await asyncio.sleep(1.0)  # give a duplicate every chance to show up
-    again = (await http.get(f"{system.url('supervision')}/cases/{case_id}/trail", headers=SUPERVISOR)).json()
+    again = (
+        await http.get(
+            f"{system.url('supervision')}/cases/{case_id}/trail", params={"service": "intake"}, headers=SUPERVISOR
+        )
+    ).json()
     assert len(events) == written and len(again["events"]) == written
     assert len({e["event_id"] for e in again["events"]}) == written
 
@@ -100,7 +104,11 @@ async def test_two_supervision_instances_share_the_partitions_and_apply_each_eve
         case_id, written = c.json()["case_id"], c.json()["version"]
         events = await wait_for_trail(http, system, case_id, written)
         await asyncio.sleep(0.05)
-        again = (await http.get(f"{system.url('supervision')}/cases/{case_id}/trail", headers=SUPERVISOR)).json()
+        again = (
+            await http.get(
+                f"{system.url('supervision')}/cases/{case_id}/trail", params={"service": "intake"}, headers=SUPERVISOR
+            )
+        ).json()
         assert len(events) == written and len(again["events"]) == written
     for port in (system.port("supervision"), second_port):
         assert (await readiness(http, port))["consumer"]["dead_lettered"] == 0

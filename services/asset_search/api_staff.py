@@ -1,0 +1,200 @@
+"""Court staff's HTTP surface: the search file, control rulings, leads, agencies (bearer tokens only)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Annotated, Any, Literal
+
+import asyncpg
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.asset_search.domain import control as ctl
+from services.asset_search.domain import leads
+from services.asset_search.events import AssetKind
+from services.asset_search.execution import execute
+from shared.app import Runtime, runtime
+from shared.auth import Principal, Role, require_roles
+from shared.commands import CommandResult, IdempotencyRequest
+from shared.errors import Forbidden, NotFound
+
+router = APIRouter(tags=["查控 asset search"])
+Rt = Annotated[Runtime, Depends(runtime)]
+READERS = (Role.JUDGE, Role.SEARCH_OFFICER, Role.TEAM_LEAD, Role.SUPERVISOR, Role.BUREAU_CHIEF, Role.ADMIN)
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
+Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
+LeadClerk = Annotated[Principal, Depends(require_roles(Role.SEARCH_OFFICER, Role.JUDGE))]
+
+
+class OrderControlIn(BaseModel):
+    """控制裁定：冻结 freeze / 查封 seize / 扣押 impound / 扣划 deduct。"""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    asset_id: str = Field(min_length=1, max_length=100)
+    measure: Literal["freeze", "seize", "impound", "deduct"]
+    amount_limit_fen: Annotated[int, Field(strict=True, gt=0, le=10**15)] | None = None
+    ruling_number: str = Field(min_length=1, max_length=100, description="裁定书文号")
+    over_control_reason: str | None = Field(default=None, max_length=500, description="超标的控制的理由")
+
+
+class RenewalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    ruling_number: str = Field(min_length=1, max_length=100)
+
+
+class ReleaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    ruling_number: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class LeadIn(BaseModel):
+    """申请人提供的财产线索。"""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    description: str = Field(min_length=1, max_length=2000)
+    target: str = Field(min_length=1, max_length=300, description="线索指向：账户、地址、车牌等")
+    region: str | None = Field(default=None, max_length=100)
+    asset_kind: AssetKind | None = None
+    urgent: bool = False
+
+
+class VerificationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    outcome: Literal["confirmed", "not_found", "needs_field_check"]
+    note: str = Field(min_length=1, max_length=2000)
+
+
+async def case_row(rt: Runtime, officer: Principal, case_id: str) -> asyncpg.Record:
+    row = await rt.pool.fetchrow("SELECT * FROM search_cases WHERE case_id = $1", case_id)
+    if row is None:
+        raise NotFound("查控系统中没有该案件", code="case_not_found")
+    if row["court"] and row["court"] != officer.court:
+        raise Forbidden("不能查看或处理其他法院的案件", code="other_court", rule="权责清单-法院")
+    return row
+
+
+def _facts(row: asyncpg.Record) -> ctl.CaseFacts:
+    return ctl.CaseFacts(court=row["court"], judge_id=row["judge_id"], claim_amount_fen=row["claim_amount_fen"])
+
+
+async def _ruled(rt: Runtime, request: Request, officer: Principal, case_id: str, ruling_number: str,
+                 build: Any, respond: Any) -> JSONResponse:
+    """A judge's ruling: the case facts are read inside the command's transaction."""
+    row = await case_row(rt, officer, case_id)
+    ruling = ctl.Ruling(officer.officer_id, officer.court, None, ruling_number)
+
+    async def with_facts(conn: asyncpg.Connection, state: Any, command: Any) -> Any:
+        fresh = await conn.fetchrow("SELECT * FROM search_cases WHERE case_id = $1", case_id)
+        return replace(command, ruling=replace(command.ruling, case=_facts(fresh)))
+
+    status, out = await execute(
+        rt, case_id=case_id, court=row["court"], actor=officer.actor(Role.JUDGE), build=lambda now: build(ruling, now),
+        respond=respond, prepare=with_facts,
+        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
+    )
+    return JSONResponse(out, status_code=status)
+
+
+@router.post("/cases/{case_id}/controls", status_code=201, summary="法官裁定冻结/查封/扣押/扣划")
+async def order_control(case_id: str, body: OrderControlIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
+    control_id = str(uuid.uuid4())
+
+    def respond(result: CommandResult[Any]) -> tuple[int, dict[str, Any]]:
+        return 201, {"control_id": control_id, "status": "ordered", "version": result.version}
+
+    return await _ruled(rt, request, officer, case_id, body.ruling_number, lambda ruling, now: ctl.OrderControl(
+        control_id=control_id, asset_id=body.asset_id, measure=body.measure, amount_limit_fen=body.amount_limit_fen,
+        over_control_reason=body.over_control_reason, ruling=ruling), respond)
+
+
+@router.post("/cases/{case_id}/controls/{control_id}/renewal", summary="法官裁定续行（续封、续冻）")
+async def order_renewal(case_id: str, control_id: str, body: RenewalIn, request: Request, officer: Judge,
+                        rt: Rt) -> JSONResponse:
+    return await _ruled(rt, request, officer, case_id, body.ruling_number, lambda ruling, now: ctl.OrderRenewal(
+        control_id=control_id, ruling=ruling, today=now.date()),
+        lambda r: (200, {"control_id": control_id, "status": "renewal_ordered", "version": r.version}))
+
+
+@router.post("/cases/{case_id}/controls/{control_id}/release", summary="法官裁定解除控制")
+async def release_control(case_id: str, control_id: str, body: ReleaseIn, request: Request, officer: Judge,
+                          rt: Rt) -> JSONResponse:
+    return await _ruled(rt, request, officer, case_id, body.ruling_number, lambda ruling, now: ctl.ReleaseControl(
+        control_id=control_id, reason=body.reason, ruling=ruling),
+        lambda r: (200, {"control_id": control_id, "status": "released", "version": r.version}))
+
+
+@router.post("/cases/{case_id}/leads", status_code=201, summary="登记申请人提供的财产线索")
+async def record_lead(case_id: str, body: LeadIn, request: Request, officer: LeadClerk, rt: Rt) -> JSONResponse:
+    row = await case_row(rt, officer, case_id)
+    lead_id = str(uuid.uuid4())
+    status, out = await execute(
+        rt, case_id=case_id, court=row["court"], actor=officer.actor(),
+        build=lambda now: leads.RecordLead(lead_id=lead_id, urgent=body.urgent, description=body.description,
+                                           asset_kind=body.asset_kind, target=body.target, region=body.region,
+                                           officer_id=officer.officer_id, today=now.date()),
+        respond=lambda r: (201, {"lead_id": lead_id, "due_date": r.events[0].payload["due_date"]}),
+        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
+    )
+    return JSONResponse(out, status_code=status)
+
+
+@router.post("/cases/{case_id}/leads/{lead_id}/verification", summary="线索核查结果")
+async def verify_lead(case_id: str, lead_id: str, body: VerificationIn, request: Request, officer: LeadClerk,
+                      rt: Rt) -> JSONResponse:
+    row = await case_row(rt, officer, case_id)
+    status, out = await execute(
+        rt, case_id=case_id, court=row["court"], actor=officer.actor(),
+        build=lambda now: leads.VerifyLead(lead_id=lead_id, outcome=body.outcome, note=body.note,
+                                           officer_id=officer.officer_id, today=now.date()),
+        respond=lambda r: (200, {"lead_id": lead_id, "events": [e.event_type for e in r.events]}),
+        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
+    )
+    return JSONResponse(out, status_code=status)
+
+
+@router.get("/cases/{case_id}/search", summary="案件查控案卷：查询、答复、财产、控制、线索")
+async def search_file(case_id: str, officer: Reader, rt: Rt) -> dict[str, Any]:
+    row = await case_row(rt, officer, case_id)
+    queries = [dict(r) for r in await rt.pool.fetch(
+        "SELECT * FROM queries WHERE case_id = $1 ORDER BY round, agency_kind", case_id)]
+    rounds: dict[int, dict[str, Any]] = {}
+    for q in queries:
+        r = rounds.setdefault(q["round"], {"round": q["round"], "reason": q["reason"], "queries": 0, "answered": 0})
+        r["queries"] += 1
+        r["answered"] += q["status"] == "answered"
+    for r in rounds.values():
+        r["complete"] = r["answered"] == r["queries"]
+    schedule = await rt.pool.fetchrow("SELECT * FROM research_schedule WHERE case_id = $1", case_id)
+    return {
+        "case": {k: row[k] for k in ("case_id", "court", "case_number", "judge_id", "claim_amount_fen",
+                                     "closure_type", "closed_on")},
+        "rounds": sorted(rounds.values(), key=lambda r: r["round"]),
+        "queries": queries,
+        "assets": [dict(r) for r in await rt.pool.fetch(
+            "SELECT * FROM assets WHERE case_id = $1 ORDER BY found_at, asset_id", case_id)],
+        "controls": [dict(r) for r in await rt.pool.fetch(
+            "SELECT * FROM controls WHERE case_id = $1 ORDER BY ordered_at", case_id)],
+        "leads": [dict(r) for r in await rt.pool.fetch(
+            "SELECT * FROM leads WHERE case_id = $1 ORDER BY recorded_at", case_id)],
+        "research_schedule": None if schedule is None else {
+            "closed_on": schedule["closed_on"], "due_dates": schedule["due_dates"],
+            "done": schedule["next_index"], "stopped": schedule["stopped"]},
+    }
+
+
+@router.get("/cases/{case_id}/evidence", summary="联动单位原始回执（证据）及其哈希")
+async def evidence(case_id: str, officer: Reader, rt: Rt) -> dict[str, Any]:
+    await case_row(rt, officer, case_id)
+    rows = await rt.pool.fetch(
+        "SELECT id, agency_id, ref_id, message_id, sha256, convert_from(body, 'UTF8') AS raw, received_at"
+        " FROM evidence WHERE case_id = $1 ORDER BY id", case_id,
+    )
+    return {"case_id": case_id, "evidence": [dict(r) for r in rows]}

@@ -1,0 +1,87 @@
+"""What asset_search does when intake's events arrive (tolerant reader of their payloads)."""
+
+from __future__ import annotations
+
+import structlog
+
+from services.asset_search import events as ev
+from services.asset_search.agencies import AgencyRegistry
+from services.asset_search.domain.rules import research_dates
+from services.asset_search.domain.search import AgencyTarget, DispatchSearch
+from services.asset_search.execution import decide_in_reaction
+from services.asset_search.projections import Projector
+from shared.consumer import ReactionContext, Reactions
+from shared.envelope import SHANGHAI, derived_event_id
+
+log = structlog.get_logger("asset_search.consumer")
+
+
+def targets(registry: AgencyRegistry) -> tuple[AgencyTarget, ...]:
+    """Every registered agency gets the query (paused ones too: their queries wait)."""
+    return tuple(AgencyTarget(a.id, a.kind, a.channel, a.answer_within_s) for a in registry.all())
+
+
+def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions:
+    reactions = Reactions()
+
+    @reactions.on("intake.case_registered")
+    async def case_registered(ctx: ReactionContext) -> None:
+        p = ctx.envelope.payload
+        await ctx.conn.execute(
+            "INSERT INTO search_cases (case_id, court, case_number, claim_amount_fen, respondent)"
+            " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (case_id) DO UPDATE SET court = EXCLUDED.court,"
+            " case_number = EXCLUDED.case_number, claim_amount_fen = EXCLUDED.claim_amount_fen,"
+            " respondent = EXCLUDED.respondent, updated_at = now()",
+            ctx.envelope.case_id, p.get("court") or ctx.envelope.court, p.get("case_number"),
+            p.get("claim_amount_fen"), p.get("respondent"),
+        )
+
+    @reactions.on("intake.case_assigned")
+    async def case_assigned(ctx: ReactionContext) -> None:
+        env, p = ctx.envelope, ctx.envelope.payload
+        row = await ctx.conn.fetchrow(
+            "INSERT INTO search_cases (case_id, court, judge_id, team_id) VALUES ($1,$2,$3,$4)"
+            " ON CONFLICT (case_id) DO UPDATE SET judge_id = EXCLUDED.judge_id, team_id = EXCLUDED.team_id,"
+            " updated_at = now() RETURNING court, case_number, respondent",
+            env.case_id, env.court, p.get("judge_id"), p.get("team_id"),
+        )
+        respondent = row["respondent"]
+        if not respondent:
+            log.warning("search_not_dispatched_unknown_respondent", case_id=env.case_id)
+            return
+        agencies = targets(registry)
+        command = DispatchSearch(
+            query_ids=tuple(str(derived_event_id(env.event_id, i, "query")) for i in range(len(agencies))),
+            agencies=agencies,
+            subject=ev.Subject(kind=respondent.get("kind", "person"), name=respondent.get("name", ""),
+                               id_number=respondent.get("id_number", "")),
+            case_number=row["case_number"], reason="case_assigned", now=env.occurred_at, round=1,
+        )
+        await decide_in_reaction(ctx, projector, command, court=row["court"] or env.court)
+
+    @reactions.on("intake.case_closed")
+    async def case_closed(ctx: ReactionContext) -> None:
+        env, p = ctx.envelope, ctx.envelope.payload
+        closed_on = env.occurred_at.astimezone(SHANGHAI).date()
+        await ctx.conn.execute(
+            "UPDATE search_cases SET closure_type = $2, closed_on = $3, updated_at = now() WHERE case_id = $1",
+            env.case_id, p.get("closure_type"), closed_on,
+        )
+        if p.get("closure_type") == "终本":
+            base = await ctx.conn.fetchval(
+                "SELECT coalesce(max(round), 0) FROM queries WHERE case_id = $1", env.case_id
+            )
+            await ctx.conn.execute(
+                "INSERT INTO research_schedule (case_id, closed_on, due_dates, base_round) VALUES ($1,$2,$3,$4)"
+                " ON CONFLICT (case_id) DO NOTHING",
+                env.case_id, closed_on, research_dates(closed_on), int(base),
+            )
+        else:
+            await ctx.conn.execute("UPDATE research_schedule SET stopped = true WHERE case_id = $1", env.case_id)
+
+    @reactions.on("intake.case_resumed")
+    async def case_resumed(ctx: ReactionContext) -> None:
+        # The resumed case (执恢) gets its own search when it is assigned; the old one stops here.
+        await ctx.conn.execute("UPDATE research_schedule SET stopped = true WHERE case_id = $1", ctx.envelope.case_id)
+
+    return reactions

@@ -1,0 +1,240 @@
+"""asset_search's published contract: the payloads of the events it writes to ``case-events``.
+
+Every event of a case's search file lives in one stream, ``asset_search.case:<case_id>``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from shared.events import DomainEvent, Payload, event
+
+AssetKind = Literal[
+    "bank_deposit", "real_estate", "vehicle", "securities", "equity", "housing_fund", "online_payment",
+    "vessel", "movable",
+]
+Measure = Literal["freeze", "seize", "impound", "deduct"]
+Outcome = Literal["found", "nothing_found", "partial", "correction"]
+RequestKind = Literal["query", "control", "renewal", "release"]
+
+
+class Subject(Payload):
+    """Whom the query is about (the debtor)."""
+
+    kind: str
+    name: str
+    id_number: str
+
+
+class FoundItem(Payload):
+    """One item an agency reported."""
+
+    asset_kind: AssetKind
+    identifier: str
+    holder_id: str | None = None
+    holder_name: str | None = None
+    value_fen: int | None = None
+    location: str | None = None
+    encumbrances: list[str] = Field(default_factory=list)
+    existing_seizures: list[str] = Field(default_factory=list)
+
+
+@event("asset_search.query_dispatched", 1, "向联动单位 {agency_id} 发出查询（第 {round} 轮）")
+class QueryDispatched(DomainEvent):
+    query_id: str
+    agency_id: str
+    agency_kind: str
+    channel: Literal["push", "pull"]
+    round: int
+    reason: Literal["case_assigned", "after_closure"]
+    subject: Subject
+    case_number: str | None = None
+    dispatched_at: datetime
+    due_at: datetime
+
+
+@event("asset_search.request_delivered", 1, "请求 {request_id} 已送达联动单位 {agency_id}")
+class RequestDelivered(DomainEvent):
+    request_id: str
+    request_kind: RequestKind
+    ref_id: str  # query_id or control_id
+    agency_id: str
+    channel: Literal["push", "pull"]
+    attempts: int
+
+
+@event("asset_search.agency_answered", 1, "联动单位 {agency_id} 答复：{outcome}，{item_count} 项")
+class AgencyAnswered(DomainEvent):
+    query_id: str
+    agency_id: str
+    agency_kind: str
+    outcome: Outcome
+    item_count: int
+    items: list[FoundItem]
+    raw_hash: str
+    message_id: str
+    response_seconds: float
+    late: bool
+
+
+@event("asset_search.query_overdue", 1, "联动单位 {agency_id} 的查询逾期未复")
+class QueryOverdue(DomainEvent):
+    query_id: str
+    agency_id: str
+    agency_kind: str
+    due_at: datetime
+
+
+@event("asset_search.asset_found", 1, "查得财产：{asset_kind} {identifier}")
+class AssetFound(DomainEvent):
+    asset_id: str
+    asset_kind: AssetKind
+    identifier: str
+    holder_id: str | None
+    holder_name: str | None
+    value_fen: int | None
+    location: str | None
+    encumbrances: list[str]
+    existing_seizures: list[str]
+    query_id: str
+    agency_id: str
+
+
+@event("asset_search.asset_updated", 1, "财产信息更新：{identifier}")
+class AssetUpdated(DomainEvent):
+    asset_id: str
+    identifier: str
+    value_fen: int | None
+    encumbrances: list[str]
+    existing_seizures: list[str]
+    query_id: str
+
+
+@event("asset_search.search_completed", 1, "第 {round} 轮网络查控全部答复，查得 {asset_count} 项财产")
+class SearchCompleted(DomainEvent):
+    round: int
+    agency_kinds: list[str]
+    query_count: int
+    asset_count: int
+
+
+@event("asset_search.assets_found_after_closure", 1, "终本后第 {round} 轮查询发现新财产")
+class AssetsFoundAfterClosure(DomainEvent):
+    round: int
+    asset_ids: list[str]
+
+
+@event("asset_search.control_ordered", 1, "法官 {judge_id} 裁定{measure}财产 {asset_id}")
+class ControlOrdered(DomainEvent):
+    control_id: str
+    asset_id: str
+    asset_kind: str
+    measure: Measure
+    amount_limit_fen: int | None
+    control_value_fen: int
+    judge_id: str
+    ruling_number: str
+    agency_id: str
+    over_control_reason: str | None = None
+
+
+@event("asset_search.control_confirmed", 1, "联动单位确认控制 {control_id}，至 {expiry_date}")
+class ControlConfirmed(DomainEvent):
+    control_id: str
+    asset_id: str
+    asset_kind: str
+    measure: Measure
+    effective_date: date
+    expiry_date: date | None
+    amount_fen: int | None
+    queue_position: int | None
+    controlled_by: str
+    raw_hash: str
+
+
+@event("asset_search.control_refused", 1, "联动单位未能执行控制 {control_id}：{reason}")
+class ControlRefused(DomainEvent):
+    control_id: str
+    asset_id: str
+    reason: str
+    controlled_by: str
+    raw_hash: str
+
+
+@event("asset_search.control_renewal_ordered", 1, "法官 {judge_id} 裁定续行控制 {control_id}")
+class ControlRenewalOrdered(DomainEvent):
+    control_id: str
+    asset_id: str
+    judge_id: str
+    ruling_number: str
+    agency_id: str
+
+
+@event("asset_search.control_renewed", 1, "控制 {control_id} 已续行至 {expiry_date}")
+class ControlRenewed(DomainEvent):
+    control_id: str
+    asset_id: str
+    asset_kind: str
+    previous_expiry_date: date | None
+    expiry_date: date
+    controlled_by: str
+    raw_hash: str
+
+
+@event("asset_search.control_released", 1, "法官 {judge_id} 裁定解除控制 {control_id}")
+class ControlReleased(DomainEvent):
+    control_id: str
+    asset_id: str
+    expiry_date: date | None
+    judge_id: str
+    ruling_number: str
+    reason: str
+    agency_id: str
+
+
+@event("asset_search.control_lapsed", 1, "控制 {control_id} 于 {expiry_date} 到期未续行，已失效")
+class ControlLapsed(DomainEvent):
+    control_id: str
+    asset_id: str
+    expiry_date: date
+
+
+@event("asset_search.deduction_confirmed", 1, "扣划到账 {amount_fen} 分（控制 {control_id}）")
+class DeductionConfirmed(DomainEvent):
+    control_id: str
+    asset_id: str
+    amount_fen: int
+    agency_id: str
+
+
+@event("asset_search.lead_recorded", 1, "登记申请人提供的财产线索 {lead_id}")
+class LeadRecorded(DomainEvent):
+    lead_id: str
+    urgent: bool
+    description: str
+    asset_kind: AssetKind | None
+    target: str
+    region: str | None
+    due_date: date
+    recorded_by: str
+
+
+@event("asset_search.lead_verified", 1, "财产线索 {lead_id} 核查结果：{outcome}")
+class LeadVerified(DomainEvent):
+    lead_id: str
+    urgent: bool
+    outcome: Literal["confirmed", "not_found", "needs_field_check"]
+    note: str
+    verified_by: str
+    late: bool
+
+
+@event("asset_search.field_check_requested", 1, "财产线索 {lead_id} 需外勤实地核查")
+class FieldCheckRequested(DomainEvent):
+    lead_id: str
+    target: str
+    region: str | None
+    reason: str

@@ -1,0 +1,118 @@
+"""Helpers for asset_search's HTTP tests: intake's events, signed agency requests, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+import orjson
+from aiokafka import AIOKafkaProducer
+
+from deploy.system import System
+from services.asset_search import signing
+from services.asset_search.agencies import AgencyRegistry
+from shared.envelope import Actor, Envelope, now_shanghai
+from tests.asset_search.conftest import TEST_AGENCIES
+from tests.conftest import auth
+
+REGISTRY = AgencyRegistry.load(TEST_AGENCIES)
+KINDS = sorted({a.kind for a in REGISTRY.all()})
+COURT = "黔01"
+SEARCHER = auth("search-001", "search_officer")
+T = TypeVar("T")
+
+
+def judge(officer_id: str) -> dict[str, str]:
+    return auth(officer_id, "judge")
+
+
+async def publish(producer: AIOKafkaProducer, system: System, case_id: str, event_type: str,
+                  payload: dict[str, Any], version: int, actor_id: str = "clerk-001") -> None:
+    """What intake does: one envelope on the run's topic, keyed by the case id."""
+    now = now_shanghai()
+    env = Envelope(
+        event_id=uuid.uuid4(), event_type=event_type, schema_version=1, case_id=case_id,
+        stream_id=f"intake.case:{case_id}", stream_version=version, occurred_at=now, recorded_at=now,
+        producer="intake", actor=Actor(kind="officer", id=actor_id, role="affairs_clerk", court=COURT),
+        court=COURT, correlation_id=str(uuid.uuid4()), payload=payload,
+    )
+    await producer.send_and_wait(system.topic, env.to_bytes(), key=case_id.encode())
+
+
+async def open_case(producer: AIOKafkaProducer, system: System, judge_id: str,
+                    claim_amount_fen: int = 12_345_600, case_id: str | None = None) -> str:
+    """A registered and assigned case, as intake would announce it."""
+    case_id = case_id or str(uuid.uuid4())
+    await publish(producer, system, case_id, "intake.case_registered", {
+        "case_id": case_id, "case_number": f"（2026）黔01执{uuid.uuid4().int % 100000}号", "case_type": "执",
+        "court": COURT, "claim_amount_fen": claim_amount_fen, "application_date": "2026-11-20",
+        "applicant": {"kind": "organisation", "name": "贵州某某建材有限公司", "id_number": "91110000600037341L"},
+        "respondent": {"kind": "person", "name": "王某", "id_number": "11010519491231002X"},
+        "registered_by": "clerk-001", "limitation_warning": False,
+    }, 1)
+    await publish(producer, system, case_id, "intake.case_assigned", {
+        "judge_id": judge_id, "team_id": "team-1", "track": "ordinary", "assigned_by": "affairs-001",
+    }, 2, actor_id="affairs-001")
+    return case_id
+
+
+async def set_knobs(http: httpx.AsyncClient, system: System, *, case_id: str = "*", agency_id: str = "*",
+                    **knobs: Any) -> None:
+    r = await http.put(f"{system.url('simulator')}/knobs",
+                       json={"case_id": case_id, "agency_id": agency_id, "knobs": knobs})
+    assert r.status_code == 200, r.text
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 30, what: str = "") -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await probe()
+        if value is not None and value is not False:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or probe}")
+        await asyncio.sleep(0.15)
+
+
+async def search_file(http: httpx.AsyncClient, system: System, case_id: str,
+                      headers: dict[str, str] = SEARCHER) -> dict[str, Any] | None:
+    r = await http.get(f"{system.url('asset_search')}/cases/{case_id}/search", headers=headers)
+    return r.json() if r.status_code == 200 else None
+
+
+async def wait_search(http: httpx.AsyncClient, system: System, case_id: str,
+                      until: Callable[[dict[str, Any]], bool], timeout: float = 30, what: str = "") -> dict[str, Any]:
+    async def probe() -> dict[str, Any] | None:
+        f = await search_file(http, system, case_id)
+        return f if f is not None and until(f) else None
+
+    return await eventually(probe, timeout, what or f"search file of {case_id}")
+
+
+def signed(agency_id: str, body: bytes, *, secret: str | None = None, skew_s: int = 0,
+           message_id: str | None = None) -> dict[str, str]:
+    agency = REGISTRY.get(agency_id)
+    assert agency is not None
+    return signing.signed_headers(agency_id, secret or agency.signing_secret, body,
+                                  timestamp=int(time.time()) - skew_s, message_id=message_id)
+
+
+async def agency_post(http: httpx.AsyncClient, system: System, agency_id: str, path: str, body: Any,
+                      **sign: Any) -> httpx.Response:
+    raw = body if isinstance(body, bytes) else orjson.dumps(body)
+    return await http.post(f"{system.url('asset_search')}{path}", content=raw, headers=signed(agency_id, raw, **sign))
+
+
+async def agency_get(http: httpx.AsyncClient, system: System, agency_id: str, path: str, **sign: Any) -> httpx.Response:
+    return await http.get(f"{system.url('asset_search')}{path}", headers=signed(agency_id, b"", **sign))
+
+
+async def trail_types(http: httpx.AsyncClient, system: System, case_id: str) -> list[str]:
+    r = await http.get(f"{system.url('supervision')}/cases/{case_id}/trail", headers=auth("sup-001", "supervisor"))
+    if r.status_code not in (200, 404):
+        raise AssertionError(r.text)
+    return [e["event_type"] for e in r.json()["events"]] if r.status_code == 200 else []
