@@ -50,6 +50,13 @@ SUMMARIES: dict[str, str] = {
     "asset_search.lead_recorded": "登记申请人财产线索 {lead_id}",
     "asset_search.lead_verified": "核查财产线索 {lead_id}：{outcome}",
     "asset_search.field_check_requested": "提请外勤核查线索 {lead_id}：{target}",
+    "asset_search.request_delivered": "查询请求 {request_id} 已送达联动单位 {agency_id}",
+    "asset_search.query_overdue": "联动单位 {agency_id} 的查询逾期未复",
+    "asset_search.asset_updated": "财产信息更新：{identifier}",
+    "asset_search.search_completed": "第 {round} 轮网络查控全部答复，查得 {asset_count} 项财产",
+    "asset_search.assets_found_after_closure": "终本后第 {round} 轮查询发现新财产",
+    "asset_search.control_refused": "联动单位未能执行控制 {control_id}：{reason}",
+    "asset_search.control_renewal_ordered": "法官 {judge_id} 裁定续行控制 {control_id}",
     # field_ops 外勤事务中心
     "field_ops.instruction_issued": "承办法官 {judge_id} 下达外勤指令：{kind}，对象 {target}，期限 {deadline}",
     "field_ops.task_routed": "外勤任务 {task_id} 分派至 {team_id}",

@@ -30,7 +30,10 @@ async def found_case(system: System, http: httpx.AsyncClient, producer: AIOKafka
     case_id = str(uuid.uuid4())
     judge_id = f"judge-{uuid.uuid4().hex[:6]}"
     await open_case(producer, system, judge_id, case_id=case_id)
-    f = await wait_search(http, system, case_id, lambda f: len(f["assets"]) >= len(KINDS))
+    f = await wait_search(
+        http, system, case_id, lambda f: set(KINDS) <= {a["asset_kind"] for a in f["assets"]},
+        what="an asset of every kind",
+    )
     return {"case_id": case_id, "judge_id": judge_id, "assets": {a["asset_kind"]: a for a in f["assets"]}}
 
 

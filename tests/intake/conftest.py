@@ -46,11 +46,15 @@ async def publish(system: System) -> AsyncIterator[Publish]:
     producer = AIOKafkaProducer(bootstrap_servers=system.bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
 
+    versions: dict[str, int] = {}
+
     async def send(case_id: str, event_type: str, payload: dict[str, Any], officer: str = "search-i01") -> None:
         now = now_shanghai()
+        stream_id = f"{event_type.split('.')[0]}.test:{case_id}"
+        versions[stream_id] = versions.get(stream_id, 0) + 1
         env = Envelope(
             event_id=uuid.uuid4(), event_type=event_type, schema_version=1, case_id=case_id,
-            stream_id=f"{event_type.split('.')[0]}.test:{case_id}", stream_version=1, occurred_at=now,
+            stream_id=stream_id, stream_version=versions[stream_id], occurred_at=now,
             recorded_at=now, producer=event_type.split(".")[0],
             actor=Actor(kind="officer", id=officer, role="search_officer", court="黔01"), court="黔01",
             correlation_id=str(uuid.uuid4()), payload=payload,
