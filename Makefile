@@ -40,5 +40,13 @@ typecheck:
 token:                ## mint a dev token: make token ARGS="--officer j-001 --role judge --court 黔01"
 	$(PY) -m shared.cli token $(ARGS)
 
+bench: setup          ## the benchmark, full size (~20 min); results in tests/bench/results/: make bench ARGS="--phases 1,2"
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	$(PY) -m tests.bench $(ARGS)
+
+bench-quick: setup    ## the benchmark with small workloads (a few minutes)
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	$(PY) -m tests.bench --quick $(ARGS)
+
 clean-run:            ## delete the private databases and Kafka data (asks nothing: careful)
 	$(PY) -m deploy.stack reset --yes

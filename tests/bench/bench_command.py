@@ -1,0 +1,100 @@
+"""Phase 1 — the command path: ``POST /cases`` over HTTP against one intake instance.
+
+Each request is a counter registration (validate, load, decide, allocate a case number, append +
+outbox + inline projection, answer). Closed loop at each concurrency; throughput over the run,
+latency per request, CPU-seconds of the intake process per 1,000 commands measured over the run
+plus the time its relay needs to empty the outbox (publishing is part of a command's cost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import asyncpg
+
+from tests.bench import profiling, workload
+from tests.bench.env import BenchContext, cpu_of, say
+from tests.bench.loadgen import closed_loop
+from tests.bench.runner import Metrics, PhaseResult, Target, percentile, repeat
+
+UNITS = {
+    "commands_per_s": "cmd/s",
+    "p50_ms": "ms",
+    "p99_ms": "ms",
+    "p99_9_ms": "ms",
+    "cpu_s_per_1k": "CPU-s/1k",
+}
+
+
+async def wait_outbox_empty(dsn: str, timeout: float = 60) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not await conn.fetchval("SELECT count(*) FROM outbox"):
+                return
+            await asyncio.sleep(0.05)
+    finally:
+        await conn.close()
+
+
+async def run(ctx: BenchContext) -> PhaseResult:
+    res = PhaseResult("1", "Command path: POST /cases over HTTP, one intake instance")
+    n = ctx.sizes.command_n
+    res.params = {"commands_per_run": n, "concurrency": list(ctx.sizes.command_concurrency), "court": "黔01"}
+    async with ctx.system("p1", ["intake"]) as sys_:
+        port = sys_.port("intake")
+        pid = sys_.processes["intake"].pid
+        dsn = sys_.dsn("intake")
+        warm = workload.registration_requests(ctx, port, 200, salt=999)
+        await closed_loop("127.0.0.1", port, warm, 4)
+        await wait_outbox_empty(dsn)
+        ctx.templates = await workload.capture_templates(ctx, dsn)
+        types = ", ".join(t["event_type"] for t in ctx.templates)
+        res.notes.append(f"one registration records {len(ctx.templates)} events ({types}).")
+        for c in ctx.sizes.command_concurrency:
+
+            async def once(i: int, c: int = c) -> Metrics:
+                reqs = workload.registration_requests(ctx, port, n, salt=c * 100 + i)
+                with cpu_of(pid) as cpu:
+                    r = await closed_loop("127.0.0.1", port, reqs, c)
+                    await wait_outbox_empty(dsn)
+                bad = [s for s in r.statuses if s != 201]
+                if bad:
+                    say(f"    warning: {len(bad)} of {n} answers were not 201 (first: {bad[0]})")
+                lat = sorted(r.latencies)
+                return {
+                    "commands_per_s": r.ok / r.elapsed,
+                    "p50_ms": percentile(lat, 50) * 1000,
+                    "p99_ms": percentile(lat, 99) * 1000,
+                    "p99_9_ms": percentile(lat, 99.9) * 1000,
+                    "cpu_s_per_1k": cpu["cpu_s"] / max(r.ok, 1) * 1000,
+                    "errors": float(len(bad)),
+                }
+
+            runs = await repeat(ctx.runs, once, label=f"c={c}")
+            targets = {"p99_ms": Target(50, higher=False)}
+            if c == max(ctx.sizes.command_concurrency):
+                targets["commands_per_s"] = Target(2000)
+            res.add_runs(f"c={c}", runs, UNITS, targets)
+            errors = sum(r["errors"] for r in runs)
+            if errors:
+                res.notes.append(f"c={c}: {errors:.0f} non-201 answers over {ctx.runs} runs")
+        if ctx.profile:
+            c = max(ctx.sizes.command_concurrency)
+            stacks = ctx.results_dir / "profile-intake-command.txt"
+            profiler = profiling.Profiler(pid, stacks)
+            try:
+                await closed_loop("127.0.0.1", port, workload.registration_requests(ctx, port, n, salt=77), c)
+                await wait_outbox_empty(dsn)
+            finally:
+                profiler.stop()
+            summary = profiling.summarize(stacks)
+            res.params["profile"] = summary
+            res.notes.append(profiling.describe(f"intake at c={c} (extra run, not in the figures)", summary))
+    res.notes.append(
+        "CPU is the whole intake process (HTTP, its relay and its consumer), over the run and the outbox drain; "
+        "PostgreSQL's and Kafka's CPU are not in it."
+    )
+    return res
