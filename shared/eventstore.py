@@ -25,16 +25,26 @@ class ConcurrencyConflict(Exception):
         self.actual = actual
 
 
-_INSERT_EVENTS = """
-INSERT INTO events (event_id, stream_id, stream_version, case_id, event_type, schema_version,
-                    occurred_at, recorded_at, envelope)
-SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
-                     $7::timestamptz[], $8::timestamptz[], $9::jsonb[])
-"""
-
-_INSERT_OUTBOX = """
-INSERT INTO outbox (case_id, event_id, message)
-SELECT * FROM unnest($1::text[], $2::uuid[], $3::bytea[])
+# One round trip per append: the events, their outbox rows and the relay's wake-up call.
+# The envelope travels once, as JSON text: cast to jsonb for the events table, kept as bytes for
+# the outbox (the exact message the relay publishes).
+_WRITE = """
+WITH new AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
+                         $7::timestamptz[], $8::timestamptz[], $9::text[]) WITH ORDINALITY
+         AS t(event_id, stream_id, stream_version, case_id, event_type, schema_version,
+              occurred_at, recorded_at, message, ord)
+), ev AS (
+    INSERT INTO events (event_id, stream_id, stream_version, case_id, event_type, schema_version,
+                        occurred_at, recorded_at, envelope)
+    SELECT event_id, stream_id, stream_version, case_id, event_type, schema_version,
+           occurred_at, recorded_at, message::jsonb
+    FROM new
+), ob AS (
+    INSERT INTO outbox (case_id, event_id, message)
+    SELECT case_id, event_id, convert_to(message, 'UTF8') FROM new ORDER BY ord
+)
+SELECT pg_notify($10, '')
 """
 
 
@@ -85,12 +95,11 @@ class EventStore:
         return expected_version + len(envelopes)
 
     async def write(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-        """Insert envelopes (any streams) and their outbox rows in two statements, then notify."""
-        dumped = [e.model_dump(mode="json") for e in envelopes]
-        messages = [orjson.dumps(d) for d in dumped]
+        """Insert envelopes (any streams) and their outbox rows, and notify the relay: one statement."""
+        messages = [orjson.dumps(e.model_dump(mode="json")).decode() for e in envelopes]
         try:
             await conn.execute(
-                _INSERT_EVENTS,
+                _WRITE,
                 [e.event_id for e in envelopes],
                 [e.stream_id for e in envelopes],
                 [e.stream_version for e in envelopes],
@@ -99,7 +108,8 @@ class EventStore:
                 [e.schema_version for e in envelopes],
                 [e.occurred_at for e in envelopes],
                 [e.recorded_at for e in envelopes],
-                dumped,
+                messages,
+                self.notify_channel,
             )
         except asyncpg.UniqueViolationError as exc:
             first = envelopes[0]
@@ -107,13 +117,6 @@ class EventStore:
                 raise
             # The transaction is aborted now; the caller re-reads the version in a new one.
             raise ConcurrencyConflict(first.stream_id, first.stream_version - 1, None) from exc
-        await conn.execute(
-            _INSERT_OUTBOX,
-            [e.case_id for e in envelopes],
-            [e.event_id for e in envelopes],
-            messages,
-        )
-        await conn.execute("SELECT pg_notify($1, '')", self.notify_channel)
 
     async def case_events(self, conn: asyncpg.Connection, case_id: str) -> list[Envelope]:
         """Every event this service recorded about a case, in commit order."""
