@@ -28,12 +28,17 @@ class ConcurrencyConflict(Exception):
 # One round trip per append: the events, their outbox rows and the relay's wake-up call.
 # The envelope travels once, as JSON text: cast to jsonb for the events table, kept as bytes for
 # the outbox (the exact message the relay publishes).
+# With a guard ($11 stream, $12 expected version) nothing is written unless the stream is at the
+# expected version, and the statement returns the version it found.
 _WRITE = """
-WITH new AS (
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
-                         $7::timestamptz[], $8::timestamptz[], $9::text[]) WITH ORDINALITY
+WITH guard AS (
+    SELECT coalesce(max(stream_version), 0) AS v FROM events WHERE stream_id = $11::text
+), new AS (
+    SELECT t.* FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
+                           $7::timestamptz[], $8::timestamptz[], $9::text[]) WITH ORDINALITY
          AS t(event_id, stream_id, stream_version, case_id, event_type, schema_version,
-              occurred_at, recorded_at, message, ord)
+              occurred_at, recorded_at, message, ord), guard
+    WHERE $11::text IS NULL OR guard.v = $12::int
 ), ev AS (
     INSERT INTO events (event_id, stream_id, stream_version, case_id, event_type, schema_version,
                         occurred_at, recorded_at, envelope)
@@ -44,7 +49,7 @@ WITH new AS (
     INSERT INTO outbox (case_id, event_id, message)
     SELECT case_id, event_id, convert_to(message, 'UTF8') FROM new ORDER BY ord
 )
-SELECT pg_notify($10, '')
+SELECT (SELECT v FROM guard) AS found, pg_notify($10, '')
 """
 
 
@@ -84,21 +89,25 @@ class EventStore:
         """
         if not envelopes:
             return expected_version
-        if check:
-            actual = await self.stream_version(conn, stream_id)
-            if actual != expected_version:
-                raise ConcurrencyConflict(stream_id, expected_version, actual)
         for i, env in enumerate(envelopes, start=1):
             if env.stream_id != stream_id or env.stream_version != expected_version + i:
                 raise ValueError(f"envelope {env.event_id} is not at {stream_id}@{expected_version + i}")
-        await self.write(conn, envelopes)
+        found = await self.write(conn, envelopes, guard=(stream_id, expected_version) if check else None)
+        if found is not None and found != expected_version:
+            raise ConcurrencyConflict(stream_id, expected_version, found)
         return expected_version + len(envelopes)
 
-    async def write(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-        """Insert envelopes (any streams) and their outbox rows, and notify the relay: one statement."""
+    async def write(
+        self, conn: asyncpg.Connection, envelopes: Sequence[Envelope], guard: tuple[str, int] | None = None
+    ) -> int | None:
+        """Insert envelopes and their outbox rows, and notify the relay: one statement.
+
+        With ``guard=(stream_id, expected_version)`` nothing is written unless that stream is at
+        that version; the version found is returned (``None`` without a guard).
+        """
         messages = [orjson.dumps(e.model_dump(mode="json")).decode() for e in envelopes]
         try:
-            await conn.execute(
+            found = await conn.fetchval(
                 _WRITE,
                 [e.event_id for e in envelopes],
                 [e.stream_id for e in envelopes],
@@ -110,6 +119,8 @@ class EventStore:
                 [e.recorded_at for e in envelopes],
                 messages,
                 self.notify_channel,
+                guard[0] if guard else None,
+                guard[1] if guard else None,
             )
         except asyncpg.UniqueViolationError as exc:
             first = envelopes[0]
@@ -117,6 +128,7 @@ class EventStore:
                 raise
             # The transaction is aborted now; the caller re-reads the version in a new one.
             raise ConcurrencyConflict(first.stream_id, first.stream_version - 1, None) from exc
+        return int(found) if guard else None
 
     async def case_events(self, conn: asyncpg.Connection, case_id: str) -> list[Envelope]:
         """Every event this service recorded about a case, in commit order."""
