@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import date
+from typing import Any
+
+import orjson
 import structlog
 
 from services.asset_search import events as ev
 from services.asset_search.agencies import AgencyRegistry
-from services.asset_search.domain.rules import research_dates
+from services.asset_search.domain.on_site import RecordOnSiteSeizure
+from services.asset_search.domain.rules import MAX_CONTROL_YEARS, research_dates
 from services.asset_search.domain.search import AgencyTarget, DispatchSearch
 from services.asset_search.execution import decide_in_reaction
 from services.asset_search.projections import Projector
@@ -21,43 +27,93 @@ def targets(registry: AgencyRegistry) -> tuple[AgencyTarget, ...]:
     return tuple(AgencyTarget(a.id, a.kind, a.channel, a.answer_within_s) for a in registry.all())
 
 
+def on_site_command(p: dict[str, Any]) -> RecordOnSiteSeizure | None:
+    """field_ops' seizure as a command (tolerant reader); None when it names no usable asset."""
+    kind = str(p.get("asset_kind") or "")
+    try:
+        seal_date = date.fromisoformat(str(p.get("seal_date"))[:10])
+    except ValueError:
+        return None
+    if kind not in MAX_CONTROL_YEARS or not p.get("asset_id") or not p.get("seized_by"):
+        return None
+    value = p.get("value_fen")
+    return RecordOnSiteSeizure(
+        asset_id=str(p["asset_id"]), asset_kind=kind, description=str(p.get("description") or ""),
+        identifier=p.get("identifier"), location=p.get("location"),
+        value_fen=int(value) if value is not None else None, seized_by=str(p["seized_by"]),
+        seal_date=seal_date, task_id=str(p.get("task_id") or ""), instruction_id=str(p.get("instruction_id") or ""),
+        judge_id=str(p.get("judge_id") or ""),
+        raw_hash=hashlib.sha256(orjson.dumps(p, option=orjson.OPT_SORT_KEYS)).hexdigest(),
+    )
+
+
 def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions:
     reactions = Reactions()
 
-    @reactions.on("intake.case_registered")
-    async def case_registered(ctx: ReactionContext) -> None:
-        p = ctx.envelope.payload
-        await ctx.conn.execute(
-            "INSERT INTO search_cases (case_id, court, case_number, claim_amount_fen, respondent)"
-            " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (case_id) DO UPDATE SET court = EXCLUDED.court,"
-            " case_number = EXCLUDED.case_number, claim_amount_fen = EXCLUDED.claim_amount_fen,"
-            " respondent = EXCLUDED.respondent, updated_at = now()",
-            ctx.envelope.case_id, p.get("court") or ctx.envelope.court, p.get("case_number"),
-            p.get("claim_amount_fen"), p.get("respondent"),
-        )
-
-    @reactions.on("intake.case_assigned")
-    async def case_assigned(ctx: ReactionContext) -> None:
-        env, p = ctx.envelope, ctx.envelope.payload
+    async def dispatch_first_round(ctx: ReactionContext, assigned_event_id: str) -> None:
+        """Round 1 to every agency; the query ids derive from the assignment that asked for it."""
+        env = ctx.envelope
         row = await ctx.conn.fetchrow(
-            "INSERT INTO search_cases (case_id, court, judge_id, team_id) VALUES ($1,$2,$3,$4)"
-            " ON CONFLICT (case_id) DO UPDATE SET judge_id = EXCLUDED.judge_id, team_id = EXCLUDED.team_id,"
-            " updated_at = now() RETURNING court, case_number, respondent",
-            env.case_id, env.court, p.get("judge_id"), p.get("team_id"),
+            "SELECT court, case_number, respondent FROM search_cases WHERE case_id = $1", env.case_id
         )
-        respondent = row["respondent"]
+        respondent = row["respondent"] if row else None
         if not respondent:
-            log.warning("search_not_dispatched_unknown_respondent", case_id=env.case_id)
+            # Assigned before its registration arrived: park it; case_registered dispatches it.
+            await ctx.conn.execute(
+                "UPDATE search_cases SET pending_assignment = $2 WHERE case_id = $1",
+                env.case_id, {"event_id": assigned_event_id},
+            )
+            log.info("search_parked_until_registration", case_id=env.case_id)
             return
         agencies = targets(registry)
         command = DispatchSearch(
-            query_ids=tuple(str(derived_event_id(env.event_id, i, "query")) for i in range(len(agencies))),
+            query_ids=tuple(str(derived_event_id(assigned_event_id, i, "query")) for i in range(len(agencies))),
             agencies=agencies,
             subject=ev.Subject(kind=respondent.get("kind", "person"), name=respondent.get("name", ""),
                                id_number=respondent.get("id_number", "")),
             case_number=row["case_number"], reason="case_assigned", now=env.occurred_at, round=1,
         )
         await decide_in_reaction(ctx, projector, command, court=row["court"] or env.court)
+        await ctx.conn.execute("UPDATE search_cases SET pending_assignment = NULL WHERE case_id = $1", env.case_id)
+
+    @reactions.on("intake.case_registered")
+    async def case_registered(ctx: ReactionContext) -> None:
+        p = ctx.envelope.payload
+        pending = await ctx.conn.fetchval(
+            "INSERT INTO search_cases (case_id, court, case_number, claim_amount_fen, respondent)"
+            " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (case_id) DO UPDATE SET court = EXCLUDED.court,"
+            " case_number = EXCLUDED.case_number, claim_amount_fen = EXCLUDED.claim_amount_fen,"
+            " respondent = EXCLUDED.respondent, updated_at = now() RETURNING pending_assignment",
+            ctx.envelope.case_id, p.get("court") or ctx.envelope.court, p.get("case_number"),
+            p.get("claim_amount_fen"), p.get("respondent"),
+        )
+        if pending and pending.get("event_id"):
+            await dispatch_first_round(ctx, str(pending["event_id"]))
+
+    @reactions.on("intake.case_assigned")
+    async def case_assigned(ctx: ReactionContext) -> None:
+        # A re-assignment (previous_judge_id) only changes the judge: round 1 went out already.
+        env, p = ctx.envelope, ctx.envelope.payload
+        await ctx.conn.execute(
+            "INSERT INTO search_cases (case_id, court, judge_id, team_id) VALUES ($1,$2,$3,$4)"
+            " ON CONFLICT (case_id) DO UPDATE SET judge_id = EXCLUDED.judge_id, team_id = EXCLUDED.team_id,"
+            " updated_at = now()",
+            env.case_id, env.court, p.get("judge_id"), p.get("team_id"),
+        )
+        await dispatch_first_round(ctx, str(env.event_id))
+
+    @reactions.on("field_ops.asset_seized_on_site")
+    async def seized_on_site(ctx: ReactionContext) -> None:
+        env = ctx.envelope
+        command = on_site_command(env.payload)
+        if command is None:
+            log.warning("on_site_seizure_not_recorded", case_id=env.case_id, event_id=str(env.event_id))
+            return
+        await ctx.conn.execute(
+            "INSERT INTO search_cases (case_id, court) VALUES ($1,$2) ON CONFLICT (case_id) DO NOTHING",
+            env.case_id, env.court,
+        )
+        await decide_in_reaction(ctx, projector, command, court=env.court)
 
     @reactions.on("intake.case_closed")
     async def case_closed(ctx: ReactionContext) -> None:

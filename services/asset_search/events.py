@@ -6,11 +6,11 @@ Every event of a case's search file lives in one stream, ``asset_search.case:<ca
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from shared.events import DomainEvent, Payload, event
+from shared.events import REGISTRY, DomainEvent, Payload, event
 
 AssetKind = Literal[
     "bank_deposit", "real_estate", "vehicle", "securities", "equity", "housing_fund", "online_payment",
@@ -19,6 +19,8 @@ AssetKind = Literal[
 Measure = Literal["freeze", "seize", "impound", "deduct"]
 Outcome = Literal["found", "nothing_found", "partial", "correction"]
 RequestKind = Literal["query", "control", "renewal", "release"]
+Origin = Literal["ruling", "on_site"]  # a judge's ruling carried out by an agency, or a field seizure
+FIELD_AGENCY = "field_ops"  # the "agency" of an on-site seizure: the field team, no request is sent
 
 
 class Subject(Payload):
@@ -113,6 +115,23 @@ class AssetUpdated(DomainEvent):
     query_id: str
 
 
+@event("asset_search.field_asset_recorded", 1, "外勤现场查封的财产入卷：{asset_kind} {description}")
+class FieldAssetRecorded(DomainEvent):
+    """An asset found and sealed on site by a field officer (from ``field_ops.asset_seized_on_site``)."""
+
+    asset_id: str
+    asset_kind: AssetKind
+    description: str
+    identifier: str | None
+    location: str | None
+    value_fen: int | None
+    seized_by: str
+    seal_date: date
+    task_id: str
+    instruction_id: str
+    judge_id: str
+
+
 @event("asset_search.search_completed", 1, "第 {round} 轮网络查控全部答复，查得 {asset_count} 项财产")
 class SearchCompleted(DomainEvent):
     round: int
@@ -127,8 +146,12 @@ class AssetsFoundAfterClosure(DomainEvent):
     asset_ids: list[str]
 
 
-@event("asset_search.control_ordered", 1, "法官 {judge_id} 裁定{measure}财产 {asset_id}")
+@event("asset_search.control_ordered", 2, "法官 {judge_id} 裁定{measure}财产 {asset_id}")
 class ControlOrdered(DomainEvent):
+    """v2: ``requested_by`` (the officer who asked for the control: the ruling judge, or the judge
+    whose instruction led to an on-site seizure) and ``origin``; an on-site seizure names its
+    instruction in ``ruling_number`` and ``instruction_id`` and has ``agency_id`` = ``field_ops``."""
+
     control_id: str
     asset_id: str
     asset_kind: str
@@ -139,10 +162,18 @@ class ControlOrdered(DomainEvent):
     ruling_number: str
     agency_id: str
     over_control_reason: str | None = None
+    requested_by: str
+    origin: Origin = "ruling"
+    instruction_id: str | None = None
+    task_id: str | None = None
 
 
-@event("asset_search.control_confirmed", 1, "联动单位确认控制 {control_id}，至 {expiry_date}")
+@event("asset_search.control_confirmed", 2, "控制到位 {control_id}（{controlled_by}），至 {expiry_date}")
 class ControlConfirmed(DomainEvent):
+    """v2: ``controller_kind`` says whether ``controlled_by`` is an agency or an officer (the field
+    officer who sealed the asset on site); ``requested_by`` is the officer who asked for the control
+    (null only for v1 events, whose requester is on their ``control_ordered``)."""
+
     control_id: str
     asset_id: str
     asset_kind: str
@@ -153,6 +184,9 @@ class ControlConfirmed(DomainEvent):
     queue_position: int | None
     controlled_by: str
     raw_hash: str
+    controller_kind: Literal["agency", "officer"] = "agency"
+    requested_by: str | None = None
+    origin: Origin = "ruling"
 
 
 @event("asset_search.control_refused", 1, "联动单位未能执行控制 {control_id}：{reason}")
@@ -238,3 +272,17 @@ class FieldCheckRequested(DomainEvent):
     target: str
     region: str | None
     reason: str
+
+
+def _ordered_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 was always a judge's ruling: the judge is the one who requested the control."""
+    return {**payload, "requested_by": payload["judge_id"], "origin": "ruling"}
+
+
+def _confirmed_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 confirmations came only from agencies; their requester is on the control_ordered event."""
+    return {**payload, "controller_kind": "agency", "requested_by": None, "origin": "ruling"}
+
+
+REGISTRY.add_upcaster("asset_search.control_ordered", 1, _ordered_v1_to_v2)
+REGISTRY.add_upcaster("asset_search.control_confirmed", 1, _confirmed_v1_to_v2)

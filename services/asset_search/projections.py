@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 
 from services.asset_search.agencies import AgencyRegistry
+from services.asset_search.events import FIELD_AGENCY
 from shared.envelope import Envelope
 
 Projector = Callable[[asyncpg.Connection, Sequence[Envelope]], Awaitable[None]]
@@ -92,6 +93,16 @@ async def _asset_found(conn: asyncpg.Connection, env: Envelope, p: dict[str, Any
     )
 
 
+async def _field_asset(conn: asyncpg.Connection, env: Envelope, p: dict[str, Any], reg: AgencyRegistry) -> None:
+    await conn.execute(
+        "INSERT INTO assets (asset_id, case_id, asset_kind, identifier, value_fen, location, agency_id, query_id,"
+        " found_at, updated_at, source, description) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9,'on_site',$10)"
+        " ON CONFLICT DO NOTHING",
+        p["asset_id"], env.case_id, p["asset_kind"], p.get("identifier") or p["description"], p.get("value_fen"),
+        p.get("location"), FIELD_AGENCY, p["task_id"], env.occurred_at, p["description"],
+    )
+
+
 async def _asset_updated(conn: asyncpg.Connection, env: Envelope, p: dict[str, Any], reg: AgencyRegistry) -> None:
     await conn.execute(
         "UPDATE assets SET value_fen = $2, encumbrances = $3, existing_seizures = $4, reports = reports + 1,"
@@ -104,11 +115,15 @@ async def _control_ordered(conn: asyncpg.Connection, env: Envelope, p: dict[str,
     await conn.execute(
         "INSERT INTO controls (control_id, case_id, asset_id, asset_kind, measure, agency_id, status,"
         " amount_limit_fen, control_value_fen, judge_id, ruling_number, over_control_reason, ordered_at,"
-        " updated_at) VALUES ($1,$2,$3,$4,$5,$6,'ordered',$7,$8,$9,$10,$11,$12,$12) ON CONFLICT DO NOTHING",
+        " updated_at, origin, requested_by, instruction_id)"
+        " VALUES ($1,$2,$3,$4,$5,$6,'ordered',$7,$8,$9,$10,$11,$12,$12,$13,$14,$15) ON CONFLICT DO NOTHING",
         p["control_id"], env.case_id, p["asset_id"], p["asset_kind"], p["measure"], p["agency_id"],
         p["amount_limit_fen"], p["control_value_fen"], p["judge_id"], p["ruling_number"],
-        p.get("over_control_reason"), env.occurred_at,
+        p.get("over_control_reason"), env.occurred_at, p.get("origin") or "ruling",
+        p.get("requested_by") or p["judge_id"], p.get("instruction_id"),
     )
+    if p["agency_id"] == FIELD_AGENCY:
+        return  # sealed on site by the field team: nothing to send to an agency
     asset = await conn.fetchrow(
         "SELECT identifier, holder_id, holder_name FROM assets WHERE asset_id = $1", p["asset_id"]
     )
@@ -124,9 +139,10 @@ async def _control_confirmed(conn: asyncpg.Connection, env: Envelope, p: dict[st
     await conn.execute(
         "UPDATE controls SET status = CASE WHEN $2::int IS NULL THEN 'effective' ELSE 'queued' END,"
         " queue_position = $2, effective_date = $3::text::date, expiry_date = $4::text::date,"
-        " amount_fen = $5, updated_at = $6 WHERE control_id = $1",
+        " amount_fen = $5, updated_at = $6, controlled_by = $7, controller_kind = $8,"
+        " requested_by = coalesce($9, requested_by) WHERE control_id = $1",
         p["control_id"], p["queue_position"], p["effective_date"], p["expiry_date"], p["amount_fen"],
-        env.occurred_at,
+        env.occurred_at, p["controlled_by"], p.get("controller_kind") or "agency", p.get("requested_by"),
     )
 
 
@@ -135,7 +151,7 @@ async def _control_status(conn: asyncpg.Connection, env: Envelope, p: dict[str, 
               "asset_search.control_lapsed": "lapsed"}[env.event_type]
     await conn.execute("UPDATE controls SET status = $2, updated_at = $3 WHERE control_id = $1",
                        p["control_id"], status, env.occurred_at)
-    if status == "released":
+    if status == "released" and p["agency_id"] != FIELD_AGENCY:
         await conn.execute("UPDATE deliveries SET status = 'cancelled' WHERE request_id = $1 AND status = 'pending'",
                            f"{p['control_id']}.order")
         await _request(conn, env, reg, request_id=f"{p['control_id']}.release", kind="release",
@@ -188,6 +204,7 @@ _HANDLERS: dict[str, Handler] = {
     "asset_search.query_overdue": _overdue,
     "asset_search.asset_found": _asset_found,
     "asset_search.asset_updated": _asset_updated,
+    "asset_search.field_asset_recorded": _field_asset,
     "asset_search.control_ordered": _control_ordered,
     "asset_search.control_confirmed": _control_confirmed,
     "asset_search.control_refused": _control_status,

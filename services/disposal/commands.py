@@ -28,6 +28,7 @@ class AssetView:
     controlled_by: tuple[str, ...]
     pending_objection: bool
     active_disposal_id: str | None = None
+    objection_upheld: bool = False
 
 
 @dataclass(frozen=True)

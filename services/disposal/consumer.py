@@ -73,15 +73,16 @@ async def asset_found(ctx: ReactionContext) -> None:
 
 
 async def _control(conn: asyncpg.Connection, case_id: str, control_id: str, p: dict[str, Any],
-                   controlled_by: str | None) -> None:
+                   controlled_by: str | None, requested_by: str | None) -> None:
     await conn.execute(
         "INSERT INTO asset_controls (control_id, case_id, asset_id, asset_kind, measure, controlled_by, status,"
-        " expiry_date) VALUES ($1,$2,$3,$4,$5,$6,'active',$7) ON CONFLICT (control_id) DO UPDATE SET"
-        " status = 'active', expiry_date = EXCLUDED.expiry_date,"
+        " expiry_date, requested_by) VALUES ($1,$2,$3,$4,$5,$6,'active',$7,$8) ON CONFLICT (control_id) DO UPDATE"
+        " SET status = 'active', expiry_date = coalesce(EXCLUDED.expiry_date, asset_controls.expiry_date),"
         " asset_kind = coalesce(EXCLUDED.asset_kind, asset_controls.asset_kind),"
-        " controlled_by = coalesce(EXCLUDED.controlled_by, asset_controls.controlled_by), updated_at = now()",
+        " controlled_by = coalesce(EXCLUDED.controlled_by, asset_controls.controlled_by),"
+        " requested_by = coalesce(EXCLUDED.requested_by, asset_controls.requested_by), updated_at = now()",
         control_id, case_id, p["asset_id"], p.get("asset_kind"), p.get("measure"), controlled_by,
-        _iso_date(p.get("expiry_date")),
+        _iso_date(p.get("expiry_date")), requested_by,
     )
 
 
@@ -89,34 +90,46 @@ def _officer(ctx: ReactionContext) -> str | None:
     return ctx.envelope.actor.id if ctx.envelope.actor.kind == "officer" else None
 
 
+def _str(value: Any) -> str | None:
+    return str(value) if value else None
+
+
 @reactions.on("asset_search.control_ordered")
 async def control_ordered(ctx: ReactionContext) -> None:
-    """Who put the control in motion: asset_search's ``controlled_by`` names the agency, not a person."""
+    """Who put the control in motion: the officer who requested it (v2 ``requested_by``; v1: the
+    ruling judge) and the officer who sent the order, when that is someone else."""
     p = ctx.envelope.payload
+    requester = _str(p.get("requested_by")) or _str(p.get("judge_id")) or _officer(ctx)
     await ctx.conn.execute(
-        "INSERT INTO asset_controls (control_id, case_id, asset_id, asset_kind, measure, controlled_by, status)"
-        " VALUES ($1,$2,$3,$4,$5,$6,'ordered') ON CONFLICT (control_id) DO UPDATE SET"
-        " controlled_by = coalesce(asset_controls.controlled_by, EXCLUDED.controlled_by), updated_at = now()",
+        "INSERT INTO asset_controls (control_id, case_id, asset_id, asset_kind, measure, controlled_by,"
+        " requested_by, status) VALUES ($1,$2,$3,$4,$5,$6,$7,'ordered') ON CONFLICT (control_id) DO UPDATE SET"
+        " controlled_by = coalesce(asset_controls.controlled_by, EXCLUDED.controlled_by),"
+        " requested_by = coalesce(asset_controls.requested_by, EXCLUDED.requested_by), updated_at = now()",
         str(p["control_id"]), ctx.envelope.case_id, p["asset_id"], p.get("asset_kind"), p.get("measure"),
-        _officer(ctx),
+        _officer(ctx), requester,
     )
 
 
 @reactions.on("asset_search.control_confirmed")
 async def control_confirmed(ctx: ReactionContext) -> None:
-    # An agency's confirmation names the agency in controlled_by; a person is known only when an
-    # officer confirmed (or ordered) the control.
-    env = ctx.envelope
-    by = (env.payload.get("controlled_by") or _officer(ctx)) if env.actor.kind == "officer" else None
-    await _control(ctx.conn, env.case_id, str(env.payload["control_id"]), env.payload, by)
+    # controlled_by names a person only when controller_kind says "officer" (a field officer who
+    # sealed the asset); an agency's confirmation names the agency. v1 events had no
+    # controller_kind: there an officer actor was the person.
+    env, p = ctx.envelope, ctx.envelope.payload
+    kind = p.get("controller_kind")
+    person = kind == "officer" or (kind is None and env.actor.kind == "officer")
+    by = (_str(p.get("controlled_by")) or _officer(ctx)) if person else None
+    await _control(ctx.conn, env.case_id, str(p["control_id"]), p, by, _str(p.get("requested_by")))
 
 
 @reactions.on("field_ops.asset_seized_on_site")
 async def seized_on_site(ctx: ReactionContext) -> None:
+    # The same control asset_search records for this seizure (control id field_ops:<asset_id>).
     env = ctx.envelope
     p = {**env.payload, "measure": env.payload.get("measure") or "seize"}
     control_id = str(p.get("control_id") or f"field_ops:{p['asset_id']}")
-    await _control(ctx.conn, env.case_id, control_id, p, p.get("seized_by") or _officer(ctx))
+    await _control(ctx.conn, env.case_id, control_id, p, _str(p.get("seized_by")) or _officer(ctx),
+                   _str(p.get("judge_id")))
 
 
 @reactions.on("asset_search.control_renewed")
@@ -156,11 +169,13 @@ async def objection_registered(ctx: ReactionContext) -> None:
 
 @reactions.on("intake.objection_decided", "intake.objection_ruled", "intake.objection_withdrawn")
 async def objection_closed(ctx: ReactionContext) -> None:
+    # Rejected or withdrawn: the asset may be disposed of again; upheld: it stays out (民诉法 art. 238).
     p = ctx.envelope.payload
     objection_id = str(p.get("objection_case_id") or p.get("objection_id") or "")
+    status = "upheld" if p.get("outcome") == "upheld" else "closed"
     await ctx.conn.execute(
-        "UPDATE asset_objections SET status = 'closed' WHERE objection_id = $1 AND case_id = $2",
-        objection_id, ctx.envelope.case_id,
+        "UPDATE asset_objections SET status = $3 WHERE objection_id = $1 AND case_id = $2",
+        objection_id, ctx.envelope.case_id, status,
     )
 
 

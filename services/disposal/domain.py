@@ -193,6 +193,10 @@ class DisposalDecider:
         if a.pending_objection:
             raise RuleBroken("互相制约-4", "asset_id", "案外人对该财产提出的异议正在审查中，不得处置",
                              "asset_under_objection")
+        # 民诉法 art. 238: an objection found well-founded stops enforcement against that asset.
+        if a.objection_upheld:
+            raise RuleBroken("民诉法-238", "asset_id", "案外人对该财产的异议已经成立，应中止对该财产的执行，不得处置",
+                             "asset_objection_upheld")
         _require(a.active_disposal_id is None, "该财产已有进行中的处置", "asset_already_in_disposal")
         return [DisposalDecided(
             disposal_id=c.disposal_id, asset_id=a.asset_id, asset_kind=a.asset_kind,
@@ -302,7 +306,7 @@ class DisposalDecider:
         rules.check_announcement(s.asset_class, t.round, c.announcement_start, c.bidding_start.date())  # type: ignore[arg-type]
         rules.check_bidding(c.bidding_start, c.bidding_end)
         return [AuctionScheduled(
-            disposal_id=s.disposal_id, auction_id=c.auction_id, round=t.round, platform=c.platform,
+            disposal_id=s.disposal_id, asset_id=s.asset_id, auction_id=c.auction_id, round=t.round, platform=c.platform,
             starting_price_fen=t.starting_price_fen, deposit_fen=t.deposit_fen, increment_fen=t.increment_fen,
             announcement_start=c.announcement_start, bidding_start=c.bidding_start, bidding_end=c.bidding_end,
             scheduled_by=c.acting.officer_id,
@@ -319,7 +323,8 @@ class DisposalDecider:
                 raise RuleBroken("网拍规定-11", "price_fen", "成交价不得低于起拍价", "price_below_start")
             if not c.buyer:
                 raise RuleBroken("网拍规定-11", "buyer", "应填写买受人", "buyer_missing")
-        return [AuctionEnded(disposal_id=s.disposal_id, auction_id=a.auction_id, round=a.round, result=c.result,  # type: ignore[arg-type]
+        return [AuctionEnded(disposal_id=s.disposal_id, asset_id=s.asset_id, auction_id=a.auction_id,
+                             round=a.round, result=c.result,  # type: ignore[arg-type]
                              price_fen=c.price_fen if c.result == "sold" else None,
                              buyer=c.buyer if c.result == "sold" else None, ended_at=c.ended_at,
                              recorded_by=c.acting.officer_id)]

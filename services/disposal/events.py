@@ -8,11 +8,11 @@ decision to its sale, offset or release) and ``disposal.ledger:<case_id>`` (the 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from shared.events import DomainEvent, event
+from shared.events import REGISTRY, DomainEvent, event
 
 NoticeKind = Literal["disposal_notice", "auction_notice", "price_report"]
 Party = Literal["applicant", "respondent"]
@@ -108,9 +108,12 @@ class AuctionTermsFixed(DomainEvent):
     judge_id: str
 
 
-@event("disposal.auction_scheduled", 1, "第 {round} 次网络拍卖已排期，起拍价 {starting_price_fen} 分")
+@event("disposal.auction_scheduled", 2, "第 {round} 次网络拍卖已排期，起拍价 {starting_price_fen} 分")
 class AuctionScheduled(DomainEvent):
+    """v2: ``asset_id`` (so intake counts unsold rounds per asset; null only on upcast v1 events)."""
+
     disposal_id: str
+    asset_id: str | None = None
     auction_id: str
     round: int
     platform: str
@@ -123,9 +126,12 @@ class AuctionScheduled(DomainEvent):
     scheduled_by: str
 
 
-@event("disposal.auction_ended", 1, "第 {round} 次拍卖结束：{result}")
+@event("disposal.auction_ended", 2, "第 {round} 次拍卖结束：{result}")
 class AuctionEnded(DomainEvent):
+    """v2: ``asset_id``, as on ``auction_scheduled``."""
+
     disposal_id: str
+    asset_id: str | None = None
     auction_id: str
     round: int
     result: Literal["sold", "unsold"]
@@ -211,3 +217,12 @@ class ClaimPaidInFull(DomainEvent):
     fee_fen: int
     interest_fen: int
     paid_on: date
+
+
+def _with_unknown_asset(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 auction events named only their disposal (its ``disposal_decided`` names the asset)."""
+    return {"asset_id": None, **payload}
+
+
+REGISTRY.add_upcaster("disposal.auction_scheduled", 1, _with_unknown_asset)
+REGISTRY.add_upcaster("disposal.auction_ended", 1, _with_unknown_asset)

@@ -33,7 +33,7 @@ async def case_facts(conn: asyncpg.Connection | asyncpg.Pool, case_id: str) -> C
 async def asset_view(conn: asyncpg.Connection, case_id: str, asset_id: str) -> AssetView | None:
     """The asset's active controls in this case; None when nothing controls it here."""
     controls = await conn.fetch(
-        "SELECT control_id, asset_kind, controlled_by FROM asset_controls"
+        "SELECT control_id, asset_kind, controlled_by, requested_by FROM asset_controls"
         " WHERE case_id = $1 AND asset_id = $2 AND status = 'active' ORDER BY control_id",
         case_id, asset_id,
     )
@@ -42,10 +42,9 @@ async def asset_view(conn: asyncpg.Connection, case_id: str, asset_id: str) -> A
     kind = next((r["asset_kind"] for r in controls if r["asset_kind"]), None) or await conn.fetchval(
         "SELECT asset_kind FROM found_assets WHERE asset_id = $1", asset_id
     )
-    objection = await conn.fetchval(
-        "SELECT 1 FROM asset_objections WHERE case_id = $1 AND asset_id = $2 AND status = 'pending' LIMIT 1",
-        case_id, asset_id,
-    )
+    objections = {r["status"] for r in await conn.fetch(
+        "SELECT DISTINCT status FROM asset_objections WHERE case_id = $1 AND asset_id = $2", case_id, asset_id,
+    )}
     active = await conn.fetchval(
         "SELECT disposal_id FROM disposals WHERE case_id = $1 AND asset_id = $2 AND outcome IS NULL LIMIT 1",
         case_id, asset_id,
@@ -54,9 +53,10 @@ async def asset_view(conn: asyncpg.Connection, case_id: str, asset_id: str) -> A
         asset_id=asset_id,
         asset_kind=kind or "movable",
         control_ids=tuple(r["control_id"] for r in controls),
-        controlled_by=tuple(sorted({r["controlled_by"] for r in controls if r["controlled_by"]})),
-        pending_objection=objection is not None,
+        controlled_by=tuple(sorted({p for r in controls for p in (r["controlled_by"], r["requested_by"]) if p})),
+        pending_objection="pending" in objections,
         active_disposal_id=active,
+        objection_upheld="upheld" in objections,
     )
 
 

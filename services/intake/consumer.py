@@ -112,6 +112,8 @@ async def field_report(ctx: ReactionContext) -> None:
 async def disposal_decided(ctx: ReactionContext) -> None:
     p = ctx.envelope.payload
     if p.get("disposal_id") and p.get("asset_id"):
+        # the kind decides how many unsold rounds make an asset "could not be disposed of"
+        await _asset(ctx.conn, ctx.envelope.case_id, _s(p, "asset_id"), _s(p, "asset_kind"))
         await ctx.conn.execute(
             "INSERT INTO ext_disposals (case_id, disposal_id, asset_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING",
             ctx.envelope.case_id, _s(p, "disposal_id"), _s(p, "asset_id"),

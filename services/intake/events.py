@@ -7,11 +7,11 @@ is the id of the case it becomes, so the Kafka key never changes between filing 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from shared.events import DomainEvent, Payload, event
+from shared.events import REGISTRY, DomainEvent, Payload, event
 
 PartyKind = Literal["person", "organisation"]
 BasisKind = Literal["judgment", "mediation", "arbitral_award", "notarised_debt", "other"]
@@ -19,6 +19,7 @@ MaterialClass = Literal["application_form", "basis_document", "identity", "asset
 Track = Literal["fast", "ordinary"]
 NoticeKind = Literal["enforcement_notice", "consumption_restriction", "blacklisting"]
 ClosureType = Literal["执行完毕", "终本", "终结执行", "销案", "不予执行", "驳回申请"]
+ServiceMethod = Literal["electronic", "post", "by_hand"]  # 电子送达 / 邮寄送达 / 直接送达
 
 
 class AgentRecord(Payload):
@@ -152,21 +153,49 @@ class CaseAssigned(DomainEvent):
     excluded: list[str] = Field(default_factory=list)
 
 
-@event("intake.notice_prepared", 1, "事务中心制作文书：{notice_kind}")
+class Recipient(Payload):
+    """受送达人 of a notice served by hand: whom and where."""
+
+    kind: PartyKind
+    name: str
+    address: str
+
+
+@event("intake.notice_prepared", 2, "事务中心制作文书：{notice_kind}（{service_method}）")
 class NoticePrepared(DomainEvent):
+    """v2: how the notice is to be served; by hand it names the recipient and the region (GB/T 2260)."""
+
     notice_id: str
     notice_kind: NoticeKind
     document_hash: str
     prepared_by: str
+    service_method: ServiceMethod | None = None  # null only on upcast v1 events
+    recipient: Recipient | None = None
+    region: str | None = None
 
 
-@event("intake.notice_issued", 1, "法官签发文书：{notice_kind}")
+@event("intake.notice_issued", 2, "法官签发文书：{notice_kind}（{service_method}）")
 class NoticeIssued(DomainEvent):
+    """v2: ``service_method``, ``recipient``, ``region`` as prepared (field_ops proposes a service
+    task for a notice served by hand)."""
+
     notice_id: str
     notice_kind: NoticeKind
     document_hash: str
     prepared_by: str
     signed_by: str
+    service_method: ServiceMethod | None = None
+    recipient: Recipient | None = None
+    region: str | None = None
+
+
+def _notice_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 notices did not say how they were served."""
+    return {"service_method": None, "recipient": None, "region": None, **payload}
+
+
+REGISTRY.add_upcaster("intake.notice_prepared", 1, _notice_v1_to_v2)
+REGISTRY.add_upcaster("intake.notice_issued", 1, _notice_v1_to_v2)
 
 
 @event("intake.case_suspended", 1, "中止执行：{reason}")
@@ -266,11 +295,34 @@ class CaseResumed(DomainEvent):
     reason: str
 
 
-@event("intake.objection_registered", 1, "执行异议立案：{objection_case_number}")
+@event("intake.objection_registered", 2, "执行异议立案：{objection_case_number}")
 class ObjectionRegistered(DomainEvent):
+    """v2: ``asset_ids`` — the assets a third party (案外人) claims; disposal holds them until decided."""
+
     objection_case_id: str
     objection_case_number: str
     objector: PartyRecord
     grounds: str
     reviewers: list[str]
     registered_by: str
+    asset_ids: list[str] = Field(default_factory=list)
+
+
+@event("intake.objection_decided", 1, "执行异议审查结论：{outcome}")
+class ObjectionDecided(DomainEvent):
+    """The panel's decision on an objection, or its withdrawal (recorded by a panel member)."""
+
+    objection_case_id: str
+    outcome: Literal["upheld", "rejected", "withdrawn"]
+    decided_by: str
+    reason: str
+    asset_ids: list[str]
+    decided_on: date
+
+
+def _objection_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 objections named no assets."""
+    return {**payload, "asset_ids": []}
+
+
+REGISTRY.add_upcaster("intake.objection_registered", 1, _objection_v1_to_v2)

@@ -104,6 +104,9 @@ def order_control(cmd: OrderControl, state: SearchFile) -> list[DomainEvent]:
     asset = state.assets.get(cmd.asset_id)
     if asset is None:
         raise NotFound("本案查控结果中没有该财产", code="asset_not_found")
+    if asset.on_site:
+        raise Conflict("该财产由外勤现场查封，没有联动单位可以执行网络控制；如需另行控制，请下达外勤指令",
+                       code="asset_seized_on_site")
     errors: list[FieldError] = []
     allowed = MEASURES.get(asset.kind, frozenset())
     if cmd.measure not in allowed:
@@ -136,7 +139,7 @@ def order_control(cmd: OrderControl, state: SearchFile) -> list[DomainEvent]:
             measure=cmd.measure, amount_limit_fen=cmd.amount_limit_fen,  # type: ignore[arg-type]
             control_value_fen=new.control_value_fen, judge_id=cmd.ruling.officer_id,
             ruling_number=cmd.ruling.ruling_number, agency_id=asset.agency_id,
-            over_control_reason=reason or None,
+            over_control_reason=reason or None, requested_by=cmd.ruling.officer_id,
         )
     ]
 
@@ -188,7 +191,8 @@ def confirm(cmd: ConfirmControl, state: SearchFile) -> list[DomainEvent]:
             control_id=c.control_id, asset_id=c.asset_id, asset_kind=c.asset_kind, measure=c.measure,  # type: ignore[arg-type]
             effective_date=cmd.effective_date, expiry_date=expiry, amount_fen=cmd.amount_fen,
             queue_position=cmd.queue_position if cmd.outcome == "queued" else None,
-            controlled_by=cmd.agency_id, raw_hash=cmd.raw_hash,
+            controlled_by=cmd.agency_id, raw_hash=cmd.raw_hash, controller_kind="agency",
+            requested_by=c.requested_by,
         )
     ]
     if c.measure == "deduct" and cmd.outcome == "effective" and cmd.amount_fen:
@@ -222,6 +226,8 @@ def order_renewal(cmd: OrderRenewal, state: SearchFile) -> list[DomainEvent]:
         raise NotFound("未找到该控制措施", code="control_not_found")
     if c.status != "effective" or c.measure == "deduct":
         raise Conflict("只有生效中的冻结、查封、扣押才能续行", code="not_renewable")
+    if c.origin == "on_site":
+        raise Conflict("现场查封的续行须另行下达外勤指令，由外勤人员办理", code="renewal_needs_field_instruction")
     if c.renewal_pending:
         raise Conflict("该控制已有待确认的续行请求", code="renewal_pending")
     if c.expiry_date is not None and cmd.today > c.expiry_date:

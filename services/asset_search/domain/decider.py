@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from services.asset_search.domain import control, leads, search
+from services.asset_search.domain import control, leads, on_site, search
 from services.asset_search.domain.state import SearchFile, evolve
 from shared.events import DomainEvent
 
@@ -21,6 +21,7 @@ _DECIDE: dict[type, Callable[[Any, SearchFile], list[DomainEvent]]] = {
     control.LapseControl: control.lapse,
     leads.RecordLead: leads.record_lead,
     leads.VerifyLead: leads.verify_lead,
+    on_site.RecordOnSiteSeizure: on_site.record_on_site_seizure,
 }
 
 

@@ -33,6 +33,7 @@ class AssetState:
     query_id: str
     encumbrances: list[str] = field(default_factory=list)
     existing_seizures: list[str] = field(default_factory=list)
+    on_site: bool = False  # sealed by a field officer: no agency controls it
 
 
 @dataclass
@@ -47,6 +48,8 @@ class ControlState:
     status: str = "ordered"  # ordered → effective | queued | refused; → released | lapsed
     expiry_date: date | None = None
     renewal_pending: bool = False
+    requested_by: str | None = None
+    origin: str = "ruling"
 
     @property
     def live(self) -> bool:
@@ -107,6 +110,11 @@ def evolve(state: SearchFile, e: DomainEvent) -> SearchFile:
             list(e.encumbrances), list(e.existing_seizures),
         )
         state.queries[e.query_id].asset_ids.add(e.asset_id)
+    elif isinstance(e, ev.FieldAssetRecorded):
+        state.assets[e.asset_id] = AssetState(
+            e.asset_id, e.asset_kind, e.identifier or e.description, e.value_fen, ev.FIELD_AGENCY, e.task_id,
+            on_site=True,
+        )
     elif isinstance(e, ev.AssetUpdated):
         a = state.assets[e.asset_id]
         a.value_fen, a.encumbrances, a.existing_seizures = e.value_fen, list(e.encumbrances), list(e.existing_seizures)
@@ -114,7 +122,8 @@ def evolve(state: SearchFile, e: DomainEvent) -> SearchFile:
         state.completed_rounds.add(e.round)
     elif isinstance(e, ev.ControlOrdered):
         state.controls[e.control_id] = ControlState(
-            e.control_id, e.asset_id, e.asset_kind, e.measure, e.agency_id, e.amount_limit_fen, e.control_value_fen
+            e.control_id, e.asset_id, e.asset_kind, e.measure, e.agency_id, e.amount_limit_fen, e.control_value_fen,
+            requested_by=e.requested_by, origin=e.origin,
         )
     elif isinstance(e, ev.ControlConfirmed):
         c = state.controls[e.control_id]

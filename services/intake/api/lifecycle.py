@@ -26,10 +26,17 @@ from services.intake.api.common import (
 )
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
+from services.intake.events import Recipient, ServiceMethod
 from services.intake.reads import closure_facts
 from shared.auth import Role
 
 router = APIRouter(tags=["文书、期限与结案 lifecycle"])
+
+
+class RecipientIn(Body):
+    kind: Literal["person", "organisation"]
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(min_length=2, max_length=500)
 
 
 class NoticeIn(Body):
@@ -39,13 +46,20 @@ class NoticeIn(Body):
     )
     document_hash: str = Field(pattern=HASH_PATTERN, description="文书内容哈希（sha256）")
     notice_id: str | None = Field(default=None, min_length=1, max_length=64)
+    service_method: ServiceMethod = Field(
+        default="electronic", description="electronic 电子送达 / post 邮寄送达 / by_hand 直接送达（交外勤）")
+    recipient: RecipientIn | None = Field(default=None, description="受送达人（直接送达时必填）")
+    region: str | None = Field(default=None, pattern=r"^\d{6}$",
+                               description="送达地行政区划代码（GB/T 2260，直接送达时必填）")
 
 
 @router.post("/cases/{case_id}/notices", status_code=201, summary="事务中心制作文书（待法官签发）")
 async def prepare_notice(case_id: str, body: NoticeIn, request: Request, officer: Affairs, rt: Rt) -> JSONResponse:
     notice_id = body.notice_id or str(uuid.uuid4())
     response = await run(request, rt, officer, Role.AFFAIRS_CLERK, case_id,
-                         lambda w: c.PrepareNotice(w, notice_id, body.notice_kind, body.document_hash),
+                         lambda w: c.PrepareNotice(
+                             w, notice_id, body.notice_kind, body.document_hash, body.service_method,
+                             Recipient(**body.recipient.model_dump()) if body.recipient else None, body.region),
                          status_code=201)
     response.headers["Location"] = f"/cases/{case_id}/notices/{notice_id}"
     return response

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Request
@@ -25,6 +25,7 @@ from services.intake.api.common import (
     config,
     expected_version,
     routing,
+    run,
     stream,
     who,
 )
@@ -105,6 +106,13 @@ class ObjectionIn(Body):
     objector: PartyIn
     grounds: str = Field(min_length=2, max_length=4000, description="异议理由")
     reviewers: list[str] = Field(min_length=1, max_length=7, description="合议庭成员（审查人员）")
+    asset_ids: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=50, description="案外人主张权利的财产（查控或外勤登记的财产编号）")
+
+
+class ObjectionDecisionIn(ReasonIn):
+    outcome: Literal["upheld", "rejected", "withdrawn"] = Field(
+        description="upheld 异议成立 / rejected 驳回异议 / withdrawn 异议人撤回")
 
 
 @router.post("/cases/{case_id}/objections", status_code=201,
@@ -117,9 +125,17 @@ async def register_objection(case_id: str, body: ObjectionIn, request: Request, 
         acting = old.status != "new" and old.court == w.court
         number = await _number(conn, old.court or "", "执异", w.now.year) if acting else "（未分配）"
         objection = c.RegisterObjection(w, new_case_id, number, body.objector.record(), body.grounds,
-                                        tuple(body.reviewers), await handlers(conn, case_id))
+                                        tuple(body.reviewers), await handlers(conn, case_id), tuple(body.asset_ids))
         register = c.RegisterLinkedCase(w, new_case_id, number, "执异", old, None, body.objector.record())
         return objection, register
 
     out = await execute_linked(request, rt, officer, Role.INTAKE_CLERK, case_id, new_case_id, build)
     return JSONResponse(out, status_code=201, headers={"Location": f"/cases/{new_case_id}"})
+
+
+@router.post("/cases/{case_id}/objections/{objection_case_id}/decision",
+             summary="执行异议审查结论或撤回（仅该异议的合议庭成员）")
+async def decide_objection(case_id: str, objection_case_id: str, body: ObjectionDecisionIn, request: Request,
+                           officer: Reviewer, rt: Rt) -> JSONResponse:
+    return await run(request, rt, officer, Role.REVIEWER, case_id,
+                     lambda w: c.DecideObjection(w, objection_case_id, body.outcome, body.reason))

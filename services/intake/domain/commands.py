@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from services.intake.config import ClosurePolicy, CourtRoster, TriagePolicy
-from services.intake.events import BasisRecord, ClosureType, MaterialItem, NoticeKind, PartyRecord
+from services.intake.events import BasisRecord, ClosureType, MaterialItem, NoticeKind, PartyRecord, Recipient
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,9 @@ class PrepareNotice:
     notice_id: str
     notice_kind: NoticeKind
     document_hash: str
+    service_method: str = "electronic"
+    recipient: Recipient | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -236,3 +239,14 @@ class RegisterObjection:
     grounds: str
     reviewers: tuple[str, ...]
     handlers: frozenset[str]
+    asset_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DecideObjection:
+    """The review panel's decision on an objection (or its withdrawal by the objector)."""
+
+    who: Who
+    objection_case_id: str
+    outcome: str  # upheld / rejected / withdrawn
+    reason: str

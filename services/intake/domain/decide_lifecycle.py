@@ -14,7 +14,7 @@ from services.intake.domain.closure import (
 )
 from services.intake.domain.guards import case_judge, same_court, status_in
 from services.intake.domain.state import CaseState
-from shared.errors import Conflict, DomainError, FieldError, Forbidden, InvalidInput
+from shared.errors import Conflict, DomainError, FieldError, Forbidden, InvalidInput, NotFound
 from shared.events import DomainEvent
 
 ACTIVE = ("in_progress",)
@@ -30,8 +30,19 @@ def prepare_notice(cmd: c.PrepareNotice, state: CaseState) -> list[DomainEvent]:
     status_in(state, "制作文书", "registered", *ACTIVE)
     if state.notice(cmd.notice_id) is not None:
         raise Conflict("该文书编号已存在", code="notice_exists")
+    # 民诉法 art. 88: served by hand means handed to the recipient at an address: both must be known
+    # (the region routes the task to a field team).
+    if cmd.service_method == "by_hand":
+        needed = (("recipient", "受送达人及地址", cmd.recipient), ("region", "送达地行政区划代码", cmd.region))
+        errors = [FieldError(f, "直接送达须写明" + zh, "required") for f, zh, v in needed if not v]
+        if errors:
+            raise InvalidInput("直接送达的文书须写明受送达人、地址和行政区划", code="service_details_missing",
+                               errors=errors)
+    by_hand = cmd.service_method == "by_hand"
     return [ev.NoticePrepared(notice_id=cmd.notice_id, notice_kind=cmd.notice_kind,
-                              document_hash=cmd.document_hash, prepared_by=cmd.who.officer_id)]
+                              document_hash=cmd.document_hash, prepared_by=cmd.who.officer_id,
+                              service_method=cmd.service_method,  # type: ignore[arg-type]
+                              recipient=cmd.recipient if by_hand else None, region=cmd.region if by_hand else None)]
 
 
 def sign_notice(cmd: c.SignNotice, state: CaseState) -> list[DomainEvent]:
@@ -48,7 +59,8 @@ def sign_notice(cmd: c.SignNotice, state: CaseState) -> list[DomainEvent]:
         raise DomainError("文书制作人不能同时签发该文书", code="preparer_cannot_sign", rule="互相制约-2")
     return [ev.NoticeIssued(notice_id=notice.notice_id, notice_kind=notice.kind,  # type: ignore[arg-type]
                             document_hash=notice.document_hash, prepared_by=notice.prepared_by,
-                            signed_by=cmd.who.officer_id)]
+                            signed_by=cmd.who.officer_id, service_method=notice.service_method,  # type: ignore[arg-type]
+                            recipient=notice.recipient, region=notice.region)]
 
 
 def suspend(cmd: c.Suspend, state: CaseState) -> list[DomainEvent]:
@@ -212,4 +224,22 @@ def register_objection(cmd: c.RegisterObjection, state: CaseState) -> list[Domai
                           errors=[FieldError("reviewers", f"{r} 办理过本案", "handled_case") for r in acted])
     return [ev.ObjectionRegistered(objection_case_id=cmd.objection_case_id,
                                    objection_case_number=cmd.objection_case_number, objector=cmd.objector,
-                                   grounds=cmd.grounds, reviewers=reviewers, registered_by=cmd.who.officer_id)]
+                                   grounds=cmd.grounds, reviewers=reviewers, registered_by=cmd.who.officer_id,
+                                   asset_ids=list(dict.fromkeys(cmd.asset_ids)))]
+
+
+def decide_objection(cmd: c.DecideObjection, state: CaseState) -> list[DomainEvent]:
+    """Only a member of the objection's review panel records its decision or withdrawal (互相制约-8:
+    the panel was checked at registration to exclude everyone who handled the case)."""
+    same_court(state, cmd.who)
+    objection = state.objection(cmd.objection_case_id)
+    if objection is None:
+        raise NotFound("本案没有该执行异议", code="objection_not_found")
+    if cmd.who.officer_id not in objection.reviewers:
+        raise Forbidden("只有该执行异议的合议庭成员可以作出审查结论", code="not_objection_reviewer",
+                        rule="互相制约-8")
+    if objection.outcome is not None:
+        raise Conflict(f"该执行异议已审结（{objection.outcome}）", code="objection_already_decided")
+    return [ev.ObjectionDecided(objection_case_id=objection.objection_case_id, outcome=cmd.outcome,  # type: ignore[arg-type]
+                                decided_by=cmd.who.officer_id, reason=cmd.reason,
+                                asset_ids=list(objection.asset_ids), decided_on=cmd.who.today)]

@@ -35,6 +35,7 @@ DECISIONS: dict[type, Callable[[Any, CaseState], list[DomainEvent]]] = {
     c.RejectClosure: lc.reject_closure,
     c.ResumeCase: lc.resume,
     c.RegisterObjection: lc.register_objection,
+    c.DecideObjection: lc.decide_objection,
 }
 
 

@@ -16,6 +16,17 @@ class Notice:
     document_hash: str
     prepared_by: str
     signed_by: str | None = None
+    service_method: str | None = None
+    recipient: ev.Recipient | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class Objection:
+    objection_case_id: str
+    reviewers: tuple[str, ...]
+    asset_ids: tuple[str, ...]
+    outcome: str | None = None  # upheld / rejected / withdrawn once decided
 
 
 @dataclass(frozen=True)
@@ -48,13 +59,16 @@ class CaseState:
     closed_by_judge: str | None = None
     resumed_as: str | None = None
     linked_case_id: str | None = None
-    objections: tuple[str, ...] = ()
+    objections: tuple[Objection, ...] = ()
 
     def issued(self, kind: str) -> bool:
         return any(n.kind == kind and n.signed_by for n in self.notices)
 
     def notice(self, notice_id: str) -> Notice | None:
         return next((n for n in self.notices if n.notice_id == notice_id), None)
+
+    def objection(self, objection_case_id: str) -> Objection | None:
+        return next((o for o in self.objections if o.objection_case_id == objection_case_id), None)
 
 
 def _pause_end(state: CaseState, on: date) -> CaseState:
@@ -94,7 +108,8 @@ def evolve(state: CaseState, event: DomainEvent) -> CaseState:
             status = "in_progress" if state.status in ("registered", "in_progress") else state.status
             return replace(state, judge_id=event.judge_id, team_id=event.team_id, track=event.track, status=status)
         case ev.NoticePrepared():
-            n = Notice(event.notice_id, event.notice_kind, event.document_hash, event.prepared_by)
+            n = Notice(event.notice_id, event.notice_kind, event.document_hash, event.prepared_by,
+                       service_method=event.service_method, recipient=event.recipient, region=event.region)
             return replace(state, notices=(*state.notices, n))
         case ev.NoticeIssued():
             notices = tuple(replace(n, signed_by=event.signed_by) if n.notice_id == event.notice_id else n
@@ -125,5 +140,10 @@ def evolve(state: CaseState, event: DomainEvent) -> CaseState:
         case ev.CaseResumed():
             return replace(state, resumed_as=event.new_case_id)
         case ev.ObjectionRegistered():
-            return replace(state, objections=(*state.objections, event.objection_case_id))
+            o = Objection(event.objection_case_id, tuple(event.reviewers), tuple(event.asset_ids))
+            return replace(state, objections=(*state.objections, o))
+        case ev.ObjectionDecided():
+            objections = tuple(replace(o, outcome=event.outcome) if o.objection_case_id == event.objection_case_id
+                               else o for o in state.objections)
+            return replace(state, objections=objections)
     return state
