@@ -73,7 +73,7 @@ def verify(
         ts = int(timestamp)
     except ValueError:
         raise SignatureError("invalid_timestamp", "webhook-timestamp 应为 Unix 秒数") from None
-    if abs(now - ts) > tolerance_s:
+    if abs(int(now) - ts) > tolerance_s:  # whole seconds, as the timestamp header is
         raise SignatureError(
             "timestamp_out_of_window", f"请求时间与服务器时间相差超过 {tolerance_s} 秒，请校准时钟后重新签名"
         )
