@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PY    := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test setup venv stop status lint typecheck token bench bench-quick clean-run
+.PHONY: run test setup venv stop status lint typecheck token demo bench bench-quick clean-run
 
 run: setup            ## start PostgreSQL, Kafka and the five services; Ctrl-C stops them
 	$(PY) -m deploy.system run
@@ -39,6 +39,9 @@ typecheck:
 
 token:                ## mint a dev token: make token ARGS="--officer j-001 --role judge --court 黔01"
 	$(PY) -m shared.cli token $(ARGS)
+
+demo:                 ## drive cases through their lives against a running `make run`: make demo ARGS="--cases 40 --seed 7"
+	$(PY) -m deploy.demo $(ARGS)
 
 bench: setup          ## the benchmark, full size (~20 min); results in tests/bench/results/: make bench ARGS="--phases 1,2"
 	$(PY) -m pip install -q -e '.[dev,bench]'

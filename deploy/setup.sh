@@ -31,6 +31,7 @@ need=()
 have_pg_server || need+=(postgresql)
 java_ok=1; (( $(java_major) >= 17 )) || java_ok=0
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+[[ -x /usr/bin/chromium ]] || need+=(chromium fonts-wqy-microhei)  # the dashboard test (Playwright drives it; CJK glyphs)
 if (( java_ok )) && (( ${#need[@]} == 0 )); then
     exit 0  # everything present: nothing to do
 fi

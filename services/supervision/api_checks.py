@@ -60,7 +60,7 @@ def _with_status(row: Any, today: date, settings: SupervisionSettings) -> dict[s
     d = dict(row)
     for k in ("start_date", "due", "completed_on"):
         d[k] = d[k].isoformat() if d[k] else None
-    d["status"] = status(d, today, settings.deadlines.warning_days)
+    d["status"] = status(d, today, settings.deadlines.warning_days_for(d["node"]))
     overdue = (today - row["due"]).days if d["status"] == "overdue" else 0
     d["days_overdue"] = overdue
     d["escalation_level"] = escalation_level(overdue, settings.deadlines.escalation_days)
@@ -107,7 +107,8 @@ async def open_deadlines(
 ) -> dict[str, Any]:
     settings: SupervisionSettings = rt.settings  # type: ignore[assignment]
     today = as_of or now_shanghai().date()
-    horizon = today.toordinal() + (settings.deadlines.warning_days if status_ == "warning" else -1)
+    longest = max([settings.deadlines.warning_days, *settings.deadlines.node_warning_days.values()])
+    horizon = today.toordinal() + (longest if status_ == "warning" else -1)
     args: list[Any] = [officer.court, date.fromordinal(horizon)]
     clauses = ["court = $1", "completed_on IS NULL", "due <= $2"]
     for column, value in (("judge_id", judge_id), ("team_id", team_id)):

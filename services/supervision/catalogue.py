@@ -57,6 +57,7 @@ SUMMARIES: dict[str, str] = {
     "asset_search.assets_found_after_closure": "终本后第 {round} 轮查询发现新财产",
     "asset_search.control_refused": "联动单位未能执行控制 {control_id}：{reason}",
     "asset_search.control_renewal_ordered": "法官 {judge_id} 裁定续行控制 {control_id}",
+    "asset_search.field_asset_recorded": "外勤现场查封的财产入卷：{asset_kind} {description}，查封人 {seized_by}",
     # field_ops 外勤事务中心
     "field_ops.instruction_issued": "承办法官 {judge_id} 下达外勤指令：{kind}，对象 {target}，期限 {deadline}",
     "field_ops.task_routed": "外勤任务 {task_id} 分派至 {team_id}",
@@ -91,8 +92,8 @@ SUMMARIES: dict[str, str] = {
     "disposal.claim_paid_in_full": "执行款足额到位 {amount_fen} 分",
     # supervision 监管
     "supervision.finding_raised": "互相制约检查发现 {rule_id}：{message}",
-    "supervision.deadline_overdue": "期限超期：{node}，应于 {due} 前完成",
-    "supervision.escalated": "超期督办升级至第{level}级：{node}",
+    "supervision.deadline_overdue": "期限超期：{node_name}，应于 {due} 前完成，已超期 {days_overdue} 日",
+    "supervision.escalated": "超期督办升级至第{level}级（{escalated_to}）：{node_name}，期限 {due}",
 }
 
 

@@ -355,13 +355,15 @@ def _closure_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg:
         searches = [e for e in entries if e.seq > closed.seq and e.event_type == "asset_search.query_dispatched"]
         last = searches[-1] if searches else closed
         watch_end = add_months(closed.day, 12 * cfg.zhongben_watch_years)
-        if last.day < watch_end:
+        # A resumed case (恢复执行) is searched under its new case number: the watch ends.
+        resumed = _first(entries, "intake.case_resumed", closed.seq)
+        if last.day < watch_end and (resumed is None or resumed.seq > last.seq):
             node(
                 f"zhongben_search:{len(searches) + 1}",
                 "终本案件定期网络查控",
                 "终本规定第9条：每6个月查询一次，持续5年",
                 last,
                 last.day,
-                done=None,
+                done=resumed,
                 months=cfg.zhongben_research_months,
             )

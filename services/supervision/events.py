@@ -13,3 +13,35 @@ class FindingRaised(DomainEvent):
     people: list[str]
     event_ids: list[str]
     message: str
+
+
+@event("supervision.deadline_overdue", 1, "期限超期：{node_name}，应于 {due} 前完成，已超期 {days_overdue} 日")
+class DeadlineOverdue(DomainEvent):
+    """A node passed its due date (recorded once per node and due date by the live scanner)."""
+
+    key: str
+    node: str
+    node_name: str
+    due: str
+    days_overdue: int
+    level: int
+    escalated_to: str | None
+    judge_id: str | None
+    team_id: str | None
+    as_of: str
+
+
+@event("supervision.escalated", 1, "超期督办升级至第{level}级（{escalated_to}）：{node_name}，期限 {due}")
+class Escalated(DomainEvent):
+    """An overdue node reached escalation level 1..4 (团队长, 执行局长, 分管副院长, 院长)."""
+
+    key: str
+    node: str
+    node_name: str
+    due: str
+    days_overdue: int
+    level: int
+    escalated_to: str
+    judge_id: str | None
+    team_id: str | None
+    as_of: str

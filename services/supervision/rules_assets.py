@@ -15,7 +15,7 @@ MOVABLES = frozenset({"vehicle", "movable", "vessel"})
 
 @rule(
     "互相制约-4",
-    1,
+    2,  # v2: the deciding judge's own signatures (terms, rulings) are not "running the disposal"
     "处置须经承办法官决定、仅限本案控制的财产；处置人员不得是决定法官或控制人",
     "domain.md §7.4；民诉法解释第484条",
 )
@@ -37,7 +37,12 @@ def disposal_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
             if asset not in controlled:
                 found.add(f"处置的财产 {asset} 未在本案控制之下", [decider], e)
             decisions[str(e.payload.get("disposal_id"))] = e
-        elif e.event_type.startswith("disposal.") and e.officer and e.text("disposal_id") in decisions:
+        elif (
+            e.event_type.startswith("disposal.")
+            and e.officer
+            and e.actor_role != "judge"  # the judge signs the rulings a disposal needs; that is no breach
+            and e.text("disposal_id") in decisions
+        ):
             decision = decisions[str(e.payload["disposal_id"])]
             control = controlled.get(str(decision.payload.get("asset_id")))
             controller = control and (control.text("controlled_by") or control.text("seized_by") or control.officer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
@@ -26,6 +28,40 @@ class DeadlineSettings(BaseModel):
     # Days overdue at which the case escalates to level 1..4
     # (团队长 → 执行局长 → 分管副院长 → 院长); local values.
     escalation_days: list[int] = Field(default_factory=lambda: [0, 7, 15, 30])
+    # Nodes warned earlier than ``warning_days`` (a renewal needs the agency's time; a re-search
+    # after 终本 is planned ahead); local values.
+    node_warning_days: dict[str, int] = Field(default_factory=lambda: {"renew": 15, "zhongben_search": 15})
+    # Nodes whose warning and overdue steps are also sent to the applicant (their own waiting
+    # time: registration, a lead they gave, money owed to them, the case's time limit).
+    applicant_nodes: list[str] = Field(default_factory=lambda: ["register", "verify_lead", "payout", "close"])
+    # Nodes still watched once the case is closed (终本: controls, the 6-monthly re-search; money).
+    watched_after_closure: list[str] = Field(default_factory=lambda: ["renew", "zhongben_search", "payout"])
+
+    def warning_days_for(self, node: str) -> int:
+        return self.node_warning_days.get(node, self.warning_days)
+
+
+class ScannerSettings(BaseModel):
+    """The live deadline scanner (the only producer of reminders, escalations and their events)."""
+
+    enabled: bool = True
+    interval_s: float = 3600.0  # statuses change by the day; hourly is plenty
+    today: date | None = None  # a fixed day for drills and tests; None = today in Asia/Shanghai
+    allow_as_of: bool = False  # lets POST /admin/deadline-scan name the day (drills and tests only)
+    page_size: int = 500
+
+
+class NotificationSettings(BaseModel):
+    """The notification outbox and its gateway (SMS/webhook; without a URL, a dev sink that logs)."""
+
+    gateway_url: str | None = None
+    gateway_token: str | None = None  # sent as a bearer token when set
+    timeout_s: float = 5.0
+    max_attempts: int = 8
+    backoff_s: float = 2.0  # doubled after each failed attempt
+    backoff_max_s: float = 600.0
+    batch_size: int = 20
+    poll_interval_s: float = 1.0
 
 
 class SupervisionSettings(ServiceSettings):
@@ -36,6 +72,8 @@ class SupervisionSettings(ServiceSettings):
     service_name: str = "supervision"
     database_url: str = "postgresql://postgres@127.0.0.1:55432/enforcement_supervision"
     deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
+    scanner: ScannerSettings = Field(default_factory=ScannerSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     publish_findings: bool = True
     rebuild_batch_size: int = 2000
     rebuild_swap_timeout_s: float = 60.0

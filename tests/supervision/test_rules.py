@@ -159,6 +159,18 @@ def test_rule_4_holds_for_a_judges_decision_on_a_controlled_asset_run_by_the_dis
     assert findings(h, "互相制约-4") == []
 
 
+def test_rule_4_the_deciding_judge_signing_the_auction_terms_and_the_sale_ruling_is_no_breach() -> None:
+    h = History().opened()
+    _controlled(h)
+    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="d1", asset_id="a1", judge_id="judge-1")
+    h.add("disposal.auction_terms_fixed", "judge-1", "judge", disposal_id="d1", starting_price_fen=70)
+    h.add("disposal.sale_ruling_signed", "judge-1", "judge", disposal_id="d1")
+    assert findings(h, "互相制约-4") == []
+    h.add("disposal.notice_served", "judge-1", "disposal_officer", disposal_id="d1")
+    [f] = findings(h, "互相制约-4")
+    assert f.people == ("judge-1",) and "决定处置的法官" in f.message
+
+
 # 5. auction numbers
 def _auction(h: History, rnd: int, start: int, deposit: int, announced: str, bidding: str, ends: str) -> None:
     h.add(

@@ -1,0 +1,40 @@
+"""Routes of the ops dashboard: the page and its assets, served from this package (no CDN).
+
+The page itself is public static HTML; every figure it shows comes from the JSON APIs, which keep
+requiring a watcher's token (entered in the page's login box or passed once as ``?token=``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse
+
+from shared.errors import NotFound
+
+STATIC = Path(__file__).parent / "static"
+ASSETS = {p.name: p for p in STATIC.iterdir() if p.is_file() and p.suffix in (".js", ".css", ".svg")}
+MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+NO_CACHE = {"Cache-Control": "no-cache"}
+
+router = APIRouter(tags=["指挥中心看板 dashboard"])
+
+
+@router.get("/dashboard", include_in_schema=False)
+async def page() -> FileResponse:
+    return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8", headers=NO_CACHE)
+
+
+@router.get("/dashboard/", include_in_schema=False)
+async def page_slash(request: Request) -> RedirectResponse:
+    query = request.url.query
+    return RedirectResponse("/dashboard" + (f"?{query}" if query else ""))
+
+
+@router.get("/dashboard/static/{name}", include_in_schema=False)
+async def asset(name: str) -> FileResponse:
+    path = ASSETS.get(name)
+    if path is None:
+        raise NotFound("没有该看板资源", code="asset_not_found")
+    return FileResponse(path, media_type=MEDIA[path.suffix], headers=NO_CACHE)

@@ -1,0 +1,200 @@
+/* 执行指挥中心 dashboard: polls supervision's JSON APIs with a watcher's token and renders them. */
+"use strict";
+(() => {
+  const KEY = "supervision.dashboard.token";
+  const params = new URLSearchParams(location.search);
+  const REFRESH_MS = Math.max(2, Number(params.get("refresh")) || 15) * 1000;
+  const $ = (id) => document.getElementById(id);
+  // Filters passed through to the indicator APIs: ?from=2026-01-01&to=…&track=fast&team_id=…&judge_id=…
+  const filters = new URLSearchParams();
+  for (const k of ["from", "to", "track", "team_id", "judge_id"]) if (params.get(k)) filters.set(k, params.get(k));
+  const q = filters.toString() ? `?${filters}` : "";
+  const TRACKS = { fast: "快执", ordinary: "普执" };
+  const LEVELS = { 1: "团队长", 2: "执行局长", 3: "分管副院长", 4: "院长" };
+  const ROLES = {
+    intake_clerk: "立案", affairs_clerk: "事务", team_lead: "团队长", judge: "法官", search_officer: "查控",
+    disposal_officer: "处置", finance_officer: "执行款", field_officer: "外勤", field_lead: "外勤组长",
+    reviewer: "审查", supervisor: "监管", bureau_chief: "局长", vice_president: "副院长", president: "院长",
+    admin: "管理员",
+  };
+  const SERVICES = { intake: "立案", asset_search: "查控", disposal: "处置", field_ops: "外勤", supervision: "监管" };
+  const KPIS = [
+    ["received", "收案（旧存+新收）", (t) => num(t.received), (t) => `旧存 ${t.received_old} · 新收 ${t.received_new}`],
+    ["closed", "结案", (t) => num(t.closed), (t) => `未结 ${t.pending}`],
+    ["结案率", "结案率", (t) => pct(t["结案率"]), (t) => frac(t["结案率"])],
+    ["执行完毕率", "执行完毕率", (t) => pct(t["执行完毕率"]), (t) => frac(t["执行完毕率"])],
+    ["实际执结率", "实际执结率", (t) => pct(t["实际执结率"]), (t) => frac(t["实际执结率"])],
+    ["执行到位率", "执行到位率", (t) => pct(t["执行到位率"]), (t) => `${yuan(t.recovered_fen)} / ${yuan(t.claimed_fen)} 万元`],
+    ["结案平均用时", "结案平均用时", (t) => days(t["结案平均用时"]), (t) => `${t["结案平均用时"].cases} 件`],
+    ["法定期限内结案率", "法定期限内结案率", (t) => pct(t["法定期限内结案率"]), (t) => frac(t["法定期限内结案率"])],
+    ["终本率", "终本率", (t) => pct(t["终本率"]), (t) => frac(t["终本率"])],
+    ["终本合格率", "终本合格率", (t) => pct(t["终本合格率"]), (t) => frac(t["终本合格率"])],
+  ];
+
+  function num(n) { return String(n ?? "—"); }
+  function pct(r) { return r && r.value !== null ? `${(r.value * 100).toFixed(1)}%` : "—"; }
+  function frac(r) { return r ? `${r.numerator} / ${r.denominator}` : ""; }
+  function days(m) { return m && m.value !== null ? `${m.value.toFixed(1)} 天` : "—"; }
+  function yuan(fen) { return ((fen || 0) / 1000000).toFixed(2); }
+  function secs(s) {
+    if (s === null || s === undefined) return "—";
+    if (s < 60) return `${s.toFixed(1)} 秒`;
+    if (s < 3600) return `${(s / 60).toFixed(1)} 分`;
+    return `${(s / 3600).toFixed(1)} 小时`;
+  }
+  function short(id) { return String(id).length > 12 ? `${String(id).slice(0, 8)}…` : String(id); }
+  function node(tag, attrs, ...children) {
+    const n = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "onclick") n.addEventListener("click", v);
+      else if (k === "dataset") Object.assign(n.dataset, v);
+      else n.setAttribute(k, v);
+    }
+    for (const c of children) n.append(c instanceof Node ? c : document.createTextNode(String(c ?? "")));
+    return n;
+  }
+  function table(el, head, rows) {
+    el.replaceChildren(node("tr", {}, ...head.map((h) => node("th", {}, h))), ...rows.map((r) => node("tr", {}, ...r.map((c) => node("td", {}, c)))));
+  }
+
+  // Token: ?token= once (kept in this tab's sessionStorage and removed from the address bar) or the login box.
+  if (params.get("token")) {
+    sessionStorage.setItem(KEY, params.get("token"));
+    params.delete("token");
+    history.replaceState(null, "", location.pathname + (params.toString() ? `?${params}` : ""));
+  }
+  const token = () => sessionStorage.getItem(KEY);
+
+  class AuthError extends Error {}
+  async function api(path) {
+    const r = await fetch(path, { headers: { Authorization: `Bearer ${token()}`, Accept: "application/json" } });
+    if (r.status === 401 || r.status === 403) {
+      const body = await r.json().catch(() => ({}));
+      throw new AuthError(body.detail || body.title || "令牌无效或无权查看");
+    }
+    if (!r.ok) throw new Error(`${path}：HTTP ${r.status}`);
+    return r.json();
+  }
+
+  function showLogin(message) {
+    $("board").hidden = true;
+    $("login").hidden = false;
+    $("login-message").textContent = message || "";
+  }
+
+  function renderTiles(t, overdue) {
+    const tiles = KPIS.map(([key, label, value, sub]) =>
+      node("div", { class: "tile", dataset: { kpi: key } },
+        node("div", { class: "label" }, label), node("div", { class: "value" }, value(t)), node("div", { class: "sub" }, sub(t))));
+    tiles.push(node("div", { class: `tile${overdue.cases ? " alert" : ""}`, dataset: { kpi: "overdue" } },
+      node("div", { class: "label" }, "超期案件"), node("div", { class: "value" }, num(overdue.cases)),
+      node("div", { class: "sub" }, `督办：${[1, 2, 3, 4].map((l) => overdue.by_level[l] || 0).join(" / ")}`)));
+    $("tiles").replaceChildren(...tiles);
+  }
+
+  function renderTracks(tracks) {
+    const keys = ["fast", "ordinary"];
+    Charts.bars($("chart-tracks"), keys.map((k) => TRACKS[k]), [
+      { name: "收案", color: "#38bdf8", values: keys.map((k) => tracks[k].received) },
+      { name: "结案", color: "#34d399", values: keys.map((k) => tracks[k].closed) },
+    ]);
+    Charts.donut($("chart-share"), [
+      { label: "快执", value: tracks.fast.closed, color: "#38bdf8" },
+      { label: "普执", value: tracks.ordinary.closed, color: "#f59e0b" },
+    ]);
+    Charts.hbars($("chart-days"), keys.map((k) => ({
+      label: TRACKS[k], value: tracks[k].mean_days_to_close.value === null ? null : Number(tracks[k].mean_days_to_close.value.toFixed(1)),
+      color: k === "fast" ? "#38bdf8" : "#f59e0b",
+    })), " 天");
+    const t = $("track-table");
+    table(t, ["", "收案", "结案", "结案占比", "结案平均用时"], keys.map((k) => [
+      TRACKS[k], num(tracks[k].received), num(tracks[k].closed), pct(tracks[k].share_of_closures), days(tracks[k].mean_days_to_close),
+    ]));
+    [...t.querySelectorAll("tr")].slice(1).forEach((tr, i) => { tr.dataset.track = keys[i]; });
+  }
+
+  function renderOverdue(o) {
+    Charts.hbars($("chart-overdue"), o.by_node.map((n) => ({ label: n.title, value: n.cases })), " 件", "#f87171");
+    table($("overdue-teams"), ["团队", "超期案件"], o.by_team.map((r) => [r.team_id, r.cases]));
+    table($("overdue-judges"), ["法官", "超期案件"], o.by_judge.map((r) => [r.judge_id, r.cases]));
+  }
+
+  function renderLevels(deadlines) {
+    const by = { 1: [], 2: [], 3: [], 4: [] };
+    for (const d of deadlines) if (by[d.escalation_level]) by[d.escalation_level].push(d);
+    $("levels").replaceChildren(...[1, 2, 3, 4].map((l) => node("div", { class: `level level-${l}`, dataset: { level: l } },
+      node("h3", {}, node("span", {}, `${l}级 · ${LEVELS[l]}`), node("span", { class: "count" }, by[l].length)),
+      node("ul", {}, ...by[l].sort((a, b) => b.days_overdue - a.days_overdue).slice(0, 14).map((d) =>
+        node("li", { title: d.source, onclick: () => showTimeline(d.case_id) },
+          node("span", { class: "case" }, short(d.case_id)), ` ${d.title} 超期 ${d.days_overdue} 天 · ${d.judge_id || "—"}`))))));
+  }
+
+  function renderFindings(findings) {
+    $("findings-count").textContent = findings.length;
+    const rules = {};
+    for (const f of findings) rules[f.rule_id] = (rules[f.rule_id] || 0) + 1;
+    $("findings-rules").replaceChildren(...Object.entries(rules).sort().map(([r, n]) => node("span", { class: "chip" }, `${r} × ${n}`)));
+    const recent = [...findings].sort((a, b) => String(b.raised_at).localeCompare(String(a.raised_at))).slice(0, 12);
+    $("findings").replaceChildren(...(recent.length ? recent.map((f) =>
+      node("li", { onclick: () => showTimeline(f.case_id) }, node("span", { class: "rule" }, f.rule_id),
+        node("span", { class: "case" }, short(f.case_id)), ` ${f.message}`)) : [node("li", { class: "empty" }, "暂无检查发现")]));
+  }
+
+  function renderAgencies(rows) {
+    table($("agencies"), ["协助单位", "类型", "发出", "已答复", "待答复", "逾期", "平均用时", "最长"], rows.map((a) => [
+      a.agency_id, a.agency_kind || "—", a.dispatched, a.answered, a.waiting, a.late, secs(a.mean_seconds), secs(a.max_seconds),
+    ]));
+  }
+
+  async function showTimeline(caseId) {
+    if (!caseId) return;
+    $("timeline-case").value = caseId;
+    try {
+      const data = await api(`/cases/${encodeURIComponent(caseId)}/trail?limit=500`);
+      $("timeline").replaceChildren(...data.events.map((e) => node("li", { title: e.event_type },
+        node("span", { class: "when" }, new Date(e.occurred_at).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" })),
+        node("span", { class: "svc" }, SERVICES[e.producer] || e.producer),
+        e.summary,
+        node("span", { class: "who" }, `${e.actor_name || e.actor_id}${e.actor_role ? `（${ROLES[e.actor_role] || e.actor_role}）` : ""}`))));
+    } catch (err) {
+      $("timeline").replaceChildren(node("li", { class: "empty" }, err instanceof AuthError ? err.message : `无法加载：${err.message}`));
+    }
+  }
+
+  async function refresh() {
+    if (!token()) { showLogin(); return; }
+    try {
+      const [ind, overdue, board, findings, agencies] = await Promise.all([
+        api(`/indicators${q}`), api("/indicators/overdue"), api("/deadlines?status=overdue"), api("/findings"), api(`/indicators/agencies${q}`),
+      ]);
+      $("login").hidden = true;
+      $("board").hidden = false;
+      $("error").hidden = true;
+      $("court").textContent = ind.court;
+      $("period").textContent = `${ind.period.from} 至 ${ind.period.to}`;
+      renderTiles(ind.totals, overdue);
+      renderTracks(ind.tracks);
+      renderOverdue(overdue);
+      renderLevels(board.deadlines);
+      renderFindings(findings.findings);
+      renderAgencies(agencies.agencies);
+      $("updated").textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
+      document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
+    } catch (err) {
+      if (err instanceof AuthError) { showLogin(err.message); return; }
+      $("error").hidden = false;
+      $("error").textContent = `数据刷新失败（将自动重试）：${err.message}`;
+    }
+  }
+
+  $("login-button").addEventListener("click", () => {
+    const value = $("token-input").value.trim();
+    if (!value) { $("login-message").textContent = "请先粘贴令牌"; return; }
+    sessionStorage.setItem(KEY, value);
+    refresh();
+  });
+  $("logout").addEventListener("click", () => { sessionStorage.removeItem(KEY); showLogin(); });
+  $("timeline-form").addEventListener("submit", (ev) => { ev.preventDefault(); showTimeline($("timeline-case").value.trim()); });
+  refresh();
+  setInterval(refresh, REFRESH_MS);
+})();

@@ -1,0 +1,192 @@
+"""The 执行指挥中心 dashboard in a real headless Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from deploy._common import run_dir
+from deploy.system import System
+from tests.conftest import token
+from tests.supervision.story import Story, publish, wait_trail
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+COURT = "赣0502"  # a court of its own: the board shows court-wide figures
+WATCHER = {"Authorization": f"Bearer {token('sup-yd', ['supervisor'], COURT)}"}
+
+try:
+    from playwright.async_api import Page, async_playwright
+except ImportError:  # pragma: no cover - the dev extra installs it
+    async_playwright = None  # type: ignore[assignment]
+
+pytestmark = pytest.mark.skipif(
+    async_playwright is None or not Path(CHROMIUM).exists(),
+    reason=f"needs the Python playwright package and Debian's chromium at {CHROMIUM} (deploy/setup.sh installs it)",
+)
+
+
+def pct(r: dict[str, Any]) -> str:
+    return "—" if r["value"] is None else f"{r['value'] * 100:.1f}%"
+
+
+def days(m: dict[str, Any]) -> str:
+    return "—" if m["value"] is None else f"{m['value']:.1f} 天"
+
+
+def story(judge: str, track: str) -> Story:
+    s = Story(court=COURT).on("2026-03-02")
+    s.registered()
+    s.add(
+        "intake.case_assigned", "system", None, judge_id=judge, team_id="yd-team-1", track=track, assigned_by="system"
+    )
+    return s
+
+
+async def given_a_court(system: System, http: httpx.AsyncClient) -> tuple[Story, str]:
+    bank = f"yd-bank-{uuid.uuid4().hex[:6]}"
+    paid = story("yd-j1", "fast")
+    paid.add("disposal.funds_received", "fin-1", "finance_officer", amount_fen=12_345_600, source="voluntary_payment")
+    paid.on("2026-03-25").add(
+        "intake.case_closed",
+        "chief",
+        "bureau_chief",
+        closure_type="执行完毕",
+        judge_id="yd-j1",
+        approved_by="chief",
+        closed_on="2026-03-25",
+        track="fast",
+        claim_amount_fen=12_345_600,
+    )
+    zb = story("yd-j2", "ordinary")
+    zb.add("asset_search.query_dispatched", query_id=f"q-{bank}", agency_id=bank, agency_kind="bank_deposit")
+    zb.add("asset_search.agency_answered", query_id=f"q-{bank}", agency_id=bank, outcome="nothing_found")
+    zb.on("2026-04-20").add(
+        "intake.case_closed",
+        "yd-j2",
+        "judge",
+        closure_type="终本",
+        judge_id="yd-j2",
+        approved_by="yd-j2",
+        closed_on="2026-04-20",
+        track="ordinary",
+    )
+    late = story("yd-j3", "ordinary")
+    await publish(system, paid.envelopes + zb.envelopes + late.envelopes)
+    for s in (paid, zb, late):
+        await wait_trail(http, system, s.case_id, len(s.envelopes), headers=WATCHER)
+    for _ in range(100):
+        r = await http.get(f"{system.url('supervision')}/findings", headers=WATCHER, params={"case_id": zb.case_id})
+        if r.json()["findings"]:
+            break
+    return zb, bank
+
+
+async def tile(page: Page, kpi: str) -> str:
+    return (await page.inner_text(f'[data-kpi="{kpi}"] .value')).strip()
+
+
+async def test_the_dashboard_shows_the_figures_of_the_api_and_is_screenshotted(
+    system: System, http: httpx.AsyncClient, run_id: str
+) -> None:
+    zb, bank = await given_a_court(system, http)
+    base = system.url("supervision")
+    api = (await http.get(f"{base}/indicators", headers=WATCHER)).json()
+    overdue = (await http.get(f"{base}/indicators/overdue", headers=WATCHER)).json()
+    findings = (await http.get(f"{base}/findings", headers=WATCHER)).json()["findings"]
+    board = (await http.get(f"{base}/deadlines", headers=WATCHER, params={"status": "overdue"})).json()["deadlines"]
+    trail = (await http.get(f"{base}/cases/{zb.case_id}/trail", headers=WATCHER)).json()["events"]
+    t = api["totals"]
+    assert t["closed"] == 2 and overdue["cases"] >= 1 and findings
+
+    shots = run_dir() / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    profile = tempfile.mkdtemp(prefix="dashboard-chromium-")
+    try:
+        async with async_playwright() as p:
+            ctx = await p.chromium.launch_persistent_context(
+                profile,
+                executable_path=CHROMIUM,
+                headless=True,
+                args=ARGS,
+                viewport={"width": 1920, "height": 1080},
+                locale="zh-CN",
+            )
+            page = await ctx.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+
+            # Without a token: the login box, and no data.
+            await page.goto(f"{base}/dashboard")
+            await page.wait_for_selector("#login:not([hidden])")
+            assert await page.is_hidden("#board")
+            # With ?token=: kept in sessionStorage, removed from the address bar, the board fills in.
+            await page.goto(f"{base}/dashboard?token={WATCHER['Authorization'][7:]}&refresh=2")
+            await page.wait_for_function("Number(document.body.dataset.refreshes || 0) >= 1", timeout=20_000)
+            assert "token=" not in page.url
+            assert await page.evaluate("sessionStorage.getItem('supervision.dashboard.token')") is not None
+
+            assert await tile(page, "received") == str(t["received"])
+            assert await tile(page, "closed") == str(t["closed"])
+            for kpi in ("结案率", "执行完毕率", "实际执结率", "执行到位率", "法定期限内结案率", "终本率", "终本合格率"):
+                assert await tile(page, kpi) == pct(t[kpi]), kpi
+            assert await tile(page, "结案平均用时") == days(t["结案平均用时"])
+            assert await tile(page, "overdue") == str(overdue["cases"])
+            for track in ("fast", "ordinary"):
+                cells = await page.locator(f'#track-table tr[data-track="{track}"] td').all_inner_texts()
+                tr = api["tracks"][track]
+                assert cells[1:] == [
+                    str(tr["received"]),
+                    str(tr["closed"]),
+                    pct(tr["share_of_closures"]),
+                    days(tr["mean_days_to_close"]),
+                ]
+            assert await page.locator("#chart-tracks svg rect").count() >= 4  # the bars are drawn
+            for level in (1, 2, 3, 4):
+                shown = await page.inner_text(f'[data-level="{level}"] .count')
+                assert shown == str(sum(1 for d in board if d["escalation_level"] == level))
+            assert await page.inner_text("#findings-count") == str(len(findings))
+            assert bank in await page.inner_text("#agencies")
+
+            # The case timeline: click the finding, see the case's trail.
+            await page.locator("#findings li", has_text=zb.case_id[:8]).first.click()
+            await page.wait_for_function(f"document.querySelectorAll('#timeline li').length === {len(trail)}")
+            assert "结案：终本" in await page.inner_text("#timeline")
+
+            # It refreshes by itself.
+            before = int(await page.evaluate("document.body.dataset.refreshes"))
+            await page.wait_for_function(f"Number(document.body.dataset.refreshes) > {before}", timeout=10_000)
+
+            shot = shots / f"dashboard-{run_id}.png"
+            await page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 20_000
+            assert not errors, errors
+            assert all(u.startswith(base) for u in requests), [u for u in requests if not u.startswith(base)]
+
+            # A wrong token sends the user back to the login box.
+            await page.evaluate("sessionStorage.setItem('supervision.dashboard.token', 'not-a-token')")
+            await page.reload()
+            await page.wait_for_selector("#login:not([hidden])")
+            await page.fill("#token-input", WATCHER["Authorization"][7:])
+            await page.click("#login-button")
+            await page.wait_for_selector("#board:not([hidden])")
+            await ctx.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
