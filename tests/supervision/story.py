@@ -43,7 +43,7 @@ class Story:
         **payload: Any,
     ) -> Envelope:
         producer = event_type.split(".")[0]
-        stream = f"{producer}.case:{self.case_id}"
+        stream = f"{producer}.story:{self.case_id}"  # never a real service's stream
         self.versions[stream] = self.versions.get(stream, 0) + 1
         self.now += timedelta(minutes=5)
         actor = (

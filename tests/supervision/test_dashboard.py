@@ -167,7 +167,8 @@ async def test_the_dashboard_shows_the_figures_of_the_api_and_is_screenshotted(
 
             # The case timeline: click the finding, see the case's trail.
             await page.locator("#findings li", has_text=zb.case_id[:8]).first.click()
-            await page.wait_for_function(f"document.querySelectorAll('#timeline li').length === {len(trail)}")
+            # Other services may still be reacting to the case (the whole system runs): at least these.
+            await page.wait_for_function(f"document.querySelectorAll('#timeline li').length >= {len(trail)}")
             assert "结案：终本" in await page.inner_text("#timeline")
 
             # It refreshes by itself.
