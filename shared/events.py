@@ -1,7 +1,7 @@
 """Registry of event types: name, schema version, payload model, upcasters, Chinese summary.
 
 Every service declares its published events with :func:`event`; the registry exports their JSON
-schemas (``schemas/events``) and turns stored payloads of older versions into the current model.
+schemas (``shared/event_schemas``) and turns stored payloads of older versions into the current model.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Published JSON schemas of every event payload: ``schemas/events/<type>.v<version>.json``.
+"""Published JSON schemas of every event payload: ``shared/event_schemas/<type>.v<version>.json``.
 
 ``python -m shared.schemas export`` writes the schema of each registered version that has no
 file yet and refuses to overwrite a published one: changing a payload means a new version (and an
@@ -17,7 +17,7 @@ import typer
 
 from shared.events import REGISTRY
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "events"
+SCHEMA_DIR = Path(__file__).resolve().parent / "event_schemas"
 
 
 def load_all_event_modules() -> None:
