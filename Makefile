@@ -10,7 +10,9 @@ STAMP := .venv/.installed
 run: setup            ## start PostgreSQL, Kafka and the five services; Ctrl-C stops them
 	$(PY) -m deploy.system run
 
-test: setup           ## run the whole test suite against the real PostgreSQL and Kafka
+test: setup           ## lint, type-check, then the whole test suite against the real PostgreSQL and Kafka
+	$(PY) -m ruff check shared services deploy tests
+	$(PY) -m mypy shared services
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 setup: $(STAMP)
