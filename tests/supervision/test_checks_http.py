@@ -13,7 +13,7 @@ from tests.supervision.story import ADMIN, SUPERVISOR, Story, publish, wait_trai
 
 async def wait_findings(http: httpx.AsyncClient, system: System, case_id: str, count: int) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    for _ in range(200):
+    for _ in range(600):  # up to a minute: the consumer may lag behind a busy suite
         r = await http.get(f"{system.url('supervision')}/findings", headers=SUPERVISOR, params={"case_id": case_id})
         found = r.json()["findings"]
         if len(found) >= count:
