@@ -5,6 +5,11 @@ code base. Per partition batch it opens one database transaction, skips event id
 inbox, applies the handlers and records the ids, commits, and only then commits the Kafka
 offsets. If the batch fails it falls back to one event per transaction with bounded retries; an
 event that still fails goes to the dead-letter topic with its error, and the partition moves on.
+
+A service may also register ``after_batch`` hooks: called once at the end of each batch, inside
+its transaction, with the contexts of the events applied in it (duplicates left out), so work
+that only depends on the end state (e.g. recomputing a case once) is done once per batch. In the
+one-by-one fallback a hook runs once per event, with that event alone.
 """
 
 from __future__ import annotations
@@ -80,6 +85,7 @@ class ReactionContext:
 
 
 Handler = Callable[[ReactionContext], Awaitable[None]]
+BatchHandler = Callable[[asyncpg.Connection, Sequence[ReactionContext]], Awaitable[None]]
 
 
 class Reactions:
@@ -88,6 +94,7 @@ class Reactions:
     def __init__(self) -> None:
         self._by_type: dict[str, list[Handler]] = {}
         self._any: list[Handler] = []
+        self._after_batch: list[BatchHandler] = []
 
     def on(self, *event_types: str) -> Callable[[Handler], Handler]:
         def wrap(fn: Handler) -> Handler:
@@ -100,6 +107,18 @@ class Reactions:
     def on_any(self, fn: Handler) -> Handler:
         self._any.append(fn)
         return fn
+
+    def after_batch(self, fn: BatchHandler) -> BatchHandler:
+        """Register ``fn(conn, contexts)``: run at the end of each batch's transaction with the
+        contexts of the events applied in it, in order (not called when none was applied)."""
+        self._after_batch.append(fn)
+        return fn
+
+    async def finish_batch(self, conn: asyncpg.Connection, applied: Sequence[ReactionContext]) -> None:
+        if not applied:
+            return
+        for fn in self._after_batch:
+            await fn(conn, applied)
 
     def handlers_for(self, event_type: str) -> list[Handler]:
         return [*self._any, *self._by_type.get(event_type, [])]
@@ -224,8 +243,12 @@ class ConsumerRunner:
             return
         try:
             async with self.pool.acquire() as conn, conn.transaction():
+                applied: list[ReactionContext] = []
                 for rec, env in parsed:
-                    await self._apply(conn, rec, env)
+                    ctx = await self._apply(conn, rec, env)
+                    if ctx is not None:
+                        applied.append(ctx)
+                await self.reactions.finish_batch(conn, applied)
         except Exception as exc:
             log.info("consumer_batch_failed", service=self.service, error=repr(exc), size=len(parsed))
             for rec, env in parsed:
@@ -237,7 +260,10 @@ class ConsumerRunner:
         self.status.applied += len(parsed)
         metrics.CONSUMED.labels(self.service, "processed").inc(len(parsed))
 
-    async def _apply(self, conn: asyncpg.Connection, rec: ConsumerRecord[Any, Any], env: Envelope) -> bool:
+    async def _apply(
+        self, conn: asyncpg.Connection, rec: ConsumerRecord[Any, Any], env: Envelope
+    ) -> ReactionContext | None:
+        """Record the event in the inbox and run its handlers; None for a duplicate."""
         fresh = await conn.fetchval(
             "INSERT INTO inbox (event_id, event_type, case_id, topic, partition, kafka_offset)"
             " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
@@ -251,18 +277,19 @@ class ConsumerRunner:
         if not fresh:
             self.status.duplicates += 1
             metrics.CONSUMED.labels(self.service, "duplicate").inc()
-            return False
+            return None
         ctx = ReactionContext(conn, env, self.store, self.service, rec.partition, rec.offset)
         for handler in self.reactions.handlers_for(env.event_type):
             await handler(ctx)
-        return True
+        return ctx
 
     async def _apply_alone(self, rec: ConsumerRecord[Any, Any], env: Envelope) -> None:
         error = ""
         for attempt in range(1, self.max_retries + 1):
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
-                    await self._apply(conn, rec, env)
+                    ctx = await self._apply(conn, rec, env)
+                    await self.reactions.finish_batch(conn, [] if ctx is None else [ctx])
                 self._count([(rec, env)])
                 return
             except Exception as exc:

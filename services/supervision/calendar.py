@@ -11,12 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
 PACKAGE = "chinese_calendar"
 LOADED = "administrator"
 FALLBACK = "weekend_fallback"
+
+
+@lru_cache(maxsize=8192)
+def _package_workday(day: date) -> bool | None:
+    """The package's answer for ``day`` (None: a year it has no data for). Pure, so cached."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -39,11 +49,7 @@ class HolidayCalendar:
     def source(self, day: date) -> str:
         if day.year in self.loaded:
             return LOADED
-        try:
-            chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            return FALLBACK
-        return PACKAGE
+        return FALLBACK if _package_workday(day) is None else PACKAGE
 
     def is_workday(self, day: date) -> bool:
         schedule = self.loaded.get(day.year)
@@ -53,10 +59,8 @@ class HolidayCalendar:
             if day in schedule.holidays:
                 return False
             return day.weekday() < 5
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            return day.weekday() < 5
+        package = _package_workday(day)
+        return day.weekday() < 5 if package is None else package
 
     def roll_forward(self, day: date) -> tuple[date, list[date], bool]:
         """The first working day on or after ``day``, the rest days skipped, and whether any day

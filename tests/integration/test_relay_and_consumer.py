@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
 import pytest
@@ -230,6 +230,64 @@ async def test_a_poison_event_goes_to_the_dead_letter_topic_and_other_cases_keep
     dlt = await read_dlt(stack_parts[1], topics[1])
     assert poison.event_id in dlt
     assert "this event always fails" in dlt[poison.event_id]
+
+
+def batch_reactions(calls: list[list[uuid.UUID]], seen: list[int]) -> Reactions:
+    """``effect_reactions`` plus an after-batch hook that logs each call and what its transaction sees;
+    a batch of more than one event holding a ``fail_batch`` event fails in the hook."""
+    reactions = effect_reactions()
+
+    @reactions.after_batch
+    async def after(conn: asyncpg.Connection, contexts: Sequence[ReactionContext]) -> None:
+        ids = [c.envelope.event_id for c in contexts]
+        seen.append(int(await conn.fetchval("SELECT count(*) FROM effects WHERE event_id = ANY($1::uuid[])", ids)))
+        if len(contexts) > 1 and any(c.envelope.payload.get("fail_batch") for c in contexts):
+            raise Poisoned("the batch hook refuses this batch")
+        calls.append(ids)
+
+    return reactions
+
+
+async def test_after_batch_runs_once_per_batch_in_its_transaction_without_duplicates(
+    pool: asyncpg.Pool, stack_parts: tuple[str, str], topics: tuple[str, str], producer: object
+) -> None:
+    case = f"case-batch-{uuid.uuid4().hex[:6]}"
+    envs = [envelope(case, i) for i in range(1, 31)]
+    for env in envs + envs[:5]:  # five delivered twice
+        await producer.send(topics[0], env.to_bytes(), key=case.encode())  # type: ignore[attr-defined]
+    await producer.flush()  # type: ignore[attr-defined]
+    calls: list[list[uuid.UUID]] = []
+    seen: list[int] = []
+    consumer = runner(pool, stack_parts[1], topics, producer, f"g-{uuid.uuid4().hex[:6]}")
+    consumer.reactions = batch_reactions(calls, seen)
+    mine = {e.event_id for e in envs}  # the module's topic also holds other tests' events
+    async with running(consumer.run()):
+        await until(lambda: _ge_async(lambda: sum(i in mine for call in calls for i in call), 30))
+    applied = [i for call in calls for i in call if i in mine]
+    assert applied == [e.event_id for e in envs]  # each applied event once, in log order
+    assert any(len(set(call) & mine) > 1 for call in calls)  # once per batch, not per event
+    assert seen == [len(call) for call in calls]  # inside the batch's transaction
+
+
+async def test_after_batch_runs_per_event_when_a_batch_falls_back(
+    pool: asyncpg.Pool, stack_parts: tuple[str, str], topics: tuple[str, str], producer: object
+) -> None:
+    case = f"case-fallback-{uuid.uuid4().hex[:6]}"
+    envs = [envelope(case, i, payload={"fail_batch": i == 3}) for i in range(1, 11)]
+    for env in envs:
+        await producer.send(topics[0], env.to_bytes(), key=case.encode())  # type: ignore[attr-defined]
+    await producer.flush()  # type: ignore[attr-defined]
+    calls: list[list[uuid.UUID]] = []
+    consumer = runner(pool, stack_parts[1], topics, producer, f"g-{uuid.uuid4().hex[:6]}")
+    consumer.reactions = batch_reactions(calls, [])
+    mine = {e.event_id for e in envs}
+    async with running(consumer.run()):
+        await until(lambda: _eq(effects_for(pool, [e.event_id for e in envs]), 10))
+        await until(lambda: _ge_async(lambda: sum(i in mine for call in calls for i in call), 10))
+    # the batch holding the third event failed in the hook: its events were applied one by one
+    assert all(len(call) == 1 for call in calls if set(call) & mine)
+    assert sorted(i for call in calls for i in call if i in mine) == sorted(mine)
+    assert await effects_for(pool, [e.event_id for e in envs]) == 10
 
 
 async def read_dlt(bootstrap: str, topic: str) -> dict[uuid.UUID, str]:
