@@ -11,9 +11,22 @@ from typing import Any
 
 import asyncpg
 
-from shared.consumer import ReactionContext, Reactions
+from shared.consumer import Handler, ReactionContext, Reactions
 
-reactions = Reactions()
+
+class _IntakeReactions(Reactions):
+    """Intake's own events need nothing here: the inline projection already recorded their actors
+    when they were appended. Leaving them without a handler spares an inbox row and a transaction
+    per event (the runner skips events no handler wants)."""
+
+    def handlers_for(self, event_type: str) -> list[Handler]:
+        handlers = super().handlers_for(event_type)
+        if event_type.startswith("intake."):
+            return [h for h in handlers if h is not record_actor]
+        return handlers
+
+
+reactions = _IntakeReactions()
 
 
 def _s(p: dict[str, Any], key: str) -> str | None:

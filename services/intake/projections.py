@@ -26,71 +26,106 @@ async def allocate_case_number(conn: asyncpg.Connection, court: str, case_type: 
     )
 
 
-async def _set(conn: asyncpg.Connection, env: Envelope, **cols: Any) -> None:
-    names = list(cols)
-    assigns = "".join(f", {n} = ${i}" for i, n in enumerate(names, start=3))
-    await conn.execute(
-        f"UPDATE cases SET version = $2, updated_at = now(){assigns} WHERE case_id = $1",
-        env.case_id, env.stream_version, *cols.values(),
-    )
+_RECEIVED = "intake.application_received"
+_ASSIGNED = "intake.case_assigned"
 
 
-async def _actor(conn: asyncpg.Connection, case_id: str, officer_id: str | None, role: str | None, etype: str) -> None:
-    if officer_id:
-        await conn.execute(
-            "INSERT INTO case_actors (case_id, officer_id, role, first_event_type) VALUES ($1,$2,$3,$4)"
-            " ON CONFLICT DO NOTHING",
-            case_id, officer_id, role, etype,
-        )
-
-
-async def project_one(conn: asyncpg.Connection, env: Envelope) -> None:
+def _changes(env: Envelope) -> dict[str, Any]:
+    """The ``cases`` columns an event sets (besides ``version``); received and assigned aside."""
     p, t = env.payload, env.event_type
-    if env.actor.kind == "officer":
-        await _actor(conn, env.case_id, env.actor.id, env.actor.role, t)
-    if t == "intake.application_received":
-        await conn.execute(
-            "INSERT INTO cases (case_id, court, case_type, status, applicant_name, applicant_id, respondent_name,"
-            " respondent_id, claim_amount_fen, application_date, decide_by, missing, linked_case_id, version,"
-            " updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10::text::date,$11::text::date,$12,$13,$14,now())",
-            env.case_id, p["court"], p["case_type"], "awaiting_supplement" if p["missing"] else "applied",
-            p["applicant"]["name"], p["applicant"]["id_number"], p["respondent"]["name"],
-            p["respondent"]["id_number"], p["claim_amount_fen"], p["application_date"], p["decide_by"],
-            p["missing"], p.get("linked_case_id"), env.stream_version,
-        )
-    elif t == "intake.supplement_requested":
-        await _set(conn, env, supplement_deadline=_date(p["deadline"]))
-    elif t == "intake.materials_supplemented":
-        await _set(conn, env, missing=p["still_missing"],
-                   status="awaiting_supplement" if p["still_missing"] else "applied")
-    elif t == "intake.case_registered":
-        await _set(conn, env, case_number=p["case_number"], status="registered", registered_at=env.occurred_at,
-                   registered_by=p["registered_by"], limitation_warning=p["limitation_warning"],
-                   registered_on=_date(p.get("registered_on")) or env.occurred_at.date())
-    elif t == "intake.application_refused":
-        await _set(conn, env, status="refused")
-    elif t == "intake.case_triaged":
-        await _set(conn, env, track=p["track"])
-    elif t == "intake.case_assigned":
-        await _actor(conn, env.case_id, p["judge_id"], "judge", t)
-        await conn.execute(
-            "UPDATE cases SET judge_id = $2, team_id = $3, track = $4, version = $5, updated_at = now(),"
-            " status = CASE WHEN status = 'registered' THEN 'in_progress' ELSE status END WHERE case_id = $1",
-            env.case_id, p["judge_id"], p["team_id"], p["track"], env.stream_version,
-        )
-    elif t in ("intake.case_suspended", "intake.case_postponed"):
-        await _set(conn, env, status="suspended" if t == "intake.case_suspended" else "postponed")
-    elif t in ("intake.suspension_lifted", "intake.postponement_lifted", "intake.closure_rejected"):
-        await _set(conn, env, status="in_progress")
-    elif t == "intake.closure_proposed":
-        await _set(conn, env, status="closure_proposed")
-    elif t == "intake.case_closed":
-        await _set(conn, env, status="closed", closure_type=p["closure_type"],
-                   closed_on=_date(p.get("closed_on")) or env.occurred_at.date())
-    elif t == "intake.case_resumed":
-        await _set(conn, env, resumed_as=p["new_case_id"])
+    if t == "intake.supplement_requested":
+        return {"supplement_deadline": _date(p["deadline"])}
+    if t == "intake.materials_supplemented":
+        return {"missing": p["still_missing"], "status": "awaiting_supplement" if p["still_missing"] else "applied"}
+    if t == "intake.case_registered":
+        return {"case_number": p["case_number"], "status": "registered", "registered_at": env.occurred_at,
+                "registered_by": p["registered_by"], "limitation_warning": p["limitation_warning"],
+                "registered_on": _date(p.get("registered_on")) or env.occurred_at.date()}
+    if t == "intake.application_refused":
+        return {"status": "refused"}
+    if t == "intake.case_triaged":
+        return {"track": p["track"]}
+    if t in ("intake.case_suspended", "intake.case_postponed"):
+        return {"status": "suspended" if t == "intake.case_suspended" else "postponed"}
+    if t in ("intake.suspension_lifted", "intake.postponement_lifted", "intake.closure_rejected"):
+        return {"status": "in_progress"}
+    if t == "intake.closure_proposed":
+        return {"status": "closure_proposed"}
+    if t == "intake.case_closed":
+        return {"status": "closed", "closure_type": p["closure_type"],
+                "closed_on": _date(p.get("closed_on")) or env.occurred_at.date()}
+    if t == "intake.case_resumed":
+        return {"resumed_as": p["new_case_id"]}
+    return {}
+
+
+def _received(env: Envelope) -> dict[str, Any]:
+    p = env.payload
+    return {
+        "case_id": env.case_id, "court": p["court"], "case_type": p["case_type"],
+        "status": "awaiting_supplement" if p["missing"] else "applied",
+        "applicant_name": p["applicant"]["name"], "applicant_id": p["applicant"]["id_number"],
+        "respondent_name": p["respondent"]["name"], "respondent_id": p["respondent"]["id_number"],
+        "claim_amount_fen": p["claim_amount_fen"], "application_date": _date(p["application_date"]),
+        "decide_by": _date(p["decide_by"]), "missing": p["missing"], "linked_case_id": p.get("linked_case_id"),
+    }
+
+
+async def _project_case(conn: asyncpg.Connection, case_id: str, envelopes: Sequence[Envelope]) -> None:
+    """All events one command appended to one case, in one statement: the actors first seen (as
+    ``ON CONFLICT DO NOTHING`` kept the first), and the ``cases`` row with its final values."""
+    actors: dict[str, tuple[str | None, str]] = {}
+    inserted: dict[str, Any] | None = None
+    cols: dict[str, Any] = {}
+    promote = False  # assigned while the row's status is unknown here: registered → in_progress in SQL
+    for env in envelopes:
+        p, t = env.payload, env.event_type
+        if env.actor.kind == "officer" and env.actor.id:
+            actors.setdefault(env.actor.id, (env.actor.role, t))
+        if t == _RECEIVED:
+            inserted, cols, promote = _received(env), {}, False
+        elif t == _ASSIGNED:
+            if p["judge_id"]:
+                actors.setdefault(p["judge_id"], ("judge", t))
+            cols.update(judge_id=p["judge_id"], team_id=p["team_id"], track=p["track"])
+            status = cols.get("status", inserted.get("status") if inserted else None)
+            if status is None:
+                promote = True
+            elif status == "registered":
+                cols["status"] = "in_progress"
+        else:
+            changes = _changes(env)
+            if "status" in changes:
+                promote = False
+            cols.update(changes)
+        cols["version"] = env.stream_version
+    args: list[Any] = []
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if inserted is not None:
+        row = {**inserted, **cols}
+        names = ", ".join(row)
+        values = ", ".join(arg(v) for v in row.values())
+        write = f"INSERT INTO cases ({names}, updated_at) VALUES ({values}, now())"
     else:
-        await _set(conn, env)
+        where = arg(case_id)
+        sets = "".join(f", {n} = {arg(v)}" for n, v in cols.items())
+        if promote:
+            sets += ", status = CASE WHEN status = 'registered' THEN 'in_progress' ELSE status END"
+        write = f"UPDATE cases SET updated_at = now(){sets} WHERE case_id = {where}"
+    if actors:
+        ids = list(actors)
+        add = (
+            "INSERT INTO case_actors (case_id, officer_id, role, first_event_type)"
+            f" SELECT {arg(case_id)}, a.id, a.role, a.etype FROM unnest({arg(ids)}::text[], "
+            f"{arg([actors[i][0] for i in ids])}::text[], {arg([actors[i][1] for i in ids])}::text[])"
+            " AS a(id, role, etype) ON CONFLICT DO NOTHING"
+        )
+        write = f"WITH actors AS ({add}) {write}"
+    await conn.execute(write, *args)
 
 
 def _date(value: Any) -> Any:
@@ -99,6 +134,17 @@ def _date(value: Any) -> Any:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+async def project_one(conn: asyncpg.Connection, env: Envelope) -> None:
+    await _project_case(conn, env.case_id, [env])
+
+
 async def project(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
+    """The inline projector: each run of one case's events in one statement."""
+    run: list[Envelope] = []
     for env in envelopes:
-        await project_one(conn, env)
+        if run and run[0].case_id != env.case_id:
+            await _project_case(conn, run[0].case_id, run)
+            run = []
+        run.append(env)
+    if run:
+        await _project_case(conn, run[0].case_id, run)

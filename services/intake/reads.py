@@ -7,17 +7,19 @@ import asyncpg
 from services.intake.config import ClosurePolicy
 from services.intake.domain.commands import ClosureFacts
 
-OPEN_STATUSES = ("registered", "in_progress", "suspended", "postponed", "closure_proposed")
+OPEN_STATUSES = ("registered", "in_progress", "suspended", "postponed", "closure_proposed")  # = 0003 migration
 
 
 async def judge_loads(conn: asyncpg.Connection, court: str) -> dict[str, int]:
-    """Open cases per judge of a court (the least-loaded assignment reads this)."""
+    """Open cases per judge of a court (the least-loaded assignment reads this).
+
+    ``judge_open_cases`` is kept by a trigger on ``cases`` (migration 0003) in the writer's own
+    transaction, so it always equals counting the court's open cases per judge.
+    """
     rows = await conn.fetch(
-        "SELECT judge_id, count(*) AS n FROM cases WHERE court = $1 AND judge_id IS NOT NULL"
-        " AND status = ANY($2::text[]) GROUP BY judge_id",
-        court, list(OPEN_STATUSES),
+        "SELECT judge_id, open_cases FROM judge_open_cases WHERE court = $1 AND open_cases > 0", court
     )
-    return {r["judge_id"]: int(r["n"]) for r in rows}
+    return {r["judge_id"]: int(r["open_cases"]) for r in rows}
 
 
 async def handlers(conn: asyncpg.Connection, case_id: str) -> frozenset[str]:
