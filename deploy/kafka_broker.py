@@ -3,7 +3,7 @@
 
 Layout: ``libs/`` (jars fetched by Maven with ``deploy/kafka/pom.xml``), ``data/`` (log.dirs),
 ``logs/server.log`` (log4j2, ``deploy/kafka/log4j2.yaml``), ``kafka.out`` (JVM stdout/stderr),
-``server.properties``, ``cluster.id``, ``kafka.pid``. Listens on 127.0.0.1:59092 (``KAFKA_PORT``),
+``server.properties``, ``cluster.id``, ``kafka.pid``. Listens on 127.0.0.1:29092 (``KAFKA_PORT``),
 controller on the next port.
 """
 
@@ -27,7 +27,9 @@ from typing import Any
 
 from deploy._common import DEPLOY_DIR, env_port, file_lock, pid_alive, run_coro, run_dir, say, step, tail
 
-DEFAULT_KAFKA_PORT = 59092
+# Below Linux's ephemeral range (32768–60999): a client socket can never take the port, nor
+# connect to itself on it while the server is down (seen with 59092: Kafka then failed to bind).
+DEFAULT_KAFKA_PORT = 29092
 READY_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 30.0
 POM = DEPLOY_DIR / "kafka" / "pom.xml"
@@ -287,7 +289,7 @@ def ensure_kafka() -> str:
     With env ``KAFKA_BOOTSTRAP_SERVERS`` set, return it untouched (external cluster). Otherwise
     fetch the jars if needed, format KRaft storage once, start the single-node broker in the
     background and wait until it answers (about 90 s at most). Idempotent: a running broker is
-    reused. Returns ``127.0.0.1:<KAFKA_PORT|59092>``.
+    reused. Returns ``127.0.0.1:<KAFKA_PORT|29092>``.
     """
     global _child
     if servers := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):

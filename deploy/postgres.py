@@ -1,7 +1,7 @@
 """A private PostgreSQL cluster under ``RUN_DIR/pg`` (unless ``DATABASE_URL`` names an external one).
 
 Layout: ``RUN_DIR/pg/data`` (the cluster), ``RUN_DIR/pg/.s.PGSQL.<port>`` (unix socket),
-``RUN_DIR/pg/postgres.log`` (server log). TCP listens on 127.0.0.1 only, port 55432 (``PG_PORT``).
+``RUN_DIR/pg/postgres.log`` (server log). TCP listens on 127.0.0.1 only, port 25432 (``PG_PORT``).
 PostgreSQL refuses to run as root, so as root every server binary runs as the ``postgres`` OS user
 through ``runuser``.
 """
@@ -20,7 +20,9 @@ from typing import Any
 
 from deploy._common import env_port, file_lock, run_dir, say, step, tail
 
-DEFAULT_PG_PORT = 55432
+# Below Linux's ephemeral range (32768–60999): a client socket can never take the port, nor
+# connect to itself on it while the server is down (seen with 59092: Kafka then failed to bind).
+DEFAULT_PG_PORT = 25432
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 # Tuned for a dev/test box with 2 cores / 24 GB. Durability stays ON (fsync, synchronous_commit,
 # full_page_writes): durable appends are part of what the project claims.
@@ -217,7 +219,7 @@ def ensure_postgres() -> str:
 
     With env ``DATABASE_URL`` set, return it untouched (external server, nothing is started).
     Otherwise initdb ``RUN_DIR/pg/data`` if missing, (re)write its settings, start it if it is not
-    running, and return ``postgresql://postgres@127.0.0.1:<PG_PORT|55432>/postgres``.
+    running, and return ``postgresql://postgres@127.0.0.1:<PG_PORT|25432>/postgres``.
     Idempotent and safe to call from several processes at once.
     """
     if url := os.environ.get("DATABASE_URL"):

@@ -12,7 +12,7 @@ CLI::
 
     python -m deploy.stack up | down | status | reset --yes
 
-Environment: ``RUN_DIR`` (default ``<repo>/.run``), ``PG_PORT`` (55432), ``KAFKA_PORT`` (59092; the
+Environment: ``RUN_DIR`` (default ``<repo>/.run``), ``PG_PORT`` (25432), ``KAFKA_PORT`` (29092; the
 controller uses the next port), ``CASE_EVENTS_PARTITIONS`` (12), ``DATABASE_URL`` and
 ``KAFKA_BOOTSTRAP_SERVERS`` (use external servers instead of starting private ones),
 ``PG_BIN_DIR`` (PostgreSQL binaries), ``JAVA_HOME``.

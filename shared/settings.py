@@ -16,11 +16,11 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
     service_name: str = "service"
-    database_url: str = "postgresql://postgres@127.0.0.1:55432/postgres"
+    database_url: str = "postgresql://postgres@127.0.0.1:25432/postgres"
     db_pool_min: int = 2
     db_pool_max: int = 20
 
-    kafka_bootstrap_servers: str = Field(default="127.0.0.1:59092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:29092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     case_events_topic: str = Field(default="case-events", validation_alias="CASE_EVENTS_TOPIC")
     dead_letter_topic: str = Field(default="case-events.dlt", validation_alias="DEAD_LETTER_TOPIC")
     consumer_group: str | None = None

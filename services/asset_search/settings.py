@@ -13,7 +13,7 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ASSET_SEARCH_", extra="ignore", populate_by_name=True)
 
     service_name: str = "asset_search"
-    database_url: str = "postgresql://postgres@127.0.0.1:55432/enforcement_asset_search"
+    database_url: str = "postgresql://postgres@127.0.0.1:25432/enforcement_asset_search"
 
     # The linkage-agency registry (JSON); ``{simulator}`` in an endpoint is replaced by simulator_url.
     agencies_file: Path = DEV_AGENCIES

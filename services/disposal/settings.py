@@ -9,4 +9,4 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="DISPOSAL_", extra="ignore", populate_by_name=True)
 
     service_name: str = "disposal"
-    database_url: str = "postgresql://postgres@127.0.0.1:55432/enforcement_disposal"
+    database_url: str = "postgresql://postgres@127.0.0.1:25432/enforcement_disposal"

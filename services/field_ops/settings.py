@@ -10,7 +10,7 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="FIELD_OPS_", extra="ignore", populate_by_name=True)
 
     service_name: str = "field_ops"
-    database_url: str = "postgresql://postgres@127.0.0.1:55432/enforcement_field_ops"
+    database_url: str = "postgresql://postgres@127.0.0.1:25432/enforcement_field_ops"
     # Per court: four field teams (leads, members) and the ordered routing rules; JSON in
     # FIELD_OPS_ROUTING replaces the starter table.
     routing: tuple[CourtRouting, ...] = DEFAULT_ROUTING

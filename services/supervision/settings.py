@@ -70,7 +70,7 @@ class SupervisionSettings(ServiceSettings):
     )
 
     service_name: str = "supervision"
-    database_url: str = "postgresql://postgres@127.0.0.1:55432/enforcement_supervision"
+    database_url: str = "postgresql://postgres@127.0.0.1:25432/enforcement_supervision"
     deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
     scanner: ScannerSettings = Field(default_factory=ScannerSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
