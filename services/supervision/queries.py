@@ -12,30 +12,10 @@ from typing import Any
 import asyncpg
 import orjson
 
-TRAIL_FIELDS = (
-    "case_id",
-    "seq",
-    "event_id",
-    "event_type",
-    "schema_version",
-    "producer",
-    "stream_id",
-    "stream_version",
-    "actor_kind",
-    "actor_id",
-    "actor_name",
-    "actor_role",
-    "actor_court",
-    "court",
-    "occurred_at",
-    "recorded_at",
-    "correlation_id",
-    "causation_id",
-    "summary",
-    "payload",
-    "prev_hash",
-    "hash",
-)
+from services.supervision.trail import TRAIL_COLUMNS
+
+# What a reader sees of a trail row: every stored column but the Kafka position.
+TRAIL_FIELDS = tuple(c for c in TRAIL_COLUMNS if c not in ("kafka_partition", "kafka_offset"))
 _SELECT = (
     "SELECT case_id, seq, event_id::text AS event_id, event_type, schema_version, producer, stream_id,"
     " stream_version, actor_kind, actor_id, actor_name, actor_role, actor_court, court, occurred_at, recorded_at,"
