@@ -29,7 +29,7 @@ from services.asset_search.events import FoundItem
 from services.asset_search.execution import execute
 from services.asset_search.settings import Settings
 from shared.app import Runtime, runtime
-from shared.commands import CommandResult, IdempotencyRequest
+from shared.commands import CommandResult, IdempotencyRequest, Prepare
 from shared.envelope import Actor
 from shared.errors import DomainError, InvalidInput, NotFound, Unauthorized, validation_field_errors
 
@@ -95,7 +95,8 @@ async def _rate_limit(pool: asyncpg.Pool, agency: AgencyConfig) -> None:
     count = await pool.fetchval(
         "INSERT INTO agency_rate (agency_id, window_start, count) VALUES ($1, $2, 1)"
         " ON CONFLICT (agency_id, window_start) DO UPDATE SET count = agency_rate.count + 1 RETURNING count",
-        agency.id, window,
+        agency.id,
+        window,
     )
     if count > agency.rate_limit:
         raise RateLimited(max(1, math.ceil((window + 1) * agency.rate_window_s - now)))
@@ -122,8 +123,15 @@ async def agency_call(request: Request) -> AgencyCall:
         raise Unauthorized("签名无效", code="invalid_signature")  # an unknown id learns nothing more
     body = await _read_limited(request, settings.agency_max_body_bytes)
     try:
-        signing.verify(agency.secrets, message_id, timestamp, signature, body,
-                       now=time.time(), tolerance_s=settings.signature_tolerance_s)
+        signing.verify(
+            agency.secrets,
+            message_id,
+            timestamp,
+            signature,
+            body,
+            now=time.time(),
+            tolerance_s=settings.signature_tolerance_s,
+        )
     except signing.SignatureError as exc:
         raise Unauthorized(exc.message, code=exc.code) from None
     await _rate_limit(request.app.state.runtime.pool, agency)
@@ -159,19 +167,55 @@ def _reply(status: int, body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-async def _keep_evidence(
-    conn: asyncpg.Connection, case_id: str, call: AgencyCall, ref_id: str, digest: str
-) -> None:
+async def _keep_evidence(conn: asyncpg.Connection, case_id: str, call: AgencyCall, ref_id: str, digest: str) -> None:
     await conn.execute(
         "INSERT INTO evidence (case_id, agency_id, ref_id, message_id, sha256, body) VALUES ($1,$2,$3,$4,$5,$6)",
-        case_id, call.agency.id, ref_id, call.message_id, digest, call.body,
+        case_id,
+        call.agency.id,
+        ref_id,
+        call.message_id,
+        digest,
+        call.body,
     )
+
+
+_OWNED = {
+    # what an agency answers: (table, key column, alias), each row addressed to one agency
+    "query": ("queries", "query_id", "q"),
+    "control": ("controls", "control_id", "k"),
+}
+
+
+async def _owned_case(rt: Runtime, what: str, ref_id: str, call: AgencyCall, not_found: str) -> tuple[str, str]:
+    """(case id, court) of a query or control addressed to this agency; 404 for anyone else's."""
+    table, key, alias = _OWNED[what]
+    row = await rt.pool.fetchrow(
+        f"SELECT {alias}.case_id, coalesce(c.court, '') AS court FROM {table} {alias}"
+        f" LEFT JOIN search_cases c USING (case_id) WHERE {alias}.{key} = $1 AND {alias}.agency_id = $2",
+        ref_id,
+        call.agency.id,
+    )
+    if row is None:
+        raise NotFound(not_found, code=f"{what}_not_found")
+    return row["case_id"], row["court"]
+
+
+def _evidence(case_id: str, call: AgencyCall, ref_id: str, digest: str) -> Prepare:
+    """A prepare hook keeping the agency's raw payload as evidence, in the command's transaction."""
+
+    async def keep(conn: asyncpg.Connection, state: Any, command: Any) -> Any:
+        await _keep_evidence(conn, case_id, call, ref_id, digest)
+        return command
+
+    return keep
 
 
 @router.get("/requests", summary="拉取本单位待处理的请求（查询、控制、续行、解除）")
 async def pending_requests(call: Agency, rt: Rt) -> dict[str, Any]:
-    paused = bool(await rt.pool.fetchval(
-        "SELECT paused FROM agency_state WHERE agency_id = $1", call.agency.id)) or call.agency.paused
+    paused = (
+        bool(await rt.pool.fetchval("SELECT paused FROM agency_state WHERE agency_id = $1", call.agency.id))
+        or call.agency.paused
+    )
     if paused:
         return {"paused": True, "requests": []}
     rows = await rt.pool.fetch(
@@ -185,15 +229,25 @@ async def pending_requests(call: Agency, rt: Rt) -> dict[str, Any]:
 async def take_request(request_id: str, call: Agency, request: Request, rt: Rt) -> JSONResponse:
     row = await rt.pool.fetchrow(
         "SELECT case_id, request_kind, ref_id, body, status FROM deliveries WHERE request_id = $1 AND agency_id = $2",
-        request_id, call.agency.id,
+        request_id,
+        call.agency.id,
     )
     if row is None or row["status"] == "cancelled":
         raise NotFound("未找到该请求", code="request_not_found")
     body = row["body"]
     status, out = await execute(
-        rt, case_id=row["case_id"], court=body.get("court", ""), actor=call.actor,
-        build=lambda now: RecordDelivery(request_id=request_id, request_kind=row["request_kind"],
-                                         ref_id=row["ref_id"], agency_id=call.agency.id, channel="pull", attempts=1),
+        rt,
+        case_id=row["case_id"],
+        court=body.get("court", ""),
+        actor=call.actor,
+        build=lambda now: RecordDelivery(
+            request_id=request_id,
+            request_kind=row["request_kind"],
+            ref_id=row["ref_id"],
+            agency_id=call.agency.id,
+            channel="pull",
+            attempts=1,
+        ),
         respond=lambda result: (200, {"request": body}),
         idempotency=call.idempotency(request),
     )
@@ -213,61 +267,69 @@ async def get_query(query_id: str, call: Agency, rt: Rt) -> dict[str, Any]:
 
 @router.post("/queries/{query_id}/results", summary="提交查询结果（可部分、可更正）")
 async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) -> JSONResponse:
-    row = await rt.pool.fetchrow(
-        "SELECT q.case_id, coalesce(c.court, '') AS court FROM queries q LEFT JOIN search_cases c USING (case_id)"
-        " WHERE q.query_id = $1 AND q.agency_id = $2", query_id, call.agency.id,
-    )
-    if row is None:
-        raise NotFound("未找到该查询", code="query_not_found")
+    case_id, court = await _owned_case(rt, "query", query_id, call, "未找到该查询")
     results: ResultsIn = call.parse(ResultsIn)
     digest = hashlib.sha256(call.body).hexdigest()
-    case_id = row["case_id"]
-
-    async def evidence(conn: asyncpg.Connection, state: Any, command: Any) -> Any:
-        await _keep_evidence(conn, case_id, call, query_id, digest)
-        return command
 
     def respond(result: CommandResult[Any]) -> tuple[int, dict[str, Any]]:
         found = [e.payload["asset_id"] for e in result.events if e.event_type == "asset_search.asset_found"]
-        return 200, {"query_id": query_id, "outcome": results.outcome, "raw_hash": digest,
-                     "new_asset_ids": found, "accepted": True}
+        return 200, {
+            "query_id": query_id,
+            "outcome": results.outcome,
+            "raw_hash": digest,
+            "new_asset_ids": found,
+            "accepted": True,
+        }
 
     status, out = await execute(
-        rt, case_id=case_id, court=row["court"], actor=call.actor,
-        build=lambda now: RecordAnswer(case_id=case_id, query_id=query_id, agency_id=call.agency.id,
-                                       outcome=results.outcome, items=tuple(results.items), raw_hash=digest,
-                                       message_id=call.message_id, now=now),
-        respond=respond, prepare=evidence, idempotency=call.idempotency(request),
+        rt,
+        case_id=case_id,
+        court=court,
+        actor=call.actor,
+        build=lambda now: RecordAnswer(
+            case_id=case_id,
+            query_id=query_id,
+            agency_id=call.agency.id,
+            outcome=results.outcome,
+            items=tuple(results.items),
+            raw_hash=digest,
+            message_id=call.message_id,
+            now=now,
+        ),
+        respond=respond,
+        prepare=_evidence(case_id, call, query_id, digest),
+        idempotency=call.idempotency(request),
     )
     return _reply(status, out)
 
 
 @router.post("/controls/{control_id}/confirmation", summary="提交控制回执（生效/轮候/未能执行；续行回执同此）")
 async def confirm_control(control_id: str, call: Agency, request: Request, rt: Rt) -> JSONResponse:
-    row = await rt.pool.fetchrow(
-        "SELECT k.case_id, coalesce(c.court, '') AS court FROM controls k LEFT JOIN search_cases c USING (case_id)"
-        " WHERE k.control_id = $1 AND k.agency_id = $2", control_id, call.agency.id,
-    )
-    if row is None:
-        raise NotFound("未找到该控制请求", code="control_not_found")
+    case_id, court = await _owned_case(rt, "control", control_id, call, "未找到该控制请求")
     body: ConfirmationIn = call.parse(ConfirmationIn)
     digest = hashlib.sha256(call.body).hexdigest()
-    case_id = row["case_id"]
-
-    async def evidence(conn: asyncpg.Connection, state: Any, command: Any) -> Any:
-        await _keep_evidence(conn, case_id, call, control_id, digest)
-        return command
 
     def respond(result: CommandResult[Any]) -> tuple[int, dict[str, Any]]:
         return 200, {"control_id": control_id, "events": [e.event_type for e in result.events], "raw_hash": digest}
 
     status, out = await execute(
-        rt, case_id=case_id, court=row["court"], actor=call.actor,
+        rt,
+        case_id=case_id,
+        court=court,
+        actor=call.actor,
         build=lambda now: ConfirmControl(
-            control_id=control_id, agency_id=call.agency.id, outcome=body.outcome,
-            effective_date=body.effective_date, expiry_date=body.expiry_date, amount_fen=body.amount_fen,
-            queue_position=body.queue_position, reason=body.reason, raw_hash=digest,
+            control_id=control_id,
+            agency_id=call.agency.id,
+            outcome=body.outcome,
+            effective_date=body.effective_date,
+            expiry_date=body.expiry_date,
+            amount_fen=body.amount_fen,
+            queue_position=body.queue_position,
+            reason=body.reason,
+            raw_hash=digest,
         ),
-        respond=respond, prepare=evidence, idempotency=call.idempotency(request),
+        respond=respond,
+        prepare=_evidence(case_id, call, control_id, digest),
+        idempotency=call.idempotency(request),
     )
     return _reply(status, out)
