@@ -155,6 +155,7 @@ def create_service_app(
         for hook in on_startup:
             await hook(rt)
         if settings.relay_enabled:
+            store.attach_relay(lambda: relay.status.is_leader, relay.wake)
             rt.tasks.append(asyncio.create_task(relay.run(), name="relay"))
         if consumer is not None:
             rt.tasks.append(asyncio.create_task(consumer.run(), name="consumer"))
@@ -184,7 +185,7 @@ def create_service_app(
     return app
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
     """The service's runtime (FastAPI dependency)."""
     rt: Runtime = request.app.state.runtime
     return rt

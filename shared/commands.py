@@ -153,6 +153,8 @@ class CommandRunner:
                 if idempotency is not None:
                     uow.replay = await _claim_idempotency_key(conn, idempotency)
                 yield uow
+            if uow is not None and uow.appended:
+                self.store.committed()
         except ConcurrencyConflict as exc:
             metrics.COMMAND_CONFLICTS.labels(self.service).inc()
             raise Conflict(

@@ -249,6 +249,7 @@ class ConsumerRunner:
                     if ctx is not None:
                         applied.append(ctx)
                 await self.reactions.finish_batch(conn, applied)
+            self.store.committed()
         except Exception as exc:
             log.info("consumer_batch_failed", service=self.service, error=repr(exc), size=len(parsed))
             for rec, env in parsed:
@@ -290,6 +291,7 @@ class ConsumerRunner:
                 async with self.pool.acquire() as conn, conn.transaction():
                     ctx = await self._apply(conn, rec, env)
                     await self.reactions.finish_batch(conn, [] if ctx is None else [ctx])
+                self.store.committed()
                 self._count([(rec, env)])
                 return
             except Exception as exc:

@@ -1,16 +1,22 @@
 """Event store on asyncpg: load a stream, append with an expected version, same-transaction outbox.
 
-Appends for one case are serialised by a transaction-scoped advisory lock on the case id, so the
-outbox ids of one case grow in commit order and the relay, which publishes in id order, keeps
-every case's order on Kafka.
+An append is one statement, so it is a transaction of its own when the caller has none open.
+Appends for one case are serialised by a transaction-scoped advisory lock on the case id (taken
+by the statement itself, before its rows get their outbox ids), so the outbox ids of one case
+grow in commit order and the relay, which publishes in id order, keeps every case's order on
+Kafka.
+
+Waking the relay: ``pg_notify`` serialises every notifying commit in the cluster (PostgreSQL
+takes one global lock from the notify until the commit is flushed), which caps concurrent
+appends near one fsync each. So an append notifies only when no relay of this process leads;
+when the local relay leads, the caller's commit wakes it in-process (:meth:`EventStore.committed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import asyncpg
-import orjson
 
 from shared.envelope import Envelope
 
@@ -26,13 +32,17 @@ class ConcurrencyConflict(Exception):
 
 
 # One round trip per append: the events, their outbox rows and the relay's wake-up call.
-# The envelope travels once, as JSON text: cast to jsonb for the events table, kept as bytes for
-# the outbox (the exact message the relay publishes).
+# The envelope travels and is stored once, as JSON text (``json`` keeps it verbatim: it is the
+# exact message the relay publishes); an outbox row points at its event's position.
 # With a guard ($11 stream, $12 expected version) nothing is written unless the stream is at the
-# expected version, and the statement returns the version it found.
+# expected version, and the statement returns the version it found. The case lock ($13, the cases
+# of the batch) is taken in ``guard``, which every row joins, so before any row is inserted.
+# ``$10`` is the channel to notify, or NULL when the local relay is woken after the commit.
 _WRITE = """
 WITH guard AS (
-    SELECT coalesce(max(stream_version), 0) AS v FROM events WHERE stream_id = $11::text
+    SELECT coalesce(max(stream_version), 0) AS v,
+           (SELECT count(pg_advisory_xact_lock(hashtextextended(c, 0))) FROM unnest($13::text[]) AS c) AS locked
+    FROM events WHERE stream_id = $11::text
 ), new AS (
     SELECT t.* FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
                            $7::timestamptz[], $8::timestamptz[], $9::text[]) WITH ORDINALITY
@@ -43,13 +53,14 @@ WITH guard AS (
     INSERT INTO events (event_id, stream_id, stream_version, case_id, event_type, schema_version,
                         occurred_at, recorded_at, envelope)
     SELECT event_id, stream_id, stream_version, case_id, event_type, schema_version,
-           occurred_at, recorded_at, message::jsonb
-    FROM new
+           occurred_at, recorded_at, message::json
+    FROM new ORDER BY ord
+    RETURNING position, case_id, event_id
 ), ob AS (
-    INSERT INTO outbox (case_id, event_id, message)
-    SELECT case_id, event_id, convert_to(message, 'UTF8') FROM new ORDER BY ord
+    INSERT INTO outbox (case_id, event_id, position)
+    SELECT case_id, event_id, position FROM ev ORDER BY position
 )
-SELECT (SELECT v FROM guard) AS found, pg_notify($10, '')
+SELECT (SELECT v FROM guard) AS found, CASE WHEN $10::text IS NOT NULL THEN pg_notify($10, '') END
 """
 
 
@@ -58,6 +69,20 @@ class EventStore:
 
     def __init__(self, notify_channel: str = "outbox") -> None:
         self.notify_channel = notify_channel
+        self._local_leader: Callable[[], bool] = lambda: False
+        self._wake: Callable[[], None] = lambda: None
+
+    def attach_relay(self, is_leader: Callable[[], bool], wake: Callable[[], None]) -> None:
+        """Let commits wake this process's relay directly while it leads (no ``pg_notify``)."""
+        self._local_leader = is_leader
+        self._wake = wake
+
+    def committed(self) -> None:
+        """Called after a transaction that appended has committed: wake the local relay."""
+        self._wake()
+
+    def _channel(self) -> str | None:
+        return None if self._local_leader() else self.notify_channel
 
     async def lock_case(self, conn: asyncpg.Connection, case_id: str) -> None:
         """Serialise writers of one case until the transaction ends."""
@@ -83,9 +108,10 @@ class EventStore:
     ) -> int:
         """Append ``envelopes`` (versions expected_version+1..) and their outbox rows.
 
-        Must run inside a transaction. Raises :class:`ConcurrencyConflict` when the stream is not
-        at ``expected_version`` (checked up front, and again by the unique constraint for a writer
-        that slipped in between). Returns the new stream version.
+        One statement: inside the caller's transaction, or a transaction of its own. Raises
+        :class:`ConcurrencyConflict` when the stream is not at ``expected_version`` (checked up
+        front, and again by the unique constraint for a writer that slipped in between). Returns
+        the new stream version.
         """
         if not envelopes:
             return expected_version
@@ -105,7 +131,7 @@ class EventStore:
         With ``guard=(stream_id, expected_version)`` nothing is written unless that stream is at
         that version; the version found is returned (``None`` without a guard).
         """
-        messages = [orjson.dumps(e.model_dump(mode="json")).decode() for e in envelopes]
+        messages = [e.model_dump_json() for e in envelopes]
         try:
             found = await conn.fetchval(
                 _WRITE,
@@ -118,9 +144,10 @@ class EventStore:
                 [e.occurred_at for e in envelopes],
                 [e.recorded_at for e in envelopes],
                 messages,
-                self.notify_channel,
+                self._channel(),
                 guard[0] if guard else None,
                 guard[1] if guard else None,
+                sorted({e.case_id for e in envelopes}),
             )
         except asyncpg.UniqueViolationError as exc:
             first = envelopes[0]

@@ -25,6 +25,12 @@ from shared import db, metrics
 
 log = structlog.get_logger("relay")
 
+# The message is the event's stored JSON text, sent as it was written.
+_BATCH = (
+    "SELECT o.id, o.case_id, convert_to(e.envelope::text, 'UTF8') AS message"
+    " FROM outbox o JOIN events e ON e.position = o.position ORDER BY o.id LIMIT $1"
+)
+
 
 def leader_lock_key(service: str) -> int:
     """A stable 63-bit advisory-lock key for a service's relay."""
@@ -94,6 +100,10 @@ class OutboxRelay:
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
+    def wake(self) -> None:
+        """New rows were committed in this process (the store skipped ``pg_notify``)."""
+        self._wake.set()
+
     async def _publish_loop(self, conn: asyncpg.Connection) -> None:
         while True:
             self._wake.clear()
@@ -106,7 +116,7 @@ class OutboxRelay:
 
     async def publish_batch(self, conn: asyncpg.Connection) -> int:
         """Publish up to ``batch_size`` rows, wait for every ack, then delete them."""
-        rows = await conn.fetch("SELECT id, case_id, message FROM outbox ORDER BY id LIMIT $1", self.batch_size)
+        rows = await conn.fetch(_BATCH, self.batch_size)
         if not rows:
             metrics.RELAY_BACKLOG.labels(self.service).set(0)
             return 0

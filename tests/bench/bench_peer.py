@@ -199,6 +199,7 @@ async def run(ctx: BenchContext) -> PhaseResult:
                   "batch_size": s.append_batch_size, "projection_events": s.projection_n}
     history = History(await workload.ensure_templates(ctx), ctx.seed + 6)
     store = EventStore()
+    store.attach_relay(lambda: True, lambda: None)  # as in a service whose relay leads (phase 2)
     ours: dict[str, float] = {}
     async with ctx.database(ctx.prefix("p6") + "ours") as pool:
         for c in (1, 16):

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 
 import asyncpg
-import orjson
 
 from shared.bus import build_producer
+from shared.envelope import Envelope
+from shared.eventstore import EventStore
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
 from tests.bench import workload
@@ -25,13 +25,17 @@ from tests.bench.workload import History
 
 
 async def fill_outbox(pool: asyncpg.Pool, history: History, n: int) -> int:
-    """Put ``n`` envelopes into the outbox (as the event store would); return their total bytes."""
-    records = [(d["case_id"], uuid.UUID(d["event_id"]), orjson.dumps(d)) for d in history.events(n)]
+    """Put ``n`` events and their outbox rows in place (as the event store would); return their bytes."""
+    envs = [Envelope.model_validate(d) for d in history.events(n)]
+    store = EventStore()
     async with pool.acquire() as conn:
-        await conn.execute("TRUNCATE outbox")
-        await conn.copy_records_to_table("outbox", records=records, columns=["case_id", "event_id", "message"])
+        await conn.execute("TRUNCATE events, outbox")
+        for i in range(0, len(envs), 1000):
+            async with conn.transaction():
+                await store.write(conn, envs[i : i + 1000])
+        await conn.execute("VACUUM ANALYZE events")
         await conn.execute("VACUUM ANALYZE outbox")
-    return sum(len(r[2]) for r in records)
+    return sum(len(e.model_dump_json()) for e in envs)
 
 
 async def drain(dsn: str, bootstrap: str, topic: str, n: int, batch_size: int) -> float:

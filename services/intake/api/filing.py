@@ -185,8 +185,10 @@ async def supplement(case_id: str, body: SupplementIn, request: Request, officer
 
 async def _prepare_registration(request: Request, conn: asyncpg.Connection, court: str, case_type: str,
                                 cmd: c.RegisterCase) -> c.RegisterCase:
+    # Routing first: the number's row lock is held until the commit, so take it last.
+    route = await routing(conn, config(request), court)
     number = await _number(conn, court, case_type, cmd.who.now.year)
-    return replace(cmd, case_number=number, routing=await routing(conn, config(request), court))
+    return replace(cmd, case_number=number, routing=route)
 
 
 @router.post("/applications/{case_id}/register", summary="立案（分配案号、繁简分流、自动分案）")
