@@ -335,3 +335,64 @@ def test_unsafe_kafka_client_settings_are_refused() -> None:
         build_producer("127.0.0.1:1", "x", enable_idempotence=False)
     with pytest.raises(UnsafeKafkaConfig):
         build_consumer("127.0.0.1:1", "g", "x", "t", enable_auto_commit=True)
+
+
+def slow_polling_relay(dsn: str, producer: object, topic: str) -> OutboxRelay:
+    """A relay that would wait a minute between polls: only a wake-up can make it publish sooner."""
+    return OutboxRelay(
+        dsn=dsn, service=f"wake-{uuid.uuid4().hex[:6]}", producer=producer, topic=topic,  # type: ignore[arg-type]
+        poll_interval_s=60.0, lock_retry_s=0.2,
+    )
+
+
+async def _published_and_deleted(pool: asyncpg.Pool, r: OutboxRelay, ids: list[uuid.UUID]) -> bool:
+    left = await pool.fetchval("SELECT count(*) FROM outbox WHERE event_id = ANY($1::uuid[])", ids)
+    return bool(left == 0 and r.status.published >= len(ids))
+
+
+async def _idle(r: OutboxRelay, pool: asyncpg.Pool) -> None:
+    """Until the relay leads and has drained what other tests left, so its next poll is 60 s away."""
+    await until(lambda: _leads(r))
+    await until(lambda: _eq(pool.fetchval("SELECT count(*) FROM outbox"), 0))
+    await asyncio.sleep(0.3)
+
+
+async def _leads(r: OutboxRelay) -> bool:
+    return r.status.is_leader
+
+
+async def test_a_commit_in_the_leading_process_wakes_its_relay_without_pg_notify(
+    pool: asyncpg.Pool, scratch_dsn: str, topics: tuple[str, str], producer: object
+) -> None:
+    r = slow_polling_relay(scratch_dsn, producer, topics[0])
+    store = EventStore()
+    store.attach_relay(lambda: r.status.is_leader, r.wake)
+    async with running(r.run()):
+        await _idle(r, pool)
+        heard: list[str] = []
+        listener = await db.connect(scratch_dsn)
+        await listener.add_listener("outbox", lambda *args: heard.append(str(args[2])))
+        try:
+            env = envelope(str(uuid.uuid4()))
+            async with pool.acquire() as conn, conn.transaction():
+                await store.append(conn, env.stream_id, 0, [env])
+            await asyncio.sleep(0.3)  # a NOTIFY would have arrived by now
+            assert heard == []
+        finally:
+            await listener.close()
+        store.committed()  # what CommandRunner and ConsumerRunner do after their commit
+        await until(lambda: _published_and_deleted(pool, r, [env.event_id]), timeout=20)
+
+
+async def test_an_append_in_a_process_whose_relay_does_not_lead_notifies_the_leader(
+    pool: asyncpg.Pool, scratch_dsn: str, topics: tuple[str, str], producer: object
+) -> None:
+    r = slow_polling_relay(scratch_dsn, producer, topics[0])
+    standby = EventStore()
+    standby.attach_relay(lambda: False, lambda: None)  # this process's relay is a standby
+    async with running(r.run()):
+        await _idle(r, pool)
+        env = envelope(str(uuid.uuid4()))
+        async with pool.acquire() as conn:
+            await standby.append(conn, env.stream_id, 0, [env])  # one statement, its own transaction
+        await until(lambda: _published_and_deleted(pool, r, [env.event_id]), timeout=20)
