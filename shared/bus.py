@@ -19,7 +19,9 @@ class UnsafeKafkaConfig(ValueError):
 _PRODUCER_DEFAULTS: dict[str, Any] = {
     "acks": "all",
     "enable_idempotence": True,
-    "linger_ms": 5,
+    # The relay queues a whole outbox batch before it yields, then awaits every ack: lingering
+    # would only add its delay to each event's way to the consumers.
+    "linger_ms": 0,
     "max_batch_size": 256 * 1024,
     "compression_type": None,
     "request_timeout_ms": 30000,
