@@ -7,10 +7,11 @@ transaction, together with the ``Idempotency-Key`` record.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -26,6 +27,16 @@ from shared.eventstore import ConcurrencyConflict, EventStore
 
 S = TypeVar("S")
 C = TypeVar("C", contravariant=True)
+
+_CURRENT: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar("unit_of_work", default=None)
+
+
+def current_unit_of_work() -> UnitOfWork:
+    """The unit of work of the command being handled (for ``prepare`` hooks that need it)."""
+    uow = _CURRENT.get()
+    if uow is None:
+        raise RuntimeError("no command is being handled")
+    return uow
 
 
 class Decider(Protocol[C, S]):
@@ -148,11 +159,16 @@ class CommandRunner:
         """
         uow: UnitOfWork | None = None
         try:
-            async with self.pool.acquire() as conn, conn.transaction():
-                uow = UnitOfWork(self, conn, meta, idempotency)
-                if idempotency is not None:
-                    uow.replay = await _claim_idempotency_key(conn, idempotency)
-                yield uow
+            # The exit stack closes after the transaction has ended (see UnitOfWork.hold).
+            async with AsyncExitStack() as held, self.pool.acquire() as conn, conn.transaction():
+                uow = UnitOfWork(self, conn, meta, idempotency, held)
+                token = _CURRENT.set(uow)
+                try:
+                    if idempotency is not None:
+                        uow.replay = await _claim_idempotency_key(conn, idempotency)
+                    yield uow
+                finally:
+                    _CURRENT.reset(token)
             if uow is not None and uow.appended:
                 self.store.committed()
         except ConcurrencyConflict as exc:
@@ -209,8 +225,14 @@ class UnitOfWork:
     conn: asyncpg.Connection
     meta: CommandMeta
     idempotency: IdempotencyRequest | None
+    held: AsyncExitStack = field(default_factory=AsyncExitStack)
     replay: tuple[int, dict[str, Any]] | None = None
     appended: list[Envelope] = field(default_factory=list)
+
+    async def hold(self, resource: AbstractAsyncContextManager[Any]) -> None:
+        """Enter ``resource`` now and leave it once the transaction has committed or rolled back
+        (e.g. an in-process lock in front of a hot row, so waiters queue here, not in PostgreSQL)."""
+        await self.held.enter_async_context(resource)
 
     async def lock(self, *case_ids: str) -> None:
         """Serialise with other writers of these cases (in a fixed order: no deadlock)."""

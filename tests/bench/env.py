@@ -247,3 +247,43 @@ def cpu_of(pid: int) -> Iterator[dict[str, float]]:
     start = total()
     yield box
     box["cpu_s"] = total() - start
+
+
+def _busy_s() -> float:
+    t = psutil.cpu_times()
+    return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
+
+
+def _cpu_by_name() -> dict[str, float]:
+    """CPU-seconds so far of PostgreSQL's processes and of Kafka's JVM (by process name)."""
+    out = {"postgres": 0.0, "kafka": 0.0}
+    for proc in psutil.process_iter(["name", "cmdline", "cpu_times"]):
+        try:
+            name = proc.info["name"] or ""
+            times = proc.info["cpu_times"]
+            if times is None:
+                continue
+            used = float(times.user + times.system)
+            if name.startswith("postgres"):
+                out["postgres"] += used
+            elif name == "java" and any("kafka" in a for a in (proc.info["cmdline"] or [])):
+                out["kafka"] += used
+        except psutil.Error:
+            continue
+    return out
+
+
+@contextlib.contextmanager
+def machine_cpu() -> Iterator[dict[str, float]]:
+    """CPU-seconds the whole machine was busy inside the block, and PostgreSQL's and Kafka's part.
+
+    Processes that start or end inside the block count only partly, so the parts are a lower
+    bound; the machine total is exact (from /proc/stat).
+    """
+    box: dict[str, float] = {}
+    busy, parts = _busy_s(), _cpu_by_name()
+    yield box
+    box["machine_s"] = _busy_s() - busy
+    for k, v in _cpu_by_name().items():
+        box[f"{k}_s"] = v - parts[k]
+

@@ -23,6 +23,7 @@ from services.intake.api.common import (
     TeamLead,
     answer,
     config,
+    next_case_number,
     routing,
     run,
 )
@@ -30,10 +31,9 @@ from services.intake.domain import CaseState
 from services.intake.domain import commands as c
 from services.intake.domain.filing import REFUSAL_GROUNDS
 from services.intake.events import AgentRecord, BasisRecord, MaterialItem, PartyRecord
-from services.intake.projections import allocate_case_number
 from shared.auth import Role
 from shared.commands import CommandResult
-from shared.courts import CaseNumber, is_known_court
+from shared.courts import is_known_court
 from shared.identity import check_credit_code, check_resident_id
 
 router = APIRouter(tags=["立案 intake"])
@@ -142,10 +142,6 @@ def _application(body: ApplicationIn, who: c.Who, case_id: str, deadline_days: i
     )
 
 
-async def _number(conn: asyncpg.Connection, court: str, case_type: str, year: int) -> str:
-    return str(CaseNumber(year, court, case_type, await allocate_case_number(conn, court, case_type, year)))
-
-
 def _registration_answer(result: CommandResult[CaseState]) -> tuple[int, dict[str, Any]]:
     status, body = answer(result, 201)
     received = next((e.payload for e in result.events if e.event_type == "intake.application_received"), None)
@@ -187,7 +183,7 @@ async def _prepare_registration(request: Request, conn: asyncpg.Connection, cour
                                 cmd: c.RegisterCase) -> c.RegisterCase:
     # Routing first: the number's row lock is held until the commit, so take it last.
     route = await routing(conn, config(request), court)
-    number = await _number(conn, court, case_type, cmd.who.now.year)
+    number = await next_case_number(conn, court, case_type, cmd.who.now.year)
     return replace(cmd, case_number=number, routing=route)
 
 

@@ -24,6 +24,7 @@ from services.intake.api.common import (
     Rt,
     config,
     expected_version,
+    next_case_number,
     routing,
     run,
     stream,
@@ -32,12 +33,10 @@ from services.intake.api.common import (
 from services.intake.api.filing import PartyIn
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
-from services.intake.projections import allocate_case_number
 from services.intake.reads import handlers
 from shared.app import Runtime
 from shared.auth import Principal, Role
 from shared.commands import CommandMeta, IdempotencyRequest, fold
-from shared.courts import CaseNumber
 
 router = APIRouter(tags=["恢复执行与执行异议 resumption & objection"])
 
@@ -71,10 +70,6 @@ async def execute_linked(request: Request, rt: Runtime, officer: Principal, role
     return body
 
 
-async def _number(conn: asyncpg.Connection, court: str, case_type: str, year: int) -> str:
-    return str(CaseNumber(year, court, case_type, await allocate_case_number(conn, court, case_type, year)))
-
-
 class ResumptionIn(ReasonIn):
     ground: Literal["applicant_new_lead", "ex_officio_research"] = Field(
         description="applicant_new_lead 申请执行人提供新线索 / ex_officio_research 依职权复查发现财产"
@@ -90,7 +85,7 @@ async def resume(case_id: str, body: ResumptionIn, request: Request, officer: Re
     async def build(conn: asyncpg.Connection, old: CaseState, w: c.Who) -> tuple[Any, Any]:
         roster = cfg.roster(old.court or officer.court)
         resumable = old.status == "closed" and old.closure_type == "终本" and old.court == w.court
-        number = await _number(conn, old.court or "", "执恢", w.now.year) if resumable else "（未分配）"
+        number = await next_case_number(conn, old.court or "", "执恢", w.now.year) if resumable else "（未分配）"
         resume_cmd = c.ResumeCase(w, new_case_id, number, body.ground, body.reason,
                                   frozenset(roster.reviewers), await handlers(conn, case_id))
         exclude = frozenset({old.closed_by_judge or ""})
@@ -123,7 +118,7 @@ async def register_objection(case_id: str, body: ObjectionIn, request: Request, 
 
     async def build(conn: asyncpg.Connection, old: CaseState, w: c.Who) -> tuple[Any, Any]:
         acting = old.status != "new" and old.court == w.court
-        number = await _number(conn, old.court or "", "执异", w.now.year) if acting else "（未分配）"
+        number = await next_case_number(conn, old.court or "", "执异", w.now.year) if acting else "（未分配）"
         objection = c.RegisterObjection(w, new_case_id, number, body.objector.record(), body.grounds,
                                         tuple(body.reviewers), await handlers(conn, case_id), tuple(body.asset_ids))
         register = c.RegisterLinkedCase(w, new_case_id, number, "执异", old, None, body.objector.record())
