@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import chinese_calendar
 
@@ -41,6 +42,8 @@ class YearSchedule:
 @dataclass(frozen=True)
 class HolidayCalendar:
     loaded: Mapping[int, YearSchedule] = field(default_factory=dict)
+    # Answers of pure functions of this calendar (periods.count_period), kept with it.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def with_years(cls, schedules: Iterable[YearSchedule]) -> HolidayCalendar:

@@ -7,7 +7,9 @@ their summary.
 
 from __future__ import annotations
 
+import functools
 import string
+from collections.abc import Mapping
 from typing import Any
 
 from shared.envelope import Envelope
@@ -110,11 +112,43 @@ def _text(value: Any) -> str:
 
 def summarize(envelope: Envelope) -> str:
     """A readable Chinese line for an event (falls back to its type for unknown ones)."""
-    template = SUMMARIES.get(envelope.event_type)
+    return summary_of(envelope.event_type, envelope.payload)
+
+
+def summary_of(event_type: str, payload: Mapping[str, Any]) -> str:
+    """``summarize`` from an event's type and payload (what a replay has without an ``Envelope``)."""
+    compiled = _compiled(event_type)
+    if compiled is None:
+        template = SUMMARIES.get(event_type)
+        if template is None:
+            return event_type
+        values = _Tolerant({k: _text(v) for k, v in payload.items()})
+        try:
+            return string.Formatter().vformat(template, (), values)
+        except (IndexError, ValueError, AttributeError):
+            return template
+    parts: list[str] = []
+    for literal, name in compiled:
+        parts.append(literal)
+        if name is not None:
+            parts.append(_text(payload.get(name)))  # missing or None: "？", as _Tolerant gives
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: unknown types come from the log
+def _compiled(event_type: str) -> tuple[tuple[str, str | None], ...] | None:
+    """A template as (literal, field) pairs when every field is a plain name without format spec or
+    conversion (then joining the pieces equals ``vformat``); None for anything else (vformat is used)."""
+    template = SUMMARIES.get(event_type)
     if template is None:
-        return envelope.event_type
-    values = _Tolerant({k: _text(v) for k, v in envelope.payload.items()})
+        return None
     try:
-        return string.Formatter().vformat(template, (), values)
-    except (IndexError, ValueError, AttributeError):
-        return template
+        pieces = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    out: list[tuple[str, str | None]] = []
+    for literal, name, spec, conversion in pieces:
+        if name is not None and (not name.isidentifier() or spec or conversion):
+            return None
+        out.append((literal, name))
+    return tuple(out)

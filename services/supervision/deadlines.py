@@ -7,9 +7,8 @@ Statuses (warning, overdue, escalation level) depend on the day asked and are co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from services.supervision.calendar import HolidayCalendar
 from services.supervision.entries import Entry
@@ -20,8 +19,10 @@ SEIZING = {"seize", "impound"}
 DONE_STATUSES = {"met", "late"}
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
+    """One deadline node of a case (a named tuple: a rebuild makes several per case, and it is the
+    cheapest immutable record to build)."""
+
     key: str
     node: str
     title: str
@@ -31,12 +32,13 @@ class Deadline:
     due: date | None
     completed_on: date | None = None
     completed_event_id: str | None = None
-    explanation: list[str] = field(default_factory=list)
+    explanation: Sequence[str] = ()
     fallback_calendar: bool = False
     paused: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self._asdict()
+        data["explanation"] = list(self.explanation)
         for k in ("start", "due", "completed_on"):
             data[k] = data[k].isoformat() if data[k] else None
         return data

@@ -61,7 +61,27 @@ def count_period(
     calendar: HolidayCalendar,
 ) -> Period:
     """Due date of a period starting on ``start`` (民诉法 art. 85: the start day is not counted;
-    a last day falling on a rest day moves to the next working day)."""
+    a last day falling on a rest day moves to the next working day).
+
+    Pure for a given calendar, so each calendar remembers its answers (a rebuild counts the same
+    periods from the same days over and over); the Period returned is shared: do not change it.
+    """
+    key = (start, days, months, extension_months, tuple(pauses))
+    known = calendar.memo.get(key)
+    if known is None:
+        if len(calendar.memo) >= _MEMO_MAX:
+            calendar.memo.clear()
+        known = calendar.memo[key] = _count_period(start, days, months, extension_months, pauses, calendar)
+    assert isinstance(known, Period)
+    return known
+
+
+_MEMO_MAX = 10_000
+
+
+def _count_period(
+    start: date, days: int, months: int, extension_months: int, pauses: Sequence[Pause], calendar: HolidayCalendar
+) -> Period:
     steps: list[str] = []
     due = add_months(start, months) + timedelta(days=days)
     length = f"{months} 个月" if months else f"{days} 日"

@@ -75,5 +75,9 @@ class SupervisionSettings(ServiceSettings):
     scanner: ScannerSettings = Field(default_factory=ScannerSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     publish_findings: bool = True
-    rebuild_batch_size: int = 2000
+    rebuild_batch_size: int = 1000  # events per replay chunk (a few MB in memory each)
     rebuild_swap_timeout_s: float = 60.0
+    # Worker processes of a rebuild (partitions replayed, cases checked side by side); 0: one per
+    # CPU. A log shorter than ``rebuild_parallel_min_events`` is rebuilt in the calling process.
+    rebuild_workers: int = 0
+    rebuild_parallel_min_events: int = 50_000

@@ -6,10 +6,11 @@ for a registration, many cases). Then, on the same topic:
 * raw consume: one plain aiokafka consumer reads every record (and, as a second figure, also
   parses each into an ``Envelope``) — the ceiling for any Python consumer on this machine;
 * rebuild: ``python -m services.supervision.rebuild run`` as its own process on a fresh private
-  database, timed by its own report, peak RSS sampled with psutil every 50 ms. Nothing consumes
-  the topic live here, so the bench records in the inbox that "the live projection has reached
-  the end" (one marker row per partition) — the swap then has nothing left to catch up — and runs
-  the rebuild with ``--no-require-identical`` (the live projection is empty).
+  database, timed by its own report, peak RSS sampled with psutil every 50 ms (of the process and
+  the worker processes it starts, summed). Nothing consumes the topic live here, so the bench
+  records in the inbox that "the live projection has reached the end" (one marker row per
+  partition) — the swap then has nothing left to catch up — and runs the rebuild with
+  ``--no-require-identical`` (the live projection is empty).
 
 Live projection (the same events through the running supervision service's consumer, which
 re-checks the case after every event): applied events/s, measured on a smaller size because it
@@ -48,7 +49,8 @@ def rebuild_available() -> bool:
 
 
 class PeakRss:
-    """Samples a process's RSS in a thread; ``peak_mb`` after ``stop()``."""
+    """Samples the RSS of a process and its children (a rebuild may use worker processes) in a
+    thread; ``peak_mb`` after ``stop()``."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.proc = psutil.Process(pid)
@@ -61,9 +63,19 @@ class PeakRss:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                self.peak = max(self.peak, self.proc.memory_info().rss)
+                rss = self.proc.memory_info().rss
             except psutil.Error:
                 return
+            try:
+                children = self.proc.children(recursive=True)
+            except psutil.Error:
+                children = []
+            for child in children:
+                try:
+                    rss += child.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak = max(self.peak, rss)
             self._stop.wait(self.interval)
 
     def stop(self) -> float:
