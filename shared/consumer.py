@@ -248,11 +248,7 @@ class ConsumerRunner:
             return
         try:
             async with self.pool.acquire() as conn, conn.transaction():
-                applied: list[ReactionContext] = []
-                for rec, env in parsed:
-                    ctx = await self._apply(conn, rec, env)
-                    if ctx is not None:
-                        applied.append(ctx)
+                applied = await self._apply_many(conn, parsed)
                 await self.reactions.finish_batch(conn, applied)
             self.store.committed()
         except Exception as exc:
@@ -265,6 +261,37 @@ class ConsumerRunner:
     def _count(self, parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
         self.status.applied += len(parsed)
         metrics.CONSUMED.labels(self.service, "processed").inc(len(parsed))
+
+    async def _apply_many(
+        self, conn: asyncpg.Connection, parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]]
+    ) -> list[ReactionContext]:
+        """The batch's inbox rows in one statement, then the handlers of the new events in order."""
+        fresh = {
+            r["event_id"]
+            for r in await conn.fetch(
+                "INSERT INTO inbox (event_id, event_type, case_id, topic, partition, kafka_offset)"
+                " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[])"
+                " ON CONFLICT DO NOTHING RETURNING event_id",
+                [env.event_id for _, env in parsed],
+                [env.event_type for _, env in parsed],
+                [env.case_id for _, env in parsed],
+                [rec.topic for rec, _ in parsed],
+                [rec.partition for rec, _ in parsed],
+                [rec.offset for rec, _ in parsed],
+            )
+        }
+        applied: list[ReactionContext] = []
+        for rec, env in parsed:
+            if env.event_id not in fresh:  # seen before, or twice in this batch
+                self.status.duplicates += 1
+                metrics.CONSUMED.labels(self.service, "duplicate").inc()
+                continue
+            fresh.discard(env.event_id)
+            ctx = ReactionContext(conn, env, self.store, self.service, rec.partition, rec.offset)
+            for handler in self.reactions.handlers_for(env.event_type):
+                await handler(ctx)
+            applied.append(ctx)
+        return applied
 
     async def _apply(
         self, conn: asyncpg.Connection, rec: ConsumerRecord[Any, Any], env: Envelope

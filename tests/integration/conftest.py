@@ -40,3 +40,15 @@ def topics(stack_parts: tuple[str, str], run_id: str) -> Iterator[tuple[str, str
     run_coro(stack.create_topics(bootstrap, {names[0]: 4, names[1]: 4}))
     yield names
     run_coro(stack.delete_topics(bootstrap, list(names)))
+
+
+@pytest.fixture
+def own_topics(stack_parts: tuple[str, str], run_id: str) -> Iterator[tuple[str, str]]:
+    """Topics of one test alone: for assertions about how records are grouped into batches, which
+    other tests' records (a poison event, say) would change."""
+    _, bootstrap = stack_parts
+    suffix = secrets.token_hex(3)
+    names = (f"it-{run_id}-own-{suffix}", f"it-{run_id}-own-{suffix}.dlt")
+    run_coro(stack.create_topics(bootstrap, {names[0]: 4, names[1]: 4}))
+    yield names
+    run_coro(stack.delete_topics(bootstrap, list(names)))
