@@ -22,19 +22,30 @@ def build_request(method: str, path: str, host: str, body: bytes, headers: dict[
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
+# uvicorn closes a keep-alive connection idle for 5 s; like any HTTP client's pool, a connection
+# idle for longer than this is replaced before use instead of sending into a closing socket.
+MAX_IDLE_S = 4.0
+
+
 class Connection:
     """One keep-alive connection; one request in flight at a time."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, port: int) -> None:
         self.reader = reader
         self.writer = writer
+        self.host = host
+        self.port = port
+        self.idle_since = time.monotonic()
 
     @classmethod
     async def open(cls, host: str, port: int) -> Connection:
         reader, writer = await asyncio.open_connection(host, port, limit=1 << 20)
-        return cls(reader, writer)
+        return cls(reader, writer, host, port)
 
     async def request(self, raw: bytes) -> tuple[int, bytes]:
+        if time.monotonic() - self.idle_since > MAX_IDLE_S:
+            self.writer.close()
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port, limit=1 << 20)
         self.writer.write(raw)
         if self.writer.transport.get_write_buffer_size() > 1 << 16:
             await self.writer.drain()
@@ -47,6 +58,7 @@ class Connection:
             raise RuntimeError(f"response without Content-Length: {head[:200]!r}")
         length = int(head[at + 15 : head.index(b"\r\n", at)])
         body = await self.reader.readexactly(length) if length else b""
+        self.idle_since = time.monotonic()
         return status, body
 
     def close(self) -> None:
