@@ -45,7 +45,7 @@ token:                ## mint a dev token: make token ARGS="--officer j-001 --ro
 demo:                 ## drive cases through their lives against a running `make run`: make demo ARGS="--cases 40 --seed 7"
 	$(PY) -m deploy.demo $(ARGS)
 
-bench: setup          ## the benchmark, full size (~20 min); results in tests/bench/results/: make bench ARGS="--phases 1,2"
+bench: setup          ## the benchmark, full size (~12 min); results in tests/bench/results/: make bench ARGS="--phases 1,2"
 	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(PY) -m tests.bench $(ARGS)
 
