@@ -32,23 +32,23 @@ async def pool(scratch_dsn: str) -> AsyncIterator[asyncpg.Pool]:
     await p.close()
 
 
-@pytest.fixture(scope="module")
-def topics(stack_parts: tuple[str, str], run_id: str) -> Iterator[tuple[str, str]]:
+def _private_topics(stack_parts: tuple[str, str], prefix: str) -> Iterator[tuple[str, str]]:
+    """A topic and its dead-letter topic (4 partitions each), deleted afterwards."""
     _, bootstrap = stack_parts
-    suffix = secrets.token_hex(3)
-    names = (f"it-{run_id}-{suffix}", f"it-{run_id}-{suffix}.dlt")
+    name = f"{prefix}-{secrets.token_hex(3)}"
+    names = (name, f"{name}.dlt")
     run_coro(stack.create_topics(bootstrap, {names[0]: 4, names[1]: 4}))
     yield names
     run_coro(stack.delete_topics(bootstrap, list(names)))
+
+
+@pytest.fixture(scope="module")
+def topics(stack_parts: tuple[str, str], run_id: str) -> Iterator[tuple[str, str]]:
+    yield from _private_topics(stack_parts, f"it-{run_id}")
 
 
 @pytest.fixture
 def own_topics(stack_parts: tuple[str, str], run_id: str) -> Iterator[tuple[str, str]]:
     """Topics of one test alone: for assertions about how records are grouped into batches, which
     other tests' records (a poison event, say) would change."""
-    _, bootstrap = stack_parts
-    suffix = secrets.token_hex(3)
-    names = (f"it-{run_id}-own-{suffix}", f"it-{run_id}-own-{suffix}.dlt")
-    run_coro(stack.create_topics(bootstrap, {names[0]: 4, names[1]: 4}))
-    yield names
-    run_coro(stack.delete_topics(bootstrap, list(names)))
+    yield from _private_topics(stack_parts, f"it-{run_id}-own")
