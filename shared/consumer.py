@@ -265,7 +265,8 @@ class ConsumerRunner:
     async def _apply_many(
         self, conn: asyncpg.Connection, parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]]
     ) -> list[ReactionContext]:
-        """The batch's inbox rows in one statement, then the handlers of the new events in order."""
+        """Record the events in the inbox (one statement) and run the handlers of the new ones in
+        order; the contexts of those applied (duplicates are counted and skipped)."""
         fresh = {
             r["event_id"]
             for r in await conn.fetch(
@@ -293,36 +294,13 @@ class ConsumerRunner:
             applied.append(ctx)
         return applied
 
-    async def _apply(
-        self, conn: asyncpg.Connection, rec: ConsumerRecord[Any, Any], env: Envelope
-    ) -> ReactionContext | None:
-        """Record the event in the inbox and run its handlers; None for a duplicate."""
-        fresh = await conn.fetchval(
-            "INSERT INTO inbox (event_id, event_type, case_id, topic, partition, kafka_offset)"
-            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
-            env.event_id,
-            env.event_type,
-            env.case_id,
-            rec.topic,
-            rec.partition,
-            rec.offset,
-        )
-        if not fresh:
-            self.status.duplicates += 1
-            metrics.CONSUMED.labels(self.service, "duplicate").inc()
-            return None
-        ctx = ReactionContext(conn, env, self.store, self.service, rec.partition, rec.offset)
-        for handler in self.reactions.handlers_for(env.event_type):
-            await handler(ctx)
-        return ctx
-
     async def _apply_alone(self, rec: ConsumerRecord[Any, Any], env: Envelope) -> None:
         error = ""
         for attempt in range(1, self.max_retries + 1):
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
-                    ctx = await self._apply(conn, rec, env)
-                    await self.reactions.finish_batch(conn, [] if ctx is None else [ctx])
+                    applied = await self._apply_many(conn, [(rec, env)])
+                    await self.reactions.finish_batch(conn, applied)
                 self.store.committed()
                 self._count([(rec, env)])
                 return

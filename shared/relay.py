@@ -98,10 +98,10 @@ class OutboxRelay:
                         await asyncio.shield(conn.close(timeout=2))
 
     def _on_notify(self, *_: object) -> None:
-        self._wake.set()
+        self.wake()
 
     def wake(self) -> None:
-        """New rows were committed in this process (the store skipped ``pg_notify``)."""
+        """New outbox rows were committed: by this process (no ``pg_notify``) or, via LISTEN, another."""
         self._wake.set()
 
     async def _publish_loop(self, conn: asyncpg.Connection) -> None:

@@ -7,7 +7,7 @@ The same inputs give the same rows: ``check_trail`` is the one pure step all of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,6 +158,15 @@ def check_rows(case_id: str, rows: Sequence[Any], ctx: Context) -> CaseChecks:
     return check_trail(case_id, court, [entry_from_row(r) for r in rows], ctx)
 
 
+def by_case(rows: Sequence[Any]) -> Iterator[tuple[str, Sequence[Any]]]:
+    """Consecutive rows of one case (rows in case order)."""
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i]["case_id"] != rows[start]["case_id"]:
+            yield rows[start]["case_id"], rows[start:i]
+            start = i
+
+
 async def load_calendar(conn: asyncpg.Connection) -> HolidayCalendar:
     rows = await conn.fetch("SELECT year, holidays, workdays FROM public.holiday_years")
     return HolidayCalendar.with_years(
@@ -191,13 +200,7 @@ async def refresh_cases(
     rows = await conn.fetch(
         TRAIL_READ.format(schema=schema) + " WHERE case_id = ANY($1::text[]) ORDER BY case_id, seq", ids
     )
-    checked: dict[str, CaseChecks] = {}
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or rows[i]["case_id"] != rows[start]["case_id"]:
-            case_id = rows[start]["case_id"]
-            checked[case_id] = check_rows(case_id, rows[start:i], ctx)
-            start = i
+    checked = {case_id: check_rows(case_id, case_rows, ctx) for case_id, case_rows in by_case(rows)}
     if not checked:
         return {}
     findings = [r for c in checked.values() for r in c.finding_rows]

@@ -30,7 +30,7 @@ import os
 import resource
 import time
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +38,14 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from services.supervision.checks import DEADLINE_COLUMNS, FINDING_COLUMNS, check_rows, load_context, refresh_cases
+from services.supervision.checks import (
+    DEADLINE_COLUMNS,
+    FINDING_COLUMNS,
+    by_case,
+    check_rows,
+    load_context,
+    refresh_cases,
+)
 from services.supervision.findings import Context
 from services.supervision.settings import SupervisionSettings
 from services.supervision.trail import (
@@ -114,15 +121,6 @@ class Progress:
 
 class _NotYet(Exception):
     """The live consumer has not reached the rebuild's position yet."""
-
-
-def _by_case(rows: Sequence[Any]) -> Iterator[tuple[str, Sequence[Any]]]:
-    """Consecutive rows of one case (rows in case order)."""
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or rows[i]["case_id"] != rows[start]["case_id"]:
-            yield rows[start]["case_id"], rows[start:i]
-            start = i
 
 
 class _Stage:
@@ -287,7 +285,7 @@ async def _check_pass(
                         fetching = asyncio.ensure_future(cursor.fetch(_CHECK_ROWS))
                     chain.rows(rows)
                     cases = 0
-                    for case_id, case_rows in _by_case([*held, *rows] if held else rows):
+                    for case_id, case_rows in by_case([*held, *rows] if held else rows):
                         if rows and case_rows[-1] is rows[-1]:
                             held = list(case_rows)
                             break

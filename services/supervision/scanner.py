@@ -78,8 +78,8 @@ async def scan(pool: asyncpg.Pool, store: EventStore, settings: SupervisionSetti
             )
             for step in pending_steps(node, today, cfg, set(r["recorded"])):
                 queued = await _record(pool, store, settings, node, step, today, scan_id, cases)
-                store.committed()
-                if queued is not None:
+                if queued is not None:  # recorded now (its event is in the outbox): wake the relay
+                    store.committed()
                     counts[step.name] += 1
                     notified += queued
     report = {
