@@ -26,7 +26,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared import db, metrics
+from shared import clock, db, metrics
 from shared.bus import build_producer
 from shared.commands import CommandRunner, Projector
 from shared.consumer import ConsumerRunner, Reactions
@@ -231,6 +231,7 @@ def _ops_router(settings: ServiceSettings) -> APIRouter:
                 "last_error": st.last_error,
             }
             ok = ok and st.running
+        checks["court_clock"] = clock.CLOCK.describe()  # a drill's moved clock is visible here
         return JSONResponse(
             {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
         )

@@ -5,18 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from shared import clock
+from shared.clock import SHANGHAI as SHANGHAI  # re-exported: the courts' time zone
+
 DERIVED_NAMESPACE = uuid.UUID("6f1c2b9e-3f7a-4d8e-9a51-2c4d6e8f0a1b")
 
 
 def now_shanghai() -> datetime:
-    """The current time, timezone-aware, in Asia/Shanghai (the courts' business time)."""
-    return datetime.now(SHANGHAI)
+    """The current business time, timezone-aware, in Asia/Shanghai (the court clock)."""
+    return clock.now()
 
 
 def derived_event_id(causation_id: uuid.UUID | str, index: int, salt: str = "") -> uuid.UUID:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ import pytest
 
 from deploy import stack
 from deploy.system import SERVICES, System, database_url
+from shared import clock
 from shared.auth import mint_token
 from shared.settings import ServiceSettings
 
@@ -85,6 +87,12 @@ def auth(officer_id: str, *roles: str, court: str = "黔01") -> dict[str, str]:
 async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=30) as client:
         yield client
+
+
+def court_years_since(start: date) -> str:
+    """The court years from ``start`` to now, as a regex alternation: a case number carries the year
+    of the court clock when it was given, and a test may straddle New Year (Shanghai time)."""
+    return "|".join(str(y) for y in range(start.year, clock.today().year + 1))
 
 
 def scratch_database(server_dsn: str, name: str) -> str:

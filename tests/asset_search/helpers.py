@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import calendar
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import httpx
@@ -24,6 +26,14 @@ KINDS = sorted({a.kind for a in REGISTRY.all()})
 COURT = "黔01"
 SEARCHER = auth("search-001", "search_officer")
 T = TypeVar("T")
+
+
+def months_after(day: date, months: int) -> date:
+    """Calendar months after ``day``, clamped to the month's last day (29 February + 24 months →
+    28 February; 31 August + 6 → end of February): written out here, not taken from the code under test."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def judge(officer_id: str) -> dict[str, str]:

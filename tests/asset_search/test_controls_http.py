@@ -11,11 +11,13 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from deploy.system import System
+from shared import clock
 from tests.asset_search.helpers import (
     KINDS,
     SEARCHER,
     eventually,
     judge,
+    months_after,
     open_case,
     publish,
     set_knobs,
@@ -79,7 +81,7 @@ async def test_over_control_needs_a_reason_and_a_seizure_is_confirmed_within_thr
     assert ok.status_code == 201, ok.text
     c = await _control(http, system, found_case["case_id"], ok.json()["control_id"], "effective")
     effective = date.fromisoformat(c["effective_date"])
-    assert date.fromisoformat(c["expiry_date"]) == effective.replace(year=effective.year + 3)
+    assert date.fromisoformat(c["expiry_date"]) == months_after(effective, 36)
 
 
 async def test_a_confirmed_deduction_is_money_for_the_case_account(
@@ -115,7 +117,7 @@ async def test_an_unrenewed_control_lapses_and_a_renewed_one_is_extended_then_re
     lapsed = await _control(http, system, case_id, lapsing.json()["control_id"], "lapsed")
     assert lapsed["expiry_date"] == "2025-06-30"
 
-    today = date.today()
+    today = clock.today()
     await set_knobs(http, system, case_id=case_id, agency_id="vehicle-admin",
                     control_expiry_date=(today + timedelta(days=30)).isoformat())
     r = await _order(http, system, found_case, "vehicle", "impound")
@@ -127,8 +129,9 @@ async def test_an_unrenewed_control_lapses_and_a_renewed_one_is_extended_then_re
     f = await wait_search(http, system, case_id, lambda f: any(
         k["control_id"] == control_id and k["expiry_date"] != c["expiry_date"] for k in f["controls"]))
     renewed = next(k for k in f["controls"] if k["control_id"] == control_id)
-    assert date.fromisoformat(renewed["expiry_date"]) == (today + timedelta(days=30)).replace(
-        year=today.year + 2) or date.fromisoformat(renewed["expiry_date"]) > today + timedelta(days=700)
+    # renewed for the longest a vehicle may be seized (2 years, 民诉法解释 art. 485) from its current
+    # expiry; a 29 February expiry ends on 28 February two years on
+    assert renewed["expiry_date"] == months_after(today + timedelta(days=30), 24).isoformat()
     other = await http.post(f"{base}/cases/{case_id}/controls/{control_id}/release",
                             json={"ruling_number": "解封1", "reason": "和解"}, headers=judge("judge-other"))
     assert other.status_code == 403
@@ -150,7 +153,7 @@ async def test_leads_are_verified_on_time_and_a_field_check_is_requested(
         "asset_kind": "real_estate", "urgent": True})
     assert r.status_code == 201, r.text
     lead_id = r.json()["lead_id"]
-    assert date.fromisoformat(r.json()["due_date"]) >= date.today() + timedelta(days=3)
+    assert date.fromisoformat(r.json()["due_date"]) >= clock.today() + timedelta(days=3)
     v = await http.post(f"{base}/cases/{case_id}/leads/{lead_id}/verification", headers=SEARCHER,
                         json={"outcome": "needs_field_check", "note": "网络查询无登记信息，需实地核实"})
     assert v.status_code == 200 and "asset_search.field_check_requested" in v.json()["events"]
@@ -162,11 +165,13 @@ async def test_leads_are_verified_on_time_and_a_field_check_is_requested(
 async def test_after_zhongben_the_debtor_is_searched_again_every_six_months_for_five_years(
     system: System, http: httpx.AsyncClient, producer: AIOKafkaProducer, found_case: dict[str, Any]
 ) -> None:
-    case_id = found_case["case_id"]
+    case_id, start = found_case["case_id"], clock.today()
     await publish(producer, system, case_id, "intake.case_closed",
                   {"closure_type": "终本", "judge_id": found_case["judge_id"], "approved_by": "chief-1"}, 3)
     f = await wait_search(http, system, case_id,
                           lambda f: f["research_schedule"] is not None and f["case"]["closure_type"] is not None)
     due = [date.fromisoformat(d) for d in f["research_schedule"]["due_dates"]]
-    assert len(due) == 10 and due[0] > date.today() + timedelta(days=170)
+    closed = [start + timedelta(days=d) for d in range((clock.today() - start).days + 1)]
+    # every 6 months from the day of 终本, for 5 years (the closing day is the day the event carries)
+    assert due in [[months_after(day, 6 * i) for i in range(1, 11)] for day in closed], due
     assert f["case"]["closure_type"] == "终本"

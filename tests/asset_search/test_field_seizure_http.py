@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaProducer
 
 from deploy.system import System
 from shared.envelope import now_shanghai
-from tests.asset_search.helpers import KINDS, eventually, judge, open_case, publish, wait_search
+from tests.asset_search.helpers import KINDS, eventually, judge, months_after, open_case, publish, wait_search
 from tests.conftest import auth
 
 FIELD_OFFICER = auth("fo-4a", "field_officer")
@@ -70,7 +70,7 @@ async def test_an_on_site_seizure_becomes_a_control_that_disposal_accepts_but_no
     assert control["controlled_by"] == "fo-4a" and control["controller_kind"] == "officer"
     assert control["requested_by"] == judge_id and control["measure"] == "seize"
     assert control["effective_date"] == seal_date.isoformat()
-    assert control["expiry_date"] == seal_date.replace(year=seal_date.year + 2).isoformat()  # 民诉法解释 art. 485
+    assert control["expiry_date"] == months_after(seal_date, 24).isoformat()  # 民诉法解释 art. 485
 
     dp = system.url("disposal")
 

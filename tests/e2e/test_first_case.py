@@ -4,11 +4,13 @@ registration (case number, triage, assignment) and a signed notice."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import httpx
 
 from deploy.system import System
-from tests.conftest import auth, valid_case
+from shared import clock
+from tests.conftest import auth, court_years_since, valid_case
 
 CLERK = auth("clerk-001", "intake_clerk")
 AFFAIRS = auth("affairs-001", "affairs_clerk")
@@ -41,14 +43,14 @@ async def wait_for_trail(
 async def test_a_case_from_application_to_a_signed_notice_appears_in_supervisions_audit_trail(
     system: System, http: httpx.AsyncClient
 ) -> None:
-    intake = system.url("intake")
+    intake, start = system.url("intake"), clock.today()
     applied = await http.post(f"{intake}/applications", json=valid_case(materials=MATERIALS), headers=CLERK)
     assert applied.status_code == 201, applied.text
     case_id = applied.json()["case_id"]
     r = await http.post(f"{intake}/applications/{case_id}/register", headers=CLERK)
     assert r.status_code == 201, r.text
     created = r.json()
-    assert created["case_number"].startswith("（2026）黔01执") and created["case_number"].endswith("号")
+    assert re.fullmatch(rf"（(?:{court_years_since(start)})）黔01执\d+号", created["case_number"]), created
     judge = auth(created["judge_id"], "judge")
     prepared = await http.post(
         f"{intake}/cases/{case_id}/notices",

@@ -8,7 +8,8 @@ import re
 import httpx
 
 from deploy.system import System
-from tests.conftest import auth
+from shared import clock
+from tests.conftest import auth, court_years_since
 from tests.intake.conftest import CLERK, MATERIALS, application, judge, register
 
 LEAD = auth("qz-lead-02", "team_lead")
@@ -17,7 +18,7 @@ LEAD = auth("qz-lead-02", "team_lead")
 async def test_an_incomplete_application_gets_one_notice_then_is_supplemented_and_registered(
     system: System, http: httpx.AsyncClient
 ) -> None:
-    intake = system.url("intake")
+    intake, start = system.url("intake"), clock.today()
     r = await http.post(f"{intake}/applications", json=application(materials=MATERIALS[:2]), headers=CLERK)
     assert r.status_code == 201, r.text
     created = r.json()
@@ -38,7 +39,7 @@ async def test_an_incomplete_application_gets_one_notice_then_is_supplemented_an
     reg = await http.post(f"{intake}/applications/{case_id}/register", headers=CLERK)
     assert reg.status_code == 201, reg.text
     body = reg.json()
-    assert re.fullmatch(r"（2026）黔01执\d+号", body["case_number"])
+    assert re.fullmatch(rf"（(?:{court_years_since(start)})）黔01执\d+号", body["case_number"]), body
     assert body["events"] == ["intake.case_registered", "intake.case_triaged", "intake.case_assigned"]
     assert body["track"] == "ordinary" and body["judge_id"] in ("qz-j-201", "qz-j-202", "qz-j-203")
 
@@ -62,13 +63,21 @@ async def test_200_concurrent_registrations_get_200_consecutive_numbers(
     system: System, http: httpx.AsyncClient
 ) -> None:
     clerk = auth("clerk-gy", "intake_clerk", court="赣0502")
-    body = application(court="赣0502", case_type="执保")
+    body, start = application(court="赣0502", case_type="执保"), clock.today()
     answers = await asyncio.gather(*(http.post(f"{system.url('intake')}/cases", json=body, headers=clerk)
                                      for _ in range(200)))
     assert {a.status_code for a in answers} == {201}, {a.text for a in answers if a.status_code != 201}
     numbers = [a.json()["case_number"] for a in answers]
-    sequences = sorted(int(re.fullmatch(r"（2026）赣0502执保(\d+)号", n)[1]) for n in numbers)  # type: ignore[index]
-    assert sequences == list(range(1, 201))
+    by_year: dict[str, list[int]] = {}
+    for n in numbers:
+        m = re.fullmatch(rf"（({court_years_since(start)})）赣0502执保(\d+)号", n)
+        assert m, n
+        by_year.setdefault(m[1], []).append(int(m[2]))
+    # Gap-free and distinct within each court year (a run on kept data starts after the last number
+    # given; a run across New Year restarts at 1 in the new year).
+    for year, seq in by_year.items():
+        assert sorted(seq) == list(range(min(seq), min(seq) + len(seq))), (year, sorted(seq))
+    assert sum(map(len, by_year.values())) == 200
     judges = {a.json()["judge_id"] for a in answers}
     assert judges <= {"yd-j-101", "yd-j-102", "yd-j-201", "yd-j-202"}
 

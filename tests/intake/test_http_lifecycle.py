@@ -3,11 +3,14 @@ events (published to Kafka as those services would), objection, resumption, quer
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
 from deploy.system import System
+from services.intake.domain.closure import add_months
+from shared import clock
 from tests.conftest import auth
 from tests.intake.conftest import AFFAIRS, CLERK, H, Publish, eventually, judge, register
 
@@ -45,14 +48,16 @@ async def test_notices_are_prepared_by_affairs_and_signed_only_by_the_cases_judg
 
 
 async def test_clock_events_suspend_resume_postpone_and_extension(system: System, http: httpx.AsyncClient) -> None:
+    start = clock.today()
     case = await register(http, system)
     url, j = f"{system.url('intake')}/cases/{case['case_id']}", judge(case["judge_id"])
+    until = (clock.today() + timedelta(days=30)).isoformat()
     assert (await http.post(f"{url}/suspension", json={"reason": "被执行人死亡"}, headers=j)).json()["status"] \
         == "suspended"
     twice = await http.post(f"{url}/suspension", json={"reason": "再次"}, headers=j)
     assert twice.status_code == 409 and twice.json()["case_status"] == "suspended"
     assert (await http.post(f"{url}/suspension/lift", json={"reason": "已确定继承人"}, headers=j)).status_code == 200
-    assert (await http.post(f"{url}/postponement", json={"reason": "提供担保", "until": "2027-01-10"},
+    assert (await http.post(f"{url}/postponement", json={"reason": "提供担保", "until": until},
                             headers=j)).json()["status"] == "postponed"
     assert (await http.post(f"{url}/postponement/lift", json={"reason": "期满"}, headers=j)).status_code == 200
     asked = await http.post(f"{url}/extension", json={"months": 3, "reason": "财产处置中"}, headers=j)
@@ -62,7 +67,12 @@ async def test_clock_events_suspend_resume_postpone_and_extension(system: System
     approved = await http.post(f"{url}/extension/approve", headers=PRESIDENT)
     assert approved.status_code == 200 and approved.json()["events"] == ["intake.extension_approved"]
     detail = (await http.get(url, headers=CLERK)).json()
-    assert detail["closure_due"] > "2027-08-01"
+    # 6 months from registration + the 3 approved; the pauses were lifted the day they began
+    # (a day more only if this test ran across midnight).
+    registered = date.fromisoformat(detail["registered_on"])
+    base = add_months(registered, 6 + 3)
+    assert detail["closure_due"] in {(base + timedelta(days=d)).isoformat()
+                                     for d in range((clock.today() - start).days + 1)}, detail["closure_due"]
 
 
 async def test_zhongben_refusal_lists_every_unmet_condition_from_intakes_own_projections(

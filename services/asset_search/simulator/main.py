@@ -31,6 +31,7 @@ from services.asset_search.agencies import AgencyConfig, AgencyRegistry
 from services.asset_search.domain.rules import max_expiry
 from services.asset_search.settings import DEV_AGENCIES
 from services.asset_search.simulator.behaviour import Knobs, answers_for, items_for
+from shared import clock
 
 log = structlog.get_logger("simulator")
 
@@ -129,7 +130,8 @@ class Simulator:
             confirmation = self._confirmation(knobs, req)
             await self.send(agency, f"/agency/controls/{req['control_id']}/confirmation", confirmation)
         elif kind == "renewal":
-            current = date.fromisoformat(req["current_expiry_date"]) if req.get("current_expiry_date") else date.today()
+            given = req.get("current_expiry_date")
+            current = date.fromisoformat(given) if given else clock.today()
             expiry = knobs.renewal_expiry_date or max_expiry(req["asset_kind"], current)
             await self.send(agency, f"/agency/controls/{req['control_id']}/confirmation",
                             {"outcome": "effective", "expiry_date": expiry.isoformat()})
@@ -137,7 +139,7 @@ class Simulator:
     def _confirmation(self, knobs: Knobs, req: dict[str, Any]) -> dict[str, Any]:
         if knobs.control_outcome == "refused":
             return {"outcome": "refused", "reason": "账户已销户"}
-        effective = knobs.control_effective_date or date.today()
+        effective = knobs.control_effective_date or clock.today()
         out: dict[str, Any] = {"outcome": knobs.control_outcome, "effective_date": effective.isoformat()}
         if knobs.control_outcome == "queued":
             out["queue_position"] = 2

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from services.intake.api.common import DECIDER, Rt, Staff, config, stream
 from services.intake.domain.closure import closure_due
 from services.intake.reads import OPEN_STATUSES, closure_facts
+from shared import clock
 from shared.auth import Principal
 from shared.commands import fold
 from shared.courts import CASE_TYPES, parse_case_number
@@ -50,7 +51,7 @@ async def get_case(case_id: str, request: Request, officer: Staff, rt: Rt) -> di
         facts = await closure_facts(conn, case_id, config(request).closure)
     state = fold(DECIDER, history)
     out = _row(row)
-    out["closure_due"] = closure_due(state, date.today()) if state.registered_on else None
+    out["closure_due"] = closure_due(state, clock.today()) if state.registered_on else None
     out["notices"] = [{"notice_id": n.notice_id, "kind": n.kind, "document_hash": n.document_hash,
                        "prepared_by": n.prepared_by, "signed_by": n.signed_by} for n in state.notices]
     out["interviewed"] = state.interviewed
