@@ -5,15 +5,24 @@ SHELL := /bin/bash
 PY    := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test setup venv stop status lint typecheck token demo bench bench-quick clean-run
+.PHONY: run test test-unit test-clock setup venv stop status lint typecheck token demo bench bench-quick clean-run
 
 run: setup            ## start PostgreSQL, Kafka and the five services; Ctrl-C stops them
 	$(PY) -m deploy.system run
 
-test: setup           ## lint, type-check, then the whole test suite against the real PostgreSQL and Kafka
+# Court-clock instants the suite must pass at (shared/clock.py): New Year's Eve in Shanghai (the
+# run crosses midnight into a new court year), a leap day, and years ahead.
+NEW_YEAR := 2026-12-31T23:59:30+08:00
+CLOCKS   := $(NEW_YEAR) 2028-02-29T23:59:30+08:00 2030-06-15T10:00:00+08:00
+
+test: setup           ## lint, type-check, the whole suite against the real PostgreSQL and Kafka, then again across New Year
 	$(PY) -m ruff check shared services deploy tests
 	$(PY) -m mypy shared services
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+	COURT_CLOCK_AT=$(NEW_YEAR) $(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-clock: setup     ## the whole suite with the court clock moved to each of CLOCKS (~3.5 min each)
+	@for at in $(CLOCKS); do echo "== court clock at $$at"; COURT_CLOCK_AT=$$at $(PY) -m pytest -q $(PYTEST_ARGS) || exit 1; done
 
 setup: $(STAMP)
 	@bash deploy/setup.sh

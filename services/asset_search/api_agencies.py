@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.asset_search.execution import registry_of
+from shared import clock
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
 from shared.errors import NotFound
@@ -23,7 +24,7 @@ SELECT agency_id,
        count(*) AS queries,
        count(*) FILTER (WHERE status = 'answered') AS answered,
        count(*) FILTER (WHERE status <> 'answered') AS open,
-       count(*) FILTER (WHERE status <> 'answered' AND due_at < now()) AS overdue_open,
+       count(*) FILTER (WHERE status <> 'answered' AND due_at < $1) AS overdue_open,
        count(*) FILTER (WHERE late) AS answered_late,
        round(avg(extract(epoch FROM first_answer_at - dispatched_at))::numeric, 3)::float AS avg_response_s,
        round(max(extract(epoch FROM first_answer_at - dispatched_at))::numeric, 3)::float AS max_response_s
@@ -40,7 +41,7 @@ class PauseIn(BaseModel):
 @router.get("", summary="联动单位：配置、暂停开关、熔断状态、响应时间与逾期")
 async def list_agencies(officer: Watcher, rt: Rt) -> dict[str, Any]:
     states = {r["agency_id"]: dict(r) for r in await rt.pool.fetch("SELECT * FROM agency_state")}
-    stats = {r["agency_id"]: dict(r) for r in await rt.pool.fetch(_STATS)}
+    stats = {r["agency_id"]: dict(r) for r in await rt.pool.fetch(_STATS, clock.now())}
     pending = {r["agency_id"]: r["n"] for r in await rt.pool.fetch(
         "SELECT agency_id, count(*) AS n FROM deliveries WHERE status = 'pending' GROUP BY agency_id")}
     out = []
@@ -66,7 +67,7 @@ async def list_agencies(officer: Watcher, rt: Rt) -> dict[str, Any]:
 async def overdue_queries(officer: Watcher, rt: Rt) -> dict[str, Any]:
     rows = await rt.pool.fetch(
         "SELECT query_id, case_id, agency_id, agency_kind, round, dispatched_at, due_at, status FROM queries"
-        " WHERE status <> 'answered' AND due_at < now() ORDER BY due_at LIMIT 500")
+        " WHERE status <> 'answered' AND due_at < $1 ORDER BY due_at LIMIT 500", clock.now())  # business time
     return {"queries": [dict(r) for r in rows]}
 
 
