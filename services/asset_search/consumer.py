@@ -10,7 +10,7 @@ import orjson
 import structlog
 
 from services.asset_search import events as ev
-from services.asset_search.agencies import AgencyRegistry
+from services.asset_search.agencies.registry import AgencyRegistry
 from services.asset_search.domain.on_site import RecordOnSiteSeizure
 from services.asset_search.domain.rules import MAX_CONTROL_YEARS, research_dates
 from services.asset_search.domain.search import AgencyTarget, DispatchSearch

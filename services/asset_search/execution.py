@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from services.asset_search.agencies import AgencyRegistry
+from services.asset_search.agencies.registry import AgencyRegistry
 from services.asset_search.domain.decider import SearchFileDecider, stream_id
 from services.asset_search.projections import Projector
 from shared.app import Runtime

@@ -8,14 +8,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.asset_search import events as _events  # noqa: F401  (registers the event types)
-from services.asset_search.agencies import AgencyRegistry
-from services.asset_search.api_agencies import router as agencies_router
-from services.asset_search.api_agency import RateLimited
-from services.asset_search.api_agency import router as agency_router
-from services.asset_search.api_staff import router as staff_router
+from services.asset_search.agencies.delivery import delivery_worker
+from services.asset_search.agencies.registry import AgencyRegistry
+from services.asset_search.api import ROUTERS
+from services.asset_search.api.agency import RateLimited
 from services.asset_search.consumer import build_reactions
-from services.asset_search.delivery import delivery_worker
-from services.asset_search.housekeeping import housekeeping
+from services.asset_search.jobs import housekeeping
 from services.asset_search.projections import make_projector
 from services.asset_search.settings import Settings
 from shared.app import Runtime, create_service_app
@@ -34,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="查控服务 asset_search",
         description="查人找物：向联动单位网络查询、接收结果、冻结/查封/扣划。",
-        routers=[staff_router, agencies_router, agency_router],
+        routers=ROUTERS,
         migrations=[Path(__file__).parent / "migrations"],
         reactions=build_reactions(registry, projector),
         projector=projector,

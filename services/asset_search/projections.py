@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from services.asset_search.agencies import AgencyRegistry
+from services.asset_search.agencies.registry import AgencyRegistry
 from services.asset_search.events import FIELD_AGENCY
 from shared.envelope import Envelope
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import asyncpg
 
-from services.disposal.ledger import LedgerDecider, ReceiveFunds
-from services.disposal.queries import case_facts, ledger_stream
+from services.disposal.domain.ledger import LedgerDecider, ReceiveFunds
+from services.disposal.reads import case_facts, ledger_stream
 from shared.commands import fold
 from shared.consumer import ReactionContext, Reactions
 from shared.envelope import SHANGHAI

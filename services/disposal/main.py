@@ -7,8 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.disposal import events as _events  # noqa: F401  (registers the event types)
-from services.disposal.api_disposal import router as disposal_router
-from services.disposal.api_ledger import router as ledger_router
+from services.disposal.api import ROUTERS
 from services.disposal.consumer import reactions
 from services.disposal.projections import project
 from services.disposal.settings import Settings
@@ -21,7 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="财产处置服务 disposal",
         description="财产处置中心：参考价、网络司法拍卖、变卖、以物抵债，以及一案一账号执行款。",
-        routers=[disposal_router, ledger_router],
+        routers=ROUTERS,
         migrations=[Path(__file__).parent / "migrations"],
         reactions=reactions,
         projector=project,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from services.field_ops.domain.routing import region_name
 from services.field_ops.events import ProposalReceived, Target
-from services.field_ops.routing import region_name
 from shared.consumer import ReactionContext, Reactions
 from shared.envelope import derived_event_id
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from services.field_ops.routing import KIND_NAMES
+from services.field_ops.domain.routing import KIND_NAMES
 from shared.events import DomainEvent, Payload, event
 
 TargetKind = Literal["person", "asset", "address"]

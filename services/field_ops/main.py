@@ -7,10 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.field_ops import events as _events  # noqa: F401  (registers the event types)
-from services.field_ops.api_commands import router as commands_router
+from services.field_ops.api import ROUTERS
 from services.field_ops.consumer import reactions
 from services.field_ops.projections import project
-from services.field_ops.queries import router as queries_router
 from services.field_ops.settings import Settings
 from shared.app import create_service_app
 
@@ -22,7 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="外勤服务 field_ops",
         description="外勤事务中心：依承办法官指令开展线下调查、现场查封、送达、搜查、传唤；"
         "登记指令、按区划与事项分派四个外勤组、执行、报告与证据。",
-        routers=[commands_router, queries_router],
+        routers=ROUTERS,
         migrations=[Path(__file__).parent / "migrations"],
         reactions=reactions,
         projector=project,

@@ -2,7 +2,7 @@
 
 from pydantic_settings import SettingsConfigDict
 
-from services.field_ops.routing import DEFAULT_ROUTING, CourtRouting
+from services.field_ops.domain.routing import DEFAULT_ROUTING, CourtRouting
 from shared.settings import ServiceSettings
 
 

@@ -10,12 +10,12 @@ from services.intake import events as _events  # noqa: F401  (registers the even
 from services.intake.api import ROUTERS
 from services.intake.consumer import reactions
 from services.intake.projections import project
-from services.intake.settings import IntakeSettings
+from services.intake.settings import Settings
 from shared.app import create_service_app
 
 
-def create_app(settings: IntakeSettings | None = None) -> FastAPI:
-    settings = settings or IntakeSettings()
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
     return create_service_app(
         settings,
         title="立案服务 intake",

@@ -5,7 +5,7 @@ from pydantic_settings import SettingsConfigDict
 from shared.settings import ServiceSettings
 
 
-class IntakeSettings(ServiceSettings):
+class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore", populate_by_name=True)
 
     service_name: str = "intake"

@@ -6,29 +6,22 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.supervision import api, api_admin, api_checks, api_escalation, api_indicators, api_reports
-from services.supervision.notifications import dispatch_job
-from services.supervision.scanner import scan_job
-from services.supervision.settings import SupervisionSettings
-from services.supervision.trail import reactions
+from services.supervision.alerts.notifications import dispatch_job
+from services.supervision.alerts.scanner import scan_job
+from services.supervision.api import ROUTERS
+from services.supervision.settings import Settings
+from services.supervision.trail.record import reactions
 from shared.app import create_service_app
 
 
-def create_app(settings: SupervisionSettings | None = None) -> FastAPI:
-    settings = settings or SupervisionSettings()
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
     return create_service_app(
         settings,
         title="监管服务 supervision",
         description="执行指挥中心：全量审计轨迹（哈希链）、互相制约检查、期限与督办（提醒、超期、四级督办通知）、"
         "周报、投影重建与校验。",
-        routers=[
-            api.router,
-            api_checks.router,
-            api_admin.router,
-            api_indicators.router,
-            api_escalation.router,
-            api_reports.router,
-        ],
+        routers=ROUTERS,
         migrations=[Path(__file__).parent / "migrations"],
         reactions=reactions,
         background=[scan_job, dispatch_job],

@@ -64,7 +64,7 @@ class NotificationSettings(BaseModel):
     poll_interval_s: float = 1.0
 
 
-class SupervisionSettings(ServiceSettings):
+class Settings(ServiceSettings):
     model_config = SettingsConfigDict(
         env_prefix="SUPERVISION_", extra="ignore", populate_by_name=True, env_nested_delimiter="__"
     )

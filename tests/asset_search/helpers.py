@@ -15,8 +15,8 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from deploy.system import System
-from services.asset_search import signing
-from services.asset_search.agencies import AgencyRegistry
+from services.asset_search.agencies import signing
+from services.asset_search.agencies.registry import AgencyRegistry
 from shared.envelope import Actor, Envelope, now_shanghai
 from tests.asset_search.conftest import TEST_AGENCIES
 from tests.conftest import auth

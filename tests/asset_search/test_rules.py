@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.asset_search import signing
+from services.asset_search.agencies import signing
 from services.asset_search.domain import rules
 
 pytestmark = pytest.mark.unit

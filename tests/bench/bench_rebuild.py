@@ -5,7 +5,7 @@ for a registration, many cases). Then, on the same topic:
 
 * raw consume: one plain aiokafka consumer reads every record (and, as a second figure, also
   parses each into an ``Envelope``) — the ceiling for any Python consumer on this machine;
-* rebuild: ``python -m services.supervision.rebuild run`` as its own process on a fresh private
+* rebuild: ``python -m services.supervision.rebuild.cli run`` as its own process on a fresh private
   database, timed by its own report, peak RSS sampled with psutil every 50 ms (of the process and
   the worker processes it starts, summed). Nothing consumes the topic live here, so the bench
   records in the inbox that "the live projection has reached the end" (one marker row per
@@ -45,7 +45,7 @@ SUPERVISION_MIGRATIONS = REPO / "services" / "supervision" / "migrations"
 
 
 def rebuild_available() -> bool:
-    return importlib.util.find_spec("services.supervision.rebuild") is not None
+    return importlib.util.find_spec("services.supervision.rebuild.cli") is not None
 
 
 class PeakRss:
@@ -90,7 +90,7 @@ def run_rebuild_process(env: dict[str, str], log: Path, profile_to: Path | None)
     with open(log, "wb") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "services.supervision.rebuild", "run", "--no-require-identical"],
+            [sys.executable, "-m", "services.supervision.rebuild.cli", "run", "--no-require-identical"],
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=err,
         )
         rss = PeakRss(proc.pid)

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.disposal.events import ClaimPaidInFull, PayoutApproved
-from services.disposal.ledger import (
+from services.disposal.domain.ledger import (
     ApprovePayout,
     CaseFacts,
     LedgerDecider,
@@ -16,6 +15,7 @@ from services.disposal.ledger import (
     ReceiveFunds,
     ledger_view,
 )
+from services.disposal.events import ClaimPaidInFull, PayoutApproved
 from shared.errors import DomainError
 
 pytestmark = pytest.mark.unit

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.disposal.money import Arrival, amount_due, enforcement_fee_fen, late_interest_fen, payout_schedule
+from services.disposal.domain.money import Arrival, amount_due, enforcement_fee_fen, late_interest_fen, payout_schedule
 
 pytestmark = pytest.mark.unit
 

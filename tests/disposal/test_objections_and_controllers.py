@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.disposal import commands as c
+from services.disposal.domain import commands as c
 from services.disposal.events import AuctionEnded, AuctionScheduled
 from tests.disposal.test_disposal_domain import (
     ASSET,

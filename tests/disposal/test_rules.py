@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.disposal import rules
-from services.disposal.rules import RuleBroken
+from services.disposal.domain import rules
+from services.disposal.domain.rules import RuleBroken
 
 pytestmark = pytest.mark.unit
 SH = datetime.fromisoformat("2026-03-02T10:00:00+08:00").tzinfo

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.field_ops.domain import (
+from services.field_ops.domain.instruction import (
     AcceptTask,
     InstructionDecider,
     InstructionState,
@@ -17,6 +17,7 @@ from services.field_ops.domain import (
     RerouteTask,
     ReturnTask,
 )
+from services.field_ops.domain.routing import Route
 from services.field_ops.events import (
     AssetSeizedOnSite,
     EvidenceItem,
@@ -27,7 +28,6 @@ from services.field_ops.events import (
     TaskRerouted,
     TaskReturned,
 )
-from services.field_ops.routing import Route
 from shared.envelope import SHANGHAI
 from shared.errors import DomainError
 from shared.events import DomainEvent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from services.field_ops.routing import (
+from services.field_ops.domain.routing import (
     DEFAULT_ROUTING,
     CourtRouting,
     FieldTeam,

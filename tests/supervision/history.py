@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from services.supervision.entries import Entry
+from services.supervision.domain.entries import Entry
 from shared.envelope import SHANGHAI
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.supervision.catalogue import SUMMARIES, summarize
+from services.supervision.trail.catalogue import SUMMARIES, summarize
 from shared.envelope import Actor, Envelope, now_shanghai
 
 pytestmark = pytest.mark.unit

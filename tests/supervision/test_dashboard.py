@@ -146,7 +146,8 @@ async def test_the_dashboard_shows_the_figures_of_the_api_and_is_screenshotted(
             await page.wait_for_selector("#login:not([hidden])")
             assert await page.is_hidden("#board")
             # With ?token=: kept in sessionStorage, removed from the address bar, the board fills in.
-            await page.goto(f"{base}/dashboard?token={WATCHER['Authorization'][7:]}&refresh=2&from={PERIOD['from']}&to={PERIOD['to']}")
+            period = f"from={PERIOD['from']}&to={PERIOD['to']}"
+            await page.goto(f"{base}/dashboard?token={WATCHER['Authorization'][7:]}&refresh=2&{period}")
             await page.wait_for_function("Number(document.body.dataset.refreshes || 0) >= 1", timeout=20_000)
             assert "token=" not in page.url
             assert await page.evaluate("sessionStorage.getItem('supervision.dashboard.token')") is not None

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from services.supervision.calendar import HolidayCalendar, YearSchedule
-from services.supervision.deadlines import compute, escalation_level, status
-from services.supervision.periods import Pause, count_period
+from services.supervision.domain.calendar import HolidayCalendar, YearSchedule
+from services.supervision.domain.deadlines import compute, escalation_level, status
+from services.supervision.domain.periods import Pause, count_period
 from services.supervision.settings import DeadlineSettings
 from tests.supervision.history import History
 

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.supervision.calendar import HolidayCalendar
-from services.supervision.deadlines import compute
-from services.supervision.escalation import OpenNode, notification, pending_steps, recipients, steps_reached
-from services.supervision.notifications import backoff
+from services.supervision.alerts.escalation import OpenNode, notification, pending_steps, recipients, steps_reached
+from services.supervision.alerts.notifications import backoff
+from services.supervision.domain.calendar import HolidayCalendar
+from services.supervision.domain.deadlines import compute
 from services.supervision.settings import DeadlineSettings, NotificationSettings
 from tests.supervision.history import History
 

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.supervision import indicators as ind
-from services.supervision.entries import Entry
+from services.supervision.domain.entries import Entry
+from services.supervision.indicators import figures as ind
 from shared.envelope import SHANGHAI
 from tests.supervision.history import History
 

@@ -126,7 +126,7 @@ async def test_the_command_line_verifies_and_rebuilds_with_the_same_digest(syste
 
     def cli(*args: str, **extra_env: str) -> dict[str, Any]:
         done = subprocess.run(
-            [sys.executable, "-m", "services.supervision.rebuild", *args],
+            [sys.executable, "-m", "services.supervision.rebuild.cli", *args],
             cwd=REPO,
             env={**env, **extra_env},
             capture_output=True,

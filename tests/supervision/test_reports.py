@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.supervision.reports import IsoWeek, assemble, to_csv
+from services.supervision.indicators.reports import IsoWeek, assemble, to_csv
 
 pytestmark = pytest.mark.unit
 

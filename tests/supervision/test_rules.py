@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from services.supervision.calendar import HolidayCalendar
-from services.supervision.ruleset import RULES, Context, check_case, ruleset_version
+from services.supervision.domain.calendar import HolidayCalendar
+from services.supervision.domain.ruleset import RULES, Context, check_case, ruleset_version
 from services.supervision.settings import DeadlineSettings
 from tests.supervision.history import History
 

@@ -9,9 +9,9 @@ from typing import Any
 import orjson
 import pytest
 
-from services.supervision import trail
-from services.supervision.catalogue import SUMMARIES, _text, _Tolerant, summary_of
-from services.supervision.trail import (
+from services.supervision.trail import record as trail
+from services.supervision.trail.catalogue import SUMMARIES, _text, _Tolerant, summary_of
+from services.supervision.trail.record import (
     GENESIS,
     TRAIL_COLUMNS,
     canonical_of_row,

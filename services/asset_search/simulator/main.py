@@ -26,8 +26,8 @@ from fastapi.responses import JSONResponse
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.asset_search import signing
-from services.asset_search.agencies import AgencyConfig, AgencyRegistry
+from services.asset_search.agencies import signing
+from services.asset_search.agencies.registry import AgencyConfig, AgencyRegistry
 from services.asset_search.domain.rules import max_expiry
 from services.asset_search.settings import DEV_AGENCIES
 from services.asset_search.simulator.behaviour import Knobs, answers_for, items_for

@@ -1,0 +1,8 @@
+"""asset_search's HTTP surface: court staff (bearer tokens), agency operations, and the agencies' own
+signed API."""
+
+from services.asset_search.api import agencies, agency, staff
+
+ROUTERS = [staff.router, agencies.router, agency.router]
+
+__all__ = ["ROUTERS"]

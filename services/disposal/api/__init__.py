@@ -1,0 +1,7 @@
+"""disposal's HTTP surface: the disposal flow and the case account (一案一账号)."""
+
+from services.disposal.api import disposals, ledger
+
+ROUTERS = [disposals.router, ledger.router]
+
+__all__ = ["ROUTERS"]

@@ -1,0 +1,92 @@
+"""The plumbing every disposal and ledger route shares: who may act on which case, and the run."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, Field
+
+from services.disposal.domain.commands import Acting, CaseView
+from services.disposal.reads import case_view
+from shared.app import Runtime, runtime
+from shared.auth import Principal, Role, require_roles
+from shared.commands import CommandMeta, CommandResult, Decider, IdempotencyRequest
+from shared.envelope import now_shanghai
+from shared.errors import Forbidden, NotFound
+
+Rt = Annotated[Runtime, Depends(runtime)]
+Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
+DisposalOfficer = Annotated[Principal, Depends(require_roles(Role.DISPOSAL_OFFICER))]
+FinanceOfficer = Annotated[Principal, Depends(require_roles(Role.FINANCE_OFFICER))]
+Staff = Annotated[Principal, Depends(require_roles(*[r.value for r in Role]))]
+
+Fen = Annotated[int, Field(strict=True, gt=0, le=10**15, description="金额，单位：分（整数）")]
+
+
+def _not_future_date(v: date) -> date:
+    if v > now_shanghai().date():
+        raise ValueError("记录的是已发生的事实，日期不得晚于今天")
+    return v
+
+
+def _not_future_instant(v: datetime) -> datetime:
+    if v > now_shanghai():
+        raise ValueError("记录的是已发生的事实，时间不得晚于现在")
+    return v
+
+
+PastDate = Annotated[date, AfterValidator(_not_future_date)]
+PastInstant = Annotated[datetime, AfterValidator(_not_future_instant)]
+
+Factory = Callable[[asyncpg.Connection, Acting], Awaitable[Any]]
+View = Callable[[Any], dict[str, Any]]
+
+
+async def known_case(rt: Runtime, officer: Principal, case_id: str) -> CaseView:
+    """The case as this service knows it, in the officer's court (404 / 403 otherwise)."""
+    case = await case_view(rt.pool, case_id)
+    if case is None:
+        raise NotFound("未找到该案件（尚未收到立案信息）", code="case_not_found")
+    if case.court != officer.court:
+        raise Forbidden("不能办理其他法院的案件", code="other_court")
+    return case
+
+
+async def run(
+    request: Request,
+    rt: Runtime,
+    officer: Principal,
+    role: Role,
+    *,
+    case_id: str,
+    stream_id: str,
+    decider: Decider[Any, Any],
+    build: Factory,
+    view: View,
+    status: int = 200,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    """Run one command: the case and the asset facts are re-read inside the command's transaction."""
+    case = await known_case(rt, officer, case_id)
+    meta = CommandMeta.for_request(request, officer.actor(role), case.court)
+
+    async def prepare(conn: asyncpg.Connection, state: Any, factory: Factory) -> Any:
+        fresh = await case_view(conn, case_id) or case
+        return await factory(conn, Acting(officer.officer_id, fresh, meta.now))
+
+    def respond(result: CommandResult[Any]) -> tuple[int, dict[str, Any]]:
+        body = {**view(result.state), **(extra or {}), "version": result.version,
+                "events": [e.event_type for e in result.events]}
+        return status, jsonable_encoder(body)
+
+    code, body = await rt.commands.execute(
+        stream_id=stream_id, case_id=case_id, decider=decider, command=build, meta=meta, respond=respond,
+        prepare=prepare, idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
+    )
+    return JSONResponse(body, status_code=code)

@@ -1,0 +1,148 @@
+"""HTTP surface of the case account (一案一账号): money in, payouts by maker and checker."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+import asyncpg
+from fastapi import APIRouter, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.disposal.api.common import Fen, FinanceOfficer, PastDate, Rt, Staff, known_case, run
+from services.disposal.domain.commands import Acting
+from services.disposal.domain.disposal import DisposalDecider
+from services.disposal.domain.ledger import (
+    ApprovePayout,
+    CaseFacts,
+    LedgerDecider,
+    LedgerState,
+    ProposePayout,
+    ReceiveFunds,
+    RejectPayout,
+    ledger_view,
+)
+from services.disposal.reads import case_facts, disposal_case, disposal_stream, ledger_stream
+from shared.auth import Role
+from shared.commands import fold
+from shared.envelope import now_shanghai
+from shared.errors import NotFound
+
+router = APIRouter(tags=["执行款 ledger"])
+LEDGER = LedgerDecider()
+DISPOSALS = DisposalDecider()
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReceiptIn(In):
+    source: Literal["voluntary_payment", "auction_proceeds", "sale_proceeds"] = Field(
+        description="voluntary_payment 自动履行 / auction_proceeds 拍卖价款 / sale_proceeds 变卖价款")
+    amount_fen: Fen
+    received_on: PastDate = Field(description="到账日期")
+    disposal_id: str | None = Field(default=None, max_length=100, description="拍卖、变卖价款对应的处置")
+    payer: str | None = Field(default=None, max_length=200)
+
+
+class PayoutIn(In):
+    amount_fen: Fen
+    recipient: Literal["applicant", "court_fee"] = Field(
+        default="applicant", description="applicant 发放申请执行人 / court_fee 执行申请费（由被执行人负担）")
+
+
+class RejectIn(In):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+async def _facts(conn: asyncpg.Connection, case_id: str) -> CaseFacts:
+    facts = await case_facts(conn, case_id)
+    if facts is None:
+        raise NotFound("尚未收到该案件的执行标的信息", code="case_facts_missing")
+    return facts
+
+
+def _view(case_id: str) -> Any:
+    def view(state: LedgerState) -> dict[str, Any]:
+        return {"case_id": case_id, **ledger_view(state, None, now_shanghai().date())}
+
+    return view
+
+
+@router.get("/cases/{case_id}/ledger", summary="本案执行款账户：余额、应付金额、待审批发放、发放期限")
+async def get_ledger(case_id: str, officer: Staff, rt: Rt) -> dict[str, Any]:
+    await known_case(rt, officer, case_id)
+    async with rt.pool.acquire() as conn:
+        state = fold(LEDGER, await rt.store.load(conn, ledger_stream(case_id)))
+        facts = await case_facts(conn, case_id)
+    return {"case_id": case_id, **jsonable_encoder(ledger_view(state, facts, now_shanghai().date()))}
+
+
+@router.post("/cases/{case_id}/ledger/receipts", status_code=201, summary="登记到账：自动履行或拍卖、变卖价款")
+async def record_receipt(case_id: str, body: ReceiptIn, request: Request, officer: FinanceOfficer,
+                         rt: Rt) -> JSONResponse:
+    entry_id = str(uuid.uuid4())
+
+    async def build(conn: asyncpg.Connection, acting: Acting) -> ReceiveFunds:
+        limit = None
+        if body.disposal_id is not None and body.source != "voluntary_payment":
+            if await disposal_case(conn, body.disposal_id) == case_id:
+                sale = fold(DISPOSALS, await rt.store.load(conn, disposal_stream(body.disposal_id))).sale
+                wanted = "sold" if body.source == "auction_proceeds" else "direct_sale"
+                limit = sale[0] if sale and sale[2] == wanted else None
+        return ReceiveFunds(
+            entry_id=entry_id, amount_fen=body.amount_fen, source=body.source, received_on=body.received_on,
+            officer_id=acting.officer_id, facts=await case_facts(conn, case_id), disposal_id=body.disposal_id,
+            payer=body.payer, proceeds_limit_fen=limit,
+        )
+
+    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream(case_id),
+                     decider=LEDGER, build=build, view=_view(case_id), status=201, extra={"entry_id": entry_id})
+
+
+@router.post("/cases/{case_id}/ledger/payouts", status_code=201, summary="财务人员申请发放执行款")
+async def propose_payout(case_id: str, body: PayoutIn, request: Request, officer: FinanceOfficer,
+                         rt: Rt) -> JSONResponse:
+    payout_id = str(uuid.uuid4())
+
+    async def build(conn: asyncpg.Connection, acting: Acting) -> ProposePayout:
+        return ProposePayout(payout_id, body.amount_fen, body.recipient, acting.officer_id, acting.now.date(),
+                             await _facts(conn, case_id))
+
+    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream(case_id),
+                     decider=LEDGER, build=build, view=_view(case_id), status=201, extra={"payout_id": payout_id})
+
+
+@router.post("/cases/{case_id}/ledger/payouts/{payout_id}/approval", summary="另一名财务人员审批发放")
+async def approve_payout(case_id: str, payout_id: str, request: Request, officer: FinanceOfficer,
+                         rt: Rt) -> JSONResponse:
+    async def build(conn: asyncpg.Connection, acting: Acting) -> ApprovePayout:
+        return ApprovePayout(payout_id, acting.officer_id, acting.now.date(), await _facts(conn, case_id))
+
+    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream(case_id),
+                     decider=LEDGER, build=build, view=_view(case_id), extra={"payout_id": payout_id})
+
+
+@router.post("/cases/{case_id}/ledger/payouts/{payout_id}/rejection", summary="退回发放申请")
+async def reject_payout(case_id: str, payout_id: str, body: RejectIn, request: Request, officer: FinanceOfficer,
+                        rt: Rt) -> JSONResponse:
+    async def build(conn: asyncpg.Connection, acting: Acting) -> RejectPayout:
+        return RejectPayout(payout_id, acting.officer_id, body.reason)
+
+    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream(case_id),
+                     decider=LEDGER, build=build, view=_view(case_id), extra={"payout_id": payout_id})
+
+
+@router.get("/cases/{case_id}/controls", summary="本案已控制的财产（来自查控、外勤事件）")
+async def list_controls(case_id: str, officer: Staff, rt: Rt) -> dict[str, Any]:
+    await known_case(rt, officer, case_id)
+    rows = await rt.pool.fetch("SELECT * FROM asset_controls WHERE case_id = $1 ORDER BY control_id", case_id)
+    objections = await rt.pool.fetch("SELECT * FROM asset_objections WHERE case_id = $1", case_id)
+    facts = await rt.pool.fetchrow("SELECT * FROM case_facts WHERE case_id = $1", case_id)
+    body: dict[str, Any] = jsonable_encoder({"case_id": case_id, "case": dict(facts) if facts else None,
+                                             "controls": [dict(r) for r in rows],
+                                             "objections": [dict(r) for r in objections]})
+    return body

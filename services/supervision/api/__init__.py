@@ -1,0 +1,7 @@
+"""Supervision's HTTP surface: the trail, checks and deadlines, escalation, indicators, reports, admin."""
+
+from services.supervision.api import admin, checks, escalation, indicators, reports, trail
+
+ROUTERS = [trail.router, checks.router, admin.router, indicators.router, escalation.router, reports.router]
+
+__all__ = ["ROUTERS"]

@@ -1,0 +1,191 @@
+"""HTTP surface of the checks: 互相制约 findings, deadlines with their status, holiday schedules."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from services.supervision.api.trail import Rt, Watcher
+from services.supervision.domain.deadlines import escalation_level, status
+from services.supervision.domain.findings import RULES
+from services.supervision.domain.ruleset import ruleset_version
+from services.supervision.settings import Settings
+from services.supervision.trail.checks import load_context, refresh_case
+from shared.auth import Principal, Role, require_roles
+from shared.envelope import now_shanghai
+from shared.errors import FieldError, InvalidInput
+
+router = APIRouter(tags=["监管 supervision"])
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+LEVELS = {1: "团队长", 2: "执行局长", 3: "分管副院长", 4: "院长"}
+
+
+@router.get("/rules", summary="互相制约规则集（含版本）")
+async def rules(officer: Watcher) -> dict[str, Any]:
+    return {
+        "ruleset_version": ruleset_version(),
+        "rules": [{"rule_id": r.rule_id, "version": r.version, "title": r.title, "source": r.source} for r in RULES],
+    }
+
+
+@router.get("/findings", summary="互相制约检查发现（本院）")
+async def findings(
+    officer: Watcher,
+    rt: Rt,
+    case_id: str | None = None,
+    rule_id: str | None = None,
+    person: Annotated[str | None, Query(description="涉及人员")] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> dict[str, Any]:
+    clauses, args = ["court = $1"], [officer.court]
+    for column, value in (("case_id", case_id), ("rule_id", rule_id)):
+        if value:
+            args.append(value)
+            clauses.append(f"{column} = ${len(args)}")
+    if person:
+        args.append(person)
+        clauses.append(f"${len(args)} = ANY(people)")
+    rows = await rt.pool.fetch(
+        "SELECT finding_id::text, rule_id, rule_version, case_id, people, event_ids, message, raised_at"
+        f" FROM findings WHERE {' AND '.join(clauses)} ORDER BY raised_at, finding_id LIMIT {limit}",
+        *args,
+    )
+    return {"findings": [dict(r) for r in rows]}
+
+
+def _with_status(row: Any, today: date, settings: Settings) -> dict[str, Any]:
+    d = dict(row)
+    for k in ("start_date", "due", "completed_on"):
+        d[k] = d[k].isoformat() if d[k] else None
+    d["status"] = status(d, today, settings.deadlines.warning_days_for(d["node"]))
+    overdue = (today - row["due"]).days if d["status"] == "overdue" else 0
+    d["days_overdue"] = overdue
+    d["escalation_level"] = escalation_level(overdue, settings.deadlines.escalation_days)
+    d["escalated_to"] = LEVELS.get(d["escalation_level"])
+    return d
+
+
+_DEADLINE_COLUMNS = (
+    "case_id, key, node, judge_id, team_id, title, source, start_date, start_event_id, due, completed_on,"
+    " completed_event_id, explanation, fallback_calendar, paused"
+)
+
+
+@router.get("/cases/{case_id}/deadlines", summary="案件各节点期限（含计算说明、状态、督办级别）")
+async def case_deadlines(
+    case_id: str,
+    officer: Watcher,
+    rt: Rt,
+    as_of: Annotated[date | None, Query(description="按此日期判断状态，默认今天")] = None,
+) -> dict[str, Any]:
+    today = as_of or now_shanghai().date()
+    rows = await rt.pool.fetch(
+        f"SELECT {_DEADLINE_COLUMNS} FROM deadlines WHERE case_id = $1 AND court = $2 ORDER BY start_date, key",
+        case_id,
+        officer.court,
+    )
+    settings: Settings = rt.settings  # type: ignore[assignment]
+    return {
+        "case_id": case_id,
+        "as_of": today.isoformat(),
+        "deadlines": [_with_status(r, today, settings) for r in rows],
+    }
+
+
+@router.get("/deadlines", summary="本院临期、超期节点（督办看板）")
+async def open_deadlines(
+    officer: Watcher,
+    rt: Rt,
+    status_: Annotated[Literal["warning", "overdue"], Query(alias="status")] = "overdue",
+    as_of: date | None = None,
+    judge_id: str | None = None,
+    team_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> dict[str, Any]:
+    settings: Settings = rt.settings  # type: ignore[assignment]
+    today = as_of or now_shanghai().date()
+    longest = max([settings.deadlines.warning_days, *settings.deadlines.node_warning_days.values()])
+    horizon = today.toordinal() + (longest if status_ == "warning" else -1)
+    args: list[Any] = [officer.court, date.fromordinal(horizon)]
+    clauses = ["court = $1", "completed_on IS NULL", "due <= $2"]
+    for column, value in (("judge_id", judge_id), ("team_id", team_id)):
+        if value:
+            args.append(value)
+            clauses.append(f"{column} = ${len(args)}")
+    rows = await rt.pool.fetch(
+        f"SELECT {_DEADLINE_COLUMNS} FROM deadlines WHERE {' AND '.join(clauses)} ORDER BY due, case_id, key"
+        f" LIMIT {limit}",
+        *args,
+    )
+    items = [d for d in (_with_status(r, today, settings) for r in rows) if d["status"] == status_]
+    return {"as_of": today.isoformat(), "status": status_, "deadlines": items}
+
+
+class YearScheduleIn(BaseModel):
+    """国务院办公厅公布的某年节假日安排：放假日期与调休上班日期。"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    holidays: list[date] = Field(description="放假日期（含调休放假的工作日）")
+    workdays: list[date] = Field(default_factory=list, description="调休上班的周末日期")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> YearScheduleIn:
+        clash = set(self.holidays) & set(self.workdays)
+        if clash:
+            raise ValueError(f"同一日期不能既放假又上班：{sorted(d.isoformat() for d in clash)}")
+        return self
+
+
+@router.get("/admin/holidays", summary="已导入的节假日安排")
+async def list_holidays(officer: Admin, rt: Rt) -> dict[str, Any]:
+    rows = await rt.pool.fetch("SELECT year, holidays, workdays, loaded_by, loaded_at FROM holiday_years ORDER BY 1")
+    return {"years": [dict(r) for r in rows]}
+
+
+@router.put("/admin/holidays/{year}", summary="导入某年节假日安排，并重算所有案件期限")
+async def load_holidays(year: int, body: YearScheduleIn, officer: Admin, rt: Rt) -> dict[str, Any]:
+    wrong = [
+        FieldError(f"{name}[{i}]", f"日期 {d.isoformat()} 不在 {year} 年", "wrong_year")
+        for name, days in (("holidays", body.holidays), ("workdays", body.workdays))
+        for i, d in enumerate(days)
+        if d.year != year
+    ]
+    if not 2000 <= year <= 2100 or wrong:
+        raise InvalidInput("节假日安排与年份不符", errors=wrong or [FieldError("year", "年份应在2000至2100之间")])
+    settings: Settings = rt.settings  # type: ignore[assignment]
+    async with rt.pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "INSERT INTO holiday_years (year, holidays, workdays, loaded_by) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (year) DO UPDATE SET holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,"
+            " loaded_by = EXCLUDED.loaded_by, loaded_at = now()",
+            year,
+            sorted(set(body.holidays)),
+            sorted(set(body.workdays)),
+            officer.officer_id,
+        )
+    recomputed = await recompute_all(rt, settings)
+    return {
+        "year": year,
+        "holidays": len(set(body.holidays)),
+        "workdays": len(set(body.workdays)),
+        "cases_recomputed": recomputed,
+    }
+
+
+async def recompute_all(rt: Rt, settings: Settings) -> int:
+    """Refresh every case's deadlines (and findings) with the current calendar, case by case."""
+    from services.supervision.trail.record import PROJECTION_LOCK
+
+    count = 0
+    async with rt.pool.acquire() as reader:
+        case_ids = [r["case_id"] for r in await reader.fetch("SELECT case_id FROM case_heads ORDER BY case_id")]
+    for case_id in case_ids:
+        async with rt.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", PROJECTION_LOCK)
+            await refresh_case(conn, "public", case_id, await load_context(conn, settings.deadlines))
+        count += 1
+    return count

@@ -1,0 +1,144 @@
+"""HTTP surface of the 质效指标 (domain.md §8) and the ops dashboard's routes.
+
+The figures are computed on read from supervision's own projections: the trail (only the event
+types the indicators need, streamed per case), the deadline projection (each case's close-by date,
+overdue nodes) and the findings. Nothing is stored, so a rebuilt trail gives the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Annotated, Any, Literal
+
+import asyncpg
+from fastapi import APIRouter, Query
+
+from services.supervision.api.trail import Rt, Watcher
+from services.supervision.dashboard.routes import router as dashboard_router
+from services.supervision.domain.entries import ENTRY_COLUMNS, Entry, entry_from_row
+from services.supervision.indicators import figures as ind
+from services.supervision.settings import Settings
+from shared.envelope import now_shanghai
+from shared.errors import FieldError, InvalidInput
+
+router = APIRouter(tags=["质效指标 indicators"])
+router.include_router(dashboard_router)
+
+From = Annotated[date | None, Query(alias="from", description="期间起（含），默认本年1月1日")]
+To = Annotated[date | None, Query(alias="to", description="期间止（含），默认今天")]
+
+
+def _period(start: date | None, end: date | None) -> ind.Period:
+    today = now_shanghai().date()
+    end = end or today
+    start = start or date(end.year, 1, 1)
+    if start > end:
+        raise InvalidInput("统计期间有误", errors=[FieldError("from", "期间起不能晚于期间止", "after_end")])
+    return ind.Period(start, end)
+
+
+async def _entries(conn: asyncpg.Connection, court: str, types: tuple[str, ...]) -> AsyncIterator[Entry]:
+    """The court's trail entries of ``types``, per case in log order (a server-side cursor)."""
+    async for row in conn.cursor(
+        f"SELECT {ENTRY_COLUMNS} FROM audit_trail WHERE court = $1 AND event_type = ANY($2::text[])"
+        " ORDER BY case_id, seq",
+        court,
+        list(types),
+        prefetch=1000,
+    ):
+        yield entry_from_row(row)
+
+
+async def load_facts(rt: Rt, court: str) -> list[ind.CaseFacts]:
+    """Every case's indicator inputs: folded from the trail, completed by the deadline and rule checks."""
+    facts: list[ind.CaseFacts] = []
+    async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
+        case: list[Entry] = []
+        async for entry in _entries(conn, court, ind.FACT_EVENTS):
+            if case and case[-1].case_id != entry.case_id:
+                facts.extend(f for f in [ind.case_facts(case)] if f is not None)
+                case = []
+            case.append(entry)
+        facts.extend(f for f in [ind.case_facts(case)] if f is not None)
+        due = {
+            r["case_id"]: r["due"]
+            for r in await conn.fetch("SELECT case_id, due FROM deadlines WHERE court = $1 AND key = 'close'", court)
+        }
+        rules: dict[str, list[str]] = {}
+        for r in await conn.fetch("SELECT DISTINCT case_id, rule_id FROM findings WHERE court = $1", court):
+            rules.setdefault(r["case_id"], []).append(r["rule_id"])
+    return [ind.with_checks(f, due.get(f.case_id), rules.get(f.case_id, ())) for f in facts]
+
+
+@router.get("/indicators", summary="质效指标（本院；可按快执/普执、团队、法官筛选与分组）")
+async def get_indicators(
+    officer: Watcher,
+    rt: Rt,
+    start: From = None,
+    end: To = None,
+    track: Literal["fast", "ordinary"] | None = None,
+    team_id: str | None = None,
+    judge_id: str | None = None,
+    group_by: Annotated[Literal["track", "team", "judge"] | None, Query(description="分组维度")] = None,
+) -> dict[str, Any]:
+    period = _period(start, end)
+    facts = ind.select(await load_facts(rt, officer.court), track=track, team_id=team_id, judge_id=judge_id)
+    body: dict[str, Any] = {
+        "court": officer.court,
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "filters": {"track": track, "team_id": team_id, "judge_id": judge_id},
+        "totals": ind.indicators(facts, period),
+        "tracks": ind.tracks(facts, period),
+    }
+    if group_by:
+        body["groups"] = ind.grouped(facts, period, group_by)
+    return body
+
+
+@router.get("/indicators/cases", summary="指标的逐案输入（立案、结案类型、标的、到位金额、期限、终本检查）")
+async def indicator_inputs(
+    officer: Watcher,
+    rt: Rt,
+    start: From = None,
+    end: To = None,
+    closed_only: bool = False,
+) -> dict[str, Any]:
+    period = _period(start, end)
+    facts = await load_facts(rt, officer.court)
+    chosen = [
+        f
+        for f in facts
+        if f.closed_on in period or (not closed_only and f.registered_on is not None and f.registered_on <= period.end)
+    ]
+    return {
+        "court": officer.court,
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "cases": [f.to_json() for f in chosen],
+    }
+
+
+@router.get("/indicators/overdue", summary="超期案件：按节点、团队、法官、督办级别")
+async def overdue(officer: Watcher, rt: Rt, as_of: date | None = None) -> dict[str, Any]:
+    settings: Settings = rt.settings  # type: ignore[assignment]
+    today = as_of or now_shanghai().date()
+    rows = await rt.pool.fetch(
+        "SELECT case_id, node, title, judge_id, team_id, due, completed_on FROM deadlines"
+        " WHERE court = $1 AND completed_on IS NULL AND due < $2",
+        officer.court,
+        today,
+    )
+    cfg = settings.deadlines
+    return ind.overdue((dict(r) for r in rows), today, cfg.warning_days, cfg.escalation_days)
+
+
+@router.get("/indicators/agencies", summary="协助单位（联动单位）答复用时")
+async def agencies(officer: Watcher, rt: Rt, start: From = None, end: To = None) -> dict[str, Any]:
+    period = _period(start, end)
+    async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
+        rows = ind.agency_response_times([e async for e in _entries(conn, officer.court, ind.AGENCY_EVENTS)], period)
+    return {
+        "court": officer.court,
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "agencies": rows,
+    }

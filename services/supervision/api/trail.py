@@ -1,0 +1,121 @@
+"""Supervision's HTTP surface: the audit trail, an officer's actions, exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
+
+from services.supervision import reads as queries
+from services.supervision.reads import TrailFilter
+from shared.app import Runtime, runtime
+from shared.auth import Principal, Role, require_roles
+from shared.errors import Forbidden, NotFound
+
+router = APIRouter(tags=["监管 supervision"])
+WATCHERS = (Role.SUPERVISOR, Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT, Role.ADMIN)
+Watcher = Annotated[Principal, Depends(require_roles(*WATCHERS))]
+Staff = Annotated[Principal, Depends(require_roles(*(r.value for r in Role)))]
+Rt = Annotated[Runtime, Depends(runtime)]
+Format = Literal["csv", "json"]
+
+
+class TrailQuery:
+    """The timeline filters shared by the list and the export endpoints."""
+
+    def __init__(
+        self,
+        officer: Annotated[str | None, Query(description="经办人员（actor id）")] = None,
+        role: Annotated[str | None, Query(description="行为时的角色，如 judge")] = None,
+        service: Annotated[list[str] | None, Query(description="产生事件的服务，如 asset_search，可重复")] = None,
+        event_type: Annotated[list[str] | None, Query(description="事件类型，可重复")] = None,
+        since: Annotated[datetime | None, Query(description="发生时间起（含）")] = None,
+        until: Annotated[datetime | None, Query(description="发生时间止（不含）")] = None,
+    ) -> None:
+        self.officer, self.role, self.services = officer, role, service or []
+        self.event_types = event_type or []
+        self.since, self.until = since, until
+
+    def filter(self, court: str, **extra: Any) -> TrailFilter:
+        return TrailFilter(
+            court=court,
+            officer=self.officer,
+            role=self.role,
+            producers=self.services,
+            event_types=self.event_types,
+            since=self.since,
+            until=self.until,
+            **extra,
+        )
+
+
+Filters = Annotated[TrailQuery, Depends()]
+
+
+def _export(rt: Runtime, flt: TrailFilter, fmt: str, name: str) -> StreamingResponse:
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    return StreamingResponse(
+        queries.stream(rt.pool, flt, fmt),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+async def _known_case(rt: Runtime, case_id: str, officer: Principal) -> None:
+    if not await queries.case_exists(rt.pool, case_id, officer.court):
+        raise NotFound("监管轨迹中没有该案件（或不属于本院）", code="case_not_found")
+
+
+@router.get(
+    "/cases/{case_id}/trail", summary="案件审计轨迹（按日志顺序，含哈希链；可按人员、角色、服务、类型、时间筛选）"
+)
+async def case_trail(
+    case_id: str,
+    officer: Watcher,
+    rt: Rt,
+    filters: Filters,
+    after_seq: Annotated[int | None, Query(ge=0, description="只返回该序号之后的事件（分页）")] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> dict[str, Any]:
+    await _known_case(rt, case_id, officer)
+    rows = await queries.fetch(rt.pool, filters.filter(officer.court, case_id=case_id, after_seq=after_seq), limit)
+    return {"case_id": case_id, "events": rows}
+
+
+@router.get("/cases/{case_id}/trail/export", summary="导出案件审计轨迹（CSV 或 JSON，流式）")
+async def export_case_trail(
+    case_id: str, officer: Watcher, rt: Rt, filters: Filters, format: Format = "csv"
+) -> StreamingResponse:
+    await _known_case(rt, case_id, officer)
+    return _export(rt, filters.filter(officer.court, case_id=case_id), format, f"trail-{case_id}")
+
+
+def _may_see_officer(principal: Principal, officer_id: str) -> None:
+    if principal.officer_id != officer_id and not principal.has(*WATCHERS):
+        raise Forbidden("只能查看本人的操作记录（监管及院局领导可查看他人）", code="role_not_allowed")
+
+
+@router.get("/officers/{officer_id}/actions", summary="某人员在本院各案件中的全部操作（按时间）")
+async def officer_actions(
+    officer_id: str,
+    principal: Staff,
+    rt: Rt,
+    filters: Filters,
+    case_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> dict[str, Any]:
+    _may_see_officer(principal, officer_id)
+    filters.officer = officer_id
+    rows = await queries.fetch(rt.pool, filters.filter(principal.court, case_id=case_id), limit)
+    return {"officer_id": officer_id, "actions": rows}
+
+
+@router.get("/officers/{officer_id}/actions/export", summary="导出某人员的操作记录（CSV 或 JSON，流式）")
+async def export_officer_actions(
+    officer_id: str, principal: Staff, rt: Rt, filters: Filters, format: Format = "csv"
+) -> StreamingResponse:
+    _may_see_officer(principal, officer_id)
+    filters.officer = officer_id
+    return _export(rt, filters.filter(principal.court), format, f"actions-{officer_id}")

@@ -1,0 +1,371 @@
+"""The deadline engine: every node of domain.md §3 computed from a case's trail. Pure.
+
+Each due date comes with its explanation (rule and source, start event, pauses, holiday shifts).
+Statuses (warning, overdue, escalation level) depend on the day asked and are computed on read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from services.supervision.domain.calendar import HolidayCalendar
+from services.supervision.domain.entries import Entry
+from services.supervision.domain.periods import Pause, add_months, count_period
+from services.supervision.settings import DeadlineSettings
+
+SEIZING = {"seize", "impound"}
+DONE_STATUSES = {"met", "late"}
+
+
+class Deadline(NamedTuple):
+    """One deadline node of a case (a named tuple: a rebuild makes several per case, and it is the
+    cheapest immutable record to build)."""
+
+    key: str
+    node: str
+    title: str
+    source: str
+    start: date
+    start_event_id: str | None
+    due: date | None
+    completed_on: date | None = None
+    completed_event_id: str | None = None
+    explanation: Sequence[str] = ()
+    fallback_calendar: bool = False
+    paused: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        data = self._asdict()
+        data["explanation"] = list(self.explanation)
+        for k in ("start", "due", "completed_on"):
+            data[k] = data[k].isoformat() if data[k] else None
+        return data
+
+
+def status(d: dict[str, Any], today: date, warning_days: int) -> str:
+    """met / late / paused / open / warning / overdue of a stored deadline on ``today``."""
+    due = date.fromisoformat(d["due"]) if d.get("due") else None
+    if d.get("completed_on"):
+        done = date.fromisoformat(d["completed_on"])
+        return "met" if due is None or done <= due else "late"
+    if due is None:
+        return "paused"
+    if today > due:
+        return "overdue"
+    return "warning" if (due - today).days <= warning_days else "open"
+
+
+def escalation_level(days_overdue: int, thresholds: Sequence[int]) -> int:
+    """0 when not overdue; else 1..4 (团队长, 执行局长, 分管副院长, 院长) by configured thresholds."""
+    if days_overdue <= 0:
+        return 0
+    return sum(1 for t in thresholds if days_overdue > t)
+
+
+def _first(entries: Sequence[Entry], event_type: str, after: int = 0, **match: Any) -> Entry | None:
+    for e in entries:
+        if e.seq > after and e.event_type == event_type and all(e.payload.get(k) == v for k, v in match.items()):
+            return e
+    return None
+
+
+def tolling_pauses(entries: Sequence[Entry]) -> list[Pause]:
+    """Suspension, postponement, valuation/price and announcement/auction periods (严格审限规定 art. 5)."""
+    pauses: list[Pause] = []
+    open_: dict[str, Entry] = {}
+    pairs = {
+        "intake.case_suspended": ("intake.suspension_lifted", "中止执行"),
+        "intake.case_postponed": ("intake.postponement_lifted", "暂缓执行"),
+    }
+    closing = {end: (start, reason) for start, (end, reason) in pairs.items()}
+    for e in entries:
+        if e.event_type in pairs:
+            open_.setdefault(e.event_type, e)
+        elif e.event_type in closing:
+            start_type, reason = closing[e.event_type]
+            began = open_.pop(start_type, None)
+            if began is not None:
+                pauses.append(Pause(began.day, e.day, reason, began.event_id))
+        elif e.event_type == "disposal.disposal_decided":
+            fixed = _first(entries, "disposal.reference_price_fixed", e.seq, disposal_id=e.payload.get("disposal_id"))
+            pauses.append(Pause(e.day, fixed.day if fixed else None, "确定参考价（评估）期间", e.event_id))
+        elif e.event_type == "disposal.auction_scheduled":
+            announced = e.date_of("announcement_start") or e.day
+            ends = e.date_of("bidding_end")
+            pauses.append(Pause(announced, ends, f"拍卖公告及拍卖期间（第{e.payload.get('round', 1)}次）", e.event_id))
+    for start_type, began in open_.items():
+        pauses.append(Pause(began.day, None, pairs[start_type][1], began.event_id))
+    return pauses
+
+
+def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalendar) -> list[Deadline]:
+    """Every applicable deadline of a case, from its whole trail."""
+    reg = _first(entries, "intake.case_registered")
+    if reg is None:
+        return []
+    out: list[Deadline] = []
+
+    def node(
+        key: str,
+        title: str,
+        source: str,
+        start: Entry | None,
+        start_day: date,
+        *,
+        done: Entry | None,
+        days: int = 0,
+        months: int = 0,
+        extension: int = 0,
+        pauses: Sequence[Pause] = (),
+    ) -> Deadline:
+        p = count_period(start_day, days=days, months=months, extension_months=extension, pauses=pauses, calendar=cal)
+        steps = [f"依据：{source}", *p.steps]
+        if start is not None:
+            steps.insert(1, f"起算事件：{start.event_type}（{start.event_id}）")
+        d = Deadline(
+            key,
+            key.split(":")[0],
+            title,
+            source,
+            start_day,
+            start.event_id if start else None,
+            p.due,
+            done.day if done else None,
+            done.event_id if done else None,
+            steps,
+            p.fallback_calendar,
+            p.paused,
+        )
+        out.append(d)
+        return d
+
+    application = reg.date_of("application_date") or reg.day
+    node("register", "立案或不予受理", "执行工作规定第16条：收到申请之日起7日内", None, application, done=reg, days=7)
+    track = next((e.text("track") for e in reversed(entries) if e.event_type == "intake.case_triaged"), None)
+    assigned = _first(entries, "intake.case_assigned")
+    assign_days = cfg.assign_days_fast if track == "fast" else cfg.assign_days_ordinary
+    node(
+        "assign",
+        "分案至承办法官",
+        "期限规定(2006)第2条；快执当日分案（本院规定）",
+        reg,
+        reg.day,
+        done=assigned,
+        days=assign_days,
+    )
+    notice = _first(entries, "intake.notice_issued", notice_kind="enforcement_notice")
+    if assigned is not None:
+        by_assignment = node(
+            "notice",
+            "发出执行通知书及报告财产令",
+            "期限规定第4条：分案后3日内",
+            assigned,
+            assigned.day,
+            done=notice,
+            days=3,
+        )
+        cap = count_period(application, days=10, calendar=cal)
+        if cap.due and by_assignment.due and cap.due < by_assignment.due:
+            out[-1] = Deadline(
+                by_assignment.key,
+                by_assignment.node,
+                by_assignment.title,
+                "民诉法解释第480条：最迟自申请之日起10日内",
+                application,
+                None,
+                cap.due,
+                by_assignment.completed_on,
+                by_assignment.completed_event_id,
+                ["依据：民诉法解释第480条（早于分案后3日）", *cap.steps],
+                cap.fallback_calendar,
+            )
+    node(
+        "first_search",
+        "首次网络查控",
+        "本院规定：立案后3日内发起",
+        reg,
+        reg.day,
+        done=_first(entries, "asset_search.query_dispatched"),
+        days=cfg.first_search_days,
+    )
+    queries = [e for e in entries if e.event_type == "asset_search.query_dispatched"]
+    answered = {e.payload.get("query_id"): e for e in entries if e.event_type == "asset_search.agency_answered"}
+    last_answer = None
+    if queries and all(q.payload.get("query_id") in answered for q in queries):
+        last_answer = max((answered[q.payload.get("query_id")] for q in queries), key=lambda e: e.seq)
+    node(
+        "investigation",
+        "财产调查完成",
+        "期限规定第7条：约1个月",
+        reg,
+        reg.day,
+        done=last_answer,
+        months=cfg.investigation_months,
+    )
+    for lead in (e for e in entries if e.event_type == "asset_search.lead_recorded"):
+        lead_id = lead.payload.get("lead_id")
+        urgent = bool(lead.payload.get("urgent"))
+        node(
+            f"verify_lead:{lead_id}",
+            "核查申请人提供的财产线索" + ("（紧急）" if urgent else ""),
+            "财产调查规定第2条：7日内（紧急3日）",
+            lead,
+            lead.day,
+            done=_first(entries, "asset_search.lead_verified", lead.seq, lead_id=lead_id),
+            days=3 if urgent else 7,
+        )
+    _disposal_nodes(entries, node)
+    _funds_nodes(entries, node)
+    for obj in (e for e in entries if e.event_type == "intake.objection_registered"):
+        oid = obj.payload.get("objection_case_id")
+        node(
+            f"objection:{oid}",
+            "执行异议审查",
+            "民诉法第236条：15日内",
+            obj,
+            obj.day,
+            done=_first(entries, "intake.objection_decided", obj.seq, objection_case_id=oid),
+            days=15,
+        )
+    _closure_nodes(entries, reg, track, cfg, node)
+    return out
+
+
+def _disposal_nodes(entries: Sequence[Entry], node: Any) -> None:
+    for c in (e for e in entries if e.event_type == "asset_search.control_confirmed"):
+        asset = c.payload.get("asset_id")
+        if c.payload.get("measure") in SEIZING:
+            node(
+                f"price_start:{asset}",
+                "启动确定参考价程序",
+                "参考价规定第1条：查封后30日内",
+                c,
+                c.date_of("effective_date") or c.day,
+                done=_first(entries, "disposal.disposal_decided", c.seq, asset_id=asset),
+                days=30,
+            )
+    for f in (e for e in entries if e.event_type == "disposal.reference_price_fixed"):
+        node(
+            f"sale_start:{f.payload.get('disposal_id')}",
+            "启动拍卖",
+            "参考价规定第30条：确定参考价后10日内",
+            f,
+            f.day,
+            done=_first(entries, "disposal.auction_scheduled", f.seq),
+            days=10,
+        )
+    for a in (e for e in entries if e.event_type == "disposal.auction_ended" and e.payload.get("result") == "unsold"):
+        node(
+            f"reauction:{a.payload.get('auction_id')}",
+            "流拍后再次拍卖",
+            "网拍规定第26条：流拍后30日内",
+            a,
+            a.day,
+            done=_first(entries, "disposal.auction_scheduled", a.seq)
+            or _first(entries, "disposal.disposal_concluded", a.seq),
+            days=30,
+        )
+
+
+def _funds_nodes(entries: Sequence[Entry], node: Any) -> None:
+    """Each arrival is paid within 30 days (执行款物管理规定 2017); payouts cover arrivals in order."""
+    paid_total = 0
+    received_total = 0
+    arrivals: list[tuple[Entry, int]] = []
+    payouts = [e for e in entries if e.event_type == "disposal.payout_approved"]
+    for e in entries:
+        if e.event_type == "disposal.funds_received":
+            received_total += e.number("amount_fen") or 0
+            arrivals.append((e, received_total))
+    for arrival, cumulative in arrivals:
+        paid_total = 0
+        done = None
+        for p in payouts:
+            paid_total += p.number("amount_fen") or 0
+            if paid_total >= cumulative:
+                done = p
+                break
+        node(
+            f"payout:{arrival.payload.get('entry_id')}",
+            "执行款发放",
+            "执行款物管理规定(2017)：到账后30日内",
+            arrival,
+            arrival.day,
+            done=done,
+            days=30,
+        )
+
+
+def _closure_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: DeadlineSettings, node: Any) -> None:
+    closed = _first(entries, "intake.case_closed")
+    basis = reg.payload.get("basis") or {}
+    non_litigation = isinstance(basis, dict) and basis.get("kind") in cfg.non_litigation_basis_kinds
+    months = cfg.close_months_non_litigation if non_litigation else cfg.close_months
+    extension = sum(
+        e.number("months") or cfg.extension_months_default
+        for e in entries
+        if e.event_type == "intake.extension_approved"
+    )
+    node(
+        "close",
+        "执行结案",
+        "严格审限规定第5条：立案之日起6个月（非诉3个月），经院长批准可延长3个月",
+        reg,
+        reg.day,
+        done=closed,
+        months=months,
+        extension=extension,
+        pauses=tolling_pauses(entries),
+    )
+    if track == "fast":
+        node(
+            "fast_target",
+            "快执内部目标结案",
+            "本院规定：快执90日",
+            reg,
+            reg.day,
+            done=closed,
+            days=cfg.fast_track_target_days,
+        )
+    for c in (e for e in entries if e.event_type in ("asset_search.control_confirmed", "asset_search.control_renewed")):
+        expiry = c.date_of("expiry_date")
+        control = c.payload.get("control_id")
+        if expiry is None:
+            continue
+        follow = next(
+            (
+                e
+                for e in entries
+                if e.seq > c.seq
+                and e.payload.get("control_id") == control
+                and e.event_type in ("asset_search.control_renewed", "asset_search.control_released")
+            ),
+            None,
+        )
+        node(
+            f"renew:{control}:{expiry.isoformat()}",
+            "续行查封/冻结",
+            "民诉法解释第485条：期限届满前续行",
+            c,
+            expiry - timedelta(days=1),
+            done=follow,
+            days=0,
+        )
+    if closed is not None and closed.payload.get("closure_type") == "终本":
+        searches = [e for e in entries if e.seq > closed.seq and e.event_type == "asset_search.query_dispatched"]
+        last = searches[-1] if searches else closed
+        watch_end = add_months(closed.day, 12 * cfg.zhongben_watch_years)
+        # A resumed case (恢复执行) is searched under its new case number: the watch ends.
+        resumed = _first(entries, "intake.case_resumed", closed.seq)
+        if last.day < watch_end and (resumed is None or resumed.seq > last.seq):
+            node(
+                f"zhongben_search:{len(searches) + 1}",
+                "终本案件定期网络查控",
+                "终本规定第9条：每6个月查询一次，持续5年",
+                last,
+                last.day,
+                done=resumed,
+                months=cfg.zhongben_research_months,
+            )

@@ -1,0 +1,113 @@
+"""Counting a legal period: calendar days or months, start day not counted, tolling, extension,
+holiday rollover — with the explanation of every step. Pure."""
+
+from __future__ import annotations
+
+import calendar as _cal
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from services.supervision.domain.calendar import HolidayCalendar
+
+
+@dataclass(frozen=True)
+class Pause:
+    """An interval that does not count toward a period; ``end`` None while it lasts."""
+
+    start: date
+    end: date | None
+    reason: str
+    event_id: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """A computed due date and how it was reached."""
+
+    due: date | None
+    steps: list[str] = field(default_factory=list)
+    fallback_calendar: bool = False
+    paused: bool = False
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of the month ``months`` later (clamped to the month's last day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+
+
+def merge(pauses: Sequence[Pause]) -> list[Pause]:
+    """Overlapping pauses merged (an open pause swallows everything after its start)."""
+    merged: list[Pause] = []
+    for p in sorted(pauses, key=lambda x: (x.start, x.end or date.max)):
+        if merged and (merged[-1].end is None or p.start <= merged[-1].end):
+            last = merged[-1]
+            end = None if last.end is None or p.end is None else max(last.end, p.end)
+            merged[-1] = Pause(last.start, end, f"{last.reason}；{p.reason}", last.event_id)
+        else:
+            merged.append(p)
+    return merged
+
+
+def count_period(
+    start: date,
+    *,
+    days: int = 0,
+    months: int = 0,
+    extension_months: int = 0,
+    pauses: Sequence[Pause] = (),
+    calendar: HolidayCalendar,
+) -> Period:
+    """Due date of a period starting on ``start`` (民诉法 art. 85: the start day is not counted;
+    a last day falling on a rest day moves to the next working day).
+
+    Pure for a given calendar, so each calendar remembers its answers (a rebuild counts the same
+    periods from the same days over and over); the Period returned is shared: do not change it.
+    """
+    key = (start, days, months, extension_months, tuple(pauses))
+    known = calendar.memo.get(key)
+    if known is None:
+        if len(calendar.memo) >= _MEMO_MAX:
+            calendar.memo.clear()
+        known = calendar.memo[key] = _count_period(start, days, months, extension_months, pauses, calendar)
+    assert isinstance(known, Period)
+    return known
+
+
+_MEMO_MAX = 10_000
+
+
+def _count_period(
+    start: date, days: int, months: int, extension_months: int, pauses: Sequence[Pause], calendar: HolidayCalendar
+) -> Period:
+    steps: list[str] = []
+    due = add_months(start, months) + timedelta(days=days)
+    length = f"{months} 个月" if months else f"{days} 日"
+    steps.append(f"自 {start.isoformat()} 起算 {length}（起算日不计入）：{due.isoformat()}")
+    if extension_months:
+        due = add_months(due, extension_months)
+        steps.append(f"经批准延长 {extension_months} 个月：{due.isoformat()}")
+    for pause in merge(pauses):
+        if pause.end is not None and pause.end <= start:
+            continue
+        if pause.start > due:
+            break
+        if pause.end is None:
+            steps.append(f"自 {pause.start.isoformat()} 起扣除（{pause.reason}），尚未恢复计算")
+            return Period(None, steps, paused=True)
+        tolled = (pause.end - max(pause.start, start)).days
+        due += timedelta(days=tolled)
+        steps.append(
+            f"扣除 {pause.start.isoformat()} 至 {pause.end.isoformat()} 共 {tolled} 日（{pause.reason}）："
+            f"{due.isoformat()}"
+        )
+    shifted, skipped, fallback = calendar.roll_forward(due)
+    if skipped:
+        steps.append(
+            f"期间届满日 {due.isoformat()} 为法定休假日，顺延至其后第一个工作日 {shifted.isoformat()}（民诉法第85条）"
+        )
+    if fallback:
+        steps.append(f"{due.year} 年节假日安排未加载，仅按周末判断（需管理员导入当年安排）")
+    return Period(shifted, steps, fallback_calendar=fallback)

@@ -1,0 +1,153 @@
+"""互相制约 rules about people: who may act on a case in which role (domain.md §7 rules 1–3, 6–8, 12)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.supervision.domain.entries import Entry
+from services.supervision.domain.findings import (
+    EXECUTING_ROLES,
+    LEADERS,
+    Context,
+    Found,
+    current_judge,
+    handlers_of,
+    rule,
+    stage_of,
+)
+from services.supervision.domain.periods import add_months
+
+
+@rule("互相制约-1", 1, "立案人不得任承办法官；同一人不得在立案/查控/处置/外勤中兼任两个实施环节", "domain.md §7.1")
+def separate_stages(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    registration: Entry | None = None
+    stages: dict[str, dict[str, Entry]] = {}
+    for e in entries:
+        if e.event_type == "intake.case_registered":
+            registration = e
+        if e.event_type == "intake.case_assigned" and registration is not None:
+            registrar = registration.text("registered_by") or registration.officer
+            if registrar and e.text("judge_id") == registrar:
+                found.add(f"立案人 {registrar} 被分为本案承办法官", [registrar], registration, e)
+        stage = stage_of(e)
+        if stage is None or e.officer is None or e.actor_role not in EXECUTING_ROLES:
+            continue
+        seen = stages.setdefault(e.officer, {})
+        if stage not in seen:
+            if seen:
+                first_stage, first = next(iter(seen.items()))
+                found.add(f"{e.officer} 在本案中既承担{first_stage}又承担{stage}实施工作", [e.officer], first, e)
+            seen[stage] = e
+
+
+@rule("互相制约-2", 1, "只有本案现任承办法官下达指令和裁定；指令的执行人不得是下达人", "domain.md §7.2")
+def judge_instructs(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    orders: dict[str, Entry] = {}
+    for i, e in enumerate(entries):
+        if e.event_type == "asset_search.control_ordered":
+            issuer = e.text("judge_id") or e.officer
+            judge = current_judge(entries, i)
+            if issuer != judge:
+                found.add(f"控制措施由 {issuer} 裁定，但本案现任承办法官为 {judge or '（未分案）'}", [issuer, judge], e)
+            if e.text("control_id"):
+                orders[str(e.payload["control_id"])] = e
+        elif e.event_type == "asset_search.control_confirmed":
+            order = orders.get(str(e.payload.get("control_id")))
+            doer = e.text("controlled_by") or e.officer
+            if order is not None and doer and doer == (order.text("judge_id") or order.officer):
+                found.add(f"{doer} 既裁定又实施控制措施", [doer], order, e)
+
+
+@rule("互相制约-3", 1, "外勤任务只能基于本案承办法官的指令", "domain.md §7.3")
+def field_task_needs_instruction(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    instructions: dict[str, Entry] = {}
+    tasks: dict[str, Entry] = {}
+    for i, e in enumerate(entries):
+        if e.event_type == "field_ops.instruction_issued":
+            issuer = e.text("judge_id") or e.officer
+            judge = current_judge(entries, i)
+            if issuer != judge:
+                found.add(f"外勤指令由 {issuer} 下达，但本案现任承办法官为 {judge or '（未分案）'}", [issuer, judge], e)
+            instructions[str(e.payload.get("instruction_id"))] = e
+        elif e.event_type == "field_ops.task_routed":
+            tasks[str(e.payload.get("task_id"))] = e
+            if str(e.payload.get("instruction_id")) not in instructions:
+                found.add("外勤任务没有对应的承办法官指令", [e.officer], e)
+        elif e.event_type in ("field_ops.task_accepted", "field_ops.task_reported"):
+            task = tasks.get(str(e.payload.get("task_id")))
+            instruction = instructions.get(str(task.payload.get("instruction_id"))) if task else None
+            doer = e.text("officer_id") or e.officer
+            if instruction is not None and doer and doer == (instruction.text("judge_id") or instruction.officer):
+                found.add(f"{doer} 既下达外勤指令又执行该任务", [doer], instruction, e)
+
+
+@rule("互相制约-6", 1, "终本须满足全部条件并由承办法官以外的人批准", "domain.md §5, §7.6；终本规定")
+def zhongben_conditions(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    for i, e in enumerate(entries):
+        if e.event_type != "intake.case_closed" or e.payload.get("closure_type") != "终本":
+            continue
+        before = entries[:i]
+        types = [b.event_type for b in before]
+        notices = {b.payload.get("notice_kind") for b in before if b.event_type == "intake.notice_issued"}
+        queries = {b.payload.get("query_id") for b in before if b.event_type == "asset_search.query_dispatched"}
+        answers = {b.payload.get("query_id") for b in before if b.event_type == "asset_search.agency_answered"}
+        leads = {b.payload.get("lead_id") for b in before if b.event_type == "asset_search.lead_recorded"}
+        verified = {b.payload.get("lead_id") for b in before if b.event_type == "asset_search.lead_verified"}
+        registered = next((b for b in before if b.event_type == "intake.case_registered"), None)
+        judge = e.text("judge_id") or current_judge(entries, i)
+        approver = e.text("approved_by")
+        unmet = []
+        if "enforcement_notice" not in notices:
+            unmet.append("未发执行通知书及报告财产令")
+        if "consumption_restriction" not in notices:
+            unmet.append("未发限制消费令")
+        if not queries or not queries <= answers:
+            unmet.append("网络查控未全部反馈")
+        if not leads <= verified:
+            unmet.append("申请人提供的线索未全部核查")
+        if registered is None or e.day <= add_months(registered.day, 3):
+            unmet.append("立案未满3个月")
+        if "intake.applicant_interviewed" not in types:
+            unmet.append("未约谈申请执行人")
+        if not approver or approver == judge:
+            unmet.append("未经承办法官以外的人批准")
+        if unmet:
+            found.add("终本条件不满足：" + "、".join(unmet), [judge, approver], e)
+
+
+@rule("互相制约-7", 1, "恢复执行须经未办理本案的指定审查人，并分给终本法官以外的法官（双循环）", "domain.md §7.7")
+def resumption_double_loop(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    for i, e in enumerate(entries):
+        if e.event_type == "intake.case_resumed":
+            reviewer = e.text("reviewer_id")
+            if reviewer is None or reviewer in handlers_of(entries[:i]):
+                found.add(f"恢复执行审查人 {reviewer or '（缺失）'} 曾办理本案或未指定", [reviewer], e)
+        elif e.event_type == "intake.case_assigned" and e.text("previous_judge_id"):
+            registered = next((b for b in entries[:i] if b.event_type == "intake.case_registered"), None)
+            first = not any(b.event_type == "intake.case_assigned" for b in entries[:i])
+            if registered is not None and registered.payload.get("case_type") == "执恢" and first:
+                if e.text("judge_id") == e.text("previous_judge_id"):
+                    found.add(f"恢复执行案件仍分给原终本法官 {e.text('judge_id')}", [e.text("judge_id")], registered, e)
+
+
+@rule("互相制约-8", 1, "办理执行实施案件的人不得审查对该案的异议", "domain.md §7.8；民诉法第236条")
+def objection_reviewers(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    for i, e in enumerate(entries):
+        if e.event_type == "intake.objection_registered":
+            reviewers = e.payload.get("reviewers") or []
+            clash = sorted(set(map(str, reviewers)) & handlers_of(entries[:i]))
+            if clash:
+                found.add(f"异议审查人 {'、'.join(clash)} 曾办理本案", clash, e)
+
+
+@rule("互相制约-12", 1, "人工改派须由领导决定并说明理由", "domain.md §7.12")
+def manual_reassignment(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    assigned = False
+    for e in entries:
+        if e.event_type != "intake.case_assigned":
+            continue
+        if assigned and (e.actor_role not in LEADERS or not e.text("reason")):
+            missing = [] if e.actor_role in LEADERS else ["非领导改派"]
+            missing += [] if e.text("reason") else ["未说明理由"]
+            found.add("改派承办法官：" + "、".join(missing), [e.text("assigned_by") or e.officer], e)
+        assigned = True

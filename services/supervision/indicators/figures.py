@@ -1,0 +1,323 @@
+"""质效指标 (domain.md §8), computed from a court's trail. Pure: no I/O.
+
+No single official formula sheet exists, so every closure keeps its inputs (``CaseFacts``, one per
+case, folded from the trail) and the API serves them beside the figures: any other formula can be
+recomputed from the same facts. Working definitions (a ratio is numerator ÷ denominator):
+
+- 结案率: cases closed in the period ÷ cases received (旧存 = registered before the period and still
+  open at its start, + 新收 = registered in it).
+- 执行完毕率: closed as 执行完毕 ÷ closed implementation cases (执, 执恢).
+- 实际执结率: closed as 执行完毕 (compulsory execution, voluntary payment or a performed settlement),
+  or as 终结执行 after a performed settlement or with money recovered ÷ closed.
+- 执行到位率: money recovered (funds that reached the case account, cash or in kind, at most the
+  claim per case) ÷ money claimed, over the cases closed in the period.
+- 结案平均用时: mean calendar days from registration to closure (overall and per track).
+- 法定期限内结案率: closures on or before the case's close-by date (6 months, extensions and tolling
+  from the deadline engine) ÷ closures.
+- 终本率: 终本 closures ÷ closures; 终本合格率: 终本 closures without a 互相制约-6 finding ÷ 终本 closures.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from services.supervision.domain.deadlines import escalation_level, status
+from services.supervision.domain.entries import Entry
+
+IMPLEMENTATION_TYPES = frozenset({"执", "执恢"})
+ZHONGBEN = "终本"
+PAID = "执行完毕"
+TERMINATED = "终结执行"
+ZHONGBEN_RULE = "互相制约-6"
+
+# The trail events the indicators read (the API loads only these).
+FACT_EVENTS = (
+    "intake.case_registered",
+    "intake.case_triaged",
+    "intake.case_assigned",
+    "intake.settlement_recorded",
+    "intake.case_closed",
+    "disposal.funds_received",
+)
+AGENCY_EVENTS = ("asset_search.query_dispatched", "asset_search.agency_answered")
+GROUPS = {"track": "track", "team": "team_id", "judge": "judge_id"}
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """The inputs of every indicator for one case, as the trail recorded them."""
+
+    case_id: str
+    case_type: str | None = None
+    track: str | None = None
+    team_id: str | None = None
+    judge_id: str | None = None
+    registered_on: date | None = None
+    claim_fen: int = 0
+    recovered_fen: int = 0
+    settlement_performed: bool = False
+    closure_type: str | None = None
+    closed_on: date | None = None
+    approved_by: str | None = None
+    conditions: list[dict[str, Any]] = field(default_factory=list)
+    close_due: date | None = None  # from the deadline engine's "close" node
+    zhongben_finding: bool = False  # a 互相制约-6 finding on the case
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for k in ("registered_on", "closed_on", "close_due"):
+            data[k] = data[k].isoformat() if data[k] else None
+        return data
+
+    @property
+    def days_to_close(self) -> int | None:
+        if self.registered_on is None or self.closed_on is None:
+            return None
+        return (self.closed_on - self.registered_on).days
+
+
+def case_facts(entries: Iterable[Entry]) -> CaseFacts | None:
+    """Fold one case's trail (in log order) into its facts; None when it was never registered."""
+    facts: CaseFacts | None = None
+    for e in entries:
+        t = e.event_type
+        if t == "intake.case_registered":
+            facts = CaseFacts(
+                case_id=e.case_id,
+                case_type=e.text("case_type") or "执",
+                registered_on=e.date_of("registered_on") or e.day,
+                claim_fen=e.number("claim_amount_fen") or 0,
+            )
+        elif facts is None:
+            continue
+        elif t == "intake.case_triaged":
+            facts = replace(facts, track=e.text("track") or facts.track)
+        elif t == "intake.case_assigned":
+            facts = replace(
+                facts,
+                judge_id=e.text("judge_id") or facts.judge_id,
+                team_id=e.text("team_id") or facts.team_id,
+                track=e.text("track") or facts.track,
+            )
+        elif t == "intake.settlement_recorded" and e.payload.get("performed") is True:
+            facts = replace(facts, settlement_performed=True)
+        elif t == "disposal.funds_received":
+            facts = replace(facts, recovered_fen=facts.recovered_fen + (e.number("amount_fen") or 0))
+        elif t == "intake.case_closed":
+            conditions = e.payload.get("conditions")
+            facts = replace(
+                facts,
+                closure_type=e.text("closure_type"),
+                closed_on=e.date_of("closed_on") or e.day,
+                judge_id=e.text("judge_id") or facts.judge_id,
+                approved_by=e.text("approved_by"),
+                track=e.text("track") or facts.track,
+                claim_fen=e.number("claim_amount_fen") or facts.claim_fen,
+                conditions=list(conditions) if isinstance(conditions, list) else [],
+            )
+    return facts
+
+
+def with_checks(facts: CaseFacts, close_due: date | None, finding_rules: Iterable[str]) -> CaseFacts:
+    """The facts completed with what the deadline engine and the rule checks found."""
+    return replace(facts, close_due=close_due, zhongben_finding=ZHONGBEN_RULE in set(finding_rules))
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def __contains__(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+def ratio(numerator: int, denominator: int) -> dict[str, Any]:
+    return {
+        "value": round(numerator / denominator, 4) if denominator else None,
+        "numerator": numerator,
+        "denominator": denominator,
+    }
+
+
+def mean_days(closed: Sequence[CaseFacts]) -> dict[str, Any]:
+    days = [d for d in (f.days_to_close for f in closed) if d is not None]
+    return {"value": round(sum(days) / len(days), 2) if days else None, "total_days": sum(days), "cases": len(days)}
+
+
+def actually_executed(f: CaseFacts) -> bool:
+    if f.closure_type == PAID:
+        return True
+    return f.closure_type == TERMINATED and (f.settlement_performed or f.recovered_fen > 0)
+
+
+def within_limit(f: CaseFacts) -> bool:
+    """Closed on or before the close-by date; a case whose clock stood still (no due date) is in time."""
+    return f.closed_on is not None and (f.close_due is None or f.closed_on <= f.close_due)
+
+
+def indicators(facts: Sequence[CaseFacts], period: Period) -> dict[str, Any]:
+    """Every §8 indicator of a set of cases over a period (inclusive dates)."""
+    new = [f for f in facts if f.registered_on in period]
+    old = [
+        f
+        for f in facts
+        if f.registered_on is not None
+        and f.registered_on < period.start
+        and (f.closed_on is None or f.closed_on >= period.start)
+    ]
+    closed = [f for f in facts if f.closed_on in period]
+    pending = [
+        f
+        for f in facts
+        if f.registered_on is not None
+        and f.registered_on <= period.end
+        and (f.closed_on is None or f.closed_on > period.end)
+    ]
+    implementation = [f for f in closed if f.case_type in IMPLEMENTATION_TYPES]
+    zhongben = [f for f in closed if f.closure_type == ZHONGBEN]
+    by_type: dict[str, int] = defaultdict(int)
+    for f in closed:
+        by_type[f.closure_type or "未知"] += 1
+    return {
+        "received": len(old) + len(new),
+        "received_old": len(old),
+        "received_new": len(new),
+        "closed": len(closed),
+        "pending": len(pending),
+        "closed_by_type": dict(sorted(by_type.items())),
+        "claimed_fen": sum(f.claim_fen for f in closed),
+        "recovered_fen": sum(min(f.recovered_fen, f.claim_fen) for f in closed),
+        "结案率": ratio(len(closed), len(old) + len(new)),
+        "执行完毕率": ratio(sum(1 for f in implementation if f.closure_type == PAID), len(implementation)),
+        "实际执结率": ratio(sum(1 for f in closed if actually_executed(f)), len(closed)),
+        "执行到位率": ratio(sum(min(f.recovered_fen, f.claim_fen) for f in closed), sum(f.claim_fen for f in closed)),
+        "结案平均用时": mean_days(closed),
+        "法定期限内结案率": ratio(sum(1 for f in closed if within_limit(f)), len(closed)),
+        "终本率": ratio(len(zhongben), len(closed)),
+        "终本合格率": ratio(sum(1 for f in zhongben if not f.zhongben_finding), len(zhongben)),
+    }
+
+
+def tracks(facts: Sequence[CaseFacts], period: Period) -> dict[str, dict[str, Any]]:
+    """快执 versus 普执: received, closed, share of all closures, mean days to close."""
+    closed_all = sum(1 for f in facts if f.closed_on in period)
+    out: dict[str, dict[str, Any]] = {}
+    for track in ("fast", "ordinary"):
+        mine = [f for f in facts if f.track == track]
+        closed = [f for f in mine if f.closed_on in period]
+        out[track] = {
+            "received": sum(1 for f in mine if f.registered_on in period),
+            "closed": len(closed),
+            "share_of_closures": ratio(len(closed), closed_all),
+            "mean_days_to_close": mean_days(closed),
+        }
+    return out
+
+
+def grouped(facts: Sequence[CaseFacts], period: Period, by: str) -> list[dict[str, Any]]:
+    """The indicators per track, team or judge (a case counts where it currently is)."""
+    attr = GROUPS[by]
+    groups: dict[str, list[CaseFacts]] = defaultdict(list)
+    for f in facts:
+        groups[getattr(f, attr) or "未分配"].append(f)
+    return [{by: key, **indicators(members, period)} for key, members in sorted(groups.items())]
+
+
+def select(facts: Iterable[CaseFacts], **filters: str | None) -> list[CaseFacts]:
+    """Cases matching every given filter (track, team_id, judge_id)."""
+    wanted = {k: v for k, v in filters.items() if v}
+    return [f for f in facts if all(getattr(f, k) == v for k, v in wanted.items())]
+
+
+def overdue(
+    rows: Iterable[dict[str, Any]], today: date, warning_days: int, thresholds: Sequence[int]
+) -> dict[str, Any]:
+    """Open deadlines past due on ``today`` (from the deadline projection): cases per node, team,
+    judge and escalation level. A case counts once per node, once per team/judge, at its highest level."""
+    nodes: dict[str, set[str]] = defaultdict(set)
+    titles: dict[str, str] = {}
+    teams: dict[str, set[str]] = defaultdict(set)
+    judges: dict[str, set[str]] = defaultdict(set)
+    level_of: dict[str, int] = {}
+    for row in rows:
+        d = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+        if status(d, today, warning_days) != "overdue":
+            continue
+        case = str(d["case_id"])
+        nodes[str(d["node"])].add(case)
+        titles.setdefault(str(d["node"]), str(d.get("title") or d["node"]))
+        teams[str(d.get("team_id") or "未分配")].add(case)
+        judges[str(d.get("judge_id") or "未分配")].add(case)
+        level = escalation_level((today - date.fromisoformat(d["due"])).days, thresholds)
+        level_of[case] = max(level, level_of.get(case, 0))
+
+    def counted(
+        groups: dict[str, set[str]], key: str, extra: Callable[[str], dict[str, Any]] | None = None
+    ) -> list[dict[str, Any]]:
+        items = [{key: k, "cases": len(v), **(extra(k) if extra else {})} for k, v in groups.items()]
+        return sorted(items, key=lambda i: (-i["cases"], i[key]))
+
+    by_level = {str(level): 0 for level in range(1, len(thresholds) + 1)}
+    for level in level_of.values():
+        by_level[str(level)] = by_level.get(str(level), 0) + 1
+    return {
+        "as_of": today.isoformat(),
+        "cases": len(level_of),
+        "by_node": counted(nodes, "node", lambda k: {"title": titles[k]}),
+        "by_team": counted(teams, "team_id"),
+        "by_judge": counted(judges, "judge_id"),
+        "by_level": by_level,
+    }
+
+
+def agency_response_times(entries: Iterable[Entry], period: Period | None = None) -> list[dict[str, Any]]:
+    """Per agency: queries dispatched (in the period), answered, still waiting, late, and the time from
+    dispatch to the first answer (seconds: mean, median, max), from the trail's own timestamps."""
+    dispatched: dict[str, Entry] = {}
+    answered: dict[str, Entry] = {}
+    for e in entries:
+        query = e.text("query_id")
+        if query is None:
+            continue
+        if e.event_type == "asset_search.query_dispatched":
+            dispatched.setdefault(query, e)
+        elif e.event_type == "asset_search.agency_answered":
+            answered.setdefault(query, e)
+    per: dict[str, dict[str, Any]] = {}
+    for query, d in dispatched.items():
+        if period is not None and d.day not in period:
+            continue
+        agency = d.text("agency_id") or "?"
+        row = per.setdefault(
+            agency,
+            {
+                "agency_id": agency,
+                "agency_kind": d.text("agency_kind"),
+                "dispatched": 0,
+                "answered": 0,
+                "late": 0,
+                "_s": [],
+            },
+        )
+        row["dispatched"] += 1
+        a = answered.get(query)
+        if a is None:
+            continue
+        row["answered"] += 1
+        row["late"] += 1 if a.payload.get("late") is True else 0
+        row["_s"].append(max(0.0, (a.occurred_at - d.occurred_at).total_seconds()))
+    out = []
+    for row in sorted(per.values(), key=lambda r: (r["agency_kind"] or "", r["agency_id"])):
+        seconds: list[float] = row.pop("_s")
+        row["waiting"] = row["dispatched"] - row["answered"]
+        row["mean_seconds"] = round(statistics.fmean(seconds), 3) if seconds else None
+        row["median_seconds"] = round(statistics.median(seconds), 3) if seconds else None
+        row["max_seconds"] = round(max(seconds), 3) if seconds else None
+        out.append(row)
+    return out

@@ -1,0 +1,220 @@
+"""Projections of the checks: findings and deadline states of a case, refreshed from its trail.
+
+Used by the live reaction (once per batch, for the cases it touched), by the rebuild (once per
+case, streaming the whole trail) and when an administrator loads a holiday schedule (every case).
+The same inputs give the same rows: ``check_trail`` is the one pure step all of them share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import orjson
+
+from services.supervision.domain.calendar import HolidayCalendar, YearSchedule
+from services.supervision.domain.deadlines import compute
+from services.supervision.domain.entries import ENTRY_COLUMNS, Entry, entry_from_row
+from services.supervision.domain.ruleset import Context, Finding, check_case
+from services.supervision.settings import DeadlineSettings
+
+FINDING_COLUMNS = (
+    "finding_id",
+    "rule_id",
+    "rule_version",
+    "case_id",
+    "court",
+    "people",
+    "event_ids",
+    "message",
+    "raised_at",
+)
+DEADLINE_COLUMNS = (
+    "case_id",
+    "key",
+    "node",
+    "court",
+    "judge_id",
+    "team_id",
+    "title",
+    "source",
+    "start_date",
+    "start_event_id",
+    "due",
+    "completed_on",
+    "completed_event_id",
+    "explanation",
+    "fallback_calendar",
+    "paused",
+)
+# What the checks read of a trail: the entries and each event's court.
+TRAIL_READ = f"SELECT {ENTRY_COLUMNS}, court FROM {{schema}}.audit_trail"
+
+_INSERT_FINDINGS = """
+INSERT INTO {schema}.findings (finding_id, rule_id, rule_version, case_id, court, people, event_ids, message,
+                               raised_at)
+SELECT f.id, f.rule_id, f.version, f.case_id, f.court, string_to_array(f.people, ','),
+       string_to_array(f.events, ','), f.message, f.raised_at
+FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+            $9::timestamptz[]) AS f(id, rule_id, version, case_id, court, people, events, message, raised_at)
+ON CONFLICT (finding_id) DO NOTHING
+RETURNING finding_id
+"""
+
+_INSERT_DEADLINES = """
+INSERT INTO {schema}.deadlines (case_id, key, node, court, judge_id, team_id, title, source, start_date,
+    start_event_id, due, completed_on, completed_event_id, explanation, fallback_calendar, paused)
+SELECT case_id, key, node, court, judge_id, team_id, title, source, start_date, start_event_id, due, completed_on,
+       completed_event_id, explanation::jsonb, fallback_calendar, paused
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+            $9::date[], $10::text[], $11::date[], $12::date[], $13::text[], $14::text[], $15::bool[], $16::bool[])
+     AS d(case_id, key, node, court, judge_id, team_id, title, source, start_date, start_event_id, due, completed_on,
+          completed_event_id, explanation, fallback_calendar, paused)
+"""
+_EXPLANATION = DEADLINE_COLUMNS.index("explanation")
+
+
+@dataclass
+class CaseChecks:
+    """One case's findings (each id once, in check order) and rows for both projections."""
+
+    findings: list[Finding]
+    finding_rows: list[tuple[Any, ...]]  # FINDING_COLUMNS; people and event ids as lists
+    deadline_rows: list[tuple[Any, ...]]  # DEADLINE_COLUMNS
+
+
+def _split(joined: str) -> list[str]:
+    """``string_to_array(joined, ',')``: how the live projection has always stored the lists."""
+    return joined.split(",") if joined else []
+
+
+def trail_court(event_types: Sequence[str], courts: Sequence[str]) -> str:
+    """The case's court: that of its registration, else that of its first event."""
+    for event_type, court in zip(event_types, courts, strict=True):
+        if event_type == "intake.case_registered":
+            return court
+    return courts[0]
+
+
+def check_trail(case_id: str, court: str, entries: Sequence[Entry], ctx: Context) -> CaseChecks:
+    """Findings and deadline states of a case from its whole trail (entries in log order). Pure."""
+    findings: list[Finding] = []
+    seen: set[Any] = set()
+    for f in check_case(entries, ctx):
+        if f.finding_id not in seen:  # the projection keeps the first of an id
+            seen.add(f.finding_id)
+            findings.append(f)
+    finding_rows: list[tuple[Any, ...]] = []
+    if findings:
+        when = {e.event_id: e.occurred_at for e in entries}
+        finding_rows = [
+            (
+                f.finding_id,
+                f.rule_id,
+                f.rule_version,
+                case_id,
+                court,
+                _split(",".join(f.people)),
+                _split(",".join(f.event_ids)),
+                f.message,
+                max(when[i] for i in f.event_ids),
+            )
+            for f in findings
+        ]
+    judge = team = None
+    for e in reversed(entries):
+        if e.event_type == "intake.case_assigned":
+            judge, team = e.text("judge_id"), e.text("team_id")
+            break
+    deadline_rows = [
+        (
+            case_id,
+            d.key,
+            d.node,
+            court,
+            judge,
+            team,
+            d.title,
+            d.source,
+            d.start,
+            d.start_event_id,
+            d.due,
+            d.completed_on,
+            d.completed_event_id,
+            d.explanation,
+            d.fallback_calendar,
+            d.paused,
+        )
+        for d in compute(entries, ctx.deadlines, ctx.calendar)
+    ]
+    return CaseChecks(findings, finding_rows, deadline_rows)
+
+
+def check_rows(case_id: str, rows: Sequence[Any], ctx: Context) -> CaseChecks:
+    """``check_trail`` over a case's rows as ``TRAIL_READ`` gives them (in seq order)."""
+    court = trail_court([r["event_type"] for r in rows], [r["court"] for r in rows])
+    return check_trail(case_id, court, [entry_from_row(r) for r in rows], ctx)
+
+
+def by_case(rows: Sequence[Any]) -> Iterator[tuple[str, Sequence[Any]]]:
+    """Consecutive rows of one case (rows in case order)."""
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i]["case_id"] != rows[start]["case_id"]:
+            yield rows[start]["case_id"], rows[start:i]
+            start = i
+
+
+async def load_calendar(conn: asyncpg.Connection) -> HolidayCalendar:
+    rows = await conn.fetch("SELECT year, holidays, workdays FROM public.holiday_years")
+    return HolidayCalendar.with_years(
+        YearSchedule(r["year"], frozenset(r["holidays"]), frozenset(r["workdays"])) for r in rows
+    )
+
+
+async def load_context(conn: asyncpg.Connection, deadlines: DeadlineSettings) -> Context:
+    return Context(await load_calendar(conn), deadlines)
+
+
+async def refresh_case(conn: asyncpg.Connection, schema: str, case_id: str, ctx: Context) -> list[Finding]:
+    """Recompute a case's findings (kept: they only grow) and deadlines (replaced). Returns the
+    findings not recorded before."""
+    return (await refresh_cases(conn, schema, [case_id], ctx)).get(case_id, [])
+
+
+async def refresh_cases(
+    conn: asyncpg.Connection, schema: str, case_ids: Iterable[str], ctx: Context
+) -> dict[str, list[Finding]]:
+    """``refresh_case`` for many cases in a few statements (inside the caller's transaction).
+    Returns each case's findings not recorded before."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return {}
+    # The head rows serialise refreshes of one case (live reaction, holiday reload); taken in
+    # case order, so two refreshes of overlapping cases cannot deadlock.
+    await conn.execute(
+        f"SELECT 1 FROM {schema}.case_heads WHERE case_id = ANY($1::text[]) ORDER BY case_id FOR UPDATE", ids
+    )
+    rows = await conn.fetch(
+        TRAIL_READ.format(schema=schema) + " WHERE case_id = ANY($1::text[]) ORDER BY case_id, seq", ids
+    )
+    checked = {case_id: check_rows(case_id, case_rows, ctx) for case_id, case_rows in by_case(rows)}
+    if not checked:
+        return {}
+    findings = [r for c in checked.values() for r in c.finding_rows]
+    new_ids: set[Any] = set()
+    if findings:
+        columns = [list(col) for col in zip(*findings, strict=True)]
+        for i in (5, 6):  # people, event ids: joined as the statement splits them
+            columns[i] = [",".join(v) for v in columns[i]]
+        inserted = await conn.fetch(_INSERT_FINDINGS.format(schema=schema), *columns)
+        new_ids = {r["finding_id"] for r in inserted}
+    await conn.execute(f"DELETE FROM {schema}.deadlines WHERE case_id = ANY($1::text[])", list(checked))
+    deadlines = [r for c in checked.values() for r in c.deadline_rows]
+    if deadlines:
+        columns = [list(col) for col in zip(*deadlines, strict=True)]
+        columns[_EXPLANATION] = [orjson.dumps(v).decode() for v in columns[_EXPLANATION]]
+        await conn.execute(_INSERT_DEADLINES.format(schema=schema), *columns)
+    return {case_id: [f for f in c.findings if f.finding_id in new_ids] for case_id, c in checked.items()}
