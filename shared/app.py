@@ -30,9 +30,9 @@ from shared import clock, db, metrics
 from shared.bus import build_producer
 from shared.commands import CommandRunner, Projector
 from shared.consumer import ConsumerRunner, Reactions
-from shared.errors import install_error_handlers
 from shared.eventstore import EventStore
 from shared.logs import configure_logging
+from shared.problems import install_error_handlers
 from shared.relay import OutboxRelay, outbox_backlog
 from shared.settings import ServiceSettings
 

@@ -20,6 +20,7 @@ import asyncpg
 from fastapi import Request
 
 from shared import metrics
+from shared.auth import Principal
 from shared.envelope import Actor, Envelope, now_shanghai
 from shared.errors import Conflict, InvalidInput
 from shared.events import REGISTRY, DomainEvent
@@ -77,7 +78,9 @@ class IdempotencyRequest:
     request_hash: str
 
     @classmethod
-    async def from_request(cls, request: Request, principal: str) -> IdempotencyRequest | None:
+    async def from_request(cls, request: Request, officer: Principal) -> IdempotencyRequest | None:
+        """The request's Idempotency-Key, scoped by court and officer: the same officer id with the same
+        key in another court is another request, and never sees this court's stored answer."""
         key = request.headers.get("idempotency-key")
         if not key:
             return None
@@ -85,7 +88,7 @@ class IdempotencyRequest:
             raise InvalidInput("Idempotency-Key 过长（最多 200 个字符）", code="invalid_idempotency_key")
         body = await request.body()
         digest = hashlib.sha256(request.method.encode() + b" " + request.url.path.encode() + b"\n" + body).hexdigest()
-        return cls(principal=principal, key=key, request_hash=digest)
+        return cls(principal=f"{officer.court}/{officer.officer_id}", key=key, request_hash=digest)
 
 
 @dataclass

@@ -138,10 +138,6 @@ class ConsumerStatus:
     assigned: list[int] = field(default_factory=list)
 
 
-class _Poison(Exception):
-    """An event that cannot be applied even on its own."""
-
-
 class ConsumerRunner:
     """Consumes ``topic`` in consumer group ``group_id`` and applies ``reactions`` exactly once."""
 

@@ -1,4 +1,4 @@
-"""The event envelope: one shape for every message on Kafka (architecture §3)."""
+"""The event envelope: one shape for every message on Kafka (docs/architecture.md §3)."""
 
 from __future__ import annotations
 

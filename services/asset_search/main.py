@@ -17,7 +17,7 @@ from services.asset_search.jobs import housekeeping
 from services.asset_search.projections import make_projector
 from services.asset_search.settings import Settings
 from shared.app import Runtime, create_service_app
-from shared.errors import problem
+from shared.problems import problem
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

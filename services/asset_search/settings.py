@@ -19,7 +19,7 @@ class Settings(ServiceSettings):
     agencies_file: Path = DEV_AGENCIES
     simulator_url: str = "http://127.0.0.1:8109"
 
-    # Agency API (architecture §5): Standard-Webhooks signatures, size limit.
+    # Agency API (docs/architecture.md §5): Standard-Webhooks signatures, size limit.
     signature_tolerance_s: int = 300
     agency_max_body_bytes: int = 1_048_576
 

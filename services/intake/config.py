@@ -75,7 +75,7 @@ class ClosurePolicy(_Frozen):
     required_agency_kinds: tuple[str, ...] = ()
     require_offline_investigation: bool = True
     zhongben_min_months: int = 3
-    # 流拍 rounds after which an asset counts as "could not be disposed of" (domain.md §5)
+    # 流拍 rounds after which an asset counts as "could not be disposed of" (docs/rules.md §5)
     unsold_rounds_needed: dict[str, int] = Field(default_factory=lambda: {"real_estate": 3, "default": 2})
 
 

@@ -1,4 +1,4 @@
-"""What intake learns from other services' events (tolerant reader, names from shared/docs/events.md).
+"""What intake learns from other services' events (tolerant reader, names from docs/events.md).
 
 Only the facts intake's own rules need: the 终本 conditions (search answered, leads verified,
 offline investigation, assets realised or shown undisposable), 执行完毕 (claim paid in full), and

@@ -134,10 +134,6 @@ def _date(value: Any) -> Any:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-async def project_one(conn: asyncpg.Connection, env: Envelope) -> None:
-    await _project_case(conn, env.case_id, [env])
-
-
 async def project(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
     """The inline projector: each run of one case's events in one statement."""
     run: list[Envelope] = []

@@ -11,7 +11,7 @@ from shared.settings import ServiceSettings
 
 
 class DeadlineSettings(BaseModel):
-    """Local values of the deadline engine (domain.md §3 marks them "local")."""
+    """Local values of the deadline engine (docs/rules.md §3 marks them "local")."""
 
     assign_days_ordinary: int = 7  # 期限规定 2006 art. 2
     assign_days_fast: int = 0  # local: fast track assigned the same day

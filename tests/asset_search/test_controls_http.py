@@ -63,7 +63,7 @@ async def test_only_the_cases_current_judge_orders_controls(
     assert officer.status_code == 403
     other_court = await _order(http, system, found_case, "vehicle", "seize",
                                headers=auth(found_case["judge_id"], "judge", court="黔03"))
-    assert other_court.status_code == 403
+    assert other_court.status_code == 404 and other_court.json()["code"] == "case_not_found"
     bad = await _order(http, system, found_case, "vehicle", "deduct")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "measure"
     f = await wait_search(http, system, found_case["case_id"], lambda f: True)

@@ -138,7 +138,7 @@ def test_only_the_cases_current_judge_orders_a_control() -> None:
     with pytest.raises(Forbidden) as err:
         decide_all(FOUND_HISTORY, order(officer="judge-2"))
     assert err.value.rule == "互相制约-2"
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # another court's case: as if it did not exist
         decide_all(FOUND_HISTORY, order(court="黔03"))
     with pytest.raises(Conflict):
         decide_all(FOUND_HISTORY, order(facts=ctl.CaseFacts("黔01", None, 1)))

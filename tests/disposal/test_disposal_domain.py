@@ -88,7 +88,7 @@ def test_an_asset_already_in_disposal_is_refused() -> None:
                                                ("clerk-1", "officer_registered_case")])
 def test_the_disposal_officer_is_not_the_judge_the_controller_or_the_registrar(officer: str, code: str) -> None:
     err = refusal(given(DECIDED), c.ServeNotice(as_(officer), "disposal_notice", "respondent", date(2026, 7, 1)))
-    assert err.code == code and err.status == 403
+    assert err.code == code and err.kind == "forbidden"
 
 
 def test_online_enquiry_before_agreement_and_targeted_enquiry_were_ruled_out_is_refused() -> None:

@@ -58,7 +58,7 @@ def test_money_in_raises_the_balance_and_the_same_arrival_twice_changes_nothing(
 
 def test_the_proposer_may_not_approve_their_own_payout() -> None:
     err = refusal(given(paid_in(500_000), propose(100_000)), approve(by="fin-1"))
-    assert err.rule == "互相制约-9" and err.status == 403
+    assert err.rule == "互相制约-9" and err.kind == "forbidden"
 
 
 def test_a_payout_beyond_the_balance_is_refused() -> None:

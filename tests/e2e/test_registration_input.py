@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -97,6 +98,20 @@ async def test_the_same_idempotency_key_returns_the_first_answer(system: System,
     )
     assert other_body.status_code == 422
     assert other_body.json()["code"] == "idempotency_key_reused"
+
+
+async def test_an_idempotency_key_is_scoped_by_court_as_well_as_officer(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    key = f"reg-{uuid.uuid4()}"
+    ours = await http.post(f"{system.url('intake')}/cases", json=valid_case(),
+                           headers={**auth("clerk-same-id", "intake_clerk"), "Idempotency-Key": key})
+    # the same officer id and key in another court is another request: never this court's stored answer
+    theirs = await http.post(f"{system.url('intake')}/cases", json=valid_case(court="赣0502"),
+                             headers={**auth("clerk-same-id", "intake_clerk", court="赣0502"), "Idempotency-Key": key})
+    assert ours.status_code == theirs.status_code == 201, theirs.text
+    assert theirs.json()["case_id"] != ours.json()["case_id"]
+    assert "赣0502" in theirs.json()["case_number"] and "黔01" in ours.json()["case_number"]
 
 
 async def test_concurrent_requests_with_one_idempotency_key_register_one_case(

@@ -91,7 +91,7 @@ def test_the_cases_current_judge_issues_an_instruction_that_is_registered_and_ro
 
 def test_an_officer_who_is_not_the_current_judge_cannot_instruct() -> None:
     err = refused(given(), issue(officer_id="judge-2"))
-    assert err.rule == "互相制约-2" and err.status == 403
+    assert err.rule == "互相制约-2" and err.kind == "forbidden"
 
 
 def test_a_former_judge_cannot_instruct_after_reassignment() -> None:
@@ -123,7 +123,7 @@ def test_a_deadline_in_the_past_is_refused_naming_the_field() -> None:
 ])
 def test_no_task_command_is_decided_without_an_instruction(command: object) -> None:
     err = refused(given(), command)
-    assert err.rule == "互相制约-3" and err.status == 404
+    assert err.rule == "互相制约-3" and err.kind == "not_found"
 
 
 def test_a_task_exists_once_its_instruction_is_issued() -> None:

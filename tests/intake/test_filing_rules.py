@@ -11,7 +11,7 @@ from services.intake import events as ev
 from services.intake.domain import commands as c
 from services.intake.domain import given
 from services.intake.domain.filing import TriageFacts, choose_judge, missing_materials, triage
-from shared.errors import DomainError, Forbidden, InvalidInput
+from shared.errors import DomainError, Forbidden, InvalidInput, NotFound
 from tests.intake.builders import (
     COMPLETE,
     CONFIG,
@@ -105,10 +105,13 @@ def test_refusal_for_missing_materials_only_after_the_supplement_deadline() -> N
     assert kinds(decide(late, state)) == ["intake.application_refused"]
 
 
-def test_another_courts_officer_cannot_act_on_the_case() -> None:
-    with pytest.raises(Forbidden) as err:
+def test_another_courts_officer_cannot_act_on_the_case_and_learns_nothing_of_it() -> None:
+    with pytest.raises(NotFound) as other:
         decide(c.SupplementMaterials(who(court="赣0502"), COMPLETE), run(given(), application(materials=())))
-    assert err.value.code == "court_mismatch"
+    with pytest.raises(NotFound) as absent:
+        decide(c.SupplementMaterials(who(), COMPLETE), given())
+    assert (other.value.code, other.value.message) == (absent.value.code, absent.value.message) == (
+        "case_not_found", "未找到该案件或执行申请")
 
 
 def facts(**kw: Any) -> TriageFacts:

@@ -3,6 +3,7 @@ events (published to Kafka as those services would), objection, resumption, quer
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -171,6 +172,15 @@ async def test_queries_list_lookup_and_workload(system: System, http: httpx.Asyn
     half = case["case_number"].replace("（", "(").replace("）", ")")
     found = await http.get(f"{intake}/cases/by-number/{half}", headers=CLERK)
     assert found.status_code == 200 and found.json()["case_id"] == case["case_id"]
+    # Another court's clerk learns nothing: the same 404 as for a case that does not exist, no court named.
+    elsewhere = auth("clerk-gy", "intake_clerk", court="赣0502")
+    theirs = await http.get(f"{intake}/cases/{case['case_id']}", headers=elsewhere)
+    none = await http.get(f"{intake}/cases/{uuid.uuid4()}", headers=elsewhere)
+    assert theirs.status_code == none.status_code == 404 and theirs.json()["detail"] == none.json()["detail"]
+    assert theirs.json()["code"] == "case_not_found" and "黔01" not in theirs.text
+    theirs = await http.get(f"{intake}/cases/by-number/{half}", headers=elsewhere)
+    assert theirs.status_code == 404 and theirs.json()["code"] == "case_not_found"
+    assert theirs.json()["detail"] == f"未找到案号为 {case['case_number']} 的案件"  # only what was asked
     by_party = (await http.get(f"{intake}/parties/110105198001010016/cases", headers=CLERK)).json()
     assert [i["case_id"] for i in by_party["items"]] == [case["case_id"]]
     listed = (await http.get(f"{intake}/cases", params={"judge_id": case["judge_id"], "status": "in_progress",

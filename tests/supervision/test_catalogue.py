@@ -12,7 +12,7 @@ from services.supervision.trail.catalogue import SUMMARIES, summarize
 from shared.envelope import Actor, Envelope, now_shanghai
 
 pytestmark = pytest.mark.unit
-DOC = Path(__file__).resolve().parents[2] / "shared" / "docs" / "events.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "events.md"
 
 
 def documented_types() -> set[str]:

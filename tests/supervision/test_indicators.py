@@ -1,4 +1,4 @@
-"""质效指标 (domain.md §8): given a small trail, the exact figures."""
+"""质效指标 (docs/rules.md §8): given a small trail, the exact figures."""
 
 from __future__ import annotations
 

@@ -83,7 +83,7 @@ def test_a_valid_credit_code_passes_and_a_wrong_one_is_named() -> None:
 
 
 def test_a_refusal_with_extra_members_never_overrides_the_standard_problem_members() -> None:
-    from shared.errors import problem
+    from shared.problems import problem
 
     body = problem(409, "task_closed", "任务已结束", extra={"status": "reported", "code": "x", "task": "t-1"})
     import json

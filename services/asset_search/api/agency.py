@@ -1,4 +1,4 @@
-"""The linkage agencies' API: signed requests only (architecture §5).
+"""The linkage agencies' API: signed requests only (docs/architecture.md §5).
 
 Every request carries ``x-agency-id`` and Standard-Webhooks headers; the signature covers
 ``webhook-id.webhook-timestamp.body``. Order of checks: staff credentials refused → headers
@@ -31,19 +31,20 @@ from services.asset_search.settings import Settings
 from shared.app import Runtime, runtime
 from shared.commands import CommandResult, IdempotencyRequest, Prepare
 from shared.envelope import Actor
-from shared.errors import DomainError, InvalidInput, NotFound, Unauthorized, validation_field_errors
+from shared.errors import DomainError, InvalidInput, NotFound, Unauthorized
+from shared.problems import validation_field_errors
 
 router = APIRouter(prefix="/agency", tags=["联动单位接口 agency API"])
 Rt = Annotated[Runtime, Depends(runtime)]
 
 
 class PayloadTooLarge(DomainError):
-    status = 413
+    kind = "too_large"
     code = "payload_too_large"
 
 
 class RateLimited(DomainError):
-    status = 429
+    kind = "rate_limited"
     code = "rate_limited"
 
     def __init__(self, retry_after_s: int) -> None:

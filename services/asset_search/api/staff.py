@@ -13,12 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.asset_search.domain import control as ctl
 from services.asset_search.domain import leads
+from services.asset_search.domain.decider import stream_id
 from services.asset_search.events import AssetKind
-from services.asset_search.execution import execute
+from services.asset_search.execution import DECIDER
+from shared.api import run_command
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
-from shared.commands import CommandResult, IdempotencyRequest
-from shared.errors import Forbidden, NotFound
+from shared.commands import CommandResult
+from shared.errors import NotFound, in_court
 
 router = APIRouter(tags=["查控 asset search"])
 Rt = Annotated[Runtime, Depends(runtime)]
@@ -74,10 +76,8 @@ class VerificationIn(BaseModel):
 
 async def case_row(rt: Runtime, officer: Principal, case_id: str) -> asyncpg.Record:
     row = await rt.pool.fetchrow("SELECT * FROM search_cases WHERE case_id = $1", case_id)
-    if row is None:
+    if row is None or not in_court(officer.court, row["court"]):  # another court's: as if absent
         raise NotFound("查控系统中没有该案件", code="case_not_found")
-    if row["court"] and row["court"] != officer.court:
-        raise Forbidden("不能查看或处理其他法院的案件", code="other_court", rule="权责清单-法院")
     return row
 
 
@@ -95,12 +95,10 @@ async def _ruled(rt: Runtime, request: Request, officer: Principal, case_id: str
         fresh = await conn.fetchrow("SELECT * FROM search_cases WHERE case_id = $1", case_id)
         return replace(command, ruling=replace(command.ruling, case=_facts(fresh)))
 
-    status, out = await execute(
-        rt, case_id=case_id, court=row["court"], actor=officer.actor(Role.JUDGE), build=lambda now: build(ruling, now),
-        respond=respond, prepare=with_facts,
-        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
+    return await run_command(
+        request, rt, officer, role=Role.JUDGE, court=row["court"], case_id=case_id, stream_id=stream_id(case_id),
+        decider=DECIDER, build=lambda meta: build(ruling, meta.now), respond=respond, prepare=with_facts,
     )
-    return JSONResponse(out, status_code=status)
 
 
 @router.post("/cases/{case_id}/controls", status_code=201, summary="法官裁定冻结/查封/扣押/扣划")
@@ -135,29 +133,27 @@ async def release_control(case_id: str, control_id: str, body: ReleaseIn, reques
 async def record_lead(case_id: str, body: LeadIn, request: Request, officer: LeadClerk, rt: Rt) -> JSONResponse:
     row = await case_row(rt, officer, case_id)
     lead_id = str(uuid.uuid4())
-    status, out = await execute(
-        rt, case_id=case_id, court=row["court"], actor=officer.actor(),
-        build=lambda now: leads.RecordLead(lead_id=lead_id, urgent=body.urgent, description=body.description,
-                                           asset_kind=body.asset_kind, target=body.target, region=body.region,
-                                           officer_id=officer.officer_id, today=now.date()),
+    return await run_command(
+        request, rt, officer, role=None, court=row["court"], case_id=case_id, stream_id=stream_id(case_id),
+        decider=DECIDER,
+        build=lambda meta: leads.RecordLead(lead_id=lead_id, urgent=body.urgent, description=body.description,
+                                            asset_kind=body.asset_kind, target=body.target, region=body.region,
+                                            officer_id=officer.officer_id, today=meta.now.date()),
         respond=lambda r: (201, {"lead_id": lead_id, "due_date": r.events[0].payload["due_date"]}),
-        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
     )
-    return JSONResponse(out, status_code=status)
 
 
 @router.post("/cases/{case_id}/leads/{lead_id}/verification", summary="线索核查结果")
 async def verify_lead(case_id: str, lead_id: str, body: VerificationIn, request: Request, officer: LeadClerk,
                       rt: Rt) -> JSONResponse:
     row = await case_row(rt, officer, case_id)
-    status, out = await execute(
-        rt, case_id=case_id, court=row["court"], actor=officer.actor(),
-        build=lambda now: leads.VerifyLead(lead_id=lead_id, outcome=body.outcome, note=body.note,
-                                           officer_id=officer.officer_id, today=now.date()),
+    return await run_command(
+        request, rt, officer, role=None, court=row["court"], case_id=case_id, stream_id=stream_id(case_id),
+        decider=DECIDER,
+        build=lambda meta: leads.VerifyLead(lead_id=lead_id, outcome=body.outcome, note=body.note,
+                                            officer_id=officer.officer_id, today=meta.now.date()),
         respond=lambda r: (200, {"lead_id": lead_id, "events": [e.event_type for e in r.events]}),
-        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
     )
-    return JSONResponse(out, status_code=status)
 
 
 @router.get("/cases/{case_id}/search", summary="案件查控案卷：查询、答复、财产、控制、线索")

@@ -14,7 +14,7 @@ from services.asset_search.domain.rules import (
     max_expiry,
 )
 from services.asset_search.domain.state import ControlState, SearchFile
-from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, in_court
 from shared.events import DomainEvent
 
 
@@ -81,12 +81,12 @@ class LapseControl:
 
 
 def check_judge(ruling: Ruling) -> CaseFacts:
-    """互相制约-2: only the case's current judge issues its rulings (domain §7 rule 2)."""
+    """互相制约-2: only the case's current judge issues its rulings (docs/rules.md §7.2)."""
     case = ruling.case
     if case is None or case.judge_id is None:
         raise Conflict("该案件尚未分案，暂无承办法官，不能作出控制裁定", code="case_not_assigned")
-    if ruling.officer_court != case.court:
-        raise Forbidden("不能对其他法院的案件作出裁定", code="other_court", rule="权责清单-法院")
+    if not in_court(ruling.officer_court, case.court):  # another court's case: as if absent
+        raise NotFound("查控系统中没有该案件", code="case_not_found")
     if ruling.officer_id != case.judge_id:
         raise Forbidden("只有本案现任承办法官才能作出控制或解除裁定", code="not_case_judge", rule="互相制约-2")
     return case

@@ -56,7 +56,7 @@ def verify_lead(cmd: VerifyLead, state: SearchFile) -> list[DomainEvent]:
                         note=cmd.note, verified_by=cmd.officer_id, late=cmd.today > lead.due_date)
     ]
     if cmd.outcome == "needs_field_check":
-        # Field ops act only on the judge's instruction (domain §7 rule 3): this is a request to the judge.
+        # Field ops act only on the judge's instruction (docs/rules.md §7.3): this is a request to the judge.
         out.append(ev.FieldCheckRequested(lead_id=lead.lead_id, target=lead.target, region=lead.region,
                                           reason=cmd.note))
     return out

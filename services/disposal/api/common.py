@@ -14,11 +14,12 @@ from pydantic import AfterValidator, Field
 
 from services.disposal.domain.commands import Acting, CaseView
 from services.disposal.reads import case_view
+from shared.api import run_command
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
-from shared.commands import CommandMeta, CommandResult, Decider, IdempotencyRequest
+from shared.commands import CommandMeta, CommandResult, Decider
 from shared.envelope import now_shanghai
-from shared.errors import Forbidden, NotFound
+from shared.errors import NotFound, in_court
 
 Rt = Annotated[Runtime, Depends(runtime)]
 Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
@@ -51,10 +52,8 @@ View = Callable[[Any], dict[str, Any]]
 async def known_case(rt: Runtime, officer: Principal, case_id: str) -> CaseView:
     """The case as this service knows it, in the officer's court (404 / 403 otherwise)."""
     case = await case_view(rt.pool, case_id)
-    if case is None:
+    if case is None or not in_court(officer.court, case.court):  # another court's: as if absent
         raise NotFound("未找到该案件（尚未收到立案信息）", code="case_not_found")
-    if case.court != officer.court:
-        raise Forbidden("不能办理其他法院的案件", code="other_court")
     return case
 
 
@@ -74,19 +73,18 @@ async def run(
 ) -> JSONResponse:
     """Run one command: the case and the asset facts are re-read inside the command's transaction."""
     case = await known_case(rt, officer, case_id)
-    meta = CommandMeta.for_request(request, officer.actor(role), case.court)
 
-    async def prepare(conn: asyncpg.Connection, state: Any, factory: Factory) -> Any:
-        fresh = await case_view(conn, case_id) or case
-        return await factory(conn, Acting(officer.officer_id, fresh, meta.now))
+    def command(meta: CommandMeta) -> Callable[[asyncpg.Connection, CaseView], Awaitable[Any]]:
+        return lambda conn, fresh: build(conn, Acting(officer.officer_id, fresh, meta.now))
+
+    async def prepare(conn: asyncpg.Connection, state: Any, make: Any) -> Any:
+        """The command is built inside the transaction, from the case as it is now."""
+        return await make(conn, await case_view(conn, case_id) or case)
 
     def respond(result: CommandResult[Any]) -> tuple[int, dict[str, Any]]:
         body = {**view(result.state), **(extra or {}), "version": result.version,
                 "events": [e.event_type for e in result.events]}
         return status, jsonable_encoder(body)
 
-    code, body = await rt.commands.execute(
-        stream_id=stream_id, case_id=case_id, decider=decider, command=build, meta=meta, respond=respond,
-        prepare=prepare, idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
-    )
-    return JSONResponse(body, status_code=code)
+    return await run_command(request, rt, officer, role=role, court=case.court, case_id=case_id,
+                             stream_id=stream_id, decider=decider, build=command, respond=respond, prepare=prepare)

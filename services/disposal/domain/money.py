@@ -1,4 +1,4 @@
-"""Money rules of the case account (domain.md §4a): fee, late-payment interest, payout limit.
+"""Money rules of the case account (docs/rules.md §4a): fee, late-payment interest, payout limit.
 
 All amounts are integer fen. Rounding rule (one for the whole service): a computation keeps
 exact integer numerators and rounds **once, at the end, half up to the fen** — never per day

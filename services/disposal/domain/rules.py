@@ -1,4 +1,4 @@
-"""The numeric rules of disposal (domain.md §4), each in one place, with its legal source.
+"""The numeric rules of disposal (docs/rules.md §4), each in one place, with its legal source.
 
 Pure functions: dates and amounts in, a verdict out. A broken rule raises :class:`RuleBroken`
 naming the rule, the field and a Chinese message; the API turns it into problem+json.
@@ -28,9 +28,7 @@ MOVABLE_KINDS = frozenset({"bank_deposit", "vehicle", "movable", "online_payment
 
 
 class RuleBroken(DomainError):
-    """A command broke a numbered rule; 422 with the rule and the wrong field."""
-
-    status = 422
+    """A command broke a numbered rule: the rule and the wrong field (answered 422)."""
 
     def __init__(self, rule: str, field: str, message: str, code: str = "rule_broken") -> None:
         super().__init__(message, code=code, rule=rule, errors=[FieldError(field, message, code)])

@@ -29,10 +29,11 @@ from services.field_ops.domain.instruction import (
 )
 from services.field_ops.domain.routing import CourtRouting, region_name, route
 from services.field_ops.settings import Settings
+from shared.api import run_command
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
-from shared.commands import CommandMeta, CommandResult, IdempotencyRequest
-from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from shared.commands import CommandMeta, CommandResult
+from shared.errors import Conflict, FieldError, InvalidInput, NotFound, in_court
 
 router = APIRouter(tags=["外勤 field_ops"])
 DECIDER = InstructionDecider()
@@ -56,9 +57,18 @@ def routing_table(request: Request, court: str) -> CourtRouting:
     return table
 
 
-def check_court(officer: Principal, court: str | None) -> None:
-    if court is not None and court != officer.court:
-        raise Forbidden("不能办理其他法院的案件", code="court_mismatch")
+def case_not_found() -> NotFound:
+    return NotFound("外勤中心没有该案件的记录", code="case_not_found")
+
+
+def task_not_found() -> NotFound:
+    return NotFound("未找到该外勤任务", code="task_not_found")
+
+
+def check_court(officer: Principal, court: str | None, missing: Callable[[], NotFound]) -> None:
+    """Another court's case or task is answered as one that does not exist (shared.errors.in_court)."""
+    if not in_court(officer.court, court):
+        raise missing()
 
 
 def _respond(result: CommandResult[InstructionState]) -> tuple[int, dict[str, Any]]:
@@ -83,16 +93,18 @@ async def issue_instruction(
     case_id: str, body: InstructionIn, request: Request, officer: Judge, rt: Rt
 ) -> JSONResponse:
     known = await rt.pool.fetchval("SELECT court FROM fo_cases WHERE case_id = $1", case_id)
-    check_court(officer, known)
+    check_court(officer, known, case_not_found)
     court = known or officer.court
     table = routing_table(request, court)
-    meta = CommandMeta.for_request(request, officer.actor(Role.JUDGE), court)
-    command = IssueInstruction(
-        instruction_id=str(uuid.uuid4()), task_id=str(uuid.uuid4()), case_id=case_id, kind=body.kind,
-        target=body.target.record(), region=body.region, region_name=region_name(body.region),
-        deadline=body.deadline, notes=body.notes, officer_id=officer.officer_id, now=meta.now,
-        route=route(table, body.region, body.kind), current_judge_id=None, proposal_id=body.proposal_id,
-    )
+    instruction_id = str(uuid.uuid4())
+
+    def command(meta: CommandMeta) -> IssueInstruction:
+        return IssueInstruction(
+            instruction_id=instruction_id, task_id=str(uuid.uuid4()), case_id=case_id, kind=body.kind,
+            target=body.target.record(), region=body.region, region_name=region_name(body.region),
+            deadline=body.deadline, notes=body.notes, officer_id=officer.officer_id, now=meta.now,
+            route=route(table, body.region, body.kind), current_judge_id=None, proposal_id=body.proposal_id,
+        )
 
     async def with_case(conn: asyncpg.Connection, state: InstructionState, cmd: IssueInstruction) -> Any:
         case = await conn.fetchrow("SELECT judge_id, closed FROM fo_cases WHERE case_id = $1", case_id)
@@ -109,12 +121,11 @@ async def issue_instruction(
         routed = result.events[1].payload
         return 201, {**out, "team_name": routed["team_name"], "routing_rule": routed["rule"]}
 
-    status, out = await rt.commands.execute(
-        stream_id=stream_of(command.instruction_id), case_id=case_id, decider=DECIDER, command=command,
-        meta=meta, respond=respond, prepare=with_case,
-        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
+    return await run_command(
+        request, rt, officer, role=Role.JUDGE, court=court, case_id=case_id, stream_id=stream_of(instruction_id),
+        decider=DECIDER, build=command, respond=respond, prepare=with_case,
+        headers=lambda out: {"Location": f"/tasks/{out['task_id']}"},
     )
-    return JSONResponse(out, status_code=status, headers={"Location": f"/tasks/{out['task_id']}"})
 
 
 async def _open_proposal(conn: asyncpg.Connection, case_id: str, proposal_id: str) -> str | None:
@@ -134,24 +145,21 @@ Build = Callable[[CourtRouting, str | None, CommandMeta], object]
 
 async def _on_task(
     request: Request, rt: Runtime, officer: Principal, task_id: str, role: str, build: Build
-) -> dict[str, Any]:
+) -> JSONResponse:
     row = await rt.pool.fetchrow(
         "SELECT t.instruction_id, t.case_id, t.court, c.judge_id FROM fo_tasks t"
         " LEFT JOIN fo_cases c USING (case_id) WHERE t.task_id = $1",
         task_id,
     )
-    if row is None:
+    if row is None or not in_court(officer.court, row["court"]):
         raise NotFound("没有法官指令就没有外勤任务：未找到该任务", code="task_not_found",
                        rule=RULE_TASK_NEEDS_INSTRUCTION)
-    check_court(officer, row["court"])
-    meta = CommandMeta.for_request(request, officer.actor(role), row["court"])
-    command = build(routing_table(request, row["court"]), row["judge_id"], meta)
-    _, out = await rt.commands.execute(
-        stream_id=stream_of(row["instruction_id"]), case_id=row["case_id"], decider=DECIDER,
-        command=command, meta=meta, respond=_respond,
-        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
+    table = routing_table(request, row["court"])
+    return await run_command(
+        request, rt, officer, role=role, court=row["court"], case_id=row["case_id"],
+        stream_id=stream_of(row["instruction_id"]), decider=DECIDER,
+        build=lambda meta: build(table, row["judge_id"], meta), respond=_respond,
     )
-    return out
 
 
 def _acting_role(officer: Principal) -> str:
@@ -159,7 +167,7 @@ def _acting_role(officer: Principal) -> str:
 
 
 @router.post("/tasks/{task_id}/accept", summary="外勤人员接受任务")
-async def accept_task(task_id: str, request: Request, officer: FieldStaff, rt: Rt) -> dict[str, Any]:
+async def accept_task(task_id: str, request: Request, officer: FieldStaff, rt: Rt) -> JSONResponse:
     me = officer.officer_id
     return await _on_task(request, rt, officer, task_id, _acting_role(officer), lambda table, judge, meta:
                           AcceptTask(officer_id=me, officer_team_ids=table.teams_of(me),
@@ -169,7 +177,7 @@ async def accept_task(task_id: str, request: Request, officer: FieldStaff, rt: R
 @router.post("/tasks/{task_id}/attempts", summary="记录一次执行（走访、送达尝试等）")
 async def record_attempt(
     task_id: str, body: AttemptIn, request: Request, officer: FieldStaff, rt: Rt
-) -> dict[str, Any]:
+) -> JSONResponse:
     me = officer.officer_id
     return await _on_task(request, rt, officer, task_id, _acting_role(officer), lambda table, judge, meta:
                           RecordAttempt(officer_id=me, officer_team_ids=table.teams_of(me),
@@ -181,7 +189,7 @@ async def record_attempt(
 @router.post("/tasks/{task_id}/report", summary="报告执行结果（发现的财产、人员与证据）")
 async def report_task(
     task_id: str, body: ReportIn, request: Request, officer: FieldStaff, rt: Rt
-) -> dict[str, Any]:
+) -> JSONResponse:
     me = officer.officer_id
     assets = tuple(a.record() for a in body.found_assets)
     return await _on_task(request, rt, officer, task_id, _acting_role(officer), lambda table, judge, meta:
@@ -195,7 +203,7 @@ async def report_task(
 @router.post("/tasks/{task_id}/return", summary="退回任务（须说明理由）")
 async def return_task(
     task_id: str, body: ReturnIn, request: Request, officer: FieldStaff, rt: Rt
-) -> dict[str, Any]:
+) -> JSONResponse:
     me = officer.officer_id
     return await _on_task(request, rt, officer, task_id, _acting_role(officer), lambda table, judge, meta:
                           ReturnTask(officer_id=me, officer_team_ids=table.teams_of(me), reason=body.reason))
@@ -204,7 +212,7 @@ async def return_task(
 @router.post("/tasks/{task_id}/reroute", summary="外勤组长改派任务（须说明理由）")
 async def reroute_task(
     task_id: str, body: RerouteIn, request: Request, officer: FieldLead, rt: Rt
-) -> dict[str, Any]:
+) -> JSONResponse:
     me = officer.officer_id
 
     def build(table: CourtRouting, judge: str | None, meta: CommandMeta) -> RerouteTask:

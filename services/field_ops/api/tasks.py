@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.field_ops.api.instructions import check_court, routing_table, stream_of
+from services.field_ops.api.instructions import case_not_found, check_court, routing_table, stream_of, task_not_found
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
 from shared.envelope import Envelope, now_shanghai
@@ -94,8 +94,8 @@ async def task_detail(task_id: str, officer: Reader, rt: Rt) -> dict[str, Any]:
     row = await rt.pool.fetchrow(f"SELECT {_TASK_COLUMNS} FROM fo_tasks WHERE task_id = $2",
                                  now_shanghai().date(), task_id)
     if row is None:
-        raise NotFound("未找到该外勤任务", code="task_not_found")
-    check_court(officer, row["court"])
+        raise task_not_found()
+    check_court(officer, row["court"], task_not_found)
     async with rt.pool.acquire() as conn:
         history = await rt.store.load(conn, stream_of(row["instruction_id"]))
     return {**dict(row), "history": [history_entry(e) for e in history]}
@@ -147,14 +147,14 @@ async def case_proposals(
         case_id, status,
     )
     for r in rows:
-        check_court(officer, r["court"])
+        check_court(officer, r["court"], case_not_found)
     return {"case_id": case_id, "proposals": [dict(r) for r in rows]}
 
 
 @router.get("/cases/{case_id}/field-history", summary="本案外勤全部经过：建议、指令、任务与事件")
 async def case_field_history(case_id: str, officer: Reader, rt: Rt) -> dict[str, Any]:
     case = await rt.pool.fetchrow("SELECT * FROM fo_cases WHERE case_id = $1", case_id)
-    check_court(officer, case["court"] if case else None)
+    check_court(officer, case["court"] if case else None, case_not_found)
     tasks = await rt.pool.fetch(
         f"SELECT {_TASK_COLUMNS} FROM fo_tasks WHERE case_id = $2 ORDER BY issued_at",
         now_shanghai().date(), case_id,
@@ -163,9 +163,9 @@ async def case_field_history(case_id: str, officer: Reader, rt: Rt) -> dict[str,
         "SELECT * FROM fo_proposals WHERE case_id = $1 ORDER BY received_at", case_id
     )
     if case is None and not tasks and not proposals:
-        raise NotFound("外勤中心没有该案件的记录", code="case_not_found")
+        raise case_not_found()
     for t in tasks:
-        check_court(officer, t["court"])
+        check_court(officer, t["court"], case_not_found)
     async with rt.pool.acquire() as conn:
         events = await rt.store.case_events(conn, case_id)
     return {

@@ -32,7 +32,7 @@ from services.field_ops.events import (
 from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from shared.events import DomainEvent
 
-# Only the case's current judge instructs; whoever executes is not the issuer (domain §7.2).
+# Only the case's current judge instructs; whoever executes is not the issuer (docs/rules.md §7.2).
 RULE_JUDGE_INSTRUCTS = "互相制约-2"
 RULE_TASK_NEEDS_INSTRUCTION = "互相制约-3"  # a field task exists only on the judge's instruction (§7.3)
 RULE_REROUTE = "互相制约-12"  # manual re-assignment needs a leader and a reason (§7.12)

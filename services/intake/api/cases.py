@@ -14,7 +14,7 @@ from shared import clock
 from shared.auth import Principal
 from shared.commands import fold
 from shared.courts import CASE_TYPES, parse_case_number
-from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.errors import Forbidden, InvalidInput, NotFound, in_court
 from shared.events import REGISTRY
 
 router = APIRouter(tags=["查询 queries"])
@@ -28,9 +28,10 @@ COLUMNS = (
 
 
 def _own_court(officer: Principal, court: str | None) -> str:
+    """A list or a workload filtered by court: only the caller's own (权责清单-本院)."""
     court = court or officer.court
     if court != officer.court:
-        raise Forbidden(f"只能查询本院（{officer.court}）的案件", code="court_mismatch", rule="权责清单-本院")
+        raise Forbidden("只能查询本院的案件", code="other_court", rule="权责清单-本院")
     return court
 
 
@@ -44,9 +45,8 @@ def _row(r: Any) -> dict[str, Any]:
 async def get_case(case_id: str, request: Request, officer: Staff, rt: Rt) -> dict[str, Any]:
     async with rt.pool.acquire() as conn:
         row = await conn.fetchrow(f"SELECT {COLUMNS} FROM cases WHERE case_id = $1", case_id)
-        if row is None:
+        if row is None or not in_court(officer.court, row["court"]):  # another court's: as if absent
             raise NotFound("未找到该案件", code="case_not_found")
-        _own_court(officer, row["court"])
         history = await rt.store.load(conn, stream(case_id))
         facts = await closure_facts(conn, case_id, config(request).closure)
     state = fold(DECIDER, history)
@@ -113,9 +113,8 @@ async def by_number(case_number: str, officer: Staff, rt: Rt) -> dict[str, Any]:
     except ValueError as exc:
         raise InvalidInput(str(exc), code="invalid_case_number") from None
     row = await rt.pool.fetchrow(f"SELECT {COLUMNS} FROM cases WHERE case_number = $1", number)
-    if row is None:
+    if row is None or not in_court(officer.court, row["court"]):  # another court's: as if absent
         raise NotFound(f"未找到案号为 {number} 的案件", code="case_not_found")
-    _own_court(officer, row["court"])
     return _row(row)
 
 

@@ -17,11 +17,11 @@ from services.intake.domain import CaseDecider, CaseState
 from services.intake.domain.commands import Routing, Who
 from services.intake.projections import allocate_case_number
 from services.intake.reads import judge_loads
+from shared.api import run_command
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
-from shared.commands import CommandMeta, CommandResult, IdempotencyRequest, current_unit_of_work
+from shared.commands import CommandMeta, CommandResult, current_unit_of_work
 from shared.courts import CaseNumber
-from shared.errors import InvalidInput
 
 DECIDER = CaseDecider()
 HASH_PATTERN = r"^(sha256:)?[0-9a-f]{64}$"
@@ -64,16 +64,6 @@ def who(officer: Principal, meta: CommandMeta) -> Who:
     return Who(officer_id=officer.officer_id, court=officer.court, now=meta.now)
 
 
-def expected_version(request: Request) -> int | None:
-    raw = request.headers.get("if-match")
-    if not raw:
-        return None
-    try:
-        return int(raw.strip().strip('W/').strip('"'))
-    except ValueError:
-        raise InvalidInput("If-Match 应为案件版本号（整数）", code="invalid_if_match") from None
-
-
 async def routing(conn: asyncpg.Connection, cfg: IntakeConfig, court: str, exclude: frozenset[str] = frozenset()
                   ) -> Routing:
     """Triage rules, roster, current loads and a random draw (the only randomness, kept out of the rules)."""
@@ -109,15 +99,11 @@ async def run(
     respond: Callable[[CommandResult[CaseState]], tuple[int, dict[str, Any]]] | None = None,
 ) -> JSONResponse:
     """One command on one case through the shared runner (If-Match and Idempotency-Key honoured)."""
-    meta = CommandMeta.for_request(request, officer.actor(role), officer.court)
-    status, body = await rt.commands.execute(
-        stream_id=stream(case_id), case_id=case_id, decider=DECIDER, command=make(who(officer, meta)),
-        meta=meta, respond=respond or (lambda r: answer(r, status_code)), prepare=prepare,
-        expected_version=expected_version(request),
-        idempotency=await IdempotencyRequest.from_request(request, officer.officer_id),
+    return await run_command(
+        request, rt, officer, role=role, court=officer.court, case_id=case_id, stream_id=stream(case_id),
+        decider=DECIDER, build=lambda meta: make(who(officer, meta)),
+        respond=respond or (lambda r: answer(r, status_code)), prepare=prepare,
     )
-    headers = {"ETag": f'"{body["version"]}"'} if "version" in body else {}
-    return JSONResponse(body, status_code=status, headers=headers)
 
 
 _NUMBER_LOCKS: dict[tuple[str, str, int], asyncio.Lock] = {}

@@ -23,7 +23,6 @@ from services.intake.api.common import (
     Reviewer,
     Rt,
     config,
-    expected_version,
     next_case_number,
     routing,
     run,
@@ -34,6 +33,7 @@ from services.intake.api.filing import PartyIn
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
 from services.intake.reads import handlers
+from shared.api import expected_version
 from shared.app import Runtime
 from shared.auth import Principal, Role
 from shared.commands import CommandMeta, IdempotencyRequest, fold
@@ -46,7 +46,7 @@ Build = Callable[[asyncpg.Connection, CaseState, c.Who], Awaitable[tuple[Any, An
 async def execute_linked(request: Request, rt: Runtime, officer: Principal, role: str, case_id: str,
                          new_case_id: str, build: Build) -> dict[str, Any]:
     meta = CommandMeta.for_request(request, officer.actor(role), officer.court)
-    idem = await IdempotencyRequest.from_request(request, officer.officer_id)
+    idem = await IdempotencyRequest.from_request(request, officer)
     async with rt.commands.unit_of_work(meta, idem) as uow:
         if uow.replay is not None:
             return uow.replay[1]

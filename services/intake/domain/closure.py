@@ -46,7 +46,7 @@ def _c(code: str, met: bool, ok: str, not_ok: str) -> Condition:
 def zhongben_conditions(
     state: CaseState, facts: ClosureFacts, policy: ClosurePolicy, today: date, blacklisting_required: bool
 ) -> list[Condition]:
-    """Every condition of 终本 (终本规定 art. 1; domain.md §5), each with whether it holds."""
+    """Every condition of 终本 (终本规定 art. 1; docs/rules.md §5), each with whether it holds."""
     answered = {kind for _, kind, outcome in facts.queries if outcome in ("found", "nothing_found", "correction")}
     open_queries = [q for q, _, outcome in facts.queries if outcome not in ("found", "nothing_found", "correction")]
     kinds_missing = [k for k in policy.required_agency_kinds if k not in answered]

@@ -73,7 +73,7 @@ def supplement(cmd: c.SupplementMaterials, state: CaseState) -> list[DomainEvent
 
 
 def route(state: CaseState, routing: c.Routing, decided_by: str = "system") -> list[DomainEvent]:
-    """Triage then assignment, both automatic at registration (domain.md §2)."""
+    """Triage then assignment, both automatic at registration (docs/rules.md §2)."""
     app, reg = state.application, state.registered
     assert reg is not None
     outcome = triage(routing.triage, TriageFacts(

@@ -104,7 +104,7 @@ def _unmet(rule: TriageRule, f: TriageFacts) -> list[str]:
 
 
 def triage(policy: TriagePolicy, facts: TriageFacts) -> TriageOutcome:
-    """繁简分流 (domain.md §2): the first matching rule decides; every rule checked gives a reason."""
+    """繁简分流 (docs/rules.md §2): the first matching rule decides; every rule checked gives a reason."""
     reasons: list[str] = []
     for rule in policy.rules:
         unmet = _unmet(rule, facts)

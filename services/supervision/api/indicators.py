@@ -1,4 +1,4 @@
-"""HTTP surface of the 质效指标 (domain.md §8) and the ops dashboard's routes.
+"""HTTP surface of the 质效指标 (docs/rules.md §8) and the ops dashboard's routes.
 
 The figures are computed on read from supervision's own projections: the trail (only the event
 types the indicators need, streamed per case), the deadline projection (each case's close-by date,

@@ -1,4 +1,4 @@
-"""The deadline engine: every node of domain.md §3 computed from a case's trail. Pure.
+"""The deadline engine: every node of docs/rules.md §3 computed from a case's trail. Pure.
 
 Each due date comes with its explanation (rule and source, start event, pauses, holiday shifts).
 Statuses (warning, overdue, escalation level) depend on the day asked and are computed on read.

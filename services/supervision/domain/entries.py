@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from shared.envelope import SHANGHAI, Envelope
+from shared.envelope import SHANGHAI
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,6 @@ class Entry:
     @property
     def officer(self) -> str | None:
         return self.actor_id if self.actor_kind == "officer" else None
-
-
-def entry_from_envelope(env: Envelope, seq: int) -> Entry:
-    return Entry(
-        seq=seq,
-        event_id=str(env.event_id),
-        event_type=env.event_type,
-        occurred_at=env.occurred_at,
-        actor_kind=env.actor.kind,
-        actor_id=env.actor.id,
-        actor_role=env.actor.role,
-        payload=dict(env.payload),
-        causation_id=env.causation_id,
-        case_id=env.case_id,
-    )
 
 
 ENTRY_COLUMNS = (

@@ -1,4 +1,4 @@
-"""互相制约 findings: domain.md §7 re-checked over a case's whole trail. Pure.
+"""互相制约 findings: docs/rules.md §7 re-checked over a case's whole trail. Pure.
 
 A rule is a function of the trail (plus the holiday calendar) that looks only backwards from each
 event, so the findings of a trail contain those of every prefix: running the rules after each

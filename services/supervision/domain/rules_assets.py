@@ -1,4 +1,4 @@
-"""互相制约 rules about assets, money and time limits (domain.md §7 rules 4, 5, 9, 10, 11; §4)."""
+"""互相制约 rules about assets, money and time limits (docs/rules.md §7 rules 4, 5, 9, 10, 11; §4)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ MOVABLES = frozenset({"vehicle", "movable", "vessel"})
     "互相制约-4",
     2,  # v2: the deciding judge's own signatures (terms, rulings) are not "running the disposal"
     "处置须经承办法官决定、仅限本案控制的财产；处置人员不得是决定法官或控制人",
-    "domain.md §7.4；民诉法解释第484条",
+    "docs/rules.md §7.4；民诉法解释第484条",
 )
 def disposal_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     controlled: dict[str, Entry] = {}
@@ -109,7 +109,7 @@ def auction_numbers(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
     "互相制约-9",
     1,
     "执行款发放须两人经手（制单≠复核）、余额不得为负、到账30日内发放",
-    "domain.md §7.9；执行款物管理规定(2017)",
+    "docs/rules.md §7.9；执行款物管理规定(2017)",
 )
 def payout_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     arrivals: list[list[object]] = []  # [entry, unpaid amount]
@@ -140,7 +140,7 @@ def payout_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
                 remaining -= paid
 
 
-@rule("互相制约-10", 1, "结案案件的控制措施须在到期前续行", "domain.md §7.10；民诉法解释第485条")
+@rule("互相制约-10", 1, "结案案件的控制措施须在到期前续行", "docs/rules.md §7.10；民诉法解释第485条")
 def controls_renewed(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     expiry: dict[str, Entry] = {}
     closed: Entry | None = None
@@ -159,7 +159,7 @@ def controls_renewed(entries: Sequence[Entry], ctx: Context, found: Found) -> No
             expiry[control] = e
 
 
-@rule("互相制约-11", 1, "延长执行期限须在届满5日前申请并经院长批准", "domain.md §7.11；严格审限规定第5条")
+@rule("互相制约-11", 1, "延长执行期限须在届满5日前申请并经院长批准", "docs/rules.md §7.11；严格审限规定第5条")
 def extension_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     requested: Entry | None = None
     cfg = ctx.deadlines

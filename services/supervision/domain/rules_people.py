@@ -1,4 +1,4 @@
-"""互相制约 rules about people: who may act on a case in which role (domain.md §7 rules 1–3, 6–8, 12)."""
+"""互相制约 rules about people: who may act on a case in which role (docs/rules.md §7 rules 1–3, 6–8, 12)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from services.supervision.domain.findings import (
 from services.supervision.domain.periods import add_months
 
 
-@rule("互相制约-1", 1, "立案人不得任承办法官；同一人不得在立案/查控/处置/外勤中兼任两个实施环节", "domain.md §7.1")
+@rule("互相制约-1", 1, "立案人不得任承办法官；同一人不得在立案/查控/处置/外勤中兼任两个实施环节", "docs/rules.md §7.1")
 def separate_stages(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     registration: Entry | None = None
     stages: dict[str, dict[str, Entry]] = {}
@@ -40,7 +40,7 @@ def separate_stages(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
             seen[stage] = e
 
 
-@rule("互相制约-2", 1, "只有本案现任承办法官下达指令和裁定；指令的执行人不得是下达人", "domain.md §7.2")
+@rule("互相制约-2", 1, "只有本案现任承办法官下达指令和裁定；指令的执行人不得是下达人", "docs/rules.md §7.2")
 def judge_instructs(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     orders: dict[str, Entry] = {}
     for i, e in enumerate(entries):
@@ -58,7 +58,7 @@ def judge_instructs(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
                 found.add(f"{doer} 既裁定又实施控制措施", [doer], order, e)
 
 
-@rule("互相制约-3", 1, "外勤任务只能基于本案承办法官的指令", "domain.md §7.3")
+@rule("互相制约-3", 1, "外勤任务只能基于本案承办法官的指令", "docs/rules.md §7.3")
 def field_task_needs_instruction(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     instructions: dict[str, Entry] = {}
     tasks: dict[str, Entry] = {}
@@ -81,7 +81,7 @@ def field_task_needs_instruction(entries: Sequence[Entry], ctx: Context, found: 
                 found.add(f"{doer} 既下达外勤指令又执行该任务", [doer], instruction, e)
 
 
-@rule("互相制约-6", 1, "终本须满足全部条件并由承办法官以外的人批准", "domain.md §5, §7.6；终本规定")
+@rule("互相制约-6", 1, "终本须满足全部条件并由承办法官以外的人批准", "docs/rules.md §5, §7.6；终本规定")
 def zhongben_conditions(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     for i, e in enumerate(entries):
         if e.event_type != "intake.case_closed" or e.payload.get("closure_type") != "终本":
@@ -115,7 +115,7 @@ def zhongben_conditions(entries: Sequence[Entry], ctx: Context, found: Found) ->
             found.add("终本条件不满足：" + "、".join(unmet), [judge, approver], e)
 
 
-@rule("互相制约-7", 1, "恢复执行须经未办理本案的指定审查人，并分给终本法官以外的法官（双循环）", "domain.md §7.7")
+@rule("互相制约-7", 1, "恢复执行须经未办理本案的指定审查人，并分给终本法官以外的法官（双循环）", "docs/rules.md §7.7")
 def resumption_double_loop(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     for i, e in enumerate(entries):
         if e.event_type == "intake.case_resumed":
@@ -130,7 +130,7 @@ def resumption_double_loop(entries: Sequence[Entry], ctx: Context, found: Found)
                     found.add(f"恢复执行案件仍分给原终本法官 {e.text('judge_id')}", [e.text("judge_id")], registered, e)
 
 
-@rule("互相制约-8", 1, "办理执行实施案件的人不得审查对该案的异议", "domain.md §7.8；民诉法第236条")
+@rule("互相制约-8", 1, "办理执行实施案件的人不得审查对该案的异议", "docs/rules.md §7.8；民诉法第236条")
 def objection_reviewers(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     for i, e in enumerate(entries):
         if e.event_type == "intake.objection_registered":
@@ -140,7 +140,7 @@ def objection_reviewers(entries: Sequence[Entry], ctx: Context, found: Found) ->
                 found.add(f"异议审查人 {'、'.join(clash)} 曾办理本案", clash, e)
 
 
-@rule("互相制约-12", 1, "人工改派须由领导决定并说明理由", "domain.md §7.12")
+@rule("互相制约-12", 1, "人工改派须由领导决定并说明理由", "docs/rules.md §7.12")
 def manual_reassignment(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     assigned = False
     for e in entries:

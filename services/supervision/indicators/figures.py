@@ -1,4 +1,4 @@
-"""质效指标 (domain.md §8), computed from a court's trail. Pure: no I/O.
+"""质效指标 (docs/rules.md §8), computed from a court's trail. Pure: no I/O.
 
 No single official formula sheet exists, so every closure keeps its inputs (``CaseFacts``, one per
 case, folded from the trail) and the API serves them beside the figures: any other formula can be
