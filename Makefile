@@ -21,6 +21,9 @@ test: setup           ## lint, type-check, the whole suite against the real Post
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 	COURT_CLOCK_AT=$(NEW_YEAR) $(PY) -m pytest -q $(PYTEST_ARGS)
 
+test-unit: venv       ## the pure tests only (no PostgreSQL, Kafka or service process): seconds
+	$(PY) -m pytest -q -m unit $(PYTEST_ARGS)
+
 test-clock: setup     ## the whole suite with the court clock moved to each of CLOCKS (~3.5 min each)
 	@for at in $(CLOCKS); do echo "== court clock at $$at"; COURT_CLOCK_AT=$$at $(PY) -m pytest -q $(PYTEST_ARGS) || exit 1; done
 

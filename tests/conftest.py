@@ -25,6 +25,17 @@ RUN_ID = os.environ.get("TEST_RUN_ID") or secrets.token_hex(3)
 PORT_OFFSET = int(os.environ.get("TEST_PORT_OFFSET", "10000"))
 
 
+# Fixtures that reach a real part (PostgreSQL, Kafka, a service process). A test that uses none of
+# them, directly or through another fixture, is a pure test: marked ``unit`` and run by `make test-unit`.
+REAL_PARTS = frozenset({"stack_parts", "system"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if not REAL_PARTS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.unit)
+
+
 @pytest.fixture(scope="session")
 def stack_parts() -> Iterator[tuple[str, str]]:
     """(server DSN, Kafka bootstrap) of the real parts; started if needed, and then stopped after."""

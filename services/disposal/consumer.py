@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import asyncpg
@@ -19,16 +18,10 @@ from services.disposal.reads import case_facts, ledger_stream
 from shared.commands import fold
 from shared.consumer import ReactionContext, Reactions
 from shared.envelope import SHANGHAI
+from shared.payload import iso_date, text
 
 reactions = Reactions()
 LEDGER = LedgerDecider()
-
-
-def _iso_date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 @reactions.on("intake.case_registered")
@@ -37,7 +30,7 @@ async def case_registered(ctx: ReactionContext) -> None:
     basis = p.get("basis") or {}
     # 迟延履行利息解释 2014 art. 1: interest runs from the day after the performance deadline; a
     # basis without one is due when it takes effect.
-    deadline = _iso_date(basis.get("performance_deadline")) or _iso_date(basis.get("effective_date"))
+    deadline = iso_date(basis.get("performance_deadline")) or iso_date(basis.get("effective_date"))
     await ctx.conn.execute(
         "INSERT INTO case_facts (case_id, court, case_number, claim_amount_fen, deadline, registered_by)"
         " VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (case_id) DO UPDATE SET court = EXCLUDED.court,"
@@ -82,7 +75,7 @@ async def _control(conn: asyncpg.Connection, case_id: str, control_id: str, p: d
         " controlled_by = coalesce(EXCLUDED.controlled_by, asset_controls.controlled_by),"
         " requested_by = coalesce(EXCLUDED.requested_by, asset_controls.requested_by), updated_at = now()",
         control_id, case_id, p["asset_id"], p.get("asset_kind"), p.get("measure"), controlled_by,
-        _iso_date(p.get("expiry_date")), requested_by,
+        iso_date(p.get("expiry_date")), requested_by,
     )
 
 
@@ -90,16 +83,12 @@ def _officer(ctx: ReactionContext) -> str | None:
     return ctx.envelope.actor.id if ctx.envelope.actor.kind == "officer" else None
 
 
-def _str(value: Any) -> str | None:
-    return str(value) if value else None
-
-
 @reactions.on("asset_search.control_ordered")
 async def control_ordered(ctx: ReactionContext) -> None:
     """Who put the control in motion: the officer who requested it (v2 ``requested_by``; v1: the
     ruling judge) and the officer who sent the order, when that is someone else."""
     p = ctx.envelope.payload
-    requester = _str(p.get("requested_by")) or _str(p.get("judge_id")) or _officer(ctx)
+    requester = text(p.get("requested_by")) or text(p.get("judge_id")) or _officer(ctx)
     await ctx.conn.execute(
         "INSERT INTO asset_controls (control_id, case_id, asset_id, asset_kind, measure, controlled_by,"
         " requested_by, status) VALUES ($1,$2,$3,$4,$5,$6,$7,'ordered') ON CONFLICT (control_id) DO UPDATE SET"
@@ -118,8 +107,8 @@ async def control_confirmed(ctx: ReactionContext) -> None:
     env, p = ctx.envelope, ctx.envelope.payload
     kind = p.get("controller_kind")
     person = kind == "officer" or (kind is None and env.actor.kind == "officer")
-    by = (_str(p.get("controlled_by")) or _officer(ctx)) if person else None
-    await _control(ctx.conn, env.case_id, str(p["control_id"]), p, by, _str(p.get("requested_by")))
+    by = (text(p.get("controlled_by")) or _officer(ctx)) if person else None
+    await _control(ctx.conn, env.case_id, str(p["control_id"]), p, by, text(p.get("requested_by")))
 
 
 @reactions.on("field_ops.asset_seized_on_site")
@@ -128,8 +117,8 @@ async def seized_on_site(ctx: ReactionContext) -> None:
     env = ctx.envelope
     p = {**env.payload, "measure": env.payload.get("measure") or "seize"}
     control_id = str(p.get("control_id") or f"field_ops:{p['asset_id']}")
-    await _control(ctx.conn, env.case_id, control_id, p, _str(p.get("seized_by")) or _officer(ctx),
-                   _str(p.get("judge_id")))
+    await _control(ctx.conn, env.case_id, control_id, p, text(p.get("seized_by")) or _officer(ctx),
+                   text(p.get("judge_id")))
 
 
 @reactions.on("asset_search.control_renewed")
@@ -137,7 +126,7 @@ async def control_renewed(ctx: ReactionContext) -> None:
     p = ctx.envelope.payload
     await ctx.conn.execute(
         "UPDATE asset_controls SET expiry_date = $2, status = 'active', updated_at = now() WHERE control_id = $1",
-        str(p["control_id"]), _iso_date(p.get("expiry_date")),
+        str(p["control_id"]), iso_date(p.get("expiry_date")),
     )
 
 

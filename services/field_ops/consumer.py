@@ -14,6 +14,7 @@ from services.field_ops.domain.routing import region_name
 from services.field_ops.events import ProposalReceived, Target
 from shared.consumer import ReactionContext, Reactions
 from shared.envelope import derived_event_id
+from shared.payload import text
 
 reactions = Reactions()
 
@@ -57,7 +58,7 @@ async def field_check_requested(ctx: ReactionContext) -> None:
     p = ctx.envelope.payload
     await _propose(
         ctx, kind="investigate", target=_target(p.get("target")), region=p.get("region"),
-        reason=str(p.get("reason") or "申请执行人财产线索需现场核查"), lead_id=_str(p.get("lead_id")),
+        reason=str(p.get("reason") or "申请执行人财产线索需现场核查"), lead_id=text(p.get("lead_id")),
     )
 
 
@@ -70,7 +71,7 @@ async def notice_issued(ctx: ReactionContext) -> None:
     await _propose(
         ctx, kind="serve_documents", target=_target(recipient), region=p.get("region"),
         reason=f"文书（{p.get('notice_kind', '通知书')}）需直接送达",
-        document_hash=_str(p.get("document_hash")),
+        document_hash=text(p.get("document_hash")),
     )
 
 
@@ -93,10 +94,6 @@ async def _propose(ctx: ReactionContext, *, kind: str, target: Target | None, re
     )])
 
 
-def _str(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
 def _valid_region(value: Any) -> str | None:
     try:
         region_name(str(value))
@@ -117,5 +114,5 @@ def _target(raw: Any) -> Target | None:
     description = raw.get("description") or raw.get("name") or raw.get("address") or raw.get("identifier")
     if not description:
         return None
-    return Target(kind=kind, description=str(description), id_number=_str(raw.get("id_number")),
-                  address=_str(raw.get("address")))
+    return Target(kind=kind, description=str(description), id_number=text(raw.get("id_number")),
+                  address=text(raw.get("address")))

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 
 from shared.consumer import Handler, ReactionContext, Reactions
+from shared.payload import text
 
 
 class _IntakeReactions(Reactions):
@@ -27,11 +28,6 @@ class _IntakeReactions(Reactions):
 
 
 reactions = _IntakeReactions()
-
-
-def _s(p: dict[str, Any], key: str) -> str | None:
-    v = p.get(key)
-    return None if v is None else str(v)
 
 
 @reactions.on_any
@@ -53,7 +49,7 @@ async def query_dispatched(ctx: ReactionContext) -> None:
         "INSERT INTO ext_queries (case_id, query_id, agency_id, agency_kind) VALUES ($1,$2,$3,$4)"
         " ON CONFLICT (case_id, query_id) DO UPDATE SET agency_id = coalesce(ext_queries.agency_id,"
         " EXCLUDED.agency_id), agency_kind = coalesce(ext_queries.agency_kind, EXCLUDED.agency_kind)",
-        ctx.envelope.case_id, _s(p, "query_id"), _s(p, "agency_id"), _s(p, "agency_kind"),
+        ctx.envelope.case_id, text(p.get("query_id")), text(p.get("agency_id")), text(p.get("agency_kind")),
     )
 
 
@@ -64,7 +60,8 @@ async def agency_answered(ctx: ReactionContext) -> None:
         "INSERT INTO ext_queries (case_id, query_id, agency_id, agency_kind, outcome) VALUES ($1,$2,$3,$4,$5)"
         " ON CONFLICT (case_id, query_id) DO UPDATE SET outcome = EXCLUDED.outcome,"
         " agency_kind = coalesce(EXCLUDED.agency_kind, ext_queries.agency_kind)",
-        ctx.envelope.case_id, _s(p, "query_id"), _s(p, "agency_id"), _s(p, "agency_kind"), _s(p, "outcome"),
+        ctx.envelope.case_id, text(p.get("query_id")), text(p.get("agency_id")), text(p.get("agency_kind")),
+        text(p.get("outcome")),
     )
 
 
@@ -77,7 +74,7 @@ async def lead(ctx: ReactionContext) -> None:
         "INSERT INTO ext_leads (case_id, lead_id, verified, outcome) VALUES ($1,$2,$3,$4)"
         " ON CONFLICT (case_id, lead_id) DO UPDATE SET verified = ext_leads.verified OR EXCLUDED.verified,"
         " outcome = coalesce(EXCLUDED.outcome, ext_leads.outcome)",
-        ctx.envelope.case_id, _s(p, "lead_id"), verified, _s(p, "outcome"),
+        ctx.envelope.case_id, text(p.get("lead_id")), verified, text(p.get("outcome")),
     )
 
 
@@ -101,12 +98,12 @@ async def _resolve(conn: asyncpg.Connection, case_id: str, asset_id: str | None,
 @reactions.on("asset_search.asset_found", "field_ops.asset_seized_on_site")
 async def asset_found(ctx: ReactionContext) -> None:
     p = ctx.envelope.payload
-    await _asset(ctx.conn, ctx.envelope.case_id, _s(p, "asset_id"), _s(p, "asset_kind"))
+    await _asset(ctx.conn, ctx.envelope.case_id, text(p.get("asset_id")), text(p.get("asset_kind")))
 
 
 @reactions.on("asset_search.deduction_confirmed")
 async def deducted(ctx: ReactionContext) -> None:
-    await _resolve(ctx.conn, ctx.envelope.case_id, _s(ctx.envelope.payload, "asset_id"), "deducted")
+    await _resolve(ctx.conn, ctx.envelope.case_id, text(ctx.envelope.payload.get("asset_id")), "deducted")
 
 
 @reactions.on("field_ops.task_reported")
@@ -114,11 +111,11 @@ async def field_report(ctx: ReactionContext) -> None:
     p = ctx.envelope.payload
     await ctx.conn.execute(
         "INSERT INTO ext_field_reports (case_id, task_id, outcome) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING",
-        ctx.envelope.case_id, _s(p, "task_id") or str(ctx.envelope.event_id), _s(p, "outcome"),
+        ctx.envelope.case_id, text(p.get("task_id")) or str(ctx.envelope.event_id), text(p.get("outcome")),
     )
     for found in p.get("found_assets") or []:
         if isinstance(found, dict):
-            await _asset(ctx.conn, ctx.envelope.case_id, _s(found, "asset_id"), _s(found, "asset_kind"))
+            await _asset(ctx.conn, ctx.envelope.case_id, text(found.get("asset_id")), text(found.get("asset_kind")))
 
 
 @reactions.on("disposal.disposal_decided")
@@ -126,19 +123,20 @@ async def disposal_decided(ctx: ReactionContext) -> None:
     p = ctx.envelope.payload
     if p.get("disposal_id") and p.get("asset_id"):
         # the kind decides how many unsold rounds make an asset "could not be disposed of"
-        await _asset(ctx.conn, ctx.envelope.case_id, _s(p, "asset_id"), _s(p, "asset_kind"))
+        await _asset(ctx.conn, ctx.envelope.case_id, text(p.get("asset_id")), text(p.get("asset_kind")))
         await ctx.conn.execute(
             "INSERT INTO ext_disposals (case_id, disposal_id, asset_id) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING",
-            ctx.envelope.case_id, _s(p, "disposal_id"), _s(p, "asset_id"),
+            ctx.envelope.case_id, text(p.get("disposal_id")), text(p.get("asset_id")),
         )
 
 
 async def _asset_of(conn: asyncpg.Connection, case_id: str, p: dict[str, Any]) -> str | None:
     if p.get("asset_id"):
-        return _s(p, "asset_id")
+        return text(p.get("asset_id"))
     if p.get("disposal_id"):
         found = await conn.fetchval(
-            "SELECT asset_id FROM ext_disposals WHERE case_id = $1 AND disposal_id = $2", case_id, _s(p, "disposal_id")
+            "SELECT asset_id FROM ext_disposals WHERE case_id = $1 AND disposal_id = $2",
+            case_id, text(p.get("disposal_id")),
         )
         if found:
             return str(found)
@@ -147,7 +145,7 @@ async def _asset_of(conn: asyncpg.Connection, case_id: str, p: dict[str, Any]) -
             "SELECT coalesce(a.asset_id, d.asset_id) FROM ext_auctions a LEFT JOIN ext_disposals d"
             " ON d.case_id = a.case_id AND d.disposal_id = a.disposal_id"
             " WHERE a.case_id = $1 AND a.auction_id = $2",
-            case_id, _s(p, "auction_id"),
+            case_id, text(p.get("auction_id")),
         )
         return str(found) if found else None
     return None
@@ -160,7 +158,7 @@ async def auction_scheduled(ctx: ReactionContext) -> None:
         await ctx.conn.execute(
             "INSERT INTO ext_auctions (case_id, auction_id, disposal_id, asset_id) VALUES ($1,$2,$3,$4)"
             " ON CONFLICT DO NOTHING",
-            ctx.envelope.case_id, _s(p, "auction_id"), _s(p, "disposal_id"), _s(p, "asset_id"),
+            ctx.envelope.case_id, text(p.get("auction_id")), text(p.get("disposal_id")), text(p.get("asset_id")),
         )
 
 
@@ -184,7 +182,7 @@ async def auction_ended(ctx: ReactionContext) -> None:
 async def disposal_concluded(ctx: ReactionContext) -> None:
     p = ctx.envelope.payload
     asset_id = await _asset_of(ctx.conn, ctx.envelope.case_id, p)
-    await _resolve(ctx.conn, ctx.envelope.case_id, asset_id, _s(p, "outcome"))
+    await _resolve(ctx.conn, ctx.envelope.case_id, asset_id, text(p.get("outcome")))
 
 
 @reactions.on("disposal.claim_paid_in_full")

@@ -90,3 +90,14 @@ def test_a_refusal_with_extra_members_never_overrides_the_standard_problem_membe
 
     parsed = json.loads(body.body)
     assert parsed["status"] == 409 and parsed["code"] == "task_closed" and parsed["task"] == "t-1"
+
+
+def test_the_tolerant_payload_readers_turn_whatever_arrived_into_a_value_or_none() -> None:
+    from datetime import date
+
+    from shared.payload import integer, iso_date, text
+
+    assert [text(v) for v in (None, "", "  ", "q-1", 7)] == [None, None, None, "q-1", "7"]
+    assert iso_date("2026-03-02") == iso_date("2026-03-02T10:00:00+08:00") == date(2026, 3, 2)
+    assert [iso_date(v) for v in (None, "", "03/02/2026", "2026-02-30")] == [None, None, None, None]
+    assert [integer(v) for v in (5, "12", None, True, "x", 2.0)] == [5, 12, None, None, None, None]
