@@ -24,6 +24,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import clock, db, metrics
@@ -32,7 +33,7 @@ from shared.commands import CommandRunner, Projector
 from shared.consumer import ConsumerRunner, Reactions
 from shared.eventstore import EventStore
 from shared.logs import configure_logging
-from shared.problems import install_error_handlers
+from shared.problems import install_error_handlers, problem
 from shared.relay import OutboxRelay, outbox_backlog
 from shared.settings import ServiceSettings
 
@@ -57,12 +58,19 @@ class Runtime:
 Hook = Callable[[Runtime], Awaitable[None]]
 
 
-class RequestContextMiddleware:
-    """Correlation id in and out, request metrics, one log line per failed request."""
+def _too_large(limit: int) -> StarletteHTTPException:
+    return StarletteHTTPException(413, detail=f"请求内容过大：最多 {limit} 字节")
 
-    def __init__(self, app: ASGIApp, service: str) -> None:
+
+class RequestContextMiddleware:
+    """Correlation id in and out, request metrics, one log line per failed request; request bodies
+    over ``max_body_bytes`` refused with 413 before they are read; an unexpected error answered 500
+    problem+json with the correlation id (logged with its traceback), the connection kept."""
+
+    def __init__(self, app: ASGIApp, service: str, max_body_bytes: int = 1_048_576) -> None:
         self.app = app
         self.service = service
+        self.max_body = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,15 +82,42 @@ class RequestContextMiddleware:
         structlog.contextvars.bind_contextvars(correlation_id=correlation)
         start = time.perf_counter()
         status_holder = [500]
+        started = [False]
+        received = [0]
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
+                started[0] = True
                 status_holder[0] = message["status"]
                 message.setdefault("headers", []).append((b"x-correlation-id", correlation.encode()))
             await send(message)
 
+        async def limited_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                received[0] += len(message.get("body", b""))
+                if received[0] > self.max_body:
+                    raise _too_large(self.max_body)
+            return message
+
         try:
-            await self.app(scope, receive, send_wrapper)
+            declared = int(headers.get(b"content-length") or 0)
+        except ValueError:
+            declared = 0
+        try:
+            if declared > self.max_body:
+                too_large = problem(413, "payload_too_large", _too_large(self.max_body).detail,
+                                    instance=scope.get("path"), correlation_id=correlation)
+                await too_large(scope, receive, send_wrapper)
+                return
+            await self.app(scope, limited_receive, send_wrapper)
+        except Exception:
+            log.exception("unhandled_error", method=scope.get("method"), path=scope.get("path"))
+            if started[0]:
+                raise
+            failed = problem(500, "internal_error", "系统内部错误，请稍后重试；如持续出现请联系运维人员并提供关联编号",
+                             instance=scope.get("path"), correlation_id=correlation)
+            await failed(scope, receive, send_wrapper)
         finally:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")
@@ -178,7 +213,8 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name,
+                       max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(settings))
     for router in routers:
         app.include_router(router)
@@ -209,14 +245,16 @@ def _ops_router(settings: ServiceSettings) -> APIRouter:
             checks["relay_backlog"] = await outbox_backlog(rt.pool)
         except Exception as exc:
             ok = False
-            checks["database"] = f"error: {exc!r}"
+            checks["database"] = "unavailable"
+            log.warning("readiness_database_unavailable", error=repr(exc))
         try:
             parts = await asyncio.wait_for(rt.producer.partitions_for(settings.case_events_topic), 3)
             checks["kafka"] = "ok" if parts else "no partitions"
             ok = ok and bool(parts)
         except Exception as exc:
             ok = False
-            checks["kafka"] = f"error: {exc!r}"
+            checks["kafka"] = "unavailable"
+            log.warning("readiness_kafka_unavailable", error=repr(exc))
         checks["relay_leader"] = rt.relay.status.is_leader
         checks["relay_published"] = rt.relay.status.published
         if rt.consumer is not None:
@@ -228,7 +266,7 @@ def _ops_router(settings: ServiceSettings) -> APIRouter:
                 "applied": st.applied,
                 "duplicates": st.duplicates,
                 "dead_lettered": st.dead_lettered,
-                "last_error": st.last_error,
+                "last_error": (st.last_error or "").split("(", 1)[0] or None,  # the kind; details in the log
             }
             ok = ok and st.running
         checks["court_clock"] = clock.CLOCK.describe()  # a drill's moved clock is visible here

@@ -96,6 +96,9 @@ def decode_token(settings: ServiceSettings, token: str) -> Principal:
         raise Unauthorized("登录已过期，请重新登录", code="token_expired") from None
     except jwt.PyJWTError:
         raise Unauthorized("身份凭证无效", code="invalid_token") from None
+    if int(claims["exp"]) - int(claims["iat"]) > settings.jwt_max_lifetime_s:
+        hours = settings.jwt_max_lifetime_s // 3600
+        raise Unauthorized(f"身份凭证有效期过长（最长 {hours} 小时），请重新登录", code="token_lifetime_too_long")
     roles = claims.get("roles")
     if not isinstance(roles, list) or not isinstance(claims.get("court"), str):
         raise Unauthorized("身份凭证缺少角色或法院信息", code="invalid_token")

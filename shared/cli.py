@@ -16,7 +16,7 @@ def token(
     role: list[str] = typer.Option(..., help=f"role(s): {', '.join(r.value for r in Role)}"),
     court: str = typer.Option("黔01", help="court code"),
     name: str = typer.Option("", help="display name"),
-    hours: int = typer.Option(8, help="validity in hours"),
+    hours: int = typer.Option(8, help="validity in hours (services accept at most JWT_MAX_LIFETIME_S: 24 h)"),
 ) -> None:
     """Print a signed dev bearer token (uses JWT_* settings from the environment)."""
     unknown = [r for r in role if r not in {x.value for x in Role}]

@@ -173,7 +173,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized",
+                413: "payload_too_large"}.get(exc.status_code, "http_error")
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "错误")
         if exc.status_code == 404 and detail == "Not Found":
             detail = "请求的地址不存在"
@@ -187,5 +188,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
         structlog.get_logger().exception("unhandled_error", path=request.url.path)
         return problem(
-            500, "internal_error", "系统内部错误，请稍后重试；如持续出现请联系运维人员", instance=request.url.path
+            500, "internal_error", "系统内部错误，请稍后重试；如持续出现请联系运维人员并提供关联编号",
+            instance=request.url.path, correlation_id=getattr(request.state, "correlation_id", None),
         )

@@ -39,6 +39,10 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = Field(default="court-enforcement-dev", validation_alias="JWT_ISSUER")
     jwt_audience: str = Field(default="court-enforcement", validation_alias="JWT_AUDIENCE")
 
+    jwt_max_lifetime_s: int = Field(default=24 * 3600, validation_alias="JWT_MAX_LIFETIME_S")
+
+    max_body_bytes: int = 1_048_576  # every request body; larger is refused with 413 before it is read
+
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(default=True, validation_alias="LOG_JSON")
 

@@ -1,0 +1,72 @@
+"""The HTTP edge every service shares: body limit, unexpected errors, token lifetime (in-process ASGI)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+
+from shared.app import RequestContextMiddleware
+from shared.auth import decode_token, mint_token
+from shared.errors import Unauthorized
+from shared.problems import install_error_handlers
+from shared.settings import ServiceSettings
+
+
+def edge_app(limit: int = 1000) -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service="edge-test", max_body_bytes=limit)
+
+    @app.post("/echo")
+    async def echo(request: Request) -> dict[str, int]:
+        return {"bytes": len(await request.body())}
+
+    @app.post("/json")
+    async def json_body(body: dict[str, str]) -> dict[str, int]:
+        return {"keys": len(body)}
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("driver said: password=secret")
+
+    return app
+
+
+async def call(method: str, path: str, **kw: object) -> httpx.Response:
+    transport = httpx.ASGITransport(app=edge_app(), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://edge") as client:
+        return await client.request(method, path, **kw)  # type: ignore[arg-type]
+
+
+async def test_a_body_over_the_limit_is_refused_with_413_before_it_is_read() -> None:
+    ok = await call("POST", "/echo", content=b"x" * 1000)
+    assert ok.status_code == 200 and ok.json() == {"bytes": 1000}
+    declared = await call("POST", "/echo", content=b"x" * 5_000_000)
+    assert declared.status_code == 413 and declared.json()["code"] == "payload_too_large"
+    assert declared.headers["content-type"].startswith("application/problem+json")
+
+    async def chunks():  # no Content-Length: counted as it streams
+        for _ in range(10):
+            yield b"y" * 500
+
+    streamed = await call("POST", "/json", content=chunks())
+    assert streamed.status_code == 413 and streamed.json()["code"] == "payload_too_large"
+
+
+async def test_an_unexpected_error_is_a_500_problem_with_the_correlation_id_and_no_internals() -> None:
+    r = await call("GET", "/boom", headers={"x-correlation-id": "corr-42"})
+    assert r.status_code == 500 and r.headers["content-type"].startswith("application/problem+json")
+    body = r.json()
+    assert body["code"] == "internal_error" and body["correlation_id"] == "corr-42"
+    assert r.headers["x-correlation-id"] == "corr-42" and "secret" not in r.text
+
+
+def test_a_token_valid_longer_than_the_configured_maximum_is_refused() -> None:
+    settings = ServiceSettings()
+    fine = mint_token(settings, officer_id="j-1", name="j", roles=["judge"], court="黔01", ttl_s=8 * 3600)
+    assert decode_token(settings, fine).officer_id == "j-1"
+    century = mint_token(settings, officer_id="j-1", name="j", roles=["judge"], court="黔01", ttl_s=100 * 365 * 86400)
+    with pytest.raises(Unauthorized) as err:
+        decode_token(settings, century)
+    assert err.value.code == "token_lifetime_too_long"
