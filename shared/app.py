@@ -36,6 +36,7 @@ from shared.logs import configure_logging
 from shared.problems import install_error_handlers, problem
 from shared.relay import OutboxRelay, outbox_backlog
 from shared.settings import ServiceSettings
+from shared.text import url_problems
 
 log = structlog.get_logger("app")
 
@@ -105,6 +106,12 @@ class RequestContextMiddleware:
         except ValueError:
             declared = 0
         try:
+            refused = url_problems(scope.get("path", ""), scope.get("query_string", b""))
+            if refused:
+                invalid = problem(422, "invalid_input", "请求地址或查询参数包含不能接受的字符", errors=refused,
+                                  instance=None, correlation_id=correlation)
+                await invalid(scope, receive, send_wrapper)
+                return
             if declared > self.max_body:
                 too_large = problem(413, "payload_too_large", _too_large(self.max_body).detail,
                                     instance=scope.get("path"), correlation_id=correlation)

@@ -11,6 +11,7 @@ from shared.auth import decode_token, mint_token
 from shared.errors import Unauthorized
 from shared.problems import install_error_handlers
 from shared.settings import ServiceSettings
+from shared.text import RequestModel
 
 
 def edge_app(limit: int = 1000) -> FastAPI:
@@ -70,3 +71,61 @@ def test_a_token_valid_longer_than_the_configured_maximum_is_refused() -> None:
     with pytest.raises(Unauthorized) as err:
         decode_token(settings, century)
     assert err.value.code == "token_lifetime_too_long"
+
+
+class Party(RequestModel):
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+class Filing(RequestModel):
+    respondent: Party
+    urgent: bool = False
+    claim_fen: int = 0
+    notes: str = ""
+
+
+def refused(body: dict[str, object]) -> list[tuple[str, str]]:
+    from pydantic import ValidationError
+
+    from shared.problems import validation_field_errors
+
+    try:
+        Filing.model_validate(body)
+    except ValidationError as exc:
+        return [(e["field"], e["message"]) for e in validation_field_errors([dict(x) for x in exc.errors()])]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"respondent": {"name": "王\x00某"}}, "respondent.name"),
+        ({"respondent": {"name": "王某\u202e"}}, "respondent.name"),  # right-to-left override
+        ({"respondent": {"name": "王\u200b某"}}, "respondent.name"),  # zero-width space
+        ({"respondent": {"name": "王某", "aliases": ["ok", "a\x07"]}}, "respondent.aliases"),
+        ({"respondent": {"name": "王某"}, "urgent": "yes"}, "urgent"),
+        ({"respondent": {"name": "王某"}, "urgent": 1}, "urgent"),
+        ({"respondent": {"name": "王某"}, "claim_fen": 2**64}, "claim_fen"),
+        ({"respondent": {"name": "王某"}, "notes": "\x1b[31m"}, "notes"),
+    ],
+)
+def test_text_that_cannot_be_stored_or_shown_honestly_is_refused_naming_the_field(
+    body: dict[str, object], field: str
+) -> None:
+    problems = refused(body)
+    assert [f for f, _ in problems] == [field], problems
+
+
+def test_ordinary_text_with_newlines_and_true_booleans_is_accepted_trimmed() -> None:
+    f = Filing.model_validate({"respondent": {"name": "  王某  "}, "urgent": True, "notes": "第一行\n第二行\t完"})
+    assert f.respondent.name == "王某" and f.urgent is True and f.notes == "第一行\n第二行\t完"
+
+
+async def test_a_control_character_in_the_path_or_query_is_a_422_naming_it() -> None:
+    r = await call("GET", "/cases/%00")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "path"
+    r = await call("GET", "/boom", params={"status": "open\x00"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "query.status"
+    r = await call("GET", "/boom", params={"judge_id": "王\u202e某"})
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "forbidden_character"
