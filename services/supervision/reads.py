@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 import orjson
 
-from services.supervision.trail.record import TRAIL_COLUMNS
+from services.supervision.trail.chain import TRAIL_COLUMNS
 
 # What a reader sees of a trail row: every stored column but the Kafka position.
 TRAIL_FIELDS = tuple(c for c in TRAIL_COLUMNS if c not in ("kafka_partition", "kafka_offset"))

@@ -9,17 +9,17 @@ from typing import Any
 import orjson
 import pytest
 
-from services.supervision.trail import record as trail
+from services.supervision.trail import event as trail_event
 from services.supervision.trail.catalogue import SUMMARIES, _text, _Tolerant, summary_of
-from services.supervision.trail.record import (
+from services.supervision.trail.chain import (
     GENESIS,
     TRAIL_COLUMNS,
     canonical_of_row,
+    chain_hash,
     envelope_from_row,
-    event_from_envelope,
-    parse_event,
     trail_row,
 )
+from services.supervision.trail.event import event_from_envelope, parse_event
 from shared.envelope import Envelope, canonical_json
 
 pytestmark = pytest.mark.unit
@@ -88,8 +88,8 @@ def test_a_record_reads_as_its_envelope(changes: dict[str, Any]) -> None:
 
 
 def test_what_the_services_publish_takes_the_fast_path() -> None:
-    assert trail._fast_event(published()) is not None
-    assert trail._fast_event(published(schema_version="1")) is None
+    assert trail_event._fast_event(published()) is not None
+    assert trail_event._fast_event(published(schema_version="1")) is None
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_a_stored_row_gives_back_the_canonical_bytes_it_was_hashed_from() -> Non
     row[TRAIL_COLUMNS.index("payload")] = orjson.loads(row[TRAIL_COLUMNS.index("payload")])  # as read back
     by_name = dict(zip(TRAIL_COLUMNS, row, strict=True))
     assert canonical_of_row(row) == canonical_json(envelope_from_row(by_name)) == canonical_json(env)
-    assert row[-1] == trail.chain_hash(GENESIS, env)
+    assert row[-1] == chain_hash(GENESIS, env)
 
 
 @pytest.mark.parametrize("event_type", sorted(SUMMARIES))

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from services.supervision.api.trail import Rt
-from services.supervision.rebuild.engine import Progress, Rebuild, RebuildAborted
+from services.supervision.rebuild.engine import Rebuild
+from services.supervision.rebuild.pipeline import Progress, RebuildAborted
 from services.supervision.rebuild.verify import verify
 from services.supervision.settings import Settings
 from shared.app import Runtime

@@ -18,8 +18,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from services.supervision.rebuild.engine import Progress as RebuildProgress
-from services.supervision.rebuild.engine import Rebuild, RebuildAborted
+from services.supervision.rebuild.engine import Rebuild
+from services.supervision.rebuild.pipeline import Progress as RebuildProgress
+from services.supervision.rebuild.pipeline import RebuildAborted
 from services.supervision.rebuild.verify import verify as verify_projection
 from services.supervision.settings import Settings
 from shared import db

@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 
-from services.supervision.trail.record import GENESIS, TRAIL_COLUMNS, canonical_of_row
+from services.supervision.trail.chain import GENESIS, TRAIL_COLUMNS, canonical_of_row
 
 MAX_LISTED = 50
 
