@@ -46,6 +46,11 @@ log = structlog.get_logger("consumer")
 _INFRA_SQLSTATE_CLASSES = frozenset({"08", "53", "57"})
 
 
+def _storable(value: str) -> str:
+    """Text PostgreSQL can store (it refuses NUL)."""
+    return value.replace("\x00", "\ufffd") if "\x00" in value else value
+
+
 def is_infrastructure_error(exc: BaseException) -> bool:
     """A failure of the database or the broker (wait and retry), not of the event (dead-letter)."""
     if isinstance(exc, OSError | asyncio.TimeoutError | KafkaError | asyncpg.InterfaceError):
@@ -327,8 +332,8 @@ class ConsumerRunner:
                 " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[])"
                 " ON CONFLICT DO NOTHING RETURNING event_id",
                 [env.event_id for _, env in parsed],
-                [env.event_type for _, env in parsed],
-                [env.case_id for _, env in parsed],
+                [_storable(env.event_type) for _, env in parsed],  # informational columns: a NUL
+                [_storable(env.case_id) for _, env in parsed],  # a producer sent must not stop the event
                 [rec.topic for rec, _ in parsed],
                 [rec.partition for rec, _ in parsed],
                 [rec.offset for rec, _ in parsed],

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 import orjson
 
-from services.supervision.trail.chain import TRAIL_COLUMNS
+from services.supervision.trail.chain import TRAIL_COLUMNS, unescape, unescape_payload
 
 # What a reader sees of a trail row: every stored column but the Kafka position.
 TRAIL_FIELDS = tuple(c for c in TRAIL_COLUMNS if c not in ("kafka_partition", "kafka_offset"))
@@ -76,7 +76,25 @@ async def case_exists(pool: asyncpg.Pool, case_id: str, court: str) -> bool:
 async def fetch(pool: asyncpg.Pool, flt: TrailFilter, limit: int) -> list[dict[str, Any]]:
     where, args = flt.where()
     rows = await pool.fetch(f"{_SELECT} WHERE {where} ORDER BY {flt.order} LIMIT {int(limit)}", *args)
-    return [dict(r) for r in rows]
+    return [as_published(r) for r in rows]
+
+
+def as_published(row: Any) -> dict[str, Any]:
+    """A trail row with its values as the producer published them (a value the database could not
+    hold as such, e.g. one with NUL, is stored escaped: see trail/chain.py), flagged ``escaped``."""
+    out = dict(row)
+    escaped = False
+    for key, value in out.items():
+        if isinstance(value, str):
+            original = unescape(value)
+            escaped = escaped or original != value
+            out[key] = original
+    payload = unescape_payload(out.get("payload"))
+    escaped = escaped or payload != out.get("payload")
+    out["payload"] = payload
+    if escaped:
+        out["escaped"] = True
+    return out
 
 
 async def stream(pool: asyncpg.Pool, flt: TrailFilter, fmt: str) -> AsyncIterator[bytes]:
@@ -95,7 +113,7 @@ async def stream(pool: asyncpg.Pool, flt: TrailFilter, fmt: str) -> AsyncIterato
             if fmt == "csv":
                 chunk.append(_csv_line([_cell(row[f]) for f in TRAIL_FIELDS]))
             else:
-                chunk.append((b"" if first else b",") + orjson.dumps(dict(row)))
+                chunk.append((b"" if first else b",") + orjson.dumps(as_published(row)))
             first = False
             if len(chunk) >= 500:
                 yield b"".join(chunk)

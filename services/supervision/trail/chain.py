@@ -47,6 +47,59 @@ TRAIL_COLUMNS = (
 
 _SORTED = orjson.OPT_SORT_KEYS
 
+# No holes, ever: PostgreSQL cannot store NUL (U+0000) in text or jsonb, yet a producer may publish
+# it. The row keeps such a value reversibly escaped — NUL as ESC "0", ESC itself doubled (ESC is
+# U+E000, a private-use character) — and the canonical bytes (so the hash chain) are computed from
+# the unescaped value, exactly as published. Values without NUL or ESC are stored unchanged.
+_ESC = "\ue000"
+_ESC_UTF8 = _ESC.encode()
+
+
+def escape(value: Any) -> Any:
+    """A string (or None) as it can be stored."""
+    if type(value) is not str or ("\x00" not in value and _ESC not in value):
+        return value
+    return value.replace(_ESC, _ESC + _ESC).replace("\x00", _ESC + "0")
+
+
+def unescape(value: Any) -> Any:
+    """The string a stored value recorded."""
+    if type(value) is not str or _ESC not in value:
+        return value
+    out, i, n = [], 0, len(value)
+    while i < n:
+        ch = value[i]
+        if ch == _ESC and i + 1 < n:
+            nxt = value[i + 1]
+            out.append("\x00" if nxt == "0" else nxt)
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _walk(value: Any, fn: Any) -> Any:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {fn(k): _walk(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, fn) for v in value]
+    return value
+
+
+def escape_payload(payload_json: bytes) -> bytes:
+    """Sorted payload JSON as it can be stored in jsonb (unchanged unless it holds NUL or ESC)."""
+    if b"\\u0000" not in payload_json and _ESC_UTF8 not in payload_json:
+        return payload_json
+    return orjson.dumps(_walk(orjson.loads(payload_json), escape), option=_SORTED)
+
+
+def unescape_payload(payload: Any) -> Any:
+    """The payload a stored (possibly escaped) jsonb value recorded."""
+    return _walk(payload, unescape)
+
 
 def chain_hash(prev_hash: bytes, envelope: Envelope) -> bytes:
     """sha256(previous hash ‖ canonical envelope): altering or dropping any event breaks the chain."""
@@ -86,51 +139,59 @@ def canonical_of_row(row: Sequence[Any]) -> bytes:
     ``row`` has the values of TRAIL_COLUMNS first, in that order."""
     return canonical_bytes(
         str(row[_EVENT_ID]),
-        row[_EVENT_TYPE],
+        unescape(row[_EVENT_TYPE]),
         row[_SCHEMA_VERSION],
-        row[_CASE_ID],
-        row[_STREAM_ID],
+        unescape(row[_CASE_ID]),
+        unescape(row[_STREAM_ID]),
         row[_STREAM_VERSION],
         row[_OCCURRED_AT],
         row[_RECORDED_AT],
-        row[_PRODUCER],
+        unescape(row[_PRODUCER]),
         {
-            "kind": row[_ACTOR_KIND],
-            "id": row[_ACTOR_ID],
-            "name": row[_ACTOR_NAME],
-            "role": row[_ACTOR_ROLE],
-            "court": row[_ACTOR_COURT],
+            "kind": unescape(row[_ACTOR_KIND]),
+            "id": unescape(row[_ACTOR_ID]),
+            "name": unescape(row[_ACTOR_NAME]),
+            "role": unescape(row[_ACTOR_ROLE]),
+            "court": unescape(row[_ACTOR_COURT]),
         },
-        row[_COURT],
-        row[_CORRELATION_ID],
-        row[_CAUSATION_ID],
-        orjson.dumps(row[_PAYLOAD], option=_SORTED),
+        unescape(row[_COURT]),
+        unescape(row[_CORRELATION_ID]),
+        unescape(row[_CAUSATION_ID]),
+        _payload_as_published(row[_PAYLOAD]),
     )
 
 
+def _payload_as_published(stored: Any) -> bytes:
+    payload_json = orjson.dumps(stored, option=_SORTED)
+    if _ESC_UTF8 not in payload_json:
+        return payload_json
+    return orjson.dumps(unescape_payload(stored), option=_SORTED)
+
+
 def trail_row(ev: Event, seq: int, prev: bytes, partition: int, offset: int) -> tuple[Any, ...]:
-    """The stored row of an event at position ``seq`` of its case's trail (values in TRAIL_COLUMNS order)."""
+    """The stored row of an event at position ``seq`` of its case's trail (values in TRAIL_COLUMNS order);
+    the hash covers the event as published, the row holds it escaped where it must be."""
     return (
-        ev.case_id,
+        escape(ev.case_id),
         seq,
         ev.event_id,
-        ev.event_type,
+        escape(ev.event_type),
         ev.schema_version,
-        ev.producer,
-        ev.stream_id,
+        escape(ev.producer),
+        escape(ev.stream_id),
         ev.stream_version,
-        ev.actor_kind,
-        ev.actor_id,
-        ev.actor_name,
-        ev.actor_role,
-        ev.actor_court,
-        ev.court,
+        escape(ev.actor_kind),
+        escape(ev.actor_id),
+        escape(ev.actor_name),
+        escape(ev.actor_role),
+        escape(ev.actor_court),
+        escape(ev.court),
         ev.occurred_at,
         ev.recorded_at,
-        ev.correlation_id,
-        ev.causation_id,
-        ev.summary,
-        ev.payload_json,
+        escape(ev.correlation_id),
+        escape(ev.causation_id),
+        escape(ev.summary),
+        escape_payload(ev.payload_json),
         partition,
         offset,
         prev,
@@ -143,24 +204,24 @@ def envelope_from_row(row: Any) -> Envelope:
     return Envelope.model_validate(
         {
             "event_id": row["event_id"],
-            "event_type": row["event_type"],
+            "event_type": unescape(row["event_type"]),
             "schema_version": row["schema_version"],
-            "case_id": row["case_id"],
-            "stream_id": row["stream_id"],
+            "case_id": unescape(row["case_id"]),
+            "stream_id": unescape(row["stream_id"]),
             "stream_version": row["stream_version"],
             "occurred_at": row["occurred_at"],
             "recorded_at": row["recorded_at"],
-            "producer": row["producer"],
+            "producer": unescape(row["producer"]),
             "actor": {
-                "kind": row["actor_kind"],
-                "id": row["actor_id"],
-                "name": row["actor_name"],
-                "role": row["actor_role"],
-                "court": row["actor_court"],
+                "kind": unescape(row["actor_kind"]),
+                "id": unescape(row["actor_id"]),
+                "name": unescape(row["actor_name"]),
+                "role": unescape(row["actor_role"]),
+                "court": unescape(row["actor_court"]),
             },
-            "court": row["court"],
-            "correlation_id": row["correlation_id"],
-            "causation_id": row["causation_id"],
-            "payload": row["payload"],
+            "court": unescape(row["court"]),
+            "correlation_id": unescape(row["correlation_id"]),
+            "causation_id": unescape(row["causation_id"]),
+            "payload": unescape_payload(row["payload"]),
         }
     )
