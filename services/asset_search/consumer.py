@@ -11,9 +11,8 @@ import structlog
 
 from services.asset_search import events as ev
 from services.asset_search.agencies.registry import AgencyRegistry
-from services.asset_search.domain.on_site import RecordOnSiteSeizure
+from services.asset_search.domain.commands import AgencyTarget, DispatchSearch, RecordOnSiteSeizure
 from services.asset_search.domain.rules import MAX_CONTROL_YEARS, research_dates
-from services.asset_search.domain.search import AgencyTarget, DispatchSearch
 from services.asset_search.execution import decide_in_reaction
 from services.asset_search.projections import Projector
 from shared.consumer import ReactionContext, Reactions

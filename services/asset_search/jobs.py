@@ -16,8 +16,7 @@ import structlog
 
 from services.asset_search import events as ev
 from services.asset_search.consumer import targets
-from services.asset_search.domain.control import LapseControl
-from services.asset_search.domain.search import DispatchSearch, MarkOverdue
+from services.asset_search.domain.commands import DispatchSearch, LapseControl, MarkOverdue
 from services.asset_search.execution import SYSTEM, execute, registry_of
 from services.asset_search.settings import Settings
 from shared.app import Runtime

@@ -13,8 +13,9 @@ from typing import Any
 
 import asyncpg
 
-from services.disposal.domain.ledger import LedgerDecider, ReceiveFunds
-from services.disposal.reads import case_facts, ledger_stream
+from services.disposal.domain.commands import ReceiveFunds
+from services.disposal.domain.decider import LedgerDecider, ledger_stream_id
+from services.disposal.reads import case_facts
 from shared.commands import fold
 from shared.consumer import ReactionContext, Reactions
 from shared.envelope import SHANGHAI
@@ -171,10 +172,10 @@ async def objection_closed(ctx: ReactionContext) -> None:
 async def _money_in(ctx: ReactionContext, command: ReceiveFunds) -> None:
     case_id = ctx.envelope.case_id
     await ctx.store.lock_case(ctx.conn, case_id)
-    state = fold(LEDGER, await ctx.store.load(ctx.conn, ledger_stream(case_id)))
+    state = fold(LEDGER, await ctx.store.load(ctx.conn, ledger_stream_id(case_id)))
     events = LEDGER.decide(command, state)
     if events:
-        await ctx.emit(ledger_stream(case_id), events)
+        await ctx.emit(ledger_stream_id(case_id), events)
 
 
 @reactions.on("asset_search.deduction_confirmed")

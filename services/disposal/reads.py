@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.disposal.domain.commands import AssetView, CaseView
-from services.disposal.domain.ledger import CaseFacts
-
-
-def disposal_stream(disposal_id: str) -> str:
-    return f"disposal.disposal:{disposal_id}"
-
-
-def ledger_stream(case_id: str) -> str:
-    return f"disposal.ledger:{case_id}"
+from services.disposal.domain.commands import AssetView, CaseFacts, CaseView
 
 
 async def case_view(conn: asyncpg.Connection | asyncpg.Pool, case_id: str) -> CaseView | None:

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.asset_search import events as ev
-from services.asset_search.domain import control as ctl
-from services.asset_search.domain import leads, search
+from services.asset_search.domain import commands as c
 from services.asset_search.domain.decider import SearchFileDecider, given
 from services.asset_search.domain.rules import asset_id_for
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.unit
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 CASE = "case-1"
 SUBJECT = ev.Subject(kind="person", name="王某", id_number="11010519491231002X")
-FACTS = ctl.CaseFacts(court="黔01", judge_id="judge-1", claim_amount_fen=10_000_000)
+FACTS = c.CaseFacts(court="黔01", judge_id="judge-1", claim_amount_fen=10_000_000)
 DECIDER = SearchFileDecider()
 
 
@@ -31,8 +30,8 @@ def item(identifier: str, kind: str = "bank_deposit", value: int = 5_000_000) ->
     return ev.FoundItem(asset_kind=kind, identifier=identifier, value_fen=value)  # type: ignore[arg-type]
 
 
-def answer(qid: str, agency: str, outcome: str, *items: ev.FoundItem, at: datetime = T0) -> search.RecordAnswer:
-    return search.RecordAnswer(case_id=CASE, query_id=qid, agency_id=agency, outcome=outcome, items=items,
+def answer(qid: str, agency: str, outcome: str, *items: ev.FoundItem, at: datetime = T0) -> c.RecordAnswer:
+    return c.RecordAnswer(case_id=CASE, query_id=qid, agency_id=agency, outcome=outcome, items=items,
                                raw_hash="h", message_id="m", now=at)
 
 
@@ -50,8 +49,8 @@ def types(events: list) -> list[str]:
 
 
 def test_assignment_dispatches_one_query_per_agency_and_a_redelivery_dispatches_nothing() -> None:
-    cmd = search.DispatchSearch(query_ids=("a", "b"), agencies=(
-        search.AgencyTarget("bank", "bank_deposit", "push", 3600), search.AgencyTarget("dmv", "vehicle", "pull", 60)),
+    cmd = c.DispatchSearch(query_ids=("a", "b"), agencies=(
+        c.AgencyTarget("bank", "bank_deposit", "push", 3600), c.AgencyTarget("dmv", "vehicle", "pull", 60)),
         subject=SUBJECT, case_number=None, reason="case_assigned", now=T0, round=1)
     out = list(DECIDER.decide(cmd, given()))
     assert [e.agency_kind for e in out] == ["bank_deposit", "vehicle"]
@@ -105,10 +104,10 @@ def test_a_re_search_after_zhongben_that_finds_something_new_reports_it() -> Non
 
 def test_an_open_query_past_its_due_time_becomes_overdue_once() -> None:
     late = T0 + timedelta(hours=73)
-    out, _ = decide_all(TWO_AGENCIES, search.MarkOverdue("q1", late))
+    out, _ = decide_all(TWO_AGENCIES, c.MarkOverdue("q1", late))
     assert types(out) == ["query_overdue"]
-    assert list(DECIDER.decide(search.MarkOverdue("q1", late), given(*TWO_AGENCIES, *out))) == []
-    assert list(DECIDER.decide(search.MarkOverdue("q1", T0), given(*TWO_AGENCIES))) == []
+    assert list(DECIDER.decide(c.MarkOverdue("q1", late), given(*TWO_AGENCIES, *out))) == []
+    assert list(DECIDER.decide(c.MarkOverdue("q1", T0), given(*TWO_AGENCIES))) == []
 
 
 # --- control ---------------------------------------------------------------------------------------
@@ -123,14 +122,14 @@ FOUND_HISTORY = [
 
 
 def order(asset: str = DEPOSIT, measure: str = "freeze", limit: int | None = 1_000_000, officer: str = "judge-1",
-          court: str = "黔01", reason: str | None = None, facts: ctl.CaseFacts | None = FACTS) -> ctl.OrderControl:
-    return ctl.OrderControl(control_id="c1", asset_id=asset, measure=measure, amount_limit_fen=limit,
-                            over_control_reason=reason, ruling=ctl.Ruling(officer, court, facts, "（2026）黔01执1号"))
+          court: str = "黔01", reason: str | None = None, facts: c.CaseFacts | None = FACTS) -> c.OrderControl:
+    return c.OrderControl(control_id="c1", asset_id=asset, measure=measure, amount_limit_fen=limit,
+                            over_control_reason=reason, ruling=c.Ruling(officer, court, facts, "（2026）黔01执1号"))
 
 
 def confirm(outcome: str = "effective", expiry: date | None = None, amount: int | None = 1_000_000,
-            agency: str = "bank", queue: int | None = None) -> ctl.ConfirmControl:
-    return ctl.ConfirmControl(control_id="c1", agency_id=agency, outcome=outcome, effective_date=date(2026, 3, 2),
+            agency: str = "bank", queue: int | None = None) -> c.ConfirmControl:
+    return c.ConfirmControl(control_id="c1", agency_id=agency, outcome=outcome, effective_date=date(2026, 3, 2),
                               expiry_date=expiry, amount_fen=amount, queue_position=queue, reason=None, raw_hash="h")
 
 
@@ -141,7 +140,7 @@ def test_only_the_cases_current_judge_orders_a_control() -> None:
     with pytest.raises(NotFound):  # another court's case: as if it did not exist
         decide_all(FOUND_HISTORY, order(court="黔03"))
     with pytest.raises(Conflict):
-        decide_all(FOUND_HISTORY, order(facts=ctl.CaseFacts("黔01", None, 1)))
+        decide_all(FOUND_HISTORY, order(facts=c.CaseFacts("黔01", None, 1)))
     out, _ = decide_all(FOUND_HISTORY, order())
     assert types(out) == ["control_ordered"] and out[0].agency_id == "bank"
 
@@ -189,32 +188,32 @@ def test_a_confirmed_deduction_brings_money_into_the_case() -> None:
 def test_renewal_release_and_lapse() -> None:
     ordered = [*FOUND_HISTORY, *decide_all(FOUND_HISTORY, order())[0]]
     effective = [*ordered, *decide_all(ordered, confirm(expiry=date(2026, 9, 1)))[0]]
-    ruling = ctl.Ruling("judge-1", "黔01", FACTS, "续")
-    renewal = decide_all(effective, ctl.OrderRenewal("c1", ruling, date(2026, 8, 1)))[0]
+    ruling = c.Ruling("judge-1", "黔01", FACTS, "续")
+    renewal = decide_all(effective, c.OrderRenewal("c1", ruling, date(2026, 8, 1)))[0]
     assert types(renewal) == ["control_renewal_ordered"]
     with pytest.raises(InvalidInput):
         decide_all([*effective, *renewal], confirm(expiry=date(2027, 9, 2)))
     renewed = decide_all([*effective, *renewal], confirm(expiry=date(2027, 9, 1)))[0]
     assert types(renewed) == ["control_renewed"]
     state = [*effective, *renewal, *renewed]
-    assert decide_all(state, ctl.LapseControl("c1", date(2027, 9, 1)))[0] == []
-    assert types(decide_all(state, ctl.LapseControl("c1", date(2027, 9, 2)))[0]) == ["control_lapsed"]
+    assert decide_all(state, c.LapseControl("c1", date(2027, 9, 1)))[0] == []
+    assert types(decide_all(state, c.LapseControl("c1", date(2027, 9, 2)))[0]) == ["control_lapsed"]
     with pytest.raises(Forbidden):
-        decide_all(state, ctl.ReleaseControl("c1", "和解", ctl.Ruling("judge-2", "黔01", FACTS, "解")))
-    released = decide_all(state, ctl.ReleaseControl("c1", "和解", ruling))[0]
+        decide_all(state, c.ReleaseControl("c1", "和解", c.Ruling("judge-2", "黔01", FACTS, "解")))
+    released = decide_all(state, c.ReleaseControl("c1", "和解", ruling))[0]
     assert types(released) == ["control_released"]
     with pytest.raises(Conflict):
-        decide_all([*state, *released], ctl.ReleaseControl("c1", "和解", ruling))
+        decide_all([*state, *released], c.ReleaseControl("c1", "和解", ruling))
 
 
 # --- leads -----------------------------------------------------------------------------------------
 
 def test_a_lead_is_due_in_3_days_if_urgent_and_one_needing_a_site_visit_asks_for_field_ops() -> None:
-    recorded = list(DECIDER.decide(leads.RecordLead("l1", True, "房屋", "real_estate", "某小区3栋", "南明区", "s1",
+    recorded = list(DECIDER.decide(c.RecordLead("l1", True, "房屋", "real_estate", "某小区3栋", "南明区", "s1",
                                                     date(2026, 3, 2)), given()))
     assert recorded[0].due_date == date(2026, 3, 5)
-    out = list(DECIDER.decide(leads.VerifyLead("l1", "needs_field_check", "需实地查看", "s1", date(2026, 3, 6)),
+    out = list(DECIDER.decide(c.VerifyLead("l1", "needs_field_check", "需实地查看", "s1", date(2026, 3, 6)),
                               given(*recorded)))
     assert types(out) == ["lead_verified", "field_check_requested"] and out[0].late
     with pytest.raises(Conflict):
-        DECIDER.decide(leads.VerifyLead("l1", "confirmed", "x", "s1", date(2026, 3, 6)), given(*recorded, *out))
+        DECIDER.decide(c.VerifyLead("l1", "confirmed", "x", "s1", date(2026, 3, 6)), given(*recorded, *out))

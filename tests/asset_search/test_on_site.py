@@ -11,10 +11,10 @@ import pytest
 
 from services.asset_search import events as ev
 from services.asset_search.consumer import on_site_command
-from services.asset_search.domain import control as ctl
-from services.asset_search.domain import search
+from services.asset_search.domain import commands as c
+from services.asset_search.domain.commands import RecordOnSiteSeizure
 from services.asset_search.domain.decider import SearchFileDecider, given
-from services.asset_search.domain.on_site import RecordOnSiteSeizure, on_site_control_id
+from services.asset_search.domain.on_site import on_site_control_id
 from shared.envelope import Actor, Envelope
 from shared.errors import Conflict
 from shared.events import REGISTRY
@@ -22,7 +22,7 @@ from shared.events import REGISTRY
 pytestmark = pytest.mark.unit
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DECIDER = SearchFileDecider()
-FACTS = ctl.CaseFacts(court="黔01", judge_id="judge-1", claim_amount_fen=100_000_000)
+FACTS = c.CaseFacts(court="黔01", judge_id="judge-1", claim_amount_fen=100_000_000)
 
 
 def seizure(kind: str = "vehicle", asset_id: str = "fa-1", seal: date = date(2026, 3, 2)) -> RecordOnSiteSeizure:
@@ -64,20 +64,20 @@ def test_a_redelivered_seizure_changes_nothing() -> None:
 
 def test_an_on_site_control_is_not_renewed_through_an_agency_nor_controlled_again_online() -> None:
     state = given(*DECIDER.decide(seizure(), given()))
-    ruling = ctl.Ruling("judge-1", "黔01", FACTS, "（2026）黔01执1号之一")
+    ruling = c.Ruling("judge-1", "黔01", FACTS, "（2026）黔01执1号之一")
     with pytest.raises(Conflict) as renewal:
-        DECIDER.decide(ctl.OrderRenewal(control_id=on_site_control_id("fa-1"), ruling=ruling, today=date(2026, 4, 1)),
+        DECIDER.decide(c.OrderRenewal(control_id=on_site_control_id("fa-1"), ruling=ruling, today=date(2026, 4, 1)),
                        state)
     assert renewal.value.code == "renewal_needs_field_instruction"
     with pytest.raises(Conflict) as again:
-        DECIDER.decide(ctl.OrderControl("c-2", "fa-1", "impound", None, None, ruling), state)
+        DECIDER.decide(c.OrderControl("c-2", "fa-1", "impound", None, None, ruling), state)
     assert again.value.code == "asset_seized_on_site"
 
 
 def test_the_judge_may_release_an_on_site_seizure() -> None:
     state = given(*DECIDER.decide(seizure(), given()))
-    ruling = ctl.Ruling("judge-1", "黔01", FACTS, "（2026）黔01执1号之二")
-    out = DECIDER.decide(ctl.ReleaseControl(on_site_control_id("fa-1"), "案外人异议成立", ruling), state)
+    ruling = c.Ruling("judge-1", "黔01", FACTS, "（2026）黔01执1号之二")
+    out = DECIDER.decide(c.ReleaseControl(on_site_control_id("fa-1"), "案外人异议成立", ruling), state)
     assert [e.event_type for e in out] == ["asset_search.control_released"]
 
 
@@ -87,16 +87,16 @@ def test_an_agency_control_names_the_judge_who_requested_it_and_the_agency_that_
                            reason="case_assigned", subject=ev.Subject(kind="person", name="王某", id_number="x"),
                            dispatched_at=T0, due_at=T0),
     ]
-    answered = DECIDER.decide(search.RecordAnswer(
+    answered = DECIDER.decide(c.RecordAnswer(
         case_id="case-1", query_id="q1", agency_id="bank", outcome="found",
         items=(ev.FoundItem(asset_kind="bank_deposit", identifier="6222 0001", value_fen=1_000_000),),
         raw_hash="h", message_id="m", now=T0), given(*found))
     state = given(*found, *answered)
     asset_id = next(e.asset_id for e in answered if isinstance(e, ev.AssetFound))
-    ordered = DECIDER.decide(ctl.OrderControl("c-1", asset_id, "freeze", 1_000_000, None,
-                                              ctl.Ruling("judge-1", "黔01", FACTS, "裁定1")), state)
+    ordered = DECIDER.decide(c.OrderControl("c-1", asset_id, "freeze", 1_000_000, None,
+                                              c.Ruling("judge-1", "黔01", FACTS, "裁定1")), state)
     assert ordered[0].requested_by == "judge-1"  # type: ignore[attr-defined]
-    confirmed = DECIDER.decide(ctl.ConfirmControl("c-1", "bank", "effective", date(2026, 3, 2), None, 1_000_000,
+    confirmed = DECIDER.decide(c.ConfirmControl("c-1", "bank", "effective", date(2026, 3, 2), None, 1_000_000,
                                                   None, None, "h"), given(*found, *answered, *ordered))
     assert confirmed[0].requested_by == "judge-1" and confirmed[0].controller_kind == "agency"  # type: ignore[attr-defined]
     assert confirmed[0].controlled_by == "bank"  # type: ignore[attr-defined]

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from services.disposal.domain import commands as c
-from services.disposal.domain.disposal import DisposalDecider, DisposalState
+from services.disposal.domain.decider import DisposalDecider
+from services.disposal.domain.state import DisposalState
 from services.disposal.events import AuctionEnded, DisposalConcluded, ReferencePriceFixed
 from shared.errors import DomainError
 from shared.events import DomainEvent

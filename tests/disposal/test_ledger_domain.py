@@ -6,15 +6,10 @@ from datetime import date
 
 import pytest
 
-from services.disposal.domain.ledger import (
-    ApprovePayout,
-    CaseFacts,
-    LedgerDecider,
-    LedgerState,
-    ProposePayout,
-    ReceiveFunds,
-    ledger_view,
-)
+from services.disposal.domain.commands import ApprovePayout, CaseFacts, ProposePayout, ReceiveFunds
+from services.disposal.domain.decider import LedgerDecider
+from services.disposal.domain.ledger import ledger_view
+from services.disposal.domain.state import LedgerState
 from services.disposal.events import ClaimPaidInFull, PayoutApproved
 from shared.errors import DomainError
 

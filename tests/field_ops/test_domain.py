@@ -7,17 +7,17 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.field_ops.domain.instruction import (
+from services.field_ops.domain.commands import (
     AcceptTask,
-    InstructionDecider,
-    InstructionState,
     IssueInstruction,
     RecordAttempt,
     ReportTask,
     RerouteTask,
     ReturnTask,
 )
+from services.field_ops.domain.decider import InstructionDecider
 from services.field_ops.domain.routing import Route
+from services.field_ops.domain.state import InstructionState
 from services.field_ops.events import (
     AssetSeizedOnSite,
     EvidenceItem,

@@ -22,7 +22,7 @@ import structlog
 
 from services.asset_search.agencies import signing
 from services.asset_search.agencies.registry import AgencyConfig
-from services.asset_search.domain.search import RecordDelivery
+from services.asset_search.domain.commands import RecordDelivery
 from services.asset_search.execution import SYSTEM, execute, registry_of
 from services.asset_search.settings import Settings
 from shared.app import Runtime

@@ -23,8 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.asset_search.agencies import signing
 from services.asset_search.agencies.registry import AgencyConfig, AgencyRegistry
-from services.asset_search.domain.control import ConfirmControl
-from services.asset_search.domain.search import RecordAnswer, RecordDelivery
+from services.asset_search.domain.commands import ConfirmControl, RecordAnswer, RecordDelivery
 from services.asset_search.events import FoundItem
 from services.asset_search.execution import execute
 from services.asset_search.settings import Settings

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.asset_search.domain import control as ctl
-from services.asset_search.domain import leads
+from services.asset_search.domain import commands as c
 from services.asset_search.domain.decider import stream_id
 from services.asset_search.events import AssetKind
 from services.asset_search.execution import DECIDER
@@ -81,15 +80,15 @@ async def case_row(rt: Runtime, officer: Principal, case_id: str) -> asyncpg.Rec
     return row
 
 
-def _facts(row: asyncpg.Record) -> ctl.CaseFacts:
-    return ctl.CaseFacts(court=row["court"], judge_id=row["judge_id"], claim_amount_fen=row["claim_amount_fen"])
+def _facts(row: asyncpg.Record) -> c.CaseFacts:
+    return c.CaseFacts(court=row["court"], judge_id=row["judge_id"], claim_amount_fen=row["claim_amount_fen"])
 
 
 async def _ruled(rt: Runtime, request: Request, officer: Principal, case_id: str, ruling_number: str,
                  build: Any, respond: Any) -> JSONResponse:
     """A judge's ruling: the case facts are read inside the command's transaction."""
     row = await case_row(rt, officer, case_id)
-    ruling = ctl.Ruling(officer.officer_id, officer.court, None, ruling_number)
+    ruling = c.Ruling(officer.officer_id, officer.court, None, ruling_number)
 
     async def with_facts(conn: asyncpg.Connection, state: Any, command: Any) -> Any:
         fresh = await conn.fetchrow("SELECT * FROM search_cases WHERE case_id = $1", case_id)
@@ -108,7 +107,7 @@ async def order_control(case_id: str, body: OrderControlIn, request: Request, of
     def respond(result: CommandResult[Any]) -> tuple[int, dict[str, Any]]:
         return 201, {"control_id": control_id, "status": "ordered", "version": result.version}
 
-    return await _ruled(rt, request, officer, case_id, body.ruling_number, lambda ruling, now: ctl.OrderControl(
+    return await _ruled(rt, request, officer, case_id, body.ruling_number, lambda ruling, now: c.OrderControl(
         control_id=control_id, asset_id=body.asset_id, measure=body.measure, amount_limit_fen=body.amount_limit_fen,
         over_control_reason=body.over_control_reason, ruling=ruling), respond)
 
@@ -116,7 +115,7 @@ async def order_control(case_id: str, body: OrderControlIn, request: Request, of
 @router.post("/cases/{case_id}/controls/{control_id}/renewal", summary="法官裁定续行（续封、续冻）")
 async def order_renewal(case_id: str, control_id: str, body: RenewalIn, request: Request, officer: Judge,
                         rt: Rt) -> JSONResponse:
-    return await _ruled(rt, request, officer, case_id, body.ruling_number, lambda ruling, now: ctl.OrderRenewal(
+    return await _ruled(rt, request, officer, case_id, body.ruling_number, lambda ruling, now: c.OrderRenewal(
         control_id=control_id, ruling=ruling, today=now.date()),
         lambda r: (200, {"control_id": control_id, "status": "renewal_ordered", "version": r.version}))
 
@@ -124,7 +123,7 @@ async def order_renewal(case_id: str, control_id: str, body: RenewalIn, request:
 @router.post("/cases/{case_id}/controls/{control_id}/release", summary="法官裁定解除控制")
 async def release_control(case_id: str, control_id: str, body: ReleaseIn, request: Request, officer: Judge,
                           rt: Rt) -> JSONResponse:
-    return await _ruled(rt, request, officer, case_id, body.ruling_number, lambda ruling, now: ctl.ReleaseControl(
+    return await _ruled(rt, request, officer, case_id, body.ruling_number, lambda ruling, now: c.ReleaseControl(
         control_id=control_id, reason=body.reason, ruling=ruling),
         lambda r: (200, {"control_id": control_id, "status": "released", "version": r.version}))
 
@@ -136,7 +135,7 @@ async def record_lead(case_id: str, body: LeadIn, request: Request, officer: Lea
     return await run_command(
         request, rt, officer, role=None, court=row["court"], case_id=case_id, stream_id=stream_id(case_id),
         decider=DECIDER,
-        build=lambda meta: leads.RecordLead(lead_id=lead_id, urgent=body.urgent, description=body.description,
+        build=lambda meta: c.RecordLead(lead_id=lead_id, urgent=body.urgent, description=body.description,
                                             asset_kind=body.asset_kind, target=body.target, region=body.region,
                                             officer_id=officer.officer_id, today=meta.now.date()),
         respond=lambda r: (201, {"lead_id": lead_id, "due_date": r.events[0].payload["due_date"]}),
@@ -150,7 +149,7 @@ async def verify_lead(case_id: str, lead_id: str, body: VerificationIn, request:
     return await run_command(
         request, rt, officer, role=None, court=row["court"], case_id=case_id, stream_id=stream_id(case_id),
         decider=DECIDER,
-        build=lambda meta: leads.VerifyLead(lead_id=lead_id, outcome=body.outcome, note=body.note,
+        build=lambda meta: c.VerifyLead(lead_id=lead_id, outcome=body.outcome, note=body.note,
                                             officer_id=officer.officer_id, today=meta.now.date()),
         respond=lambda r: (200, {"lead_id": lead_id, "events": [e.event_type for e in r.events]}),
     )

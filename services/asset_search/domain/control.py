@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from services.asset_search import events as ev
+from services.asset_search.domain.commands import (
+    CaseFacts,
+    ConfirmControl,
+    LapseControl,
+    OrderControl,
+    OrderRenewal,
+    ReleaseControl,
+    Ruling,
+)
 from services.asset_search.domain.rules import (
     MEASURE_ZH,
     MEASURES,
@@ -16,68 +24,6 @@ from services.asset_search.domain.rules import (
 from services.asset_search.domain.state import ControlState, SearchFile
 from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, in_court
 from shared.events import DomainEvent
-
-
-@dataclass(frozen=True)
-class CaseFacts:
-    """What asset_search knows of the case from intake's events."""
-
-    court: str
-    judge_id: str | None
-    claim_amount_fen: int | None
-
-
-@dataclass(frozen=True)
-class Ruling:
-    """Who rules: the officer, the court of their token, and what the case's projection says."""
-
-    officer_id: str
-    officer_court: str
-    case: CaseFacts | None
-    ruling_number: str
-
-
-@dataclass(frozen=True)
-class OrderControl:
-    control_id: str
-    asset_id: str
-    measure: str
-    amount_limit_fen: int | None
-    over_control_reason: str | None
-    ruling: Ruling
-
-
-@dataclass(frozen=True)
-class ConfirmControl:
-    control_id: str
-    agency_id: str
-    outcome: str  # effective | queued | refused
-    effective_date: date | None
-    expiry_date: date | None
-    amount_fen: int | None
-    queue_position: int | None
-    reason: str | None
-    raw_hash: str
-
-
-@dataclass(frozen=True)
-class OrderRenewal:
-    control_id: str
-    ruling: Ruling
-    today: date
-
-
-@dataclass(frozen=True)
-class ReleaseControl:
-    control_id: str
-    reason: str
-    ruling: Ruling
-
-
-@dataclass(frozen=True)
-class LapseControl:
-    control_id: str
-    today: date
 
 
 def check_judge(ruling: Ruling) -> CaseFacts:

@@ -5,28 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from services.asset_search.domain import commands as c
 from services.asset_search.domain import control, leads, on_site, search
 from services.asset_search.domain.state import SearchFile, evolve
 from shared.events import DomainEvent
 
-_DECIDE: dict[type, Callable[[Any, SearchFile], list[DomainEvent]]] = {
-    search.DispatchSearch: search.dispatch,
-    search.RecordDelivery: search.record_delivery,
-    search.RecordAnswer: search.answer,
-    search.MarkOverdue: search.mark_overdue,
-    control.OrderControl: control.order_control,
-    control.ConfirmControl: control.confirm,
-    control.OrderRenewal: control.order_renewal,
-    control.ReleaseControl: control.release,
-    control.LapseControl: control.lapse,
-    leads.RecordLead: leads.record_lead,
-    leads.VerifyLead: leads.verify_lead,
-    on_site.RecordOnSiteSeizure: on_site.record_on_site_seizure,
+DECISIONS: dict[type, Callable[[Any, SearchFile], list[DomainEvent]]] = {
+    c.DispatchSearch: search.dispatch,
+    c.RecordDelivery: search.record_delivery,
+    c.RecordAnswer: search.answer,
+    c.MarkOverdue: search.mark_overdue,
+    c.OrderControl: control.order_control,
+    c.ConfirmControl: control.confirm,
+    c.OrderRenewal: control.order_renewal,
+    c.ReleaseControl: control.release,
+    c.LapseControl: control.lapse,
+    c.RecordLead: leads.record_lead,
+    c.VerifyLead: leads.verify_lead,
+    c.RecordOnSiteSeizure: on_site.record_on_site_seizure,
 }
 
 
 class SearchFileDecider:
-    """One case's 查控案卷 (stream ``asset_search.case:<case_id>``)."""
+    """One case's 查控案卷 (stream ``asset_search.case:<case_id>``).
+
+    ``decide(command, state) -> events``; ``evolve(state, event) -> state``.
+    """
 
     def initial_state(self) -> SearchFile:
         return SearchFile()
@@ -35,11 +39,10 @@ class SearchFileDecider:
         return evolve(state, event)
 
     def decide(self, command: object, state: SearchFile) -> Sequence[DomainEvent]:
-        try:
-            fn = _DECIDE[type(command)]
-        except KeyError:
-            raise TypeError(f"unknown command {type(command).__name__}") from None
-        return fn(command, state)
+        decision = DECISIONS.get(type(command))
+        if decision is None:
+            raise TypeError(f"unknown command {type(command).__name__}")
+        return decision(command, state)
 
 
 def stream_id(case_id: str) -> str:

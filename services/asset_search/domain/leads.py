@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from services.asset_search import events as ev
+from services.asset_search.domain.commands import RecordLead, VerifyLead
 from services.asset_search.domain.rules import lead_due
 from services.asset_search.domain.state import SearchFile
 from shared.errors import Conflict, NotFound
 from shared.events import DomainEvent
-
-
-@dataclass(frozen=True)
-class RecordLead:
-    lead_id: str
-    urgent: bool
-    description: str
-    asset_kind: str | None
-    target: str
-    region: str | None
-    officer_id: str
-    today: date
-
-
-@dataclass(frozen=True)
-class VerifyLead:
-    lead_id: str
-    outcome: str  # confirmed | not_found | needs_field_check
-    note: str
-    officer_id: str
-    today: date
 
 
 def record_lead(cmd: RecordLead, state: SearchFile) -> list[DomainEvent]:

@@ -7,29 +7,11 @@ officer as the one who controlled it and the instructing judge as the one who re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from services.asset_search import events as ev
+from services.asset_search.domain.commands import RecordOnSiteSeizure
 from services.asset_search.domain.rules import MEASURES, max_expiry
 from services.asset_search.domain.state import SearchFile
 from shared.events import DomainEvent
-
-
-@dataclass(frozen=True)
-class RecordOnSiteSeizure:
-    asset_id: str
-    asset_kind: str
-    description: str
-    identifier: str | None
-    location: str | None
-    value_fen: int | None
-    seized_by: str
-    seal_date: date
-    task_id: str
-    instruction_id: str
-    judge_id: str
-    raw_hash: str  # sha256 of the field report's seizure payload (the evidence hashes are in it)
 
 
 def on_site_control_id(asset_id: str) -> str:

@@ -2,63 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from services.asset_search import events as ev
+from services.asset_search.domain.commands import DispatchSearch, MarkOverdue, RecordAnswer, RecordDelivery
 from services.asset_search.domain.rules import asset_id_for
 from services.asset_search.domain.state import SearchFile
 from shared.errors import Conflict, FieldError, InvalidInput, NotFound
 from shared.events import DomainEvent
-
-
-@dataclass(frozen=True)
-class AgencyTarget:
-    agency_id: str
-    kind: str
-    channel: str
-    answer_within_s: int
-
-
-@dataclass(frozen=True)
-class DispatchSearch:
-    """Send one query to every agency (the 集约 line's online search)."""
-
-    query_ids: tuple[str, ...]
-    agencies: tuple[AgencyTarget, ...]
-    subject: ev.Subject
-    case_number: str | None
-    reason: str  # case_assigned | after_closure
-    now: datetime
-    round: int | None = None  # None: the next round
-
-
-@dataclass(frozen=True)
-class RecordDelivery:
-    request_id: str
-    request_kind: str
-    ref_id: str
-    agency_id: str
-    channel: str
-    attempts: int
-
-
-@dataclass(frozen=True)
-class RecordAnswer:
-    case_id: str
-    query_id: str
-    agency_id: str
-    outcome: str
-    items: tuple[ev.FoundItem, ...]
-    raw_hash: str
-    message_id: str
-    now: datetime
-
-
-@dataclass(frozen=True)
-class MarkOverdue:
-    query_id: str
-    now: datetime
 
 
 def dispatch(cmd: DispatchSearch, state: SearchFile) -> list[DomainEvent]:

@@ -25,8 +25,9 @@ from services.disposal.api.common import (
     run,
 )
 from services.disposal.domain import commands as cmd
-from services.disposal.domain.disposal import DisposalDecider, DisposalState
-from services.disposal.reads import asset_view, disposal_case, disposal_stream
+from services.disposal.domain.decider import DisposalDecider, stream_id
+from services.disposal.domain.state import DisposalState
+from services.disposal.reads import asset_view, disposal_case
 from shared.auth import Role
 from shared.commands import fold
 from shared.errors import NotFound
@@ -151,7 +152,7 @@ async def _on_disposal(request: Request, rt: Rt, officer: Any, role: Role, dispo
     case_id = await disposal_case(rt.pool, disposal_id)
     if case_id is None:
         raise NotFound("未找到该处置", code="disposal_not_found")
-    return await run(request, rt, officer, role, case_id=case_id, stream_id=disposal_stream(disposal_id),
+    return await run(request, rt, officer, role, case_id=case_id, stream_id=stream_id(disposal_id),
                      decider=DECIDER, build=build, view=disposal_view)
 
 
@@ -169,7 +170,7 @@ async def decide(case_id: str, body: DecideIn, request: Request, officer: Judge,
     async def build(conn: asyncpg.Connection, acting: cmd.Acting) -> cmd.DecideDisposal:
         return cmd.DecideDisposal(acting, disposal_id, await asset_view(conn, case_id, body.asset_id))
 
-    return await run(request, rt, officer, Role.JUDGE, case_id=case_id, stream_id=disposal_stream(disposal_id),
+    return await run(request, rt, officer, Role.JUDGE, case_id=case_id, stream_id=stream_id(disposal_id),
                      decider=DECIDER, build=build, view=disposal_view, status=201)
 
 
@@ -187,7 +188,7 @@ async def get_disposal(disposal_id: str, officer: Staff, rt: Rt) -> dict[str, An
         raise NotFound("未找到该处置", code="disposal_not_found")
     await known_case(rt, officer, case_id)
     async with rt.pool.acquire() as conn:
-        state = fold(DECIDER, await rt.store.load(conn, disposal_stream(disposal_id)))
+        state = fold(DECIDER, await rt.store.load(conn, stream_id(disposal_id)))
     return {"case_id": case_id, **jsonable_encoder(disposal_view(state))}
 
 

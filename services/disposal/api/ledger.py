@@ -12,19 +12,18 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.disposal.api.common import Fen, FinanceOfficer, PastDate, Rt, Staff, known_case, run
-from services.disposal.domain.commands import Acting
-from services.disposal.domain.disposal import DisposalDecider
-from services.disposal.domain.ledger import (
+from services.disposal.domain.commands import (
+    Acting,
     ApprovePayout,
     CaseFacts,
-    LedgerDecider,
-    LedgerState,
     ProposePayout,
     ReceiveFunds,
     RejectPayout,
-    ledger_view,
 )
-from services.disposal.reads import case_facts, disposal_case, disposal_stream, ledger_stream
+from services.disposal.domain.decider import DisposalDecider, LedgerDecider, ledger_stream_id, stream_id
+from services.disposal.domain.ledger import ledger_view
+from services.disposal.domain.state import LedgerState
+from services.disposal.reads import case_facts, disposal_case
 from shared.auth import Role
 from shared.commands import fold
 from shared.envelope import now_shanghai
@@ -76,7 +75,7 @@ def _view(case_id: str) -> Any:
 async def get_ledger(case_id: str, officer: Staff, rt: Rt) -> dict[str, Any]:
     await known_case(rt, officer, case_id)
     async with rt.pool.acquire() as conn:
-        state = fold(LEDGER, await rt.store.load(conn, ledger_stream(case_id)))
+        state = fold(LEDGER, await rt.store.load(conn, ledger_stream_id(case_id)))
         facts = await case_facts(conn, case_id)
     return {"case_id": case_id, **jsonable_encoder(ledger_view(state, facts, now_shanghai().date()))}
 
@@ -90,7 +89,7 @@ async def record_receipt(case_id: str, body: ReceiptIn, request: Request, office
         limit = None
         if body.disposal_id is not None and body.source != "voluntary_payment":
             if await disposal_case(conn, body.disposal_id) == case_id:
-                sale = fold(DISPOSALS, await rt.store.load(conn, disposal_stream(body.disposal_id))).sale
+                sale = fold(DISPOSALS, await rt.store.load(conn, stream_id(body.disposal_id))).sale
                 wanted = "sold" if body.source == "auction_proceeds" else "direct_sale"
                 limit = sale[0] if sale and sale[2] == wanted else None
         return ReceiveFunds(
@@ -99,7 +98,7 @@ async def record_receipt(case_id: str, body: ReceiptIn, request: Request, office
             payer=body.payer, proceeds_limit_fen=limit,
         )
 
-    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream(case_id),
+    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream_id(case_id),
                      decider=LEDGER, build=build, view=_view(case_id), status=201, extra={"entry_id": entry_id})
 
 
@@ -112,7 +111,7 @@ async def propose_payout(case_id: str, body: PayoutIn, request: Request, officer
         return ProposePayout(payout_id, body.amount_fen, body.recipient, acting.officer_id, acting.now.date(),
                              await _facts(conn, case_id))
 
-    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream(case_id),
+    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream_id(case_id),
                      decider=LEDGER, build=build, view=_view(case_id), status=201, extra={"payout_id": payout_id})
 
 
@@ -122,7 +121,7 @@ async def approve_payout(case_id: str, payout_id: str, request: Request, officer
     async def build(conn: asyncpg.Connection, acting: Acting) -> ApprovePayout:
         return ApprovePayout(payout_id, acting.officer_id, acting.now.date(), await _facts(conn, case_id))
 
-    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream(case_id),
+    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream_id(case_id),
                      decider=LEDGER, build=build, view=_view(case_id), extra={"payout_id": payout_id})
 
 
@@ -132,7 +131,7 @@ async def reject_payout(case_id: str, payout_id: str, body: RejectIn, request: R
     async def build(conn: asyncpg.Connection, acting: Acting) -> RejectPayout:
         return RejectPayout(payout_id, acting.officer_id, body.reason)
 
-    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream(case_id),
+    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream_id(case_id),
                      decider=LEDGER, build=build, view=_view(case_id), extra={"payout_id": payout_id})
 
 

@@ -1,4 +1,5 @@
-"""Commands of the disposal flow and the views of other services' facts they carry (pure data)."""
+"""Commands of the disposal flow and of the case account, and the views of other services' facts
+they carry (pure data)."""
 
 from __future__ import annotations
 
@@ -32,13 +33,21 @@ class AssetView:
 
 
 @dataclass(frozen=True)
+class CaseFacts:
+    """From intake.case_registered: the claim and the day performance was due."""
+
+    claim_fen: int
+    deadline: date
+
+
+@dataclass(frozen=True)
 class Acting:
     officer_id: str
     case: CaseView
     now: datetime
 
 
-# ---- commands ------------------------------------------------------------------------------
+# ---- commands of one asset's disposal -------------------------------------------------------------
 
 @dataclass(frozen=True)
 class DecideDisposal:
@@ -152,4 +161,46 @@ class OffsetInKind:
 @dataclass(frozen=True)
 class ReleaseAsset:
     acting: Acting
+    reason: str
+
+
+# ---- commands of the case account ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReceiveFunds:
+    entry_id: str
+    amount_fen: int
+    source: str
+    received_on: date
+    officer_id: str
+    facts: CaseFacts | None
+    in_kind: bool = False
+    disposal_id: str | None = None
+    control_id: str | None = None
+    payer: str | None = None
+    proceeds_limit_fen: int | None = None  # the sale price, for auction and sale proceeds
+
+
+@dataclass(frozen=True)
+class ProposePayout:
+    payout_id: str
+    amount_fen: int
+    recipient: str
+    officer_id: str
+    today: date
+    facts: CaseFacts
+
+
+@dataclass(frozen=True)
+class ApprovePayout:
+    payout_id: str
+    officer_id: str
+    today: date
+    facts: CaseFacts
+
+
+@dataclass(frozen=True)
+class RejectPayout:
+    payout_id: str
+    officer_id: str
     reason: str

@@ -2,7 +2,7 @@
 
 Every command checks the role (权责清单), the court, and the caller's relation to the case or task
 (the case's current judge; a member or the lead of the task's team); the rules themselves are in
-``domain.py``.
+``domain/``.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from services.field_ops.api.models import AttemptIn, InstructionIn, ReportIn, RerouteIn, ReturnIn
-from services.field_ops.domain.instruction import (
-    RULE_TASK_NEEDS_INSTRUCTION,
+from services.field_ops.domain.commands import (
     AcceptTask,
-    InstructionDecider,
-    InstructionState,
     IssueInstruction,
     RecordAttempt,
     ReportTask,
     RerouteTask,
     ReturnTask,
 )
+from services.field_ops.domain.decider import InstructionDecider, stream_id
+from services.field_ops.domain.guards import RULE_TASK_NEEDS_INSTRUCTION
 from services.field_ops.domain.routing import CourtRouting, region_name, route
+from services.field_ops.domain.state import InstructionState
 from services.field_ops.settings import Settings
 from shared.api import run_command
 from shared.app import Runtime, runtime
@@ -42,10 +42,6 @@ Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
 FieldStaff = Annotated[Principal, Depends(require_roles(Role.FIELD_OFFICER, Role.FIELD_LEAD))]
 FieldLead = Annotated[Principal, Depends(require_roles(Role.FIELD_LEAD))]
 Rt = Annotated[Runtime, Depends(runtime)]
-
-
-def stream_of(instruction_id: str) -> str:
-    return f"field_ops.instruction:{instruction_id}"
 
 
 def routing_table(request: Request, court: str) -> CourtRouting:
@@ -122,7 +118,7 @@ async def issue_instruction(
         return 201, {**out, "team_name": routed["team_name"], "routing_rule": routed["rule"]}
 
     return await run_command(
-        request, rt, officer, role=Role.JUDGE, court=court, case_id=case_id, stream_id=stream_of(instruction_id),
+        request, rt, officer, role=Role.JUDGE, court=court, case_id=case_id, stream_id=stream_id(instruction_id),
         decider=DECIDER, build=command, respond=respond, prepare=with_case,
         headers=lambda out: {"Location": f"/tasks/{out['task_id']}"},
     )
@@ -157,7 +153,7 @@ async def _on_task(
     table = routing_table(request, row["court"])
     return await run_command(
         request, rt, officer, role=role, court=row["court"], case_id=row["case_id"],
-        stream_id=stream_of(row["instruction_id"]), decider=DECIDER,
+        stream_id=stream_id(row["instruction_id"]), decider=DECIDER,
         build=lambda meta: build(table, row["judge_id"], meta), respond=_respond,
     )
 

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.field_ops.api.instructions import case_not_found, check_court, routing_table, stream_of, task_not_found
+from services.field_ops.api.instructions import case_not_found, check_court, routing_table, task_not_found
+from services.field_ops.domain.decider import stream_id
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
 from shared.envelope import Envelope, now_shanghai
@@ -97,7 +98,7 @@ async def task_detail(task_id: str, officer: Reader, rt: Rt) -> dict[str, Any]:
         raise task_not_found()
     check_court(officer, row["court"], task_not_found)
     async with rt.pool.acquire() as conn:
-        history = await rt.store.load(conn, stream_of(row["instruction_id"]))
+        history = await rt.store.load(conn, stream_id(row["instruction_id"]))
     return {**dict(row), "history": [history_entry(e) for e in history]}
 
 

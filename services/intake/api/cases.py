@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from services.intake.api.common import DECIDER, Rt, Staff, config, stream
+from services.intake.api.common import DECIDER, Rt, Staff, config
 from services.intake.domain.closure import closure_due
+from services.intake.domain.decider import stream_id
 from services.intake.reads import OPEN_STATUSES, closure_facts
 from shared import clock
 from shared.auth import Principal
@@ -47,7 +48,7 @@ async def get_case(case_id: str, request: Request, officer: Staff, rt: Rt) -> di
         row = await conn.fetchrow(f"SELECT {COLUMNS} FROM cases WHERE case_id = $1", case_id)
         if row is None or not in_court(officer.court, row["court"]):  # another court's: as if absent
             raise NotFound("未找到该案件", code="case_not_found")
-        history = await rt.store.load(conn, stream(case_id))
+        history = await rt.store.load(conn, stream_id(case_id))
         facts = await closure_facts(conn, case_id, config(request).closure)
     state = fold(DECIDER, history)
     out = _row(row)

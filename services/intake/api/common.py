@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.intake.config import IntakeConfig, load_config
 from services.intake.domain import CaseDecider, CaseState
 from services.intake.domain.commands import Routing, Who
+from services.intake.domain.decider import stream_id
 from services.intake.projections import allocate_case_number
 from services.intake.reads import judge_loads
 from shared.api import run_command
@@ -49,10 +50,6 @@ class Body(BaseModel):
 
 class ReasonIn(Body):
     reason: str = Field(min_length=2, max_length=2000, description="理由")
-
-
-def stream(case_id: str) -> str:
-    return f"intake.case:{case_id}"
 
 
 def config(request: Request) -> IntakeConfig:
@@ -100,7 +97,7 @@ async def run(
 ) -> JSONResponse:
     """One command on one case through the shared runner (If-Match and Idempotency-Key honoured)."""
     return await run_command(
-        request, rt, officer, role=role, court=officer.court, case_id=case_id, stream_id=stream(case_id),
+        request, rt, officer, role=role, court=officer.court, case_id=case_id, stream_id=stream_id(case_id),
         decider=DECIDER, build=lambda meta: make(who(officer, meta)),
         respond=respond or (lambda r: answer(r, status_code)), prepare=prepare,
     )

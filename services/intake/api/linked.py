@@ -26,12 +26,12 @@ from services.intake.api.common import (
     next_case_number,
     routing,
     run,
-    stream,
     who,
 )
 from services.intake.api.filing import PartyIn
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
+from services.intake.domain.decider import stream_id
 from services.intake.reads import handlers
 from shared.api import expected_version
 from shared.app import Runtime
@@ -51,10 +51,10 @@ async def execute_linked(request: Request, rt: Runtime, officer: Principal, role
         if uow.replay is not None:
             return uow.replay[1]
         await uow.lock(case_id, new_case_id)
-        old_state, version = await uow.load(stream(case_id), DECIDER, expected_version(request))
+        old_state, version = await uow.load(stream_id(case_id), DECIDER, expected_version(request))
         old_cmd, new_cmd = await build(uow.conn, old_state, who(officer, meta))
-        old_envs = await uow.append(stream(case_id), case_id, version, DECIDER.decide(old_cmd, old_state))
-        new_envs = await uow.append(stream(new_case_id), new_case_id, 0,
+        old_envs = await uow.append(stream_id(case_id), case_id, version, DECIDER.decide(old_cmd, old_state))
+        new_envs = await uow.append(stream_id(new_case_id), new_case_id, 0,
                                     DECIDER.decide(new_cmd, DECIDER.initial_state()))
         new_state = fold(DECIDER, new_envs)
         body = {

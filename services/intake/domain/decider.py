@@ -1,4 +1,5 @@
-"""The case aggregate of intake: one routing table from command type to decision."""
+"""The case aggregate of intake (stream ``intake.case:<case_id>``): one routing table from command
+type to decision."""
 
 from __future__ import annotations
 
@@ -53,6 +54,10 @@ class CaseDecider:
         if decision is None:
             raise TypeError(f"unknown command {type(command).__name__}")
         return decision(command, state)
+
+
+def stream_id(case_id: str) -> str:
+    return f"intake.case:{case_id}"
 
 
 def given(*events: DomainEvent) -> CaseState:

@@ -77,7 +77,7 @@ def _pause_end(state: CaseState, on: date) -> CaseState:
     return replace(state, paused_since=None, paused_days=state.paused_days + (on - state.paused_since).days)
 
 
-def evolve(state: CaseState, event: DomainEvent) -> CaseState:
+def evolve(state: CaseState, event: DomainEvent) -> CaseState:  # long: one flat `case` per event type
     """The state after ``event``."""
     match event:
         case ev.ApplicationReceived():
