@@ -30,10 +30,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared import clock, db, metrics
 from shared.bus import build_producer
 from shared.commands import CommandRunner, Projector
-from shared.consumer import ConsumerRunner, Reactions
+from shared.consumer import ConsumerRunner
 from shared.eventstore import EventStore
 from shared.logs import configure_logging
 from shared.problems import install_error_handlers, problem
+from shared.reactions import Reactions
 from shared.relay import OutboxRelay, outbox_backlog
 from shared.settings import ServiceSettings
 from shared.text import url_problems

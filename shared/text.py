@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
@@ -71,6 +71,13 @@ def url_problems(path: str, query_string: bytes) -> list[dict[str, str]]:
     return errors
 
 
+def _holds_request_model(annotation: Any) -> bool:
+    """Whether a field's type is, or contains (list[...], ... | None), a request model."""
+    if isinstance(annotation, type) and issubclass(annotation, RequestModel):
+        return True
+    return any(_holds_request_model(arg) for arg in get_args(annotation))
+
+
 class RequestModel(BaseModel):
     """Base of every request body: unknown fields refused, text trimmed, and the rules above."""
 
@@ -83,9 +90,8 @@ class RequestModel(BaseModel):
         if field is not None and field.annotation in (bool, bool | None) and value is not None \
                 and not isinstance(value, bool):
             raise ValueError("应为 true 或 false")
-        annotation = field.annotation if field is not None else None
-        if isinstance(annotation, type) and issubclass(annotation, RequestModel):
-            return value  # a nested request model checks its own fields, and names them
+        if field is not None and _holds_request_model(field.annotation):
+            return value  # nested request models check their own fields, and name them (items.0.value_fen)
         problem = _check(value)
         if problem:
             raise ValueError(problem)

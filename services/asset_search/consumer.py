@@ -15,8 +15,9 @@ from services.asset_search.domain.commands import AgencyTarget, DispatchSearch, 
 from services.asset_search.domain.rules import MAX_CONTROL_YEARS, research_dates
 from services.asset_search.execution import decide_in_reaction
 from services.asset_search.projections import Projector
-from shared.consumer import ReactionContext, Reactions
+from shared import case_facts
 from shared.envelope import SHANGHAI, derived_event_id
+from shared.reactions import ReactionContext, Reactions
 
 log = structlog.get_logger("asset_search.consumer")
 
@@ -47,20 +48,22 @@ def on_site_command(p: dict[str, Any]) -> RecordOnSiteSeizure | None:
 
 
 def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions:
-    reactions = Reactions()
+    # The case's facts (court, number, respondent, judge, closure) first: the handlers below read them.
+    reactions = case_facts.add_to(Reactions())
 
     async def dispatch_first_round(ctx: ReactionContext, assigned_event_id: str) -> None:
         """Round 1 to every agency; the query ids derive from the assignment that asked for it."""
         env = ctx.envelope
         row = await ctx.conn.fetchrow(
-            "SELECT court, case_number, respondent FROM search_cases WHERE case_id = $1", env.case_id
+            "SELECT court, case_number, respondent FROM case_facts WHERE case_id = $1", env.case_id
         )
         respondent = row["respondent"] if row else None
         if not respondent:
             # Assigned before its registration arrived: park it; case_registered dispatches it.
             await ctx.conn.execute(
-                "UPDATE search_cases SET pending_assignment = $2 WHERE case_id = $1",
-                env.case_id, {"event_id": assigned_event_id},
+                "INSERT INTO search_pending (case_id, assigned_event_id) VALUES ($1, $2)"
+                " ON CONFLICT (case_id) DO UPDATE SET assigned_event_id = EXCLUDED.assigned_event_id",
+                env.case_id, assigned_event_id,
             )
             log.info("search_parked_until_registration", case_id=env.case_id)
             return
@@ -73,33 +76,21 @@ def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions
             case_number=row["case_number"], reason="case_assigned", now=env.occurred_at, round=1,
         )
         await decide_in_reaction(ctx, projector, command, court=row["court"] or env.court)
-        await ctx.conn.execute("UPDATE search_cases SET pending_assignment = NULL WHERE case_id = $1", env.case_id)
+        await ctx.conn.execute("DELETE FROM search_pending WHERE case_id = $1", env.case_id)
 
     @reactions.on("intake.case_registered")
     async def case_registered(ctx: ReactionContext) -> None:
-        p = ctx.envelope.payload
         pending = await ctx.conn.fetchval(
-            "INSERT INTO search_cases (case_id, court, case_number, claim_amount_fen, respondent)"
-            " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (case_id) DO UPDATE SET court = EXCLUDED.court,"
-            " case_number = EXCLUDED.case_number, claim_amount_fen = EXCLUDED.claim_amount_fen,"
-            " respondent = EXCLUDED.respondent, updated_at = now() RETURNING pending_assignment",
-            ctx.envelope.case_id, p.get("court") or ctx.envelope.court, p.get("case_number"),
-            p.get("claim_amount_fen"), p.get("respondent"),
+            "SELECT assigned_event_id FROM search_pending WHERE case_id = $1", ctx.envelope.case_id
         )
-        if pending and pending.get("event_id"):
-            await dispatch_first_round(ctx, str(pending["event_id"]))
+        if pending:
+            await dispatch_first_round(ctx, str(pending))
 
     @reactions.on("intake.case_assigned")
     async def case_assigned(ctx: ReactionContext) -> None:
-        # A re-assignment (previous_judge_id) only changes the judge: round 1 went out already.
-        env, p = ctx.envelope, ctx.envelope.payload
-        await ctx.conn.execute(
-            "INSERT INTO search_cases (case_id, court, judge_id, team_id) VALUES ($1,$2,$3,$4)"
-            " ON CONFLICT (case_id) DO UPDATE SET judge_id = EXCLUDED.judge_id, team_id = EXCLUDED.team_id,"
-            " updated_at = now()",
-            env.case_id, env.court, p.get("judge_id"), p.get("team_id"),
-        )
-        await dispatch_first_round(ctx, str(env.event_id))
+        # A re-assignment (previous_judge_id) only changes the judge (in case_facts): round 1 went out
+        # already, and the search file dispatches a round once, so nothing more is sent.
+        await dispatch_first_round(ctx, str(ctx.envelope.event_id))
 
     @reactions.on("field_ops.asset_seized_on_site")
     async def seized_on_site(ctx: ReactionContext) -> None:
@@ -109,7 +100,7 @@ def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions
             log.warning("on_site_seizure_not_recorded", case_id=env.case_id, event_id=str(env.event_id))
             return
         await ctx.conn.execute(
-            "INSERT INTO search_cases (case_id, court) VALUES ($1,$2) ON CONFLICT (case_id) DO NOTHING",
+            "INSERT INTO case_facts (case_id, court) VALUES ($1,$2) ON CONFLICT (case_id) DO NOTHING",
             env.case_id, env.court,
         )
         await decide_in_reaction(ctx, projector, command, court=env.court)
@@ -118,10 +109,6 @@ def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions
     async def case_closed(ctx: ReactionContext) -> None:
         env, p = ctx.envelope, ctx.envelope.payload
         closed_on = env.occurred_at.astimezone(SHANGHAI).date()
-        await ctx.conn.execute(
-            "UPDATE search_cases SET closure_type = $2, closed_on = $3, updated_at = now() WHERE case_id = $1",
-            env.case_id, p.get("closure_type"), closed_on,
-        )
         if p.get("closure_type") == "终本":
             base = await ctx.conn.fetchval(
                 "SELECT coalesce(max(round), 0) FROM queries WHERE case_id = $1", env.case_id

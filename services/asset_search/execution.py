@@ -12,8 +12,8 @@ from services.asset_search.domain.decider import SearchFileDecider, stream_id
 from services.asset_search.projections import Projector
 from shared.app import Runtime
 from shared.commands import CommandMeta, CommandResult, IdempotencyRequest, Prepare, fold
-from shared.consumer import ReactionContext
 from shared.envelope import Actor, Envelope, now_shanghai
+from shared.reactions import ReactionContext
 
 DECIDER = SearchFileDecider()
 SYSTEM = Actor(kind="system", id="asset_search", name="查控系统")

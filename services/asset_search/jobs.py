@@ -42,14 +42,14 @@ async def sweep(rt: Runtime, now: datetime) -> None:
     today = now.date()
     for row in await rt.pool.fetch(
         "SELECT q.query_id, q.case_id, coalesce(c.court, '') AS court FROM queries q"
-        " LEFT JOIN search_cases c USING (case_id)"
+        " LEFT JOIN case_facts c USING (case_id)"
         " WHERE q.status <> 'answered' AND NOT q.overdue AND q.due_at < $1 ORDER BY q.due_at LIMIT 200", now,
     ):
         await execute(rt, case_id=row["case_id"], court=row["court"], actor=SYSTEM,
                       build=partial(_overdue, row["query_id"]))
     for row in await rt.pool.fetch(
         "SELECT k.control_id, k.case_id, coalesce(c.court, '') AS court FROM controls k"
-        " LEFT JOIN search_cases c USING (case_id)"
+        " LEFT JOIN case_facts c USING (case_id)"
         " WHERE k.status = 'effective' AND k.expiry_date < $1 LIMIT 200", today,
     ):
         await execute(rt, case_id=row["case_id"], court=row["court"], actor=SYSTEM,
@@ -70,7 +70,7 @@ async def _research(rt: Runtime, today: date) -> None:
     """终本规定 art. 9: the debtor is searched again on every due date of the schedule."""
     rows = await rt.pool.fetch(
         "SELECT s.case_id, s.base_round, s.next_index, c.court, c.case_number, c.respondent"
-        " FROM research_schedule s JOIN search_cases c USING (case_id)"
+        " FROM research_schedule s JOIN case_facts c USING (case_id)"
         " WHERE NOT s.stopped AND s.next_index < cardinality(s.due_dates) AND s.due_dates[s.next_index + 1] <= $1",
         today,
     )

@@ -16,6 +16,7 @@ from services.asset_search.consumer import build_reactions
 from services.asset_search.jobs import housekeeping
 from services.asset_search.projections import make_projector
 from services.asset_search.settings import Settings
+from shared import case_facts
 from shared.app import Runtime, create_service_app
 from shared.problems import problem
 
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="查控服务 asset_search",
         description="查人找物：向联动单位网络查询、接收结果、冻结/查封/扣划。",
         routers=ROUTERS,
-        migrations=[Path(__file__).parent / "migrations"],
+        migrations=[case_facts.MIGRATIONS, Path(__file__).parent / "migrations"],
         reactions=build_reactions(registry, projector),
         projector=projector,
         on_startup=[remember_registry],

@@ -1,6 +1,7 @@
 """What disposal does when events arrive (tolerant reader: only the payload fields it needs).
 
-- intake's registration and assignment → ``case_facts`` (claim, deadline, current judge);
+- intake's registration, assignment and closure → ``case_facts`` (shared/case_facts.py: claim, basis
+  dates, current judge, closure);
 - asset_search's and field_ops' control events → ``asset_controls`` (what is under control in
   which case, and who controlled it); intake's objections → ``asset_objections``;
 - asset_search's deductions and disposal's own offsets in kind → money in on the case account
@@ -16,44 +17,15 @@ import asyncpg
 from services.disposal.domain.commands import ReceiveFunds
 from services.disposal.domain.decider import LedgerDecider, ledger_stream_id
 from services.disposal.reads import case_facts
+from shared import case_facts as shared_case_facts
 from shared.commands import fold
-from shared.consumer import ReactionContext, Reactions
 from shared.envelope import SHANGHAI
 from shared.payload import iso_date, text
+from shared.reactions import ReactionContext, Reactions
 
-reactions = Reactions()
+# The case's facts (court, number, claim, basis dates, judge, closure) first: the handlers below read them.
+reactions = shared_case_facts.add_to(Reactions())
 LEDGER = LedgerDecider()
-
-
-@reactions.on("intake.case_registered")
-async def case_registered(ctx: ReactionContext) -> None:
-    p = ctx.envelope.payload
-    basis = p.get("basis") or {}
-    # 迟延履行利息解释 2014 art. 1: interest runs from the day after the performance deadline; a
-    # basis without one is due when it takes effect.
-    deadline = iso_date(basis.get("performance_deadline")) or iso_date(basis.get("effective_date"))
-    await ctx.conn.execute(
-        "INSERT INTO case_facts (case_id, court, case_number, claim_amount_fen, deadline, registered_by)"
-        " VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (case_id) DO UPDATE SET court = EXCLUDED.court,"
-        " case_number = EXCLUDED.case_number, claim_amount_fen = EXCLUDED.claim_amount_fen,"
-        " deadline = EXCLUDED.deadline, registered_by = EXCLUDED.registered_by, updated_at = now()",
-        ctx.envelope.case_id, p.get("court") or ctx.envelope.court, p.get("case_number"),
-        p.get("claim_amount_fen"), deadline, p.get("registered_by"),
-    )
-
-
-@reactions.on("intake.case_assigned")
-async def case_assigned(ctx: ReactionContext) -> None:
-    await ctx.conn.execute(
-        "INSERT INTO case_facts (case_id, court, judge_id) VALUES ($1, $2, $3)"
-        " ON CONFLICT (case_id) DO UPDATE SET judge_id = EXCLUDED.judge_id, updated_at = now()",
-        ctx.envelope.case_id, ctx.envelope.court, ctx.envelope.payload.get("judge_id"),
-    )
-
-
-@reactions.on("intake.case_closed")
-async def case_closed(ctx: ReactionContext) -> None:
-    await ctx.conn.execute("UPDATE case_facts SET closed = true WHERE case_id = $1", ctx.envelope.case_id)
 
 
 @reactions.on("asset_search.asset_found")

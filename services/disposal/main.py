@@ -11,6 +11,7 @@ from services.disposal.api import ROUTERS
 from services.disposal.consumer import reactions
 from services.disposal.projections import project
 from services.disposal.settings import Settings
+from shared import case_facts
 from shared.app import create_service_app
 
 
@@ -21,7 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="财产处置服务 disposal",
         description="财产处置中心：参考价、网络司法拍卖、变卖、以物抵债，以及一案一账号执行款。",
         routers=ROUTERS,
-        migrations=[Path(__file__).parent / "migrations"],
+        migrations=[case_facts.MIGRATIONS, Path(__file__).parent / "migrations"],
         reactions=reactions,
         projector=project,
     )

@@ -15,7 +15,12 @@ async def case_view(conn: asyncpg.Connection | asyncpg.Pool, case_id: str) -> Ca
 
 
 async def case_facts(conn: asyncpg.Connection | asyncpg.Pool, case_id: str) -> CaseFacts | None:
-    row = await conn.fetchrow("SELECT claim_amount_fen, deadline FROM case_facts WHERE case_id = $1", case_id)
+    # 迟延履行利息解释 2014 art. 1: interest runs from the day after the performance deadline; a
+    # basis without one is due when it takes effect.
+    row = await conn.fetchrow(
+        "SELECT claim_amount_fen, coalesce(performance_deadline, basis_effective_date) AS deadline"
+        " FROM case_facts WHERE case_id = $1", case_id,
+    )
     if row is None or row["claim_amount_fen"] is None or row["deadline"] is None:
         return None
     return CaseFacts(int(row["claim_amount_fen"]), row["deadline"])

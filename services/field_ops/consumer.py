@@ -12,45 +12,15 @@ from typing import Any, Literal
 
 from services.field_ops.domain.routing import region_name
 from services.field_ops.events import ProposalReceived, Target
-from shared.consumer import ReactionContext, Reactions
+from shared import case_facts
 from shared.envelope import derived_event_id
 from shared.payload import text
+from shared.reactions import ReactionContext, Reactions
 
-reactions = Reactions()
+# The case's facts (court, number, judge, team, closure) first: the handlers below read them.
+reactions = case_facts.add_to(Reactions())
 
 BY_HAND = frozenset({"by_hand", "in_person", "personal", "直接送达"})
-
-
-@reactions.on("intake.case_registered")
-async def case_registered(ctx: ReactionContext) -> None:
-    env = ctx.envelope
-    await ctx.conn.execute(
-        "INSERT INTO fo_cases (case_id, court, case_number) VALUES ($1, $2, $3)"
-        " ON CONFLICT (case_id) DO UPDATE SET court = EXCLUDED.court,"
-        " case_number = EXCLUDED.case_number, updated_at = now()",
-        env.case_id, env.payload.get("court") or env.court, env.payload.get("case_number"),
-    )
-
-
-@reactions.on("intake.case_assigned")
-async def case_assigned(ctx: ReactionContext) -> None:
-    env = ctx.envelope
-    await ctx.conn.execute(
-        "INSERT INTO fo_cases (case_id, court, judge_id, judge_team_id) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (case_id) DO UPDATE SET judge_id = EXCLUDED.judge_id,"
-        " judge_team_id = EXCLUDED.judge_team_id, court = coalesce(fo_cases.court, EXCLUDED.court),"
-        " updated_at = now()",
-        env.case_id, env.court, env.payload.get("judge_id"), env.payload.get("team_id"),
-    )
-
-
-@reactions.on("intake.case_closed")
-async def case_closed(ctx: ReactionContext) -> None:
-    await ctx.conn.execute(
-        "INSERT INTO fo_cases (case_id, court, closed) VALUES ($1, $2, true)"
-        " ON CONFLICT (case_id) DO UPDATE SET closed = true, updated_at = now()",
-        ctx.envelope.case_id, ctx.envelope.court,
-    )
 
 
 @reactions.on("asset_search.field_check_requested")

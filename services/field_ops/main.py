@@ -11,6 +11,7 @@ from services.field_ops.api import ROUTERS
 from services.field_ops.consumer import reactions
 from services.field_ops.projections import project
 from services.field_ops.settings import Settings
+from shared import case_facts
 from shared.app import create_service_app
 
 
@@ -22,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="外勤事务中心：依承办法官指令开展线下调查、现场查封、送达、搜查、传唤；"
         "登记指令、按区划与事项分派四个外勤组、执行、报告与证据。",
         routers=ROUTERS,
-        migrations=[Path(__file__).parent / "migrations"],
+        migrations=[case_facts.MIGRATIONS, Path(__file__).parent / "migrations"],
         reactions=reactions,
         projector=project,
     )

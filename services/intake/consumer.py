@@ -11,8 +11,8 @@ from typing import Any
 
 import asyncpg
 
-from shared.consumer import Handler, ReactionContext, Reactions
 from shared.payload import text
+from shared.reactions import Handler, ReactionContext, Reactions
 
 
 class _IntakeReactions(Reactions):

@@ -13,9 +13,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared import db
 from shared.bus import UnsafeKafkaConfig, build_consumer, build_producer
-from shared.consumer import ConsumerRunner, ReactionContext, Reactions
+from shared.consumer import ConsumerRunner
 from shared.envelope import Envelope
 from shared.eventstore import EventStore
+from shared.reactions import ReactionContext, Reactions
 from shared.relay import OutboxRelay
 from tests.integration.helpers import envelope
 

@@ -80,6 +80,7 @@ class Party(RequestModel):
 
 class Filing(RequestModel):
     respondent: Party
+    others: list[Party] = []  # noqa: RUF012 (pydantic copies defaults)
     urgent: bool = False
     claim_fen: int = 0
     notes: str = ""
@@ -108,6 +109,7 @@ def refused(body: dict[str, object]) -> list[tuple[str, str]]:
         ({"respondent": {"name": "王某"}, "urgent": 1}, "urgent"),
         ({"respondent": {"name": "王某"}, "claim_fen": 2**64}, "claim_fen"),
         ({"respondent": {"name": "王某"}, "notes": "\x1b[31m"}, "notes"),
+        ({"respondent": {"name": "王某"}, "others": [{"name": "ok"}, {"name": "李\x00某"}]}, "others.1.name"),
     ],
 )
 def test_text_that_cannot_be_stored_or_shown_honestly_is_refused_naming_the_field(

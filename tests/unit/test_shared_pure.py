@@ -118,3 +118,14 @@ def test_an_unavailable_database_or_broker_is_told_apart_from_an_event_that_fail
     for exc in (KeyError("asset_id"), asyncpg.exceptions.UntranslatableCharacterError("\\u0000"),
                 asyncpg.exceptions.UniqueViolationError("dup"), ValueError("bad date")):
         assert not is_infrastructure_error(exc), exc
+
+
+def test_a_resident_id_carries_where_it_was_issued_not_where_the_holder_was_born() -> None:
+    # Guiyang's Nanming district code (520102) was created long after 1950: people born then who
+    # were issued their number there hold it, with a valid date and check digit (docs/rules.md §6).
+    assert check_resident_id("520102195001011231") == "520102195001011231"
+    assert check_resident_id("520102198001011235") == "520102198001011235"
+    with pytest.raises(ValueError, match="地区码不存在"):
+        check_resident_id("990102195001011239")  # no such region, ever (valid check digit)
+    with pytest.raises(ValueError, match="出生日期"):
+        check_resident_id("520102199002301239")  # 30 February (valid check digit)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.asset_search.execution import registry_of
 from shared import clock
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
 from shared.errors import NotFound
+from shared.text import RequestModel
 
 router = APIRouter(prefix="/agencies", tags=["联动单位管理 agencies"])
 Rt = Annotated[Runtime, Depends(runtime)]
@@ -32,9 +33,7 @@ FROM queries GROUP BY agency_id
 """
 
 
-class PauseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class PauseIn(RequestModel):
     reason: str = Field(min_length=1, max_length=500)
 
 

@@ -19,12 +19,12 @@ from typing import Annotated, Any, Literal
 import asyncpg
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from services.asset_search.agencies import signing
 from services.asset_search.agencies.registry import AgencyConfig, AgencyRegistry
 from services.asset_search.domain.commands import ConfirmControl, RecordAnswer, RecordDelivery
-from services.asset_search.events import FoundItem
+from services.asset_search.events import AssetKind, FoundItem
 from services.asset_search.execution import execute
 from services.asset_search.settings import Settings
 from shared.app import Runtime, runtime
@@ -32,6 +32,7 @@ from shared.commands import CommandResult, IdempotencyRequest, Prepare
 from shared.envelope import Actor
 from shared.errors import DomainError, InvalidInput, NotFound, Unauthorized
 from shared.problems import validation_field_errors
+from shared.text import BIGINT_MAX, RequestModel
 
 router = APIRouter(prefix="/agency", tags=["联动单位接口 agency API"])
 Rt = Annotated[Runtime, Depends(runtime)]
@@ -141,19 +142,33 @@ async def agency_call(request: Request) -> AgencyCall:
 Agency = Annotated[AgencyCall, Depends(agency_call)]
 
 
-class ResultsIn(BaseModel):
+class FoundItemIn(RequestModel):
+    """查到的一项财产（联动单位提交；记入事件前逐项校验）。"""
+
+    asset_kind: AssetKind
+    identifier: str = Field(min_length=1, max_length=200, description="账号、不动产权证号、车牌号等")
+    holder_id: str | None = None
+    holder_name: str | None = None
+    value_fen: Annotated[int, Field(strict=True, ge=0, le=BIGINT_MAX)] | None = Field(
+        default=None, description="价值，单位：分（整数）"
+    )
+    location: str | None = None
+    encumbrances: list[str] = Field(default_factory=list)
+    existing_seizures: list[str] = Field(default_factory=list)
+
+    def record(self) -> FoundItem:
+        return FoundItem(**self.model_dump())
+
+
+class ResultsIn(RequestModel):
     """查询结果：found 查到 / nothing_found 未查到 / partial 部分结果（后续补全）/ correction 更正。"""
 
-    model_config = ConfigDict(extra="forbid")
-
     outcome: Literal["found", "nothing_found", "partial", "correction"]
-    items: list[FoundItem] = Field(default_factory=list, max_length=500)
+    items: list[FoundItemIn] = Field(default_factory=list, max_length=500)
 
 
-class ConfirmationIn(BaseModel):
+class ConfirmationIn(RequestModel):
     """控制回执：effective 已生效 / queued 轮候 / refused 未能执行。"""
-
-    model_config = ConfigDict(extra="forbid")
 
     outcome: Literal["effective", "queued", "refused"]
     effective_date: date | None = None
@@ -191,7 +206,7 @@ async def _owned_case(rt: Runtime, what: str, ref_id: str, call: AgencyCall, not
     table, key, alias = _OWNED[what]
     row = await rt.pool.fetchrow(
         f"SELECT {alias}.case_id, coalesce(c.court, '') AS court FROM {table} {alias}"
-        f" LEFT JOIN search_cases c USING (case_id) WHERE {alias}.{key} = $1 AND {alias}.agency_id = $2",
+        f" LEFT JOIN case_facts c USING (case_id) WHERE {alias}.{key} = $1 AND {alias}.agency_id = $2",
         ref_id,
         call.agency.id,
     )
@@ -291,7 +306,7 @@ async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) 
             query_id=query_id,
             agency_id=call.agency.id,
             outcome=results.outcome,
-            items=tuple(results.items),
+            items=tuple(i.record() for i in results.items),
             raw_hash=digest,
             message_id=call.message_id,
             now=now,

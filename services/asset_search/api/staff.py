@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 import asyncpg
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.asset_search.domain import commands as c
 from services.asset_search.domain.decider import stream_id
@@ -20,6 +20,7 @@ from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
 from shared.commands import CommandResult
 from shared.errors import NotFound, in_court
+from shared.text import RequestModel
 
 router = APIRouter(tags=["查控 asset search"])
 Rt = Annotated[Runtime, Depends(runtime)]
@@ -29,10 +30,9 @@ Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
 LeadClerk = Annotated[Principal, Depends(require_roles(Role.SEARCH_OFFICER, Role.JUDGE))]
 
 
-class OrderControlIn(BaseModel):
+class OrderControlIn(RequestModel):
     """控制裁定：冻结 freeze / 查封 seize / 扣押 impound / 扣划 deduct。"""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     asset_id: str = Field(min_length=1, max_length=100)
     measure: Literal["freeze", "seize", "impound", "deduct"]
@@ -41,23 +41,20 @@ class OrderControlIn(BaseModel):
     over_control_reason: str | None = Field(default=None, max_length=500, description="超标的控制的理由")
 
 
-class RenewalIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class RenewalIn(RequestModel):
 
     ruling_number: str = Field(min_length=1, max_length=100)
 
 
-class ReleaseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ReleaseIn(RequestModel):
 
     ruling_number: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=500)
 
 
-class LeadIn(BaseModel):
+class LeadIn(RequestModel):
     """申请人提供的财产线索。"""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     description: str = Field(min_length=1, max_length=2000)
     target: str = Field(min_length=1, max_length=300, description="线索指向：账户、地址、车牌等")
@@ -66,15 +63,14 @@ class LeadIn(BaseModel):
     urgent: bool = False
 
 
-class VerificationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class VerificationIn(RequestModel):
 
     outcome: Literal["confirmed", "not_found", "needs_field_check"]
     note: str = Field(min_length=1, max_length=2000)
 
 
 async def case_row(rt: Runtime, officer: Principal, case_id: str) -> asyncpg.Record:
-    row = await rt.pool.fetchrow("SELECT * FROM search_cases WHERE case_id = $1", case_id)
+    row = await rt.pool.fetchrow("SELECT * FROM case_facts WHERE case_id = $1", case_id)
     if row is None or not in_court(officer.court, row["court"]):  # another court's: as if absent
         raise NotFound("查控系统中没有该案件", code="case_not_found")
     return row
@@ -91,7 +87,7 @@ async def _ruled(rt: Runtime, request: Request, officer: Principal, case_id: str
     ruling = c.Ruling(officer.officer_id, officer.court, None, ruling_number)
 
     async def with_facts(conn: asyncpg.Connection, state: Any, command: Any) -> Any:
-        fresh = await conn.fetchrow("SELECT * FROM search_cases WHERE case_id = $1", case_id)
+        fresh = await conn.fetchrow("SELECT * FROM case_facts WHERE case_id = $1", case_id)
         return replace(command, ruling=replace(command.ruling, case=_facts(fresh)))
 
     return await run_command(

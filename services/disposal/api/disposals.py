@@ -10,7 +10,7 @@ import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from services.disposal.api.common import (
     DisposalOfficer,
@@ -31,6 +31,7 @@ from services.disposal.reads import asset_view, disposal_case
 from shared.auth import Role
 from shared.commands import fold
 from shared.errors import NotFound
+from shared.text import RequestModel
 
 router = APIRouter(tags=["财产处置 disposal"])
 DECIDER = DisposalDecider()
@@ -38,8 +39,8 @@ Method = Literal["agreement", "targeted_enquiry", "online_enquiry", "valuation"]
 Text = Field(min_length=1, max_length=500)
 
 
-class In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class In(RequestModel):
+    """Base of this router's request bodies (shared/text.py: only storable text, ints within bigint)."""
 
 
 class DecideIn(In):

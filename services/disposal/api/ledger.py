@@ -9,7 +9,7 @@ import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.disposal.api.common import Fen, FinanceOfficer, PastDate, Rt, Staff, known_case, run
 from services.disposal.domain.commands import (
@@ -28,14 +28,15 @@ from shared.auth import Role
 from shared.commands import fold
 from shared.envelope import now_shanghai
 from shared.errors import NotFound
+from shared.text import RequestModel
 
 router = APIRouter(tags=["执行款 ledger"])
 LEDGER = LedgerDecider()
 DISPOSALS = DisposalDecider()
 
 
-class In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class In(RequestModel):
+    """Base of this router's request bodies (shared/text.py: only storable text, ints within bigint)."""
 
 
 class ReceiptIn(In):

@@ -88,7 +88,7 @@ def _respond(result: CommandResult[InstructionState]) -> tuple[int, dict[str, An
 async def issue_instruction(
     case_id: str, body: InstructionIn, request: Request, officer: Judge, rt: Rt
 ) -> JSONResponse:
-    known = await rt.pool.fetchval("SELECT court FROM fo_cases WHERE case_id = $1", case_id)
+    known = await rt.pool.fetchval("SELECT court FROM case_facts WHERE case_id = $1", case_id)
     check_court(officer, known, case_not_found)
     court = known or officer.court
     table = routing_table(request, court)
@@ -103,7 +103,7 @@ async def issue_instruction(
         )
 
     async def with_case(conn: asyncpg.Connection, state: InstructionState, cmd: IssueInstruction) -> Any:
-        case = await conn.fetchrow("SELECT judge_id, closed FROM fo_cases WHERE case_id = $1", case_id)
+        case = await conn.fetchrow("SELECT judge_id, closed FROM case_facts WHERE case_id = $1", case_id)
         lead_id = None
         if cmd.proposal_id is not None:
             lead_id = await _open_proposal(conn, case_id, cmd.proposal_id)
@@ -144,7 +144,7 @@ async def _on_task(
 ) -> JSONResponse:
     row = await rt.pool.fetchrow(
         "SELECT t.instruction_id, t.case_id, t.court, c.judge_id FROM fo_tasks t"
-        " LEFT JOIN fo_cases c USING (case_id) WHERE t.task_id = $1",
+        " LEFT JOIN case_facts c USING (case_id) WHERE t.task_id = $1",
         task_id,
     )
     if row is None or not in_court(officer.court, row["court"]):

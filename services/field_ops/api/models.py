@@ -7,11 +7,12 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from services.field_ops.domain.routing import InstructionKind, region_name
 from services.field_ops.events import AssetKind, EvidenceItem, FoundAsset, FoundPerson, Outcome, Target
 from shared.identity import check_credit_code, check_resident_id
+from shared.text import RequestModel
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
@@ -19,8 +20,8 @@ Text = Annotated[str, Field(min_length=1, max_length=500)]
 LongText = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class _In(RequestModel):
+    """Base of field_ops' request bodies (shared/text.py: only storable text, ints within bigint)."""
 
 
 def _check_party_id(value: str | None) -> str | None:

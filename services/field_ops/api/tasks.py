@@ -154,7 +154,7 @@ async def case_proposals(
 
 @router.get("/cases/{case_id}/field-history", summary="本案外勤全部经过：建议、指令、任务与事件")
 async def case_field_history(case_id: str, officer: Reader, rt: Rt) -> dict[str, Any]:
-    case = await rt.pool.fetchrow("SELECT * FROM fo_cases WHERE case_id = $1", case_id)
+    case = await rt.pool.fetchrow("SELECT * FROM case_facts WHERE case_id = $1", case_id)
     check_court(officer, case["court"] if case else None, case_not_found)
     tasks = await rt.pool.fetch(
         f"SELECT {_TASK_COLUMNS} FROM fo_tasks WHERE case_id = $2 ORDER BY issued_at",

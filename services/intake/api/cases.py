@@ -83,7 +83,7 @@ async def list_cases(
     registered_from: date | None = Query(default=None, description="立案日期起"),
     registered_to: date | None = Query(default=None, description="立案日期止"),
     limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=1_000_000),
 ) -> dict[str, Any]:
     where: list[str] = ["court = $1"]
     args: list[Any] = [_own_court(officer, court)]

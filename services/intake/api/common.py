@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.intake.config import IntakeConfig, load_config
 from services.intake.domain import CaseDecider, CaseState
@@ -23,6 +23,7 @@ from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
 from shared.commands import CommandMeta, CommandResult, current_unit_of_work
 from shared.courts import CaseNumber
+from shared.text import RequestModel
 
 DECIDER = CaseDecider()
 HASH_PATTERN = r"^(sha256:)?[0-9a-f]{64}$"
@@ -44,8 +45,8 @@ Make = Callable[[Who], Any]
 Prepare = Callable[[asyncpg.Connection, CaseState, Any], Awaitable[Any]]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class Body(RequestModel):
+    """Base of intake's request bodies (see shared/text.py: only storable text, ints within bigint)."""
 
 
 class ReasonIn(Body):

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.domain.deadlines import escalation_level, status
@@ -17,6 +17,7 @@ from services.supervision.trail.checks import load_context, refresh_case
 from shared.auth import Principal, Role, require_roles
 from shared.envelope import now_shanghai
 from shared.errors import FieldError, InvalidInput
+from shared.text import RequestModel
 
 router = APIRouter(tags=["监管 supervision"])
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
@@ -124,10 +125,8 @@ async def open_deadlines(
     return {"as_of": today.isoformat(), "status": status_, "deadlines": items}
 
 
-class YearScheduleIn(BaseModel):
+class YearScheduleIn(RequestModel):
     """国务院办公厅公布的某年节假日安排：放假日期与调休上班日期。"""
-
-    model_config = ConfigDict(extra="forbid")
 
     holidays: list[date] = Field(description="放假日期（含调休放假的工作日）")
     workdays: list[date] = Field(default_factory=list, description="调休上班的周末日期")

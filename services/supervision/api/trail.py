@@ -13,6 +13,7 @@ from services.supervision.reads import TrailFilter
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Forbidden, NotFound
+from shared.text import BIGINT_MAX
 
 router = APIRouter(tags=["监管 supervision"])
 WATCHERS = (Role.SUPERVISOR, Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT, Role.ADMIN)
@@ -76,7 +77,7 @@ async def case_trail(
     officer: Watcher,
     rt: Rt,
     filters: Filters,
-    after_seq: Annotated[int | None, Query(ge=0, description="只返回该序号之后的事件（分页）")] = None,
+    after_seq: Annotated[int | None, Query(ge=0, le=BIGINT_MAX, description="只返回该序号之后的事件（分页）")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> dict[str, Any]:
     await _known_case(rt, case_id, officer)

@@ -7,6 +7,7 @@ Statuses (warning, overdue, escalation level) depend on the day asked and are co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -100,14 +101,15 @@ def tolling_pauses(entries: Sequence[Entry]) -> list[Pause]:
     return pauses
 
 
-def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalendar) -> list[Deadline]:
-    """Every applicable deadline of a case, from its whole trail."""
-    reg = _first(entries, "intake.case_registered")
-    if reg is None:
-        return []
-    out: list[Deadline] = []
+@dataclass
+class _Nodes:
+    """Collects a case's deadlines: each call counts one node's period and records it."""
 
-    def node(
+    cal: HolidayCalendar
+    out: list[Deadline] = field(default_factory=list)
+
+    def __call__(
+        self,
         key: str,
         title: str,
         source: str,
@@ -120,7 +122,9 @@ def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalenda
         extension: int = 0,
         pauses: Sequence[Pause] = (),
     ) -> Deadline:
-        p = count_period(start_day, days=days, months=months, extension_months=extension, pauses=pauses, calendar=cal)
+        p = count_period(
+            start_day, days=days, months=months, extension_months=extension, pauses=pauses, calendar=self.cal
+        )
         steps = [f"依据：{source}", *p.steps]
         if start is not None:
             steps.insert(1, f"起算事件：{start.event_type}（{start.event_id}）")
@@ -138,12 +142,29 @@ def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalenda
             p.fallback_calendar,
             p.paused,
         )
-        out.append(d)
+        self.out.append(d)
         return d
 
+
+def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalendar) -> list[Deadline]:
+    """Every applicable deadline of a case, from its whole trail."""
+    reg = _first(entries, "intake.case_registered")
+    if reg is None:
+        return []
+    node = _Nodes(cal)
+    track = next((e.text("track") for e in reversed(entries) if e.event_type == "intake.case_triaged"), None)
+    _filing_nodes(entries, reg, track, cfg, node)
+    _search_nodes(entries, reg, cfg, node)
+    _disposal_nodes(entries, node)
+    _funds_nodes(entries, node)
+    _objection_nodes(entries, node)
+    _closure_nodes(entries, reg, track, cfg, node)
+    return node.out
+
+
+def _filing_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: DeadlineSettings, node: _Nodes) -> None:
     application = reg.date_of("application_date") or reg.day
     node("register", "立案或不予受理", "执行工作规定第16条：收到申请之日起7日内", None, application, done=reg, days=7)
-    track = next((e.text("track") for e in reversed(entries) if e.event_type == "intake.case_triaged"), None)
     assigned = _first(entries, "intake.case_assigned")
     assign_days = cfg.assign_days_fast if track == "fast" else cfg.assign_days_ordinary
     node(
@@ -156,31 +177,35 @@ def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalenda
         days=assign_days,
     )
     notice = _first(entries, "intake.notice_issued", notice_kind="enforcement_notice")
-    if assigned is not None:
-        by_assignment = node(
-            "notice",
-            "发出执行通知书及报告财产令",
-            "期限规定第4条：分案后3日内",
-            assigned,
-            assigned.day,
-            done=notice,
-            days=3,
+    if assigned is None:
+        return
+    by_assignment = node(
+        "notice",
+        "发出执行通知书及报告财产令",
+        "期限规定第4条：分案后3日内",
+        assigned,
+        assigned.day,
+        done=notice,
+        days=3,
+    )
+    cap = count_period(application, days=10, calendar=node.cal)
+    if cap.due and by_assignment.due and cap.due < by_assignment.due:
+        node.out[-1] = Deadline(
+            by_assignment.key,
+            by_assignment.node,
+            by_assignment.title,
+            "民诉法解释第480条：最迟自申请之日起10日内",
+            application,
+            None,
+            cap.due,
+            by_assignment.completed_on,
+            by_assignment.completed_event_id,
+            ["依据：民诉法解释第480条（早于分案后3日）", *cap.steps],
+            cap.fallback_calendar,
         )
-        cap = count_period(application, days=10, calendar=cal)
-        if cap.due and by_assignment.due and cap.due < by_assignment.due:
-            out[-1] = Deadline(
-                by_assignment.key,
-                by_assignment.node,
-                by_assignment.title,
-                "民诉法解释第480条：最迟自申请之日起10日内",
-                application,
-                None,
-                cap.due,
-                by_assignment.completed_on,
-                by_assignment.completed_event_id,
-                ["依据：民诉法解释第480条（早于分案后3日）", *cap.steps],
-                cap.fallback_calendar,
-            )
+
+
+def _search_nodes(entries: Sequence[Entry], reg: Entry, cfg: DeadlineSettings, node: _Nodes) -> None:
     node(
         "first_search",
         "首次网络查控",
@@ -216,8 +241,9 @@ def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalenda
             done=_first(entries, "asset_search.lead_verified", lead.seq, lead_id=lead_id),
             days=3 if urgent else 7,
         )
-    _disposal_nodes(entries, node)
-    _funds_nodes(entries, node)
+
+
+def _objection_nodes(entries: Sequence[Entry], node: _Nodes) -> None:
     for obj in (e for e in entries if e.event_type == "intake.objection_registered"):
         oid = obj.payload.get("objection_case_id")
         node(
@@ -229,11 +255,9 @@ def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalenda
             done=_first(entries, "intake.objection_decided", obj.seq, objection_case_id=oid),
             days=15,
         )
-    _closure_nodes(entries, reg, track, cfg, node)
-    return out
 
 
-def _disposal_nodes(entries: Sequence[Entry], node: Any) -> None:
+def _disposal_nodes(entries: Sequence[Entry], node: _Nodes) -> None:
     for c in (e for e in entries if e.event_type == "asset_search.control_confirmed"):
         asset = c.payload.get("asset_id")
         if c.payload.get("measure") in SEIZING:
@@ -269,7 +293,7 @@ def _disposal_nodes(entries: Sequence[Entry], node: Any) -> None:
         )
 
 
-def _funds_nodes(entries: Sequence[Entry], node: Any) -> None:
+def _funds_nodes(entries: Sequence[Entry], node: _Nodes) -> None:
     """Each arrival is paid within 30 days (执行款物管理规定 2017); payouts cover arrivals in order."""
     paid_total = 0
     received_total = 0
@@ -298,7 +322,9 @@ def _funds_nodes(entries: Sequence[Entry], node: Any) -> None:
         )
 
 
-def _closure_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: DeadlineSettings, node: Any) -> None:
+def _closure_nodes(
+    entries: Sequence[Entry], reg: Entry, track: str | None, cfg: DeadlineSettings, node: _Nodes
+) -> None:
     closed = _first(entries, "intake.case_closed")
     basis = reg.payload.get("basis") or {}
     non_litigation = isinstance(basis, dict) and basis.get("kind") in cfg.non_litigation_basis_kinds
@@ -329,6 +355,12 @@ def _closure_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg:
             done=closed,
             days=cfg.fast_track_target_days,
         )
+    _renewal_nodes(entries, node)
+    if closed is not None and closed.payload.get("closure_type") == "终本":
+        _zhongben_nodes(entries, closed, cfg, node)
+
+
+def _renewal_nodes(entries: Sequence[Entry], node: _Nodes) -> None:
     for c in (e for e in entries if e.event_type in ("asset_search.control_confirmed", "asset_search.control_renewed")):
         expiry = c.date_of("expiry_date")
         control = c.payload.get("control_id")
@@ -353,19 +385,21 @@ def _closure_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg:
             done=follow,
             days=0,
         )
-    if closed is not None and closed.payload.get("closure_type") == "终本":
-        searches = [e for e in entries if e.seq > closed.seq and e.event_type == "asset_search.query_dispatched"]
-        last = searches[-1] if searches else closed
-        watch_end = add_months(closed.day, 12 * cfg.zhongben_watch_years)
-        # A resumed case (恢复执行) is searched under its new case number: the watch ends.
-        resumed = _first(entries, "intake.case_resumed", closed.seq)
-        if last.day < watch_end and (resumed is None or resumed.seq > last.seq):
-            node(
-                f"zhongben_search:{len(searches) + 1}",
-                "终本案件定期网络查控",
-                "终本规定第9条：每6个月查询一次，持续5年",
-                last,
-                last.day,
-                done=resumed,
-                months=cfg.zhongben_research_months,
-            )
+
+
+def _zhongben_nodes(entries: Sequence[Entry], closed: Entry, cfg: DeadlineSettings, node: _Nodes) -> None:
+    searches = [e for e in entries if e.seq > closed.seq and e.event_type == "asset_search.query_dispatched"]
+    last = searches[-1] if searches else closed
+    watch_end = add_months(closed.day, 12 * cfg.zhongben_watch_years)
+    # A resumed case (恢复执行) is searched under its new case number: the watch ends.
+    resumed = _first(entries, "intake.case_resumed", closed.seq)
+    if last.day < watch_end and (resumed is None or resumed.seq > last.seq):
+        node(
+            f"zhongben_search:{len(searches) + 1}",
+            "终本案件定期网络查控",
+            "终本规定第9条：每6个月查询一次，持续5年",
+            last,
+            last.day,
+            done=resumed,
+            months=cfg.zhongben_research_months,
+        )

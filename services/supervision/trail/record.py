@@ -23,7 +23,7 @@ from services.supervision.settings import Settings
 from services.supervision.trail.chain import GENESIS, TRAIL_COLUMNS, trail_row
 from services.supervision.trail.checks import load_context, refresh_cases
 from services.supervision.trail.event import Event, event_from_envelope
-from shared.consumer import ReactionContext, Reactions
+from shared.reactions import ReactionContext, Reactions
 
 PROJECTION_LOCK = 0x5EB5_0007
 _PAYLOAD = TRAIL_COLUMNS.index("payload")
