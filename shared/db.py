@@ -36,24 +36,29 @@ async def connect(dsn: str) -> asyncpg.Connection:
 
 async def migrate(pool: asyncpg.Pool, *dirs: Path) -> list[str]:
     """Apply every ``*.sql`` file of ``dirs`` not applied yet; safe with concurrent instances."""
-    applied: list[str] = []
     async with pool.acquire() as conn:
-        await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
-        try:
-            await conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-            )
-            done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
-            for directory in dirs:
-                for path in sorted(directory.glob("*.sql")):
-                    name = f"{directory.parent.name}/{path.name}"
-                    if name in done:
-                        continue
-                    async with conn.transaction():
-                        await conn.execute(path.read_text(encoding="utf-8"))
-                        await conn.execute("INSERT INTO schema_migrations(name) VALUES ($1)", name)
-                    applied.append(name)
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+        return await migrate_conn(conn, *dirs)
+
+
+async def migrate_conn(conn: asyncpg.Connection, *dirs: Path) -> list[str]:
+    """``migrate`` on one connection (its search_path decides the schema)."""
+    applied: list[str] = []
+    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+    try:
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+        for directory in dirs:
+            for path in sorted(directory.glob("*.sql")):
+                name = f"{directory.parent.name}/{path.name}"
+                if name in done:
+                    continue
+                async with conn.transaction():
+                    await conn.execute(path.read_text(encoding="utf-8"))
+                    await conn.execute("INSERT INTO schema_migrations(name) VALUES ($1)", name)
+                applied.append(name)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
     return applied

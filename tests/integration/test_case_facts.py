@@ -4,8 +4,10 @@ order give the same facts, and a redelivery changes nothing."""
 from __future__ import annotations
 
 import itertools
+import shutil
 import uuid
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import asyncpg
 
@@ -60,3 +62,56 @@ async def test_intakes_events_in_any_order_and_redelivered_give_the_same_facts(p
         assert facts["performance_deadline"] == date(2025, 9, 15) and facts["basis_effective_date"] == date(2025, 9, 1)
         assert facts["closure_type"] == "终本" and facts["closed"] and facts["closed_on"] == date(2026, 3, 5)
     assert len(seen) == 1  # every order, the same facts
+
+
+SERVICES = Path(__file__).resolve().parents[2] / "services"
+
+
+def _first_migrations(tmp_path: Path, svc: str, count: int) -> Path:
+    """A copy of a service's first ``count`` migrations (its schema before the shared projection)."""
+    before = tmp_path / svc / "migrations"
+    before.mkdir(parents=True)
+    for f in sorted((SERVICES / svc / "migrations").glob("*.sql"))[:count]:
+        shutil.copy(f, before / f.name)
+    return before
+
+
+async def test_a_database_from_before_the_shared_projection_keeps_what_it_knew(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    """The upgrade path of a running court: old tables (search_cases, fo_cases, disposal's own
+    case_facts with its deadline column) are carried into the shared table, then retired."""
+    for svc, old in (("asset_search", 2), ("field_ops", 1), ("disposal", 2)):
+        schema = f"up_{svc}"
+        await pool.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+        before = _first_migrations(tmp_path, svc, old)
+        async with pool.acquire() as conn:
+            await conn.execute(f"SET search_path TO {schema}")
+            await db.migrate_conn(conn, before)
+            case = f"{svc}-case"
+            if svc == "asset_search":
+                await conn.execute(
+                    "INSERT INTO search_cases (case_id, court, case_number, judge_id, team_id, closure_type, closed_on,"
+                    " pending_assignment) VALUES ($1, '黔01', 'N1', 'j1', 't1', '终本', '2026-03-01', $2)",
+                    case, {"event_id": "e-1"})
+            elif svc == "field_ops":
+                await conn.execute("INSERT INTO fo_cases (case_id, court, case_number, judge_id, judge_team_id, closed)"
+                                   " VALUES ($1, '黔01', 'N1', 'j1', 't1', true)", case)
+            else:
+                await conn.execute("INSERT INTO case_facts (case_id, court, claim_amount_fen, deadline, judge_id)"
+                                   " VALUES ($1, '黔01', 100, '2025-09-15', 'j1')", case)
+            await db.migrate_conn(conn, case_facts.MIGRATIONS, SERVICES / svc / "migrations")
+            row = await conn.fetchrow("SELECT * FROM case_facts WHERE case_id = $1", case)
+            assert row["court"] == "黔01" and row["judge_id"] == "j1", dict(row)
+            tables = {r["tablename"] for r in await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = $1", schema)}
+            assert not tables & {"search_cases", "fo_cases"}
+            if svc == "asset_search":
+                assert row["team_id"] == "t1" and row["closed"] and row["closure_type"] == "终本"
+                assert await conn.fetchval("SELECT assigned_event_id FROM search_pending WHERE case_id = $1",
+                                           case) == "e-1"
+            if svc == "field_ops":
+                assert row["team_id"] == "t1" and row["closed"]
+            if svc == "disposal":
+                assert row["performance_deadline"] == date(2025, 9, 15) and "deadline" not in dict(row)
+            await conn.execute("RESET search_path")
