@@ -31,9 +31,19 @@ REAL_PARTS = frozenset({"stack_parts", "system"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the pure tests, and hold the naming scheme: in a service's folder and in e2e/, a test
+    module is ``test_http_<topic>.py`` when its tests run against the real system, ``test_<topic>.py``
+    when they are pure (integration/ tests the machinery on real parts and keeps plain names)."""
+    misnamed = set()
     for item in items:
-        if not REAL_PARTS & set(getattr(item, "fixturenames", ())):
+        real = bool(REAL_PARTS & set(getattr(item, "fixturenames", ())))
+        if not real:
             item.add_marker(pytest.mark.unit)
+        folder, name = item.path.parent.name, item.path.name
+        if folder not in ("integration", "unit", "tests") and name.startswith("test_http_") != real:
+            misnamed.add(f"{folder}/{name}")
+    if misnamed:
+        raise pytest.UsageError(f"test modules named against the scheme (test_http_* = real parts): {sorted(misnamed)}")
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import httpx
 
 from deploy.system import System
 from tests.conftest import auth
-from tests.disposal.upstream import (
+from tests.disposal.helpers import (
     control_confirmed,
     eventually,
     known_to_disposal,

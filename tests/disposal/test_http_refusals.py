@@ -10,8 +10,8 @@ import httpx
 
 from deploy.system import System
 from tests.conftest import auth
+from tests.disposal.helpers import envelope, eventually, known_to_disposal, publish, registered_and_assigned
 from tests.disposal.test_http_flow import JUDGE, OFFICER, case_with_controlled_vehicle, post
-from tests.disposal.upstream import envelope, eventually, known_to_disposal, publish, registered_and_assigned
 
 
 async def test_refusals_name_the_rule_and_change_nothing(system: System, http: httpx.AsyncClient) -> None:

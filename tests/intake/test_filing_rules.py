@@ -12,7 +12,7 @@ from services.intake.domain import commands as c
 from services.intake.domain import given
 from services.intake.domain.filing import TriageFacts, choose_judge, missing_materials, triage
 from shared.errors import DomainError, Forbidden, InvalidInput, NotFound
-from tests.intake.builders import (
+from tests.intake.helpers import (
     COMPLETE,
     CONFIG,
     ROSTER,

@@ -11,7 +11,7 @@ from services.intake.domain import CaseState
 from services.intake.domain import commands as c
 from services.intake.domain.closure import closure_due
 from shared.errors import Conflict, DomainError, Forbidden, InvalidInput
-from tests.intake.builders import CONFIG, H, days_later, decide, party, registered, routing, run, who
+from tests.intake.helpers import CONFIG, H, days_later, decide, party, registered, routing, run, who
 
 pytestmark = pytest.mark.unit
 JUDGE = "qz-j-201"

@@ -14,7 +14,7 @@ from services.intake.domain import commands as c
 from shared.envelope import Actor, Envelope
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events import REGISTRY
-from tests.intake.builders import decide, party, registered, run, who
+from tests.intake.helpers import decide, party, registered, run, who
 
 pytestmark = pytest.mark.unit
 PANEL = ("qz-rev-01", "qz-rev-02", "qz-rev-03")

@@ -10,7 +10,7 @@ from services.supervision.domain.calendar import HolidayCalendar, YearSchedule
 from services.supervision.domain.deadlines import compute, escalation_level, status
 from services.supervision.domain.periods import Pause, count_period
 from services.supervision.settings import DeadlineSettings
-from tests.supervision.history import History
+from tests.supervision.helpers import History
 
 pytestmark = pytest.mark.unit
 CAL = HolidayCalendar()

@@ -11,7 +11,7 @@ from services.supervision.alerts.notifications import backoff
 from services.supervision.domain.calendar import HolidayCalendar
 from services.supervision.domain.deadlines import compute
 from services.supervision.settings import DeadlineSettings, NotificationSettings
-from tests.supervision.history import History
+from tests.supervision.helpers import History
 
 pytestmark = pytest.mark.unit
 CFG = DeadlineSettings()

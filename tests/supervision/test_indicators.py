@@ -10,7 +10,7 @@ import pytest
 from services.supervision.domain.entries import Entry
 from services.supervision.indicators import figures as ind
 from shared.envelope import SHANGHAI
-from tests.supervision.history import History
+from tests.supervision.helpers import History
 
 pytestmark = pytest.mark.unit
 PERIOD = ind.Period(date(2026, 1, 1), date(2026, 6, 30))

@@ -9,7 +9,7 @@ import pytest
 from services.supervision.domain.calendar import HolidayCalendar
 from services.supervision.domain.ruleset import RULES, Context, check_case, ruleset_version
 from services.supervision.settings import DeadlineSettings
-from tests.supervision.history import History
+from tests.supervision.helpers import History
 
 pytestmark = pytest.mark.unit
 CTX = Context(HolidayCalendar(), DeadlineSettings())

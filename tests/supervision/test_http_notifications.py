@@ -24,7 +24,7 @@ from deploy import stack
 from deploy.system import System
 from shared.envelope import derived_event_id
 from tests.conftest import RUN_ID, scratch_database
-from tests.supervision.story import ADMIN, SUPERVISOR, Story, publish, wait_trail
+from tests.supervision.helpers import ADMIN, SUPERVISOR, Story, publish, wait_trail
 
 INSTANCE = "supervision@notif"
 

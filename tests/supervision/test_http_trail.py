@@ -12,7 +12,7 @@ import orjson
 
 from deploy.system import System
 from tests.conftest import auth
-from tests.supervision.story import SUPERVISOR, Story, publish, wait_trail
+from tests.supervision.helpers import SUPERVISOR, Story, publish, wait_trail
 
 NOT_INTAKE = ["asset_search", "field_ops", "disposal"]
 

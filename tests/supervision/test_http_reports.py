@@ -10,7 +10,7 @@ import httpx
 
 from deploy.system import System
 from tests.conftest import auth
-from tests.supervision.story import SUPERVISOR, Story, publish, wait_trail
+from tests.supervision.helpers import SUPERVISOR, Story, publish, wait_trail
 
 
 def case(judge: str, team: str, day: str = "2026-03-02", *, registrar: str = "clerk-1", worked: bool = True) -> Story:

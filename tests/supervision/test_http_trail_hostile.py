@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from deploy.system import System
-from tests.supervision.story import SUPERVISOR, Story, publish, wait_trail
-from tests.supervision.test_rebuild import rebuild, verify
+from tests.supervision.helpers import SUPERVISOR, Story, publish, wait_trail
+from tests.supervision.test_http_rebuild import rebuild, verify
 
 HOSTILE = "王\x00某\ue000\ue0000\u202e\u200b"  # NUL, the trail's own escape character (alone and before "0"), RLO, ZWSP
 

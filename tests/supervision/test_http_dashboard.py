@@ -14,7 +14,7 @@ import pytest
 from deploy._common import run_dir
 from deploy.system import System
 from tests.conftest import token
-from tests.supervision.story import Story, publish, wait_trail
+from tests.supervision.helpers import Story, publish, wait_trail
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

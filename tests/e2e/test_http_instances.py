@@ -9,7 +9,7 @@ import httpx
 
 from deploy.system import System
 from tests.conftest import auth, valid_case
-from tests.e2e.test_first_case import wait_for_trail
+from tests.e2e.test_http_first_case import wait_for_trail
 
 CLERK = auth("clerk-003", "intake_clerk")
 SUPERVISOR = auth("sup-003", "supervisor")

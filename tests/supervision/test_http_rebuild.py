@@ -13,7 +13,7 @@ import asyncpg
 import httpx
 
 from deploy.system import REPO, System
-from tests.supervision.story import ADMIN, SUPERVISOR, Story, publish, wait_trail
+from tests.supervision.helpers import ADMIN, SUPERVISOR, Story, publish, wait_trail
 
 
 def busy_story(n: int, clash: bool = True) -> Story:

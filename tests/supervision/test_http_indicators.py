@@ -10,7 +10,7 @@ import httpx
 
 from deploy.system import System
 from tests.conftest import auth
-from tests.supervision.story import SUPERVISOR, Story, publish, wait_trail
+from tests.supervision.helpers import SUPERVISOR, Story, publish, wait_trail
 
 PERIOD = {"from": "2026-01-01", "to": "2026-06-30"}
 

@@ -19,7 +19,7 @@ from deploy.system import System
 from shared.envelope import now_shanghai
 from tests.asset_search.helpers import KINDS, SEARCHER, agency_post, search_file, set_knobs, wait_search
 from tests.conftest import auth, valid_case
-from tests.disposal.upstream import known_to_disposal, publish, registered_and_assigned
+from tests.disposal.helpers import known_to_disposal, publish, registered_and_assigned
 
 CLERK = auth("clerk-hostile", "intake_clerk")
 SUPERVISOR = auth("sup-hostile", "supervisor")

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from deploy.system import System
-from tests.supervision.story import ADMIN, SUPERVISOR, Story, publish, wait_trail
+from tests.supervision.helpers import ADMIN, SUPERVISOR, Story, publish, wait_trail
 
 
 async def wait_findings(http: httpx.AsyncClient, system: System, case_id: str, count: int) -> list[dict[str, Any]]:

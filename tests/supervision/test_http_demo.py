@@ -8,7 +8,7 @@ import httpx
 
 from deploy import demo as demo_cli
 from deploy.system import SERVICES, System
-from tests.supervision.story import SUPERVISOR
+from tests.supervision.helpers import SUPERVISOR
 
 
 async def test_the_demo_drives_cases_through_the_public_apis_and_supervision_sees_them(system: System) -> None:
