@@ -6,12 +6,6 @@ inbox, applies the handlers and records the ids, commits, and only then commits 
 offsets. If the batch fails it falls back to one event per transaction with bounded retries; an
 event that still fails goes to the dead-letter topic with its error, and the partition moves on.
 
-An unavailable database or broker is not the event's fault: such a failure is never counted
-towards an event's retries and never dead-letters it. The runner waits for the database (backoff,
-for as long as it takes, visible in its status) and retries the same batch; any other failure of
-the loop itself is logged with its traceback and the loop starts again after a pause, so the
-consumer never ends quietly.
-
 A service may also register ``after_batch`` hooks: called once at the end of each batch, inside
 its transaction, with the contexts of the events applied in it (duplicates left out), so work
 that only depends on the end state (e.g. recomputing a case once) is done once per batch. In the
@@ -39,24 +33,9 @@ from shared.reactions import ReactionContext, Reactions
 
 log = structlog.get_logger("consumer")
 
-# SQLSTATE classes of a database that is unreachable or going away, not of a bad statement:
-# 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown, starting up).
-_INFRA_SQLSTATE_CLASSES = frozenset({"08", "53", "57"})
-
-
 def _storable(value: str) -> str:
     """Text PostgreSQL can store (it refuses NUL)."""
     return value.replace("\x00", "\ufffd") if "\x00" in value else value
-
-
-def is_infrastructure_error(exc: BaseException) -> bool:
-    """A failure of the database or the broker (wait and retry), not of the event (dead-letter)."""
-    if isinstance(exc, OSError | asyncio.TimeoutError | KafkaError | asyncpg.InterfaceError):
-        return True
-    if isinstance(exc, asyncpg.PostgresConnectionError):
-        return True
-    sqlstate = getattr(exc, "sqlstate", None)
-    return isinstance(exc, asyncpg.PostgresError) and bool(sqlstate) and str(sqlstate)[:2] in _INFRA_SQLSTATE_CLASSES
 
 
 @dataclass
@@ -67,8 +46,6 @@ class ConsumerStatus:
     duplicates: int = 0
     dead_lettered: int = 0
     last_error: str | None = None
-    waiting_for: str | None = None  # "database" while it is unavailable
-    restarts: int = 0
     assigned: list[int] = field(default_factory=list)
 
 
@@ -108,8 +85,7 @@ class ConsumerRunner:
         self.status = ConsumerStatus()
 
     async def run(self) -> None:
-        """Consume until cancelled; after any failure of the loop, log it and start again."""
-        pause = 1.0
+        """Consume until cancelled; reconnects after broker errors."""
         while True:
             consumer = build_consumer(
                 self.bootstrap,
@@ -136,12 +112,6 @@ class ConsumerRunner:
                 self.status.last_error = repr(exc)
                 log.warning("consumer_kafka_error", service=self.service, error=repr(exc))
                 await asyncio.sleep(1)
-            except Exception as exc:
-                self.status.last_error = repr(exc)
-                self.status.restarts += 1
-                log.exception("consumer_loop_failed", service=self.service, restart_in_s=pause)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, 30.0)
             finally:
                 self.status.running = False
                 with contextlib.suppress(Exception):
@@ -183,45 +153,17 @@ class ConsumerRunner:
                 parsed.append((rec, env))
         if not parsed:
             return
-        while True:
-            try:
-                async with self.pool.acquire() as conn, conn.transaction():
-                    applied = await self._apply_many(conn, parsed)
-                    await self.reactions.finish_batch(conn, applied)
-                self.store.committed()
-            except Exception as exc:
-                if is_infrastructure_error(exc) and await self._wait_for_database(exc):
-                    continue  # the same batch again: nothing of it was committed
-                log.info("consumer_batch_failed", service=self.service, error=repr(exc), size=len(parsed))
-                for rec, env in parsed:
-                    await self._apply_alone(rec, env)
-                return
-            self._count(parsed)
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                applied = await self._apply_many(conn, parsed)
+                await self.reactions.finish_batch(conn, applied)
+            self.store.committed()
+        except Exception as exc:
+            log.info("consumer_batch_failed", service=self.service, error=repr(exc), size=len(parsed))
+            for rec, env in parsed:
+                await self._apply_alone(rec, env)
             return
-
-    async def _wait_for_database(self, cause: BaseException) -> bool:
-        """Back off until the database answers again. True if it was really down (the event is not at
-        fault and loses no retry); False if it answered at once (then the failure is the event's)."""
-        self.status.waiting_for = "database"
-        self.status.last_error = repr(cause)
-        delay, waited, down = 0.2, 0.0, False
-        log.warning("consumer_waiting_for_database", service=self.service, error=repr(cause))
-        while True:
-            try:
-                async with self.pool.acquire() as conn:
-                    await asyncio.wait_for(conn.fetchval("SELECT 1"), 5)
-            except Exception as exc:
-                if not is_infrastructure_error(exc):
-                    raise
-                down = True
-                await asyncio.sleep(delay)
-                waited += delay
-                delay = min(delay * 2, 5.0)
-                continue
-            if down:
-                log.info("consumer_database_back", service=self.service, waited_s=round(waited, 1))
-            self.status.waiting_for = None
-            return down
+        self._count(parsed)
 
     def _count(self, parsed: list[tuple[ConsumerRecord[Any, Any], Envelope]]) -> None:
         self.status.applied += len(parsed)
@@ -261,9 +203,7 @@ class ConsumerRunner:
 
     async def _apply_alone(self, rec: ConsumerRecord[Any, Any], env: Envelope) -> None:
         error = ""
-        attempt = 0
-        while attempt < self.max_retries:
-            attempt += 1
+        for attempt in range(1, self.max_retries + 1):
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
                     applied = await self._apply_many(conn, [(rec, env)])
@@ -272,9 +212,6 @@ class ConsumerRunner:
                 self._count([(rec, env)])
                 return
             except Exception as exc:
-                if is_infrastructure_error(exc) and await self._wait_for_database(exc):
-                    attempt -= 1  # the database was down, not the event's failure: it keeps its retries
-                    continue
                 error = "".join(traceback.format_exception_only(exc)).strip()
                 self.status.last_error = error
                 log.warning(

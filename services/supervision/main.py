@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from services.supervision.alerts.notifications import dispatch_job
 from services.supervision.alerts.scanner import scan_job
 from services.supervision.api import ROUTERS
+from services.supervision.consumer import build_reactions
 from services.supervision.settings import Settings
-from services.supervision.trail.record import reactions
 from shared.app import create_service_app
 
 
@@ -23,6 +23,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "周报、投影重建与校验。",
         routers=ROUTERS,
         migrations=[Path(__file__).parent / "migrations"],
-        reactions=reactions,
+        reactions=build_reactions(settings),
         background=[scan_job, dispatch_job],
     )

@@ -101,31 +101,3 @@ def test_the_tolerant_payload_readers_turn_whatever_arrived_into_a_value_or_none
     assert iso_date("2026-03-02") == iso_date("2026-03-02T10:00:00+08:00") == date(2026, 3, 2)
     assert [iso_date(v) for v in (None, "", "03/02/2026", "2026-02-30")] == [None, None, None, None]
     assert [integer(v) for v in (5, "12", None, True, "x", 2.0)] == [5, 12, None, None, None, None]
-
-
-def test_an_unavailable_database_or_broker_is_told_apart_from_an_event_that_fails() -> None:
-
-    import asyncpg
-    from aiokafka.errors import KafkaConnectionError
-
-    from shared.consumer import is_infrastructure_error
-
-    starting = asyncpg.exceptions.CannotConnectNowError("the database system is starting up")
-    shutting = asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command")
-    gone = asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation")
-    for exc in (starting, shutting, gone, ConnectionRefusedError(), TimeoutError(), KafkaConnectionError()):
-        assert is_infrastructure_error(exc), exc
-    for exc in (KeyError("asset_id"), asyncpg.exceptions.UntranslatableCharacterError("\\u0000"),
-                asyncpg.exceptions.UniqueViolationError("dup"), ValueError("bad date")):
-        assert not is_infrastructure_error(exc), exc
-
-
-def test_a_resident_id_carries_where_it_was_issued_not_where_the_holder_was_born() -> None:
-    # Guiyang's Nanming district code (520102) was created long after 1950: people born then who
-    # were issued their number there hold it, with a valid date and check digit (docs/rules.md §6).
-    assert check_resident_id("520102195001011231") == "520102195001011231"
-    assert check_resident_id("520102198001011235") == "520102198001011235"
-    with pytest.raises(ValueError, match="地区码不存在"):
-        check_resident_id("990102195001011239")  # no such region, ever (valid check digit)
-    with pytest.raises(ValueError, match="出生日期"):
-        check_resident_id("520102199002301239")  # 30 February (valid check digit)

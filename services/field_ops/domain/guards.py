@@ -7,8 +7,8 @@ from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFoun
 
 # Only the case's current judge instructs; whoever executes is not the issuer (docs/rules.md §7.2).
 RULE_JUDGE_INSTRUCTS = "互相制约-2"
-RULE_TASK_NEEDS_INSTRUCTION = "互相制约-3"  # a field task exists only on the judge's instruction (§7.3)
-RULE_REROUTE = "互相制约-12"  # manual re-assignment needs a leader and a reason (§7.12)
+RULE_TASK_NEEDS_INSTRUCTION = "互相制约-3"  # a field task exists only on the judge's instruction (docs/rules.md §7.3)
+RULE_REROUTE = "互相制约-12"  # manual re-assignment needs a leader and a reason (docs/rules.md §7.12)
 RULE_ASSIGNED_TEAM = "外勤-1"  # only the team a task is routed to works and reports on it (local rule)
 
 

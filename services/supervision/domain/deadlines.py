@@ -128,20 +128,8 @@ class _Nodes:
         steps = [f"依据：{source}", *p.steps]
         if start is not None:
             steps.insert(1, f"起算事件：{start.event_type}（{start.event_id}）")
-        d = Deadline(
-            key,
-            key.split(":")[0],
-            title,
-            source,
-            start_day,
-            start.event_id if start else None,
-            p.due,
-            done.day if done else None,
-            done.event_id if done else None,
-            steps,
-            p.fallback_calendar,
-            p.paused,
-        )
+        d = Deadline(key, key.split(":")[0], title, source, start_day, start.event_id if start else None, p.due,
+                     done.day if done else None, done.event_id if done else None, steps, p.fallback_calendar, p.paused)
         self.out.append(d)
         return d
 
@@ -190,18 +178,10 @@ def _filing_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: 
     )
     cap = count_period(application, days=10, calendar=node.cal)
     if cap.due and by_assignment.due and cap.due < by_assignment.due:
-        node.out[-1] = Deadline(
-            by_assignment.key,
-            by_assignment.node,
-            by_assignment.title,
-            "民诉法解释第480条：最迟自申请之日起10日内",
-            application,
-            None,
-            cap.due,
-            by_assignment.completed_on,
-            by_assignment.completed_event_id,
-            ["依据：民诉法解释第480条（早于分案后3日）", *cap.steps],
-            cap.fallback_calendar,
+        node.out[-1] = by_assignment._replace(
+            source="民诉法解释第480条：最迟自申请之日起10日内", start=application, start_event_id=None,
+            due=cap.due, explanation=["依据：民诉法解释第480条（早于分案后3日）", *cap.steps],
+            fallback_calendar=cap.fallback_calendar,
         )
 
 

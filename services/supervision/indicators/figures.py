@@ -162,7 +162,7 @@ def within_limit(f: CaseFacts) -> bool:
 
 
 def indicators(facts: Sequence[CaseFacts], period: Period) -> dict[str, Any]:
-    """Every §8 indicator of a set of cases over a period (inclusive dates)."""
+    """Every indicator (docs/rules.md §8) of a set of cases over a period (inclusive dates)."""
     new = [f for f in facts if f.registered_on in period]
     old = [
         f

@@ -1,29 +1,21 @@
-"""Writing the audit trail, and the live reaction that does it. ``append_batch`` appends events to
-their cases' trails and moves the heads in one statement each (``insert_sql``; ``heads_upsert_sql``
-and the jsonb codecs that COPY needs are the rebuild's too). The live reaction (``record_batch``,
-after each consumer batch) records the batch's events, re-checks each case touched once
-(``checks.refresh_cases``) and publishes each new finding once. It writes the same rows
-(``chain.trail_row``) and computes the same findings and deadline states as the rebuild, so the two
-can be compared row for row. Every live write first takes the projection lock (``PROJECTION_LOCK``)
-in shared mode: a rebuild's swap takes it exclusively, so no live transaction straddles the swap.
+"""Writing the audit trail. ``append_batch`` appends events to their cases' trails and moves the
+heads in one statement each (``insert_sql``; ``heads_upsert_sql`` and the jsonb codecs that COPY
+needs are the rebuild's too). The live reaction (services/supervision/consumer.py) and the rebuild
+write the same rows (``chain.trail_row``), so the two can be compared row for row. Every live write
+first takes the projection lock (``PROJECTION_LOCK``) in shared mode: a rebuild's swap takes it
+exclusively, so no live transaction straddles the swap.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 import orjson
 
-from services.supervision.domain.findings import Finding
-from services.supervision.events import FindingRaised
-from services.supervision.settings import Settings
 from services.supervision.trail.chain import GENESIS, TRAIL_COLUMNS, trail_row
-from services.supervision.trail.checks import load_context, refresh_cases
-from services.supervision.trail.event import Event, event_from_envelope
-from shared.reactions import ReactionContext, Reactions
+from services.supervision.trail.event import Event
 
 PROJECTION_LOCK = 0x5EB5_0007
 _PAYLOAD = TRAIL_COLUMNS.index("payload")
@@ -119,65 +111,3 @@ async def append_batch(conn: asyncpg.Connection, schema: str, items: Sequence[tu
         moved = sorted({row[0] for row in rows})
         await conn.execute(heads_upsert_sql(schema), moved, [heads[c][0] for c in moved], [heads[c][1] for c in moved])
     return seqs
-
-
-reactions = Reactions()
-_settings = functools.cache(Settings)
-
-
-@reactions.on_any
-async def record(ctx: ReactionContext) -> None:
-    """Every event is taken; the work is done once per consumer batch, in ``record_batch``."""
-
-
-@reactions.after_batch
-async def record_batch(conn: asyncpg.Connection, contexts: Sequence[ReactionContext]) -> None:
-    """Live: record the batch's events, re-check each case touched once, and publish each new
-    finding once, caused by the event that completed it.
-
-    The same as doing it event by event: a finding appears with the last event it names and the
-    findings of a trail contain those of every prefix (findings.py), so a finding first found
-    after event k of the trail is raised by the first event of the batch at or after it.
-    """
-    await conn.execute("SELECT pg_advisory_xact_lock_shared($1)", PROJECTION_LOCK)
-    items = [(event_from_envelope(c.envelope), c.partition, c.offset) for c in contexts]
-    seqs = await append_batch(conn, "public", items)
-    appended = [(c, seq) for c, seq in zip(contexts, seqs, strict=True) if seq]
-    if not appended:
-        return
-    settings = _settings()
-    checks_ctx = await load_context(conn, settings.deadlines)
-    by_case: dict[str, list[tuple[ReactionContext, int]]] = {}
-    for c, seq in appended:
-        by_case.setdefault(c.envelope.case_id, []).append((c, seq))
-    fresh = await refresh_cases(conn, "public", list(by_case), checks_ctx)
-    if settings.publish_findings:
-        for case_id, triggers in by_case.items():
-            if fresh.get(case_id):
-                await _publish(fresh[case_id], triggers)
-
-
-async def _publish(fresh: Sequence[Finding], triggers: Sequence[tuple[ReactionContext, int]]) -> None:
-    """Each new finding of a case, raised by the first of its new events at or after the last
-    event the finding names (an older event: the first new one), in check order."""
-    seq_of = {str(c.envelope.event_id): seq for c, seq in triggers}
-    pending = list(fresh)
-    for c, seq in triggers:
-        due = [f for f in pending if max((seq_of.get(i, 0) for i in f.event_ids), default=0) <= seq]
-        if not due:
-            continue
-        pending = [f for f in pending if f not in due]
-        await c.emit(
-            f"supervision.findings:{c.envelope.case_id}",
-            [
-                FindingRaised(
-                    finding_id=str(f.finding_id),
-                    rule_id=f.rule_id,
-                    rule_version=f.rule_version,
-                    people=list(f.people),
-                    event_ids=list(f.event_ids),
-                    message=f.message,
-                )
-                for f in due
-            ],
-        )
