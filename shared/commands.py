@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,6 +48,38 @@ class Decider(Protocol[C, S]):
     def evolve(self, state: S, event: DomainEvent) -> S: ...
 
     def decide(self, command: C, state: S) -> Sequence[DomainEvent]: ...
+
+
+class TableDecider(Generic[S]):
+    """The one shape of every service's decider: a fresh state, a pure ``evolve``, and a table from
+    command type to the pure function that decides it (an unknown command is a programming error)."""
+
+    def __init__(
+        self,
+        initial: Callable[[], S],
+        evolve: Callable[[S, DomainEvent], S],
+        decisions: Mapping[type, Callable[[Any, S], list[DomainEvent]]],
+    ) -> None:
+        self._initial, self._evolve, self.decisions = initial, evolve, decisions
+
+    def initial_state(self) -> S:
+        return self._initial()
+
+    def evolve(self, state: S, event: DomainEvent) -> S:
+        return self._evolve(state, event)
+
+    def decide(self, command: object, state: S) -> Sequence[DomainEvent]:
+        decision = self.decisions.get(type(command))
+        if decision is None:
+            raise TypeError(f"unknown command {type(command).__name__}")
+        return decision(command, state)
+
+    def given(self, *events: DomainEvent) -> S:
+        """The state after ``events`` (for tests and replays)."""
+        state = self._initial()
+        for e in events:
+            state = self._evolve(state, e)
+        return state
 
 
 @dataclass(frozen=True)

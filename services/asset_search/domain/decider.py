@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from services.asset_search.domain import commands as c
 from services.asset_search.domain import control, leads, on_site, search
 from services.asset_search.domain.state import SearchFile, evolve
+from shared.commands import TableDecider
 from shared.events import DomainEvent
 
 DECISIONS: dict[type, Callable[[Any, SearchFile], list[DomainEvent]]] = {
@@ -26,23 +27,11 @@ DECISIONS: dict[type, Callable[[Any, SearchFile], list[DomainEvent]]] = {
 }
 
 
-class SearchFileDecider:
-    """One case's 查控案卷 (stream ``asset_search.case:<case_id>``).
+class SearchFileDecider(TableDecider[SearchFile]):
+    """One case's 查控案卷 (stream ``asset_search.case:<case_id>``)."""
 
-    ``decide(command, state) -> events``; ``evolve(state, event) -> state``.
-    """
-
-    def initial_state(self) -> SearchFile:
-        return SearchFile()
-
-    def evolve(self, state: SearchFile, event: DomainEvent) -> SearchFile:
-        return evolve(state, event)
-
-    def decide(self, command: object, state: SearchFile) -> Sequence[DomainEvent]:
-        decision = DECISIONS.get(type(command))
-        if decision is None:
-            raise TypeError(f"unknown command {type(command).__name__}")
-        return decision(command, state)
+    def __init__(self) -> None:
+        super().__init__(SearchFile, evolve, DECISIONS)
 
 
 def stream_id(case_id: str) -> str:
@@ -51,7 +40,4 @@ def stream_id(case_id: str) -> str:
 
 def given(*events: DomainEvent) -> SearchFile:
     """The state after ``events`` (for tests and replays)."""
-    state = SearchFile()
-    for e in events:
-        state = evolve(state, e)
-    return state
+    return SearchFileDecider().given(*events)

@@ -8,7 +8,7 @@ and what this service knows about the case from its own projections; nothing her
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from services.disposal.domain import commands as c
@@ -16,6 +16,7 @@ from services.disposal.domain import decide_ledger as ledger
 from services.disposal.domain import decide_price as price
 from services.disposal.domain import decide_sale as sale
 from services.disposal.domain.state import DisposalState, LedgerState, evolve, evolve_ledger
+from shared.commands import TableDecider
 from shared.events import DomainEvent
 
 DECISIONS: dict[type, Callable[[Any, DisposalState], list[DomainEvent]]] = {
@@ -44,36 +45,18 @@ LEDGER_DECISIONS: dict[type, Callable[[Any, LedgerState], list[DomainEvent]]] = 
 }
 
 
-class DisposalDecider:
-    """``decide(command, state) -> events``; ``evolve(state, event) -> state``."""
+class DisposalDecider(TableDecider[DisposalState]):
+    """One asset's disposal (stream ``disposal.disposal:<disposal_id>``)."""
 
-    def initial_state(self) -> DisposalState:
-        return DisposalState()
-
-    def evolve(self, state: DisposalState, event: DomainEvent) -> DisposalState:
-        return evolve(state, event)
-
-    def decide(self, command: object, state: DisposalState) -> Sequence[DomainEvent]:
-        decision = DECISIONS.get(type(command))
-        if decision is None:
-            raise TypeError(f"unknown command {type(command).__name__}")
-        return decision(command, state)
+    def __init__(self) -> None:
+        super().__init__(DisposalState, evolve, DECISIONS)
 
 
-class LedgerDecider:
-    """``decide(command, state) -> events``; ``evolve(state, event) -> state``."""
+class LedgerDecider(TableDecider[LedgerState]):
+    """The case account, 一案一账号 (stream ``disposal.ledger:<case_id>``)."""
 
-    def initial_state(self) -> LedgerState:
-        return LedgerState()
-
-    def evolve(self, state: LedgerState, event: DomainEvent) -> LedgerState:
-        return evolve_ledger(state, event)
-
-    def decide(self, command: object, state: LedgerState) -> Sequence[DomainEvent]:
-        decision = LEDGER_DECISIONS.get(type(command))
-        if decision is None:
-            raise TypeError(f"unknown command {type(command).__name__}")
-        return decision(command, state)
+    def __init__(self) -> None:
+        super().__init__(LedgerState, evolve_ledger, LEDGER_DECISIONS)
 
 
 def stream_id(disposal_id: str) -> str:
@@ -85,16 +68,10 @@ def ledger_stream_id(case_id: str) -> str:
 
 
 def given(*events: DomainEvent) -> DisposalState:
-    """The disposal after ``events`` (for tests and replays)."""
-    state = DisposalState()
-    for e in events:
-        state = evolve(state, e)
-    return state
+    """The state after ``events`` (for tests and replays)."""
+    return DisposalDecider().given(*events)
 
 
 def given_ledger(*events: DomainEvent) -> LedgerState:
-    """The case account after ``events`` (for tests and replays)."""
-    state = LedgerState()
-    for e in events:
-        state = evolve_ledger(state, e)
-    return state
+    """The state after ``events`` (for tests and replays)."""
+    return LedgerDecider().given(*events)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from services.field_ops.domain import commands as c
 from services.field_ops.domain import decide_instruction as d
 from services.field_ops.domain.state import InstructionState, evolve
+from shared.commands import TableDecider
 from shared.events import DomainEvent
 
 DECISIONS: dict[type, Callable[[Any, InstructionState], list[DomainEvent]]] = {
@@ -20,20 +21,11 @@ DECISIONS: dict[type, Callable[[Any, InstructionState], list[DomainEvent]]] = {
 }
 
 
-class InstructionDecider:
+class InstructionDecider(TableDecider[InstructionState]):
     """One instruction and its task (stream ``field_ops.instruction:<instruction_id>``)."""
 
-    def initial_state(self) -> InstructionState:
-        return InstructionState()
-
-    def evolve(self, state: InstructionState, event: DomainEvent) -> InstructionState:
-        return evolve(state, event)
-
-    def decide(self, command: object, state: InstructionState) -> Sequence[DomainEvent]:
-        decision = DECISIONS.get(type(command))
-        if decision is None:
-            raise TypeError(f"unknown command {type(command).__name__}")
-        return decision(command, state)
+    def __init__(self) -> None:
+        super().__init__(InstructionState, evolve, DECISIONS)
 
 
 def stream_id(instruction_id: str) -> str:
@@ -42,7 +34,4 @@ def stream_id(instruction_id: str) -> str:
 
 def given(*events: DomainEvent) -> InstructionState:
     """The state after ``events`` (for tests and replays)."""
-    state = InstructionState()
-    for e in events:
-        state = evolve(state, e)
-    return state
+    return InstructionDecider().given(*events)

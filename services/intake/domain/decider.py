@@ -3,13 +3,14 @@ type to decision."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from services.intake.domain import commands as c
 from services.intake.domain import decide_filing as f
 from services.intake.domain import decide_lifecycle as lc
 from services.intake.domain.state import CaseState, evolve
+from shared.commands import TableDecider
 from shared.events import DomainEvent
 
 DECISIONS: dict[type, Callable[[Any, CaseState], list[DomainEvent]]] = {
@@ -40,20 +41,11 @@ DECISIONS: dict[type, Callable[[Any, CaseState], list[DomainEvent]]] = {
 }
 
 
-class CaseDecider:
-    """``decide(command, state) -> events``; ``evolve(state, event) -> state``."""
+class CaseDecider(TableDecider[CaseState]):
+    """The case aggregate (stream ``intake.case:<case_id>``)."""
 
-    def initial_state(self) -> CaseState:
-        return CaseState()
-
-    def evolve(self, state: CaseState, event: DomainEvent) -> CaseState:
-        return evolve(state, event)
-
-    def decide(self, command: object, state: CaseState) -> Sequence[DomainEvent]:
-        decision = DECISIONS.get(type(command))
-        if decision is None:
-            raise TypeError(f"unknown command {type(command).__name__}")
-        return decision(command, state)
+    def __init__(self) -> None:
+        super().__init__(CaseState, evolve, DECISIONS)
 
 
 def stream_id(case_id: str) -> str:
@@ -61,8 +53,5 @@ def stream_id(case_id: str) -> str:
 
 
 def given(*events: DomainEvent) -> CaseState:
-    """The state after ``events`` (for tests and the two-stream commands)."""
-    state = CaseState()
-    for e in events:
-        state = evolve(state, e)
-    return state
+    """The state after ``events`` (for tests and replays)."""
+    return CaseDecider().given(*events)
