@@ -114,8 +114,10 @@ class ConsumerRunner:
                 await asyncio.sleep(1)
             finally:
                 self.status.running = False
+                # Leaving the group needs the coordinator: a broker that does not answer must not keep
+                # this task (and a service's shutdown, or a test's cancel) waiting for ever.
                 with contextlib.suppress(Exception):
-                    await asyncio.shield(consumer.stop())
+                    await asyncio.wait_for(asyncio.shield(consumer.stop()), 10)
 
     async def _commit(self, consumer: Any, offsets: dict[TopicPartition, int]) -> None:
         try:

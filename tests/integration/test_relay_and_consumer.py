@@ -85,9 +85,9 @@ async def running(*coros: object) -> AsyncIterator[list[asyncio.Task[None]]]:
     finally:
         for t in tasks:
             t.cancel()
-        for t in tasks:
+        for t in tasks:  # a runner that cannot finish its cancel must not hang the test
             with contextlib.suppress(BaseException):
-                await t
+                await asyncio.wait_for(t, 30)
 
 
 async def commit(pool: asyncpg.Pool, envs: list[Envelope]) -> None:
