@@ -22,12 +22,13 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared import clock, db, metrics
+from shared import clock, db, metrics, openapi
 from shared.bus import build_producer
 from shared.commands import CommandRunner, Projector
 from shared.consumer import ConsumerRunner
@@ -218,7 +219,11 @@ def create_service_app(
             await pool.close()
             log.info("service_stopped", service=settings.service_name)
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    # /docs and /redoc serve Swagger UI and ReDoc from the installed package, not a CDN: a court's
+    # intranet has no internet.
+    app = FastAPIOffline(title=title, description=description, version="0.1.0", lifespan=lifespan,
+                         static_url="/docs-assets", favicon_url="/docs-assets/favicon.png")
+    openapi.install(app)
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name,
@@ -282,7 +287,8 @@ def _ops_router(settings: ServiceSettings) -> APIRouter:
             {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
         )
 
-    @router.get("/metrics", summary="Prometheus 指标")
+    @router.get("/metrics", summary="Prometheus 指标", response_class=PlainTextResponse,
+                responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

@@ -11,6 +11,7 @@ import jwt
 from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict
 
+from shared import openapi
 from shared.envelope import Actor
 from shared.errors import Forbidden, Unauthorized
 from shared.settings import ServiceSettings
@@ -110,6 +111,7 @@ def decode_token(settings: ServiceSettings, token: str) -> Principal:
     )
 
 
+@openapi.declares(security=["staffBearer"], statuses=[401])
 async def current_principal(request: Request) -> Principal:
     """The officer behind the request's bearer token (401 problem+json when absent or invalid)."""
     header = request.headers.get("authorization", "")
@@ -128,6 +130,7 @@ def require_roles(*roles: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
     """Dependency: the caller must hold one of ``roles``."""
     allowed = ", ".join(roles)
 
+    @openapi.declares(statuses=[403])
     async def check(principal: CurrentOfficer) -> Principal:
         if not principal.has(*roles):
             raise Forbidden(f"当前角色无权执行此操作（需要：{allowed}）", code="role_not_allowed")

@@ -180,6 +180,8 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = "请求的地址不存在"
         if exc.status_code == 405:
             detail = "该地址不支持此请求方法"
+        if exc.status_code == 400 and detail == "There was an error parsing the body":
+            code, detail = "malformed_body", "请求体无法解析：应为 UTF-8 编码的 JSON"
         return problem(exc.status_code, code, detail, instance=request.url.path, headers=exc.headers)
 
     @app.exception_handler(Exception)

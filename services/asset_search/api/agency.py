@@ -27,6 +27,7 @@ from services.asset_search.domain.commands import ConfirmControl, RecordAnswer, 
 from services.asset_search.events import AssetKind, FoundItem
 from services.asset_search.execution import execute
 from services.asset_search.settings import Settings
+from shared import openapi
 from shared.app import Runtime, runtime
 from shared.commands import CommandResult, IdempotencyRequest, Prepare
 from shared.envelope import Actor
@@ -103,6 +104,7 @@ async def _rate_limit(pool: asyncpg.Pool, agency: AgencyConfig) -> None:
         raise RateLimited(max(1, math.ceil((window + 1) * agency.rate_window_s - now)))
 
 
+@openapi.declares(security=openapi.AGENCY_SIGNATURE, statuses=[401, 413, 429])
 async def agency_call(request: Request) -> AgencyCall:
     """Dependency: authenticate an agency request (never a staff token)."""
     settings: Settings = request.app.state.settings
@@ -280,7 +282,8 @@ async def get_query(query_id: str, call: Agency, rt: Rt) -> dict[str, Any]:
     return body
 
 
-@router.post("/queries/{query_id}/results", summary="提交查询结果（可部分、可更正）")
+@router.post("/queries/{query_id}/results", summary="提交查询结果（可部分、可更正）",
+             openapi_extra=openapi.raw_json_body(ResultsIn))
 async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) -> JSONResponse:
     case_id, court = await _owned_case(rt, "query", query_id, call, "未找到该查询")
     results: ResultsIn = call.parse(ResultsIn)
@@ -318,7 +321,8 @@ async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) 
     return _reply(status, out)
 
 
-@router.post("/controls/{control_id}/confirmation", summary="提交控制回执（生效/轮候/未能执行；续行回执同此）")
+@router.post("/controls/{control_id}/confirmation", summary="提交控制回执（生效/轮候/未能执行；续行回执同此）",
+             openapi_extra=openapi.raw_json_body(ConfirmationIn))
 async def confirm_control(control_id: str, call: Agency, request: Request, rt: Rt) -> JSONResponse:
     case_id, court = await _owned_case(rt, "control", control_id, call, "未找到该控制请求")
     body: ConfirmationIn = call.parse(ConfirmationIn)
