@@ -360,3 +360,13 @@ async def delete_databases(admin_dsn: str, names: list[str]) -> None:
             await conn.execute(f"DROP DATABASE IF EXISTS {_quote_ident(name)} WITH (FORCE)")
     finally:
         await conn.close()
+
+
+def crash_postgres() -> None:
+    """Stop the private cluster as a crash would (``pg_ctl stop -m immediate``: no checkpoint, the
+    next start runs crash recovery). For fault drills; ``ensure_postgres`` starts it again."""
+    if os.environ.get("DATABASE_URL"):
+        raise RuntimeError("DATABASE_URL is set (external server): a drill never stops it")
+    with file_lock("pg"):
+        if _running_port() is not None:
+            _pg("pg_ctl", "stop", "-D", str(_data_dir()), "-m", "immediate", "-w", "-t", "60")

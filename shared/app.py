@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
@@ -20,7 +21,7 @@ from typing import Any
 
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
@@ -38,6 +39,7 @@ from shared.problems import install_error_handlers, problem
 from shared.reactions import Reactions
 from shared.relay import OutboxRelay, outbox_backlog
 from shared.settings import ServiceSettings
+from shared.tasks import Supervisor
 from shared.text import url_problems
 
 log = structlog.get_logger("app")
@@ -54,11 +56,16 @@ class Runtime:
     producer: AIOKafkaProducer
     relay: OutboxRelay
     consumer: ConsumerRunner | None
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    loops: Supervisor
     extras: dict[str, Any] = field(default_factory=dict)
 
 
 Hook = Callable[[Runtime], Awaitable[None]]
+
+
+RETRY_AFTER_S = 5  # what a 503 asks a client to wait: PostgreSQL restarts in 5-10 s
+UNAVAILABLE_DETAIL = ("数据库暂时无法访问（可能正在重启），请稍后重试；"
+                      "写操作请带同一 Idempotency-Key 重试，不会重复办理")
 
 
 def _too_large(limit: int) -> StarletteHTTPException:
@@ -120,7 +127,17 @@ class RequestContextMiddleware:
                 await too_large(scope, receive, send_wrapper)
                 return
             await self.app(scope, limited_receive, send_wrapper)
-        except Exception:
+        except Exception as exc:
+            if db.unavailable(exc) and not started[0]:
+                # An outage, not a bug: one line, no traceback, and a client that may retry.
+                log.warning("database_unavailable", method=scope.get("method"), path=scope.get("path"),
+                            error=type(exc).__name__)
+                metrics.DB_UNAVAILABLE.labels(self.service).inc()
+                down = problem(503, "database_unavailable", UNAVAILABLE_DETAIL, instance=scope.get("path"),
+                               correlation_id=correlation,
+                               headers={"Retry-After": str(RETRY_AFTER_S)})
+                await down(scope, receive, send_wrapper)
+                return
             log.exception("unhandled_error", method=scope.get("method"), path=scope.get("path"))
             if started[0]:
                 raise
@@ -194,26 +211,23 @@ def create_service_app(
             producer,
             relay,
             consumer,
+            Supervisor(settings.service_name, dead_after_s=settings.task_dead_after_s),
         )
         app.state.runtime = rt
         for hook in on_startup:
             await hook(rt)
         if settings.relay_enabled:
             store.attach_relay(lambda: relay.status.is_leader, relay.wake)
-            rt.tasks.append(asyncio.create_task(relay.run(), name="relay"))
+            rt.loops.start("relay", relay.run)
         if consumer is not None:
-            rt.tasks.append(asyncio.create_task(consumer.run(), name="consumer"))
+            rt.loops.start("consumer", consumer.run)
         for job in background:
-            rt.tasks.append(asyncio.create_task(job(rt), name=getattr(job, "__name__", "job")))
+            rt.loops.start(getattr(job, "__name__", "job"), functools.partial(job, rt))
         log.info("service_started", service=settings.service_name)
         try:
             yield
         finally:
-            for task in rt.tasks:
-                task.cancel()
-            for task in rt.tasks:
-                with contextlib.suppress(BaseException):
-                    await task
+            await rt.loops.stop()
             with contextlib.suppress(Exception):
                 await producer.stop()
             await pool.close()
@@ -240,14 +254,32 @@ async def runtime(request: Request) -> Runtime:
     return rt
 
 
+async def _kafka_state(producer: AIOKafkaProducer, topic: str) -> str:
+    """"ok", or what is wrong with the case-events topic as the brokers see it now."""
+    cluster = await producer.client.fetch_all_metadata()
+    partitions = cluster.partitions_for_topic(topic)
+    if not partitions:
+        return "topic_missing"
+    leaderless = [p for p in partitions if cluster.leader_for_partition(TopicPartition(topic, p)) in (None, -1)]
+    return f"partitions_without_leader:{len(leaderless)}" if leaderless else "ok"
+
+
 def _ops_router(settings: ServiceSettings) -> APIRouter:
     router = APIRouter(tags=["运维 ops"])
 
-    @router.get("/healthz", summary="进程存活")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "service": settings.service_name}
+    @router.get("/healthz", summary="进程存活：后台循环（转发、消费、定时任务）是否在反复失败",
+                responses={503: {"description": "有后台循环持续失败：应重启本进程",
+                                 "content": {"application/json": {"schema": {"type": "object"}}}}})
+    async def healthz(request: Request) -> JSONResponse:
+        rt: Runtime | None = getattr(request.app.state, "runtime", None)
+        healthy = rt is None or rt.loops.healthy()
+        body = {"status": "ok" if healthy else "unhealthy", "service": settings.service_name,
+                "loops": rt.loops.describe() if rt else {}}
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
-    @router.get("/readyz", summary="就绪：数据库、Kafka、转发积压、消费滞后")
+    @router.get("/readyz", summary="就绪：数据库、Kafka、转发积压、消费滞后、后台循环",
+                responses={503: {"description": "未就绪：检查项说明原因",
+                                 "content": {"application/json": {"schema": {"type": "object"}}}}})
     async def readyz(request: Request) -> JSONResponse:
         rt: Runtime = request.app.state.runtime
         checks: dict[str, Any] = {}
@@ -261,13 +293,13 @@ def _ops_router(settings: ServiceSettings) -> APIRouter:
             checks["database"] = "unavailable"
             log.warning("readiness_database_unavailable", error=repr(exc))
         try:
-            parts = await asyncio.wait_for(rt.producer.partitions_for(settings.case_events_topic), 3)
-            checks["kafka"] = "ok" if parts else "no partitions"
-            ok = ok and bool(parts)
+            # A fresh metadata request to the brokers: the producer's cached metadata would say
+            # "ok" through a whole outage.
+            checks["kafka"] = await asyncio.wait_for(_kafka_state(rt.producer, settings.case_events_topic), 3)
         except Exception as exc:
-            ok = False
             checks["kafka"] = "unavailable"
             log.warning("readiness_kafka_unavailable", error=repr(exc))
+        ok = ok and checks["kafka"] == "ok"
         checks["relay_leader"] = rt.relay.status.is_leader
         checks["relay_published"] = rt.relay.status.published
         if rt.consumer is not None:
@@ -282,6 +314,8 @@ def _ops_router(settings: ServiceSettings) -> APIRouter:
                 "last_error": (st.last_error or "").split("(", 1)[0] or None,  # the kind; details in the log
             }
             ok = ok and st.running
+        checks["loops"] = rt.loops.describe()
+        ok = ok and all(loop["running"] for loop in checks["loops"].values())
         checks["court_clock"] = clock.CLOCK.describe()  # a drill's moved clock is visible here
         return JSONResponse(
             {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503

@@ -62,3 +62,30 @@ async def migrate_conn(conn: asyncpg.Connection, *dirs: Path) -> list[str]:
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
     return applied
+
+
+# Errors that mean "the database cannot be reached right now" (a restart, a failover, a full
+# connection table, a cancelled statement under overload), not "this request is wrong": answered
+# 503 with Retry-After, retried by background loops, never a reason to dead-letter an event.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,  # cannot connect now, admin/crash shutdown, cancelled
+    asyncpg.exceptions.TooManyConnectionsError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what it was raised from) says the database is out of reach."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, _UNAVAILABLE):
+            return True
+        if isinstance(exc, OSError) and exc.errno is not None:  # refused, reset, unreachable
+            return True
+        if isinstance(exc, asyncpg.InterfaceError) and "connection" in str(exc).lower():
+            return True  # "connection is closed", "connection was closed in the middle of operation"
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False

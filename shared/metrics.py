@@ -19,3 +19,7 @@ RELAY_LEADER = Gauge("relay_is_leader", "1 when this instance's relay holds lead
 CONSUMED = Counter("consumer_events_total", "Events consumed", ["service", "outcome"])
 CONSUMER_LAG = Gauge("consumer_lag", "Messages behind the log end, all partitions", ["service"])
 DEAD_LETTERED = Counter("consumer_dead_lettered_total", "Events sent to the dead-letter topic", ["service"])
+DB_UNAVAILABLE = Counter("db_unavailable_total", "Requests answered 503 because the database was out of reach",
+                         ["service"])
+TASK_RESTARTS = Counter("background_task_restarts_total", "Background loops restarted after they ended",
+                        ["service", "task"])

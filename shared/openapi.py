@@ -9,7 +9,7 @@ also says, for every operation:
 - every error status it can answer (sorted), each as ``application/problem+json`` with one ``Problem``
   schema (docs/architecture.md §6): 401/403 where a credential is checked, 404 where the path
   names something, 409 and 422 for a command, 400 and 413 where a body is read, 422 for hostile characters
-  in any URL (``shared.text.url_problems``), 500 everywhere, 503 for readiness;
+  in any URL (``shared.text.url_problems``), 500 and 503 (the database out of reach) everywhere;
 - the request body of routes that read and verify the raw bytes themselves (the agency API signs
   the exact bytes, so it cannot let FastAPI parse them first): :func:`raw_json_body`.
 
@@ -165,7 +165,9 @@ def _problem_response(status: int) -> dict[str, Any]:
 
 
 def _statuses(route: APIRoute, declared: list[Declared]) -> set[int]:
-    codes = {422, 500}  # hostile characters in any URL; an unexpected failure (with its correlation id)
+    # hostile characters in any URL; an unexpected failure (with its correlation id); the database
+    # out of reach (with Retry-After)
+    codes = {422, 500, 503}
     for d in declared:
         codes.update(d.statuses)
     if route.dependant.path_params:

@@ -42,6 +42,8 @@ class ServiceSettings(BaseSettings):
     jwt_max_lifetime_s: int = Field(default=24 * 3600, validation_alias="JWT_MAX_LIFETIME_S")
 
     max_body_bytes: int = 1_048_576  # every request body; larger is refused with 413 before it is read
+    # /healthz turns 503 (restart me) when a background loop keeps failing for this long
+    task_dead_after_s: float = 120.0
 
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(default=True, validation_alias="LOG_JSON")
