@@ -26,7 +26,10 @@ class Settings(ServiceSettings):
     # Outbound delivery to push agencies: retries with backoff, circuit breaker per agency.
     delivery_poll_s: float = 0.3
     delivery_timeout_s: float = 5.0
-    delivery_batch: int = 20
+    delivery_batch: int = 100
+    # requests in flight to one agency at once (different queries/controls; one query's requests
+    # always go in order); agencies are served side by side
+    delivery_per_agency: int = 8
     delivery_backoff_base_s: float = 1.0
     delivery_backoff_max_s: float = 300.0
     delivery_lease_s: float = 30.0

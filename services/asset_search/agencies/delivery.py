@@ -82,27 +82,51 @@ async def delivery_worker(rt: Runtime) -> None:
 
 
 async def deliver_batch(rt: Runtime, client: httpx.AsyncClient) -> int:
+    """Claim due requests and push them: agencies side by side, up to ``delivery_per_agency``
+    requests in flight to each, the requests about one query or control in their order."""
     settings: Settings = rt.settings  # type: ignore[assignment]
     registry = registry_of(rt)
     rows = await rt.pool.fetch(_CLAIM, registry.paused_ids, settings.delivery_lease_s, settings.delivery_batch)
     rows = sorted(rows, key=lambda r: (r["agency_id"], r["created_at"]))
+    by_agency = [(agency_id, list(group)) for agency_id, group in groupby(rows, key=lambda r: r["agency_id"])]
+    counts = await asyncio.gather(*(
+        _deliver_to(rt, client, settings, registry.get(agency_id), pending) for agency_id, pending in by_agency
+    ))
+    return sum(counts)
+
+
+async def _deliver_to(
+    rt: Runtime, client: httpx.AsyncClient, settings: Settings, agency: AgencyConfig | None,
+    pending: list[asyncpg.Record],
+) -> int:
+    """One agency's claimed requests; once its breaker opens, the rest are released unsent."""
+    if agency is None or not agency.endpoint:
+        await _release(rt.pool, pending)
+        return 0
+    lanes: dict[str, list[asyncpg.Record]] = {}
+    for row in pending:  # one lane per query/control: its requests in order
+        lanes.setdefault(row["ref_id"], []).append(row)
+    gate = asyncio.Semaphore(max(1, settings.delivery_per_agency))
+    opened = False
     handled = 0
-    for agency_id, group in groupby(rows, key=lambda r: r["agency_id"]):
-        agency = registry.get(agency_id)
-        pending = list(group)
-        for i, row in enumerate(pending):
-            if agency is None or not agency.endpoint:
-                await _release(rt.pool, pending[i:])
-                break
-            ok, error, retry_after = await _push(client, agency, row)
-            handled += 1
-            if ok:
-                await _succeeded(rt, row)
-                continue
-            opened = await _failed(rt.pool, settings, row, error, retry_after)
-            if opened:
-                await _release(rt.pool, pending[i + 1:])
-                break
+
+    async def lane(rows: list[asyncpg.Record]) -> None:
+        nonlocal opened, handled
+        async with gate:
+            for i, row in enumerate(rows):
+                if opened:
+                    await _release(rt.pool, rows[i:])
+                    return
+                ok, error, retry_after = await _push(client, agency, row)
+                handled += 1
+                if ok:
+                    await _succeeded(rt, row)
+                    continue
+                opened = await _failed(rt.pool, settings, row, error, retry_after) or opened
+                await _release(rt.pool, rows[i + 1:])  # a later request waits for this one's retry
+                return
+
+    await asyncio.gather(*(lane(rows) for rows in lanes.values()))
     return handled
 
 
