@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from services.disposal.domain.commands import Acting, CaseView
 from services.disposal.reads import case_view
@@ -47,6 +46,7 @@ PastInstant = Annotated[datetime, AfterValidator(_not_future_instant)]
 
 Factory = Callable[[asyncpg.Connection, Acting], Awaitable[Any]]
 View = Callable[[Any], dict[str, Any]]
+M = TypeVar("M", bound=BaseModel)
 
 
 async def known_case(rt: Runtime, officer: Principal, case_id: str) -> CaseView:
@@ -59,6 +59,7 @@ async def known_case(rt: Runtime, officer: Principal, case_id: str) -> CaseView:
 
 async def run(
     request: Request,
+    response: Response,
     rt: Runtime,
     officer: Principal,
     role: Role,
@@ -68,10 +69,14 @@ async def run(
     decider: Decider[Any, Any],
     build: Factory,
     view: View,
+    out: type[M],
     status: int = 200,
     extra: dict[str, Any] | None = None,
-) -> JSONResponse:
-    """Run one command: the case and the asset facts are re-read inside the command's transaction."""
+) -> M:
+    """Run one command: the case and the asset facts are re-read inside the command's transaction.
+
+    The answer is the route's response model ``out``; its status (a replayed Idempotency-Key gets
+    the first answer's) and ``ETag`` go on ``response``."""
     case = await known_case(rt, officer, case_id)
 
     def command(meta: CommandMeta) -> Callable[[asyncpg.Connection, CaseView], Awaitable[Any]]:
@@ -86,5 +91,10 @@ async def run(
                 "events": [e.event_type for e in result.events]}
         return status, jsonable_encoder(body)
 
-    return await run_command(request, rt, officer, role=role, court=case.court, case_id=case_id,
-                             stream_id=stream_id, decider=decider, build=command, respond=respond, prepare=prepare)
+    answer = await run_command(request, rt, officer, role=role, court=case.court, case_id=case_id,
+                               stream_id=stream_id, decider=decider, build=command, respond=respond,
+                               prepare=prepare)
+    response.status_code = answer.status_code
+    if "etag" in answer.headers:
+        response.headers["ETag"] = answer.headers["etag"]
+    return out.model_validate_json(bytes(answer.body))

@@ -7,9 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
 from pydantic import AwareDatetime, Field
 
 from services.disposal.api.common import (
@@ -24,6 +22,7 @@ from services.disposal.api.common import (
     known_case,
     run,
 )
+from services.disposal.api.models import DisposalList, DisposalOut, DisposalWritten
 from services.disposal.domain import commands as cmd
 from services.disposal.domain.decider import DisposalDecider, stream_id
 from services.disposal.domain.state import DisposalState
@@ -148,13 +147,13 @@ def disposal_view(s: DisposalState) -> dict[str, Any]:
     }
 
 
-async def _on_disposal(request: Request, rt: Rt, officer: Any, role: Role, disposal_id: str,
-                       build: Factory) -> JSONResponse:
+async def _on_disposal(request: Request, response: Response, rt: Rt, officer: Any, role: Role, disposal_id: str,
+                       build: Factory) -> DisposalWritten:
     case_id = await disposal_case(rt.pool, disposal_id)
     if case_id is None:
         raise NotFound("未找到该处置", code="disposal_not_found")
-    return await run(request, rt, officer, role, case_id=case_id, stream_id=stream_id(disposal_id),
-                     decider=DECIDER, build=build, view=disposal_view)
+    return await run(request, response, rt, officer, role, case_id=case_id, stream_id=stream_id(disposal_id),
+                     decider=DECIDER, build=build, view=disposal_view, out=DisposalWritten)
 
 
 def _simple(make: Any) -> Factory:
@@ -165,127 +164,131 @@ def _simple(make: Any) -> Factory:
 
 
 @router.post("/cases/{case_id}/disposals", status_code=201, summary="法官决定处置本案已控制的财产")
-async def decide(case_id: str, body: DecideIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
+async def decide(case_id: str, body: DecideIn, request: Request, response: Response, officer: Judge,
+                 rt: Rt) -> DisposalWritten:
     disposal_id = str(uuid.uuid4())
 
     async def build(conn: asyncpg.Connection, acting: cmd.Acting) -> cmd.DecideDisposal:
         return cmd.DecideDisposal(acting, disposal_id, await asset_view(conn, case_id, body.asset_id))
 
-    return await run(request, rt, officer, Role.JUDGE, case_id=case_id, stream_id=stream_id(disposal_id),
-                     decider=DECIDER, build=build, view=disposal_view, status=201)
+    return await run(request, response, rt, officer, Role.JUDGE, case_id=case_id, stream_id=stream_id(disposal_id),
+                     decider=DECIDER, build=build, view=disposal_view, out=DisposalWritten, status=201)
 
 
 @router.get("/cases/{case_id}/disposals", summary="本案的财产处置")
-async def list_disposals(case_id: str, officer: Staff, rt: Rt) -> dict[str, Any]:
+async def list_disposals(case_id: str, officer: Staff, rt: Rt) -> DisposalList:
     await known_case(rt, officer, case_id)
     rows = await rt.pool.fetch("SELECT * FROM disposals WHERE case_id = $1 ORDER BY updated_at", case_id)
-    return {"case_id": case_id, "disposals": jsonable_encoder([dict(r) for r in rows])}
+    return DisposalList.model_validate({"case_id": case_id, "disposals": [dict(r) for r in rows]})
 
 
 @router.get("/disposals/{disposal_id}", summary="处置详情")
-async def get_disposal(disposal_id: str, officer: Staff, rt: Rt) -> dict[str, Any]:
+async def get_disposal(disposal_id: str, officer: Staff, rt: Rt) -> DisposalOut:
     case_id = await disposal_case(rt.pool, disposal_id)
     if case_id is None:
         raise NotFound("未找到该处置", code="disposal_not_found")
     await known_case(rt, officer, case_id)
     async with rt.pool.acquire() as conn:
         state = fold(DECIDER, await rt.store.load(conn, stream_id(disposal_id)))
-    return {"case_id": case_id, **jsonable_encoder(disposal_view(state))}
+    return DisposalOut.model_validate({"case_id": case_id, **disposal_view(state)})
 
 
 @router.post("/disposals/{disposal_id}/notices", summary="送达处置告知书、网络拍卖告知书、参考价报告")
-async def serve_notice(disposal_id: str, body: NoticeIn, request: Request, officer: DisposalOfficer,
-                       rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+async def serve_notice(disposal_id: str, body: NoticeIn, request: Request, response: Response, officer: DisposalOfficer,
+                       rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
         lambda a: cmd.ServeNotice(a, body.notice_kind, body.party, body.served_on)))
 
 
 @router.post("/disposals/{disposal_id}/price/unavailable", summary="记录某参考价方式不能适用及原因")
-async def method_unavailable(disposal_id: str, body: UnavailableIn, request: Request, officer: DisposalOfficer,
-                             rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+async def method_unavailable(disposal_id: str, body: UnavailableIn, request: Request, response: Response,
+                             officer: DisposalOfficer, rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
         lambda a: cmd.MarkMethodUnavailable(a, body.method, body.reason)))
 
 
 @router.post("/disposals/{disposal_id}/price/procedure", summary="启动网络询价或委托评估")
-async def start_procedure(disposal_id: str, body: ProcedureIn, request: Request, officer: DisposalOfficer,
-                          rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+async def start_procedure(disposal_id: str, body: ProcedureIn, request: Request, response: Response,
+                          officer: DisposalOfficer, rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
         lambda a: cmd.StartPriceProcedure(a, body.method, tuple(body.providers), body.started_on)))
 
 
 @router.post("/disposals/{disposal_id}/price/procedure/extension", summary="询价或评估期限延长")
-async def extend_procedure(disposal_id: str, body: ExtensionIn, request: Request, officer: DisposalOfficer,
-                           rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+async def extend_procedure(disposal_id: str, body: ExtensionIn, request: Request, response: Response,
+                           officer: DisposalOfficer, rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
         lambda a: cmd.ExtendPriceProcedure(a, body.requested_on)))
 
 
 @router.post("/disposals/{disposal_id}/price", summary="确定参考价")
-async def fix_price(disposal_id: str, body: PriceIn, request: Request, officer: DisposalOfficer,
-                    rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+async def fix_price(disposal_id: str, body: PriceIn, request: Request, response: Response, officer: DisposalOfficer,
+                    rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
         lambda a: cmd.FixReferencePrice(a, body.method, body.amount_fen, tuple(body.platform_results_fen),
                                         body.determined_on, body.received_on)))
 
 
 @router.post("/disposals/{disposal_id}/price/objections", summary="登记当事人对参考价的异议")
-async def raise_objection(disposal_id: str, body: ObjectionIn, request: Request, officer: DisposalOfficer,
-                          rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+async def raise_objection(disposal_id: str, body: ObjectionIn, request: Request, response: Response,
+                          officer: DisposalOfficer, rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
         lambda a: cmd.RaisePriceObjection(a, body.party, body.filed_on, body.grounds)))
 
 
 @router.post("/disposals/{disposal_id}/price/objections/ruling", summary="法官处理参考价异议")
-async def rule_objection(disposal_id: str, body: ObjectionRulingIn, request: Request, officer: Judge,
-                         rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.JUDGE, disposal_id, _simple(
+async def rule_objection(disposal_id: str, body: ObjectionRulingIn, request: Request, response: Response,
+                         officer: Judge, rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.JUDGE, disposal_id, _simple(
         lambda a: cmd.RuleOnPriceObjection(a, body.upheld, body.reason)))
 
 
 @router.post("/disposals/{disposal_id}/auction-terms", summary="法官确定起拍价、保证金、加价幅度")
-async def fix_terms(disposal_id: str, body: TermsIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.JUDGE, disposal_id, _simple(
+async def fix_terms(disposal_id: str, body: TermsIn, request: Request, response: Response, officer: Judge,
+                    rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.JUDGE, disposal_id, _simple(
         lambda a: cmd.FixAuctionTerms(a, body.starting_price_fen, body.deposit_fen, body.increment_fen)))
 
 
 @router.post("/disposals/{disposal_id}/auctions", summary="处置中心在平台上排期网络拍卖")
-async def schedule(disposal_id: str, body: ScheduleIn, request: Request, officer: DisposalOfficer,
-                   rt: Rt) -> JSONResponse:
+async def schedule(disposal_id: str, body: ScheduleIn, request: Request, response: Response, officer: DisposalOfficer,
+                   rt: Rt) -> DisposalWritten:
     auction_id = str(uuid.uuid4())
-    return await _on_disposal(request, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
         lambda a: cmd.ScheduleAuction(a, auction_id, body.platform, body.announcement_start, body.bidding_start,
                                       body.bidding_end)))
 
 
 @router.post("/disposals/{disposal_id}/auctions/{round_no}/result", summary="记录拍卖结果：成交或流拍")
-async def auction_result(disposal_id: str, round_no: int, body: ResultIn, request: Request,
-                         officer: DisposalOfficer, rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+async def auction_result(disposal_id: str, round_no: int, body: ResultIn, request: Request, response: Response,
+                         officer: DisposalOfficer, rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
         lambda a: cmd.RecordAuctionResult(a, round_no, body.result, body.price_fen, body.buyer, body.ended_at)))
 
 
 @router.post("/disposals/{disposal_id}/direct-sale", summary="两次流拍后变卖成交")
-async def direct_sale(disposal_id: str, body: DirectSaleIn, request: Request, officer: DisposalOfficer,
-                      rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+async def direct_sale(disposal_id: str, body: DirectSaleIn, request: Request, response: Response,
+                      officer: DisposalOfficer, rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
         lambda a: cmd.RecordDirectSale(a, body.price_fen, body.buyer, body.sold_on)))
 
 
 @router.post("/disposals/{disposal_id}/sale-ruling", summary="法官签发成交裁定")
-async def sale_ruling(disposal_id: str, body: RulingIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.JUDGE, disposal_id, _simple(
+async def sale_ruling(disposal_id: str, body: RulingIn, request: Request, response: Response, officer: Judge,
+                      rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.JUDGE, disposal_id, _simple(
         lambda a: cmd.SignSaleRuling(a, body.signed_on)))
 
 
 @router.post("/disposals/{disposal_id}/offset-in-kind", summary="流拍后以物抵债（按最后一次起拍价）")
-async def offset_in_kind(disposal_id: str, body: OffsetIn, request: Request, officer: Judge,
-                         rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.JUDGE, disposal_id, _simple(
+async def offset_in_kind(disposal_id: str, body: OffsetIn, request: Request, response: Response, officer: Judge,
+                         rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.JUDGE, disposal_id, _simple(
         lambda a: cmd.OffsetInKind(a, body.applicant_accepts)))
 
 
 @router.post("/disposals/{disposal_id}/release", summary="两次流拍且无人接受抵债：解除并退还")
-async def release(disposal_id: str, body: ReleaseIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await _on_disposal(request, rt, officer, Role.JUDGE, disposal_id, _simple(
+async def release(disposal_id: str, body: ReleaseIn, request: Request, response: Response, officer: Judge,
+                  rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.JUDGE, disposal_id, _simple(
         lambda a: cmd.ReleaseAsset(a, body.reason)))

@@ -6,12 +6,11 @@ import uuid
 from typing import Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
 from services.disposal.api.common import Fen, FinanceOfficer, PastDate, Rt, Staff, known_case, run
+from services.disposal.api.models import Controls, LedgerOut, PayoutWritten, ReceiptWritten
 from services.disposal.domain.commands import (
     Acting,
     ApprovePayout,
@@ -72,18 +71,19 @@ def _view(case_id: str) -> Any:
     return view
 
 
-@router.get("/cases/{case_id}/ledger", summary="本案执行款账户：余额、应付金额、待审批发放、发放期限")
-async def get_ledger(case_id: str, officer: Staff, rt: Rt) -> dict[str, Any]:
+@router.get("/cases/{case_id}/ledger", summary="本案执行款账户：余额、应付金额、待审批发放、发放期限",
+            response_model_exclude_unset=True)  # amount_due is absent, not null, while the claim is not known
+async def get_ledger(case_id: str, officer: Staff, rt: Rt) -> LedgerOut:
     await known_case(rt, officer, case_id)
     async with rt.pool.acquire() as conn:
         state = fold(LEDGER, await rt.store.load(conn, ledger_stream_id(case_id)))
         facts = await case_facts(conn, case_id)
-    return {"case_id": case_id, **jsonable_encoder(ledger_view(state, facts, now_shanghai().date()))}
+    return LedgerOut.model_validate({"case_id": case_id, **ledger_view(state, facts, now_shanghai().date())})
 
 
 @router.post("/cases/{case_id}/ledger/receipts", status_code=201, summary="登记到账：自动履行或拍卖、变卖价款")
-async def record_receipt(case_id: str, body: ReceiptIn, request: Request, officer: FinanceOfficer,
-                         rt: Rt) -> JSONResponse:
+async def record_receipt(case_id: str, body: ReceiptIn, request: Request, response: Response,
+                         officer: FinanceOfficer, rt: Rt) -> ReceiptWritten:
     entry_id = str(uuid.uuid4())
 
     async def build(conn: asyncpg.Connection, acting: Acting) -> ReceiveFunds:
@@ -99,50 +99,52 @@ async def record_receipt(case_id: str, body: ReceiptIn, request: Request, office
             payer=body.payer, proceeds_limit_fen=limit,
         )
 
-    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream_id(case_id),
-                     decider=LEDGER, build=build, view=_view(case_id), status=201, extra={"entry_id": entry_id})
+    return await run(request, response, rt, officer, Role.FINANCE_OFFICER, case_id=case_id,
+                     stream_id=ledger_stream_id(case_id), decider=LEDGER, build=build, view=_view(case_id),
+                     out=ReceiptWritten, status=201, extra={"entry_id": entry_id})
 
 
 @router.post("/cases/{case_id}/ledger/payouts", status_code=201, summary="财务人员申请发放执行款")
-async def propose_payout(case_id: str, body: PayoutIn, request: Request, officer: FinanceOfficer,
-                         rt: Rt) -> JSONResponse:
+async def propose_payout(case_id: str, body: PayoutIn, request: Request, response: Response,
+                         officer: FinanceOfficer, rt: Rt) -> PayoutWritten:
     payout_id = str(uuid.uuid4())
 
     async def build(conn: asyncpg.Connection, acting: Acting) -> ProposePayout:
         return ProposePayout(payout_id, body.amount_fen, body.recipient, acting.officer_id, acting.now.date(),
                              await _facts(conn, case_id))
 
-    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream_id(case_id),
-                     decider=LEDGER, build=build, view=_view(case_id), status=201, extra={"payout_id": payout_id})
+    return await run(request, response, rt, officer, Role.FINANCE_OFFICER, case_id=case_id,
+                     stream_id=ledger_stream_id(case_id), decider=LEDGER, build=build, view=_view(case_id),
+                     out=PayoutWritten, status=201, extra={"payout_id": payout_id})
 
 
 @router.post("/cases/{case_id}/ledger/payouts/{payout_id}/approval", summary="另一名财务人员审批发放")
-async def approve_payout(case_id: str, payout_id: str, request: Request, officer: FinanceOfficer,
-                         rt: Rt) -> JSONResponse:
+async def approve_payout(case_id: str, payout_id: str, request: Request, response: Response,
+                         officer: FinanceOfficer, rt: Rt) -> PayoutWritten:
     async def build(conn: asyncpg.Connection, acting: Acting) -> ApprovePayout:
         return ApprovePayout(payout_id, acting.officer_id, acting.now.date(), await _facts(conn, case_id))
 
-    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream_id(case_id),
-                     decider=LEDGER, build=build, view=_view(case_id), extra={"payout_id": payout_id})
+    return await run(request, response, rt, officer, Role.FINANCE_OFFICER, case_id=case_id,
+                     stream_id=ledger_stream_id(case_id), decider=LEDGER, build=build, view=_view(case_id),
+                     out=PayoutWritten, extra={"payout_id": payout_id})
 
 
 @router.post("/cases/{case_id}/ledger/payouts/{payout_id}/rejection", summary="退回发放申请")
-async def reject_payout(case_id: str, payout_id: str, body: RejectIn, request: Request, officer: FinanceOfficer,
-                        rt: Rt) -> JSONResponse:
+async def reject_payout(case_id: str, payout_id: str, body: RejectIn, request: Request, response: Response,
+                        officer: FinanceOfficer, rt: Rt) -> PayoutWritten:
     async def build(conn: asyncpg.Connection, acting: Acting) -> RejectPayout:
         return RejectPayout(payout_id, acting.officer_id, body.reason)
 
-    return await run(request, rt, officer, Role.FINANCE_OFFICER, case_id=case_id, stream_id=ledger_stream_id(case_id),
-                     decider=LEDGER, build=build, view=_view(case_id), extra={"payout_id": payout_id})
+    return await run(request, response, rt, officer, Role.FINANCE_OFFICER, case_id=case_id,
+                     stream_id=ledger_stream_id(case_id), decider=LEDGER, build=build, view=_view(case_id),
+                     out=PayoutWritten, extra={"payout_id": payout_id})
 
 
 @router.get("/cases/{case_id}/controls", summary="本案已控制的财产（来自查控、外勤事件）")
-async def list_controls(case_id: str, officer: Staff, rt: Rt) -> dict[str, Any]:
+async def list_controls(case_id: str, officer: Staff, rt: Rt) -> Controls:
     await known_case(rt, officer, case_id)
     rows = await rt.pool.fetch("SELECT * FROM asset_controls WHERE case_id = $1 ORDER BY control_id", case_id)
     objections = await rt.pool.fetch("SELECT * FROM asset_objections WHERE case_id = $1", case_id)
     facts = await rt.pool.fetchrow("SELECT * FROM case_facts WHERE case_id = $1", case_id)
-    body: dict[str, Any] = jsonable_encoder({"case_id": case_id, "case": dict(facts) if facts else None,
-                                             "controls": [dict(r) for r in rows],
-                                             "objections": [dict(r) for r in objections]})
-    return body
+    return Controls.model_validate({"case_id": case_id, "case": dict(facts) if facts else None,
+                                    "controls": [dict(r) for r in rows], "objections": [dict(r) for r in objections]})
