@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
+from services.asset_search.api import models as m
 from services.asset_search.execution import registry_of
 from shared import clock
 from shared.app import Runtime, runtime
@@ -38,7 +39,7 @@ class PauseIn(RequestModel):
 
 
 @router.get("", summary="联动单位：配置、暂停开关、熔断状态、响应时间与逾期")
-async def list_agencies(officer: Watcher, rt: Rt) -> dict[str, Any]:
+async def list_agencies(officer: Watcher, rt: Rt) -> m.AgencyList:
     states = {r["agency_id"]: dict(r) for r in await rt.pool.fetch("SELECT * FROM agency_state")}
     stats = {r["agency_id"]: dict(r) for r in await rt.pool.fetch(_STATS, clock.now())}
     pending = {r["agency_id"]: r["n"] for r in await rt.pool.fetch(
@@ -59,18 +60,18 @@ async def list_agencies(officer: Watcher, rt: Rt) -> dict[str, Any]:
             "pending_requests": pending.get(a.id, 0),
             "stats": {k: v for k, v in stats.get(a.id, {}).items() if k != "agency_id"},
         })
-    return {"agencies": out}
+    return m.AgencyList.model_validate({"agencies": out})
 
 
 @router.get("/overdue-queries", summary="逾期未复的查询")
-async def overdue_queries(officer: Watcher, rt: Rt) -> dict[str, Any]:
+async def overdue_queries(officer: Watcher, rt: Rt) -> m.OverdueQueries:
     rows = await rt.pool.fetch(
         "SELECT query_id, case_id, agency_id, agency_kind, round, dispatched_at, due_at, status FROM queries"
         " WHERE status <> 'answered' AND due_at < $1 ORDER BY due_at LIMIT 500", clock.now())  # business time
-    return {"queries": [dict(r) for r in rows]}
+    return m.OverdueQueries.model_validate({"queries": [dict(r) for r in rows]})
 
 
-async def _switch(rt: Runtime, officer: Principal, agency_id: str, paused: bool, reason: str | None) -> dict[str, Any]:
+async def _switch(rt: Runtime, officer: Principal, agency_id: str, paused: bool, reason: str | None) -> m.AgencySwitch:
     if registry_of(rt).get(agency_id) is None:
         raise NotFound("没有该联动单位", code="agency_not_found")
     await rt.pool.execute(
@@ -78,14 +79,14 @@ async def _switch(rt: Runtime, officer: Principal, agency_id: str, paused: bool,
         " ON CONFLICT (agency_id) DO UPDATE SET paused = $2, paused_by = $3, pause_reason = $4, paused_at = now()",
         agency_id, paused, officer.officer_id, reason,
     )
-    return {"agency_id": agency_id, "paused": paused}
+    return m.AgencySwitch(agency_id=agency_id, paused=paused)
 
 
 @router.post("/{agency_id}/pause", summary="暂停向该单位发送请求（请求排队等待，不丢失）")
-async def pause(agency_id: str, body: PauseIn, officer: Operator, rt: Rt) -> dict[str, Any]:
+async def pause(agency_id: str, body: PauseIn, officer: Operator, rt: Rt) -> m.AgencySwitch:
     return await _switch(rt, officer, agency_id, True, body.reason)
 
 
 @router.post("/{agency_id}/resume", summary="恢复向该单位发送请求")
-async def resume(agency_id: str, officer: Operator, rt: Rt) -> dict[str, Any]:
+async def resume(agency_id: str, officer: Operator, rt: Rt) -> m.AgencySwitch:
     return await _switch(rt, officer, agency_id, False, None)

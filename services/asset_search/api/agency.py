@@ -18,11 +18,11 @@ from typing import Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from services.asset_search.agencies import signing
 from services.asset_search.agencies.registry import AgencyConfig, AgencyRegistry
+from services.asset_search.api import models as m
 from services.asset_search.domain.commands import ConfirmControl, RecordAnswer, RecordDelivery
 from services.asset_search.events import AssetKind, FoundItem
 from services.asset_search.execution import execute
@@ -180,10 +180,6 @@ class ConfirmationIn(RequestModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
-def _reply(status: int, body: dict[str, Any]) -> JSONResponse:
-    return JSONResponse(body, status_code=status)
-
-
 async def _keep_evidence(conn: asyncpg.Connection, case_id: str, call: AgencyCall, ref_id: str, digest: str) -> None:
     await conn.execute(
         "INSERT INTO evidence (case_id, agency_id, ref_id, message_id, sha256, body) VALUES ($1,$2,$3,$4,$5,$6)",
@@ -228,22 +224,22 @@ def _evidence(case_id: str, call: AgencyCall, ref_id: str, digest: str) -> Prepa
 
 
 @router.get("/requests", summary="拉取本单位待处理的请求（查询、控制、续行、解除）")
-async def pending_requests(call: Agency, rt: Rt) -> dict[str, Any]:
+async def pending_requests(call: Agency, rt: Rt) -> m.PendingRequests:
     paused = (
         bool(await rt.pool.fetchval("SELECT paused FROM agency_state WHERE agency_id = $1", call.agency.id))
         or call.agency.paused
     )
     if paused:
-        return {"paused": True, "requests": []}
+        return m.PendingRequests(paused=True, requests=[])
     rows = await rt.pool.fetch(
         "SELECT body FROM deliveries WHERE agency_id = $1 AND status = 'pending' ORDER BY created_at LIMIT 100",
         call.agency.id,
     )
-    return {"paused": False, "requests": [r["body"] for r in rows]}
+    return m.PendingRequests.model_validate({"paused": False, "requests": [r["body"] for r in rows]})
 
 
 @router.post("/requests/{request_id}/take", summary="领取一个请求（拉取方式的送达）")
-async def take_request(request_id: str, call: Agency, request: Request, rt: Rt) -> JSONResponse:
+async def take_request(request_id: str, call: Agency, request: Request, rt: Rt) -> m.TakenRequest:
     row = await rt.pool.fetchrow(
         "SELECT case_id, request_kind, ref_id, body, status FROM deliveries WHERE request_id = $1 AND agency_id = $2",
         request_id,
@@ -252,7 +248,7 @@ async def take_request(request_id: str, call: Agency, request: Request, rt: Rt) 
     if row is None or row["status"] == "cancelled":
         raise NotFound("未找到该请求", code="request_not_found")
     body = row["body"]
-    status, out = await execute(
+    _, out = await execute(
         rt,
         case_id=row["case_id"],
         court=body.get("court", ""),
@@ -268,23 +264,23 @@ async def take_request(request_id: str, call: Agency, request: Request, rt: Rt) 
         respond=lambda result: (200, {"request": body}),
         idempotency=call.idempotency(request),
     )
-    return _reply(status, out)
+    return m.TakenRequest.model_validate(out)
 
 
 @router.get("/queries/{query_id}", summary="查看发给本单位的一个查询")
-async def get_query(query_id: str, call: Agency, rt: Rt) -> dict[str, Any]:
+async def get_query(query_id: str, call: Agency, rt: Rt) -> m.QueryRequest:
     row = await rt.pool.fetchrow(
-        "SELECT body FROM deliveries WHERE request_id = $1 AND agency_id = $2", query_id, call.agency.id
+        "SELECT body FROM deliveries WHERE request_id = $1 AND agency_id = $2 AND request_kind = 'query'",
+        query_id, call.agency.id,
     )
     if row is None:
         raise NotFound("未找到该查询", code="query_not_found")
-    body: dict[str, Any] = row["body"]
-    return body
+    return m.QueryRequest.model_validate(row["body"])
 
 
 @router.post("/queries/{query_id}/results", summary="提交查询结果（可部分、可更正）",
              openapi_extra=openapi.raw_json_body(ResultsIn))
-async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) -> JSONResponse:
+async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) -> m.ResultsAccepted:
     case_id, court = await _owned_case(rt, "query", query_id, call, "未找到该查询")
     results: ResultsIn = call.parse(ResultsIn)
     digest = hashlib.sha256(call.body).hexdigest()
@@ -299,7 +295,7 @@ async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) 
             "accepted": True,
         }
 
-    status, out = await execute(
+    _, out = await execute(
         rt,
         case_id=case_id,
         court=court,
@@ -318,12 +314,12 @@ async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) 
         prepare=_evidence(case_id, call, query_id, digest),
         idempotency=call.idempotency(request),
     )
-    return _reply(status, out)
+    return m.ResultsAccepted.model_validate(out)
 
 
 @router.post("/controls/{control_id}/confirmation", summary="提交控制回执（生效/轮候/未能执行；续行回执同此）",
              openapi_extra=openapi.raw_json_body(ConfirmationIn))
-async def confirm_control(control_id: str, call: Agency, request: Request, rt: Rt) -> JSONResponse:
+async def confirm_control(control_id: str, call: Agency, request: Request, rt: Rt) -> m.ConfirmationAccepted:
     case_id, court = await _owned_case(rt, "control", control_id, call, "未找到该控制请求")
     body: ConfirmationIn = call.parse(ConfirmationIn)
     digest = hashlib.sha256(call.body).hexdigest()
@@ -331,7 +327,7 @@ async def confirm_control(control_id: str, call: Agency, request: Request, rt: R
     def respond(result: CommandResult[Any]) -> tuple[int, dict[str, Any]]:
         return 200, {"control_id": control_id, "events": [e.event_type for e in result.events], "raw_hash": digest}
 
-    status, out = await execute(
+    _, out = await execute(
         rt,
         case_id=case_id,
         court=court,
@@ -351,4 +347,4 @@ async def confirm_control(control_id: str, call: Agency, request: Request, rt: R
         prepare=_evidence(case_id, call, control_id, digest),
         idempotency=call.idempotency(request),
     )
-    return _reply(status, out)
+    return m.ConfirmationAccepted.model_validate(out)

@@ -15,7 +15,16 @@ import asyncpg
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from services.field_ops.api.models import AttemptIn, InstructionIn, ReportIn, RerouteIn, ReturnIn
+from services.field_ops.api.models import (
+    AttemptIn,
+    InstructionAnswer,
+    InstructionIn,
+    ReportIn,
+    RerouteIn,
+    ReturnIn,
+    TaskAnswer,
+    conforming,
+)
 from services.field_ops.domain.commands import (
     AcceptTask,
     IssueInstruction,
@@ -84,7 +93,8 @@ def _respond(result: CommandResult[InstructionState]) -> tuple[int, dict[str, An
 
 
 @router.post("/cases/{case_id}/instructions", status_code=201,
-             summary="承办法官下达外勤指令（登记并按路由表分派）")
+             summary="承办法官下达外勤指令（登记并按路由表分派）", response_model=InstructionAnswer,
+             response_description="指令已登记并分派（响应头 Location 指向新任务，ETag 为指令版本号）")
 async def issue_instruction(
     case_id: str, body: InstructionIn, request: Request, officer: Judge, rt: Rt
 ) -> JSONResponse:
@@ -117,11 +127,11 @@ async def issue_instruction(
         routed = result.events[1].payload
         return 201, {**out, "team_name": routed["team_name"], "routing_rule": routed["rule"]}
 
-    return await run_command(
+    return conforming(InstructionAnswer, await run_command(
         request, rt, officer, role=Role.JUDGE, court=court, case_id=case_id, stream_id=stream_id(instruction_id),
         decider=DECIDER, build=command, respond=respond, prepare=with_case,
         headers=lambda out: {"Location": f"/tasks/{out['task_id']}"},
-    )
+    ))
 
 
 async def _open_proposal(conn: asyncpg.Connection, case_id: str, proposal_id: str) -> str | None:
@@ -151,18 +161,18 @@ async def _on_task(
         raise NotFound("没有法官指令就没有外勤任务：未找到该任务", code="task_not_found",
                        rule=RULE_TASK_NEEDS_INSTRUCTION)
     table = routing_table(request, row["court"])
-    return await run_command(
+    return conforming(TaskAnswer, await run_command(
         request, rt, officer, role=role, court=row["court"], case_id=row["case_id"],
         stream_id=stream_id(row["instruction_id"]), decider=DECIDER,
         build=lambda meta: build(table, row["judge_id"], meta), respond=_respond,
-    )
+    ))
 
 
 def _acting_role(officer: Principal) -> str:
     return Role.FIELD_OFFICER if officer.has(Role.FIELD_OFFICER) else Role.FIELD_LEAD
 
 
-@router.post("/tasks/{task_id}/accept", summary="外勤人员接受任务")
+@router.post("/tasks/{task_id}/accept", summary="外勤人员接受任务", response_model=TaskAnswer)
 async def accept_task(task_id: str, request: Request, officer: FieldStaff, rt: Rt) -> JSONResponse:
     me = officer.officer_id
     return await _on_task(request, rt, officer, task_id, _acting_role(officer), lambda table, judge, meta:
@@ -170,7 +180,7 @@ async def accept_task(task_id: str, request: Request, officer: FieldStaff, rt: R
                                      current_judge_id=judge))
 
 
-@router.post("/tasks/{task_id}/attempts", summary="记录一次执行（走访、送达尝试等）")
+@router.post("/tasks/{task_id}/attempts", summary="记录一次执行（走访、送达尝试等）", response_model=TaskAnswer)
 async def record_attempt(
     task_id: str, body: AttemptIn, request: Request, officer: FieldStaff, rt: Rt
 ) -> JSONResponse:
@@ -182,7 +192,7 @@ async def record_attempt(
                                         evidence=tuple(e.record() for e in body.evidence)))
 
 
-@router.post("/tasks/{task_id}/report", summary="报告执行结果（发现的财产、人员与证据）")
+@router.post("/tasks/{task_id}/report", summary="报告执行结果（发现的财产、人员与证据）", response_model=TaskAnswer)
 async def report_task(
     task_id: str, body: ReportIn, request: Request, officer: FieldStaff, rt: Rt
 ) -> JSONResponse:
@@ -196,7 +206,7 @@ async def report_task(
                                      evidence=tuple(e.record() for e in body.evidence)))
 
 
-@router.post("/tasks/{task_id}/return", summary="退回任务（须说明理由）")
+@router.post("/tasks/{task_id}/return", summary="退回任务（须说明理由）", response_model=TaskAnswer)
 async def return_task(
     task_id: str, body: ReturnIn, request: Request, officer: FieldStaff, rt: Rt
 ) -> JSONResponse:
@@ -205,7 +215,7 @@ async def return_task(
                           ReturnTask(officer_id=me, officer_team_ids=table.teams_of(me), reason=body.reason))
 
 
-@router.post("/tasks/{task_id}/reroute", summary="外勤组长改派任务（须说明理由）")
+@router.post("/tasks/{task_id}/reroute", summary="外勤组长改派任务（须说明理由）", response_model=TaskAnswer)
 async def reroute_task(
     task_id: str, body: RerouteIn, request: Request, officer: FieldLead, rt: Rt
 ) -> JSONResponse:

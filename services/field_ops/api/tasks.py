@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from services.field_ops.api import models as m
 from services.field_ops.api.instructions import case_not_found, check_court, routing_table, task_not_found
 from services.field_ops.domain.decider import stream_id
+from shared import openapi
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
 from shared.envelope import Envelope, now_shanghai
@@ -51,22 +53,25 @@ def history_entry(env: Envelope) -> dict[str, Any]:
     }
 
 
-@router.get("/teams", summary="本院外勤组与路由表")
-async def teams(request: Request, officer: Reader) -> dict[str, Any]:
+NO_TEAMS = openapi.problems(409)  # routing_not_configured: the court has no field teams configured
+
+
+@router.get("/teams", summary="本院外勤组与路由表（本院未配置外勤组时 409）", responses=NO_TEAMS)
+async def teams(request: Request, officer: Reader) -> m.TeamsOut:
     table = routing_table(request, officer.court)
-    return {
+    return m.TeamsOut.model_validate({
         "court": table.court,
         "teams": [t.model_dump() for t in table.teams],
         "rules": [{**r.model_dump(), "description": r.describe()} for r in table.rules],
-    }
+    })
 
 
-@router.get("/teams/{team_id}/queue", summary="外勤组任务队列（按期限排序，含逾期标记）")
+@router.get("/teams/{team_id}/queue", summary="外勤组任务队列（按期限排序，含逾期标记）", responses=NO_TEAMS)
 async def team_queue(
     team_id: str, request: Request, officer: Reader, rt: Rt,
     status: StatusFilter = "open", overdue: bool | None = Query(default=None, description="只看逾期/未逾期"),
     as_of: AsOf = None,
-) -> dict[str, Any]:
+) -> m.TeamQueue:
     table = routing_table(request, officer.court)
     team = table.team(team_id)
     if team is None:
@@ -77,21 +82,22 @@ async def team_queue(
         as_of or now_shanghai().date(), officer.court, team_id,
     )
     tasks = [dict(r) for r in rows if overdue is None or r["overdue"] == overdue]
-    return {"team_id": team_id, "team_name": team.name, "count": len(tasks), "tasks": tasks}
+    return m.TeamQueue.model_validate({"team_id": team_id, "team_name": team.name, "count": len(tasks),
+                                       "tasks": tasks})
 
 
 @router.get("/tasks/overdue", summary="本院逾期未完成的外勤任务")
-async def overdue_tasks(officer: Reader, rt: Rt, as_of: AsOf = None) -> dict[str, Any]:
+async def overdue_tasks(officer: Reader, rt: Rt, as_of: AsOf = None) -> m.OverdueTasks:
     rows = await rt.pool.fetch(
         f"SELECT {_TASK_COLUMNS} FROM fo_tasks WHERE court = $2 AND status IN ('routed', 'accepted')"
         " AND deadline < $1::date ORDER BY deadline",
         as_of or now_shanghai().date(), officer.court,
     )
-    return {"count": len(rows), "tasks": [dict(r) for r in rows]}
+    return m.OverdueTasks.model_validate({"count": len(rows), "tasks": [dict(r) for r in rows]})
 
 
 @router.get("/tasks/{task_id}", summary="外勤任务及其全部经过")
-async def task_detail(task_id: str, officer: Reader, rt: Rt) -> dict[str, Any]:
+async def task_detail(task_id: str, officer: Reader, rt: Rt) -> m.TaskDetail:
     row = await rt.pool.fetchrow(f"SELECT {_TASK_COLUMNS} FROM fo_tasks WHERE task_id = $2",
                                  now_shanghai().date(), task_id)
     if row is None:
@@ -99,11 +105,11 @@ async def task_detail(task_id: str, officer: Reader, rt: Rt) -> dict[str, Any]:
     check_court(officer, row["court"], task_not_found)
     async with rt.pool.acquire() as conn:
         history = await rt.store.load(conn, stream_id(row["instruction_id"]))
-    return {**dict(row), "history": [history_entry(e) for e in history]}
+    return m.TaskDetail.model_validate({**dict(row), "history": [history_entry(e) for e in history]})
 
 
-@router.get("/workload", summary="各外勤组及成员的工作量（待接受、执行中、已报告、退回、逾期）")
-async def workload(request: Request, officer: Reader, rt: Rt, as_of: AsOf = None) -> dict[str, Any]:
+@router.get("/workload", summary="各外勤组及成员的工作量（待接受、执行中、已报告、退回、逾期）", responses=NO_TEAMS)
+async def workload(request: Request, officer: Reader, rt: Rt, as_of: AsOf = None) -> m.Workload:
     table = routing_table(request, officer.court)
     today = as_of or now_shanghai().date()
     by_team = {r["team_id"]: dict(r) for r in await rt.pool.fetch(
@@ -131,17 +137,17 @@ async def workload(request: Request, officer: Reader, rt: Rt, as_of: AsOf = None
         counts = {k: int(v) for k, v in by_team.get(team.team_id, zero_team).items() if k != "team_id"}
         members = []
         for member in (*team.lead_ids, *team.member_ids):
-            m = by_member.get((team.team_id, member), zero_member)
+            load = by_member.get((team.team_id, member), zero_member)
             members.append({"officer_id": member, "lead": member in team.lead_ids,
-                            **{k: int(m[k]) for k in zero_member}})
+                            **{k: int(load[k]) for k in zero_member}})
         out.append({"team_id": team.team_id, "team_name": team.name, **counts, "members": members})
-    return {"court": officer.court, "as_of": today.isoformat(), "teams": out}
+    return m.Workload.model_validate({"court": officer.court, "as_of": today.isoformat(), "teams": out})
 
 
 @router.get("/cases/{case_id}/proposals", summary="本案待法官决定的外勤建议")
 async def case_proposals(
     case_id: str, officer: Reader, rt: Rt, status: Literal["open", "all"] = "open"
-) -> dict[str, Any]:
+) -> m.CaseProposals:
     rows = await rt.pool.fetch(
         "SELECT * FROM fo_proposals WHERE case_id = $1 AND ($2 = 'all' OR status = 'open')"
         " ORDER BY received_at",
@@ -149,11 +155,11 @@ async def case_proposals(
     )
     for r in rows:
         check_court(officer, r["court"], case_not_found)
-    return {"case_id": case_id, "proposals": [dict(r) for r in rows]}
+    return m.CaseProposals.model_validate({"case_id": case_id, "proposals": [dict(r) for r in rows]})
 
 
 @router.get("/cases/{case_id}/field-history", summary="本案外勤全部经过：建议、指令、任务与事件")
-async def case_field_history(case_id: str, officer: Reader, rt: Rt) -> dict[str, Any]:
+async def case_field_history(case_id: str, officer: Reader, rt: Rt) -> m.FieldHistory:
     case = await rt.pool.fetchrow("SELECT * FROM case_facts WHERE case_id = $1", case_id)
     check_court(officer, case["court"] if case else None, case_not_found)
     tasks = await rt.pool.fetch(
@@ -169,7 +175,7 @@ async def case_field_history(case_id: str, officer: Reader, rt: Rt) -> dict[str,
         check_court(officer, t["court"], case_not_found)
     async with rt.pool.acquire() as conn:
         events = await rt.store.case_events(conn, case_id)
-    return {
+    return m.FieldHistory.model_validate({
         "case_id": case_id,
         "case_number": case["case_number"] if case else None,
         "judge_id": case["judge_id"] if case else None,
@@ -177,4 +183,4 @@ async def case_field_history(case_id: str, officer: Reader, rt: Rt) -> dict[str,
         "proposals": [dict(p) for p in proposals],
         "tasks": [dict(t) for t in tasks],
         "history": [history_entry(e) for e in events],
-    }
+    })

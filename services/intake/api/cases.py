@@ -8,6 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 
 from services.intake.api.common import DECIDER, Rt, Staff, config
+from services.intake.api.models import CaseDetail, CaseList, CaseRow, JudgeWorkload, PartyCases, TeamWorkload
 from services.intake.domain.closure import closure_due
 from services.intake.domain.decider import stream_id
 from services.intake.reads import OPEN_STATUSES, closure_facts
@@ -43,7 +44,7 @@ def _row(r: Any) -> dict[str, Any]:
 
 
 @router.get("/cases/{case_id}", summary="案件当前状态与办理经过")
-async def get_case(case_id: str, request: Request, officer: Staff, rt: Rt) -> dict[str, Any]:
+async def get_case(case_id: str, request: Request, officer: Staff, rt: Rt) -> CaseDetail:
     async with rt.pool.acquire() as conn:
         row = await conn.fetchrow(f"SELECT {COLUMNS} FROM cases WHERE case_id = $1", case_id)
         if row is None or not in_court(officer.court, row["court"]):  # another court's: as if absent
@@ -68,7 +69,7 @@ async def get_case(case_id: str, request: Request, officer: Staff, rt: Rt) -> di
          "actor_id": e.actor.id, "actor_role": e.actor.role, "summary": REGISTRY.parse(e).summary()}
         for e in history
     ]
-    return out
+    return CaseDetail.model_validate(out)
 
 
 @router.get("/cases", summary="案件列表（按法院、轨道、状态、法官、团队、日期筛选）")
@@ -84,7 +85,7 @@ async def list_cases(
     registered_to: date | None = Query(default=None, description="立案日期止"),
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=1_000_000),
-) -> dict[str, Any]:
+) -> CaseList:
     where: list[str] = ["court = $1"]
     args: list[Any] = [_own_court(officer, court)]
     for col, val in (("track", track), ("status", status), ("judge_id", judge_id), ("team_id", team_id),
@@ -104,11 +105,11 @@ async def list_cases(
         f"SELECT {COLUMNS} FROM cases WHERE {cond} ORDER BY registered_on DESC NULLS LAST, case_number"
         f" LIMIT {limit} OFFSET {offset}", *args,
     )
-    return {"total": total, "items": [_row(r) for r in rows]}
+    return CaseList.model_validate({"total": total, "items": [_row(r) for r in rows]})
 
 
 @router.get("/cases/by-number/{case_number}", summary="按案号查询（半角括号亦可）")
-async def by_number(case_number: str, officer: Staff, rt: Rt) -> dict[str, Any]:
+async def by_number(case_number: str, officer: Staff, rt: Rt) -> CaseRow:
     try:
         number = str(parse_case_number(case_number))
     except ValueError as exc:
@@ -116,19 +117,21 @@ async def by_number(case_number: str, officer: Staff, rt: Rt) -> dict[str, Any]:
     row = await rt.pool.fetchrow(f"SELECT {COLUMNS} FROM cases WHERE case_number = $1", number)
     if row is None or not in_court(officer.court, row["court"]):  # another court's: as if absent
         raise NotFound(f"未找到案号为 {number} 的案件", code="case_not_found")
-    return _row(row)
+    return CaseRow.model_validate(_row(row))
 
 
 @router.get("/parties/{id_number}/cases", summary="按当事人证件号（身份证号/统一社会信用代码）查询案件")
-async def by_party(id_number: str, officer: Staff, rt: Rt) -> dict[str, Any]:
+async def by_party(id_number: str, officer: Staff, rt: Rt) -> PartyCases:
     key = id_number.strip().upper()
     rows = await rt.pool.fetch(
         f"SELECT {COLUMNS} FROM cases WHERE court = $2 AND (respondent_id = $1 OR applicant_id = $1)"
         " ORDER BY registered_on DESC NULLS LAST",
         key, officer.court,
     )
-    return {"id_number": key, "items": [_row(r) | {"party_role": "respondent" if r["respondent_id"] == key
-                                                   else "applicant"} for r in rows]}
+    return PartyCases.model_validate({
+        "id_number": key,
+        "items": [_row(r) | {"party_role": "respondent" if r["respondent_id"] == key else "applicant"} for r in rows],
+    })
 
 
 async def _loads(rt: Rt, court: str) -> dict[str, dict[str, int]]:
@@ -144,7 +147,7 @@ async def _loads(rt: Rt, court: str) -> dict[str, dict[str, int]]:
 
 
 @router.get("/workload/judges", summary="法官办案量（在办、已结）")
-async def judge_workload(request: Request, officer: Staff, rt: Rt, court: str | None = None) -> dict[str, Any]:
+async def judge_workload(request: Request, officer: Staff, rt: Rt, court: str | None = None) -> JudgeWorkload:
     court = _own_court(officer, court)
     roster = config(request).roster(court)
     loads = await _loads(rt, court)
@@ -156,11 +159,11 @@ async def judge_workload(request: Request, officer: Staff, rt: Rt, court: str | 
         items.append({"judge_id": j, "team_id": team.team_id if team else None,
                       "open": sum(n for s, n in by_status.items() if s in OPEN_STATUSES),
                       "closed": by_status.get("closed", 0), "by_status": by_status})
-    return {"court": court, "judges": items}
+    return JudgeWorkload.model_validate({"court": court, "judges": items})
 
 
 @router.get("/workload/teams", summary="团队办案量")
-async def team_workload(request: Request, officer: Staff, rt: Rt, court: str | None = None) -> dict[str, Any]:
+async def team_workload(request: Request, officer: Staff, rt: Rt, court: str | None = None) -> TeamWorkload:
     court = _own_court(officer, court)
     roster = config(request).roster(court)
     loads = await _loads(rt, court)
@@ -170,4 +173,4 @@ async def team_workload(request: Request, officer: Staff, rt: Rt, court: str | N
         closed = sum(loads.get(j, {}).get("closed", 0) for j in t.judges)
         items.append({"team_id": t.team_id, "name": t.name, "track": t.track, "lead_id": t.lead_id,
                       "judges": list(t.judges), "open": open_, "closed": closed})
-    return {"court": court, "teams": items}
+    return TeamWorkload.model_validate({"court": court, "teams": items})

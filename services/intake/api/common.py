@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
-from fastapi import Depends, Request
-from fastapi.responses import JSONResponse
-from pydantic import Field
+from fastapi import Depends, Request, Response
+from pydantic import BaseModel, Field
 
 from services.intake.config import IntakeConfig, load_config
 from services.intake.domain import CaseDecider, CaseState
@@ -43,6 +42,7 @@ Staff = Annotated[Principal, Depends(require_roles(*[r.value for r in Role]))]
 
 Make = Callable[[Who], Any]
 Prepare = Callable[[asyncpg.Connection, CaseState, Any], Awaitable[Any]]
+M = TypeVar("M", bound=BaseModel)
 
 
 class Body(RequestModel):
@@ -92,16 +92,23 @@ def answer(result: CommandResult[CaseState], status_code: int = 200) -> tuple[in
 
 
 async def run(
-    request: Request, rt: Runtime, officer: Principal, role: str, case_id: str, make: Make, *,
-    prepare: Prepare | None = None, status_code: int = 200,
+    request: Request, response: Response, rt: Runtime, officer: Principal, role: str, case_id: str, make: Make,
+    *, out: type[M], prepare: Prepare | None = None, status_code: int = 200,
     respond: Callable[[CommandResult[CaseState]], tuple[int, dict[str, Any]]] | None = None,
-) -> JSONResponse:
-    """One command on one case through the shared runner (If-Match and Idempotency-Key honoured)."""
-    return await run_command(
+) -> M:
+    """One command on one case through the shared runner (If-Match and Idempotency-Key honoured).
+
+    The answer is the route's response model ``out``; its status (a replayed Idempotency-Key gets
+    the first answer's) and ``ETag`` go on ``response``."""
+    answered = await run_command(
         request, rt, officer, role=role, court=officer.court, case_id=case_id, stream_id=stream_id(case_id),
         decider=DECIDER, build=lambda meta: make(who(officer, meta)),
         respond=respond or (lambda r: answer(r, status_code)), prepare=prepare,
     )
+    response.status_code = answered.status_code
+    if "etag" in answered.headers:
+        response.headers["ETag"] = answered.headers["etag"]
+    return out.model_validate_json(bytes(answered.body))
 
 
 _NUMBER_LOCKS: dict[tuple[str, str, int], asyncio.Lock] = {}

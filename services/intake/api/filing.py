@@ -9,8 +9,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from services.intake.api.common import (
@@ -27,6 +26,7 @@ from services.intake.api.common import (
     routing,
     run,
 )
+from services.intake.api.models import ApplicationReceived, CaseWritten, CounterRegistered
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
 from services.intake.domain.filing import REFUSAL_GROUNDS
@@ -151,7 +151,8 @@ def _registration_answer(result: CommandResult[CaseState]) -> tuple[int, dict[st
 
 
 @router.post("/applications", status_code=201, summary="收取执行申请（材料不全时一次性告知补正）")
-async def receive_application(body: ApplicationIn, request: Request, officer: Clerk, rt: Rt) -> JSONResponse:
+async def receive_application(body: ApplicationIn, request: Request, response: Response, officer: Clerk, rt: Rt
+                              ) -> ApplicationReceived:
     case_id = str(uuid.uuid4())
     days = config(request).supplement_deadline_days
 
@@ -163,10 +164,10 @@ async def receive_application(body: ApplicationIn, request: Request, officer: Cl
         out["supplement_deadline"] = str(result.state.supplement_deadline) if result.state.missing else None
         return status, out
 
-    response = await run(request, rt, officer, Role.INTAKE_CLERK, case_id,
-                         lambda w: _application(body, w, case_id, days), respond=respond)
-    response.headers["Location"] = f"/cases/{case_id}"
-    return response
+    out = await run(request, response, rt, officer, Role.INTAKE_CLERK, case_id,
+                    lambda w: _application(body, w, case_id, days), out=ApplicationReceived, respond=respond)
+    response.headers["Location"] = f"/cases/{out.case_id}"  # a replayed Idempotency-Key: the first case
+    return out
 
 
 class SupplementIn(Body):
@@ -174,9 +175,10 @@ class SupplementIn(Body):
 
 
 @router.post("/applications/{case_id}/supplements", summary="补正材料")
-async def supplement(case_id: str, body: SupplementIn, request: Request, officer: Clerk, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.INTAKE_CLERK, case_id,
-                     lambda w: c.SupplementMaterials(w, tuple(i.record() for i in body.items)))
+async def supplement(case_id: str, body: SupplementIn, request: Request, response: Response, officer: Clerk,
+                     rt: Rt) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.INTAKE_CLERK, case_id,
+                     lambda w: c.SupplementMaterials(w, tuple(i.record() for i in body.items)), out=CaseWritten)
 
 
 async def _prepare_registration(request: Request, conn: asyncpg.Connection, court: str, case_type: str,
@@ -188,7 +190,7 @@ async def _prepare_registration(request: Request, conn: asyncpg.Connection, cour
 
 
 @router.post("/applications/{case_id}/register", summary="立案（分配案号、繁简分流、自动分案）")
-async def register(case_id: str, request: Request, officer: Clerk, rt: Rt) -> JSONResponse:
+async def register(case_id: str, request: Request, response: Response, officer: Clerk, rt: Rt) -> CaseWritten:
     cfg = config(request)
 
     async def prepare(conn: asyncpg.Connection, state: CaseState, cmd: c.RegisterCase) -> c.RegisterCase:
@@ -197,12 +199,14 @@ async def register(case_id: str, request: Request, officer: Clerk, rt: Rt) -> JS
         return await _prepare_registration(request, conn, state.court or "", state.case_type, cmd)
 
     placeholder = c.Routing(triage=cfg.triage, roster=cfg.roster(officer.court))
-    return await run(request, rt, officer, Role.INTAKE_CLERK, case_id, lambda w: c.RegisterCase(w, placeholder),
-                     prepare=prepare, respond=_registration_answer)
+    return await run(request, response, rt, officer, Role.INTAKE_CLERK, case_id,
+                     lambda w: c.RegisterCase(w, placeholder), out=CaseWritten, prepare=prepare,
+                     respond=_registration_answer)
 
 
 @router.post("/cases", status_code=201, summary="当场立案（收案并立案：案号、繁简分流、自动分案）")
-async def register_at_counter(body: CounterRegistrationIn, request: Request, officer: Clerk, rt: Rt) -> JSONResponse:
+async def register_at_counter(body: CounterRegistrationIn, request: Request, response: Response, officer: Clerk,
+                              rt: Rt) -> CounterRegistered:
     case_id = str(uuid.uuid4())
     cfg = config(request)
 
@@ -216,10 +220,10 @@ async def register_at_counter(body: CounterRegistrationIn, request: Request, off
         reg = await _prepare_registration(request, conn, body.court, body.case_type, cmd.register)
         return replace(cmd, register=reg)
 
-    response = await run(request, rt, officer, Role.INTAKE_CLERK, case_id, make, prepare=prepare,
-                         respond=_registration_answer)
-    response.headers["Location"] = f"/cases/{case_id}"
-    return response
+    out = await run(request, response, rt, officer, Role.INTAKE_CLERK, case_id, make, out=CounterRegistered,
+                    prepare=prepare, respond=_registration_answer)
+    response.headers["Location"] = f"/cases/{out.case_id}"  # a replayed Idempotency-Key: the first case
+    return out
 
 
 class RefusalIn(Body):
@@ -230,10 +234,11 @@ class RefusalIn(Body):
 
 
 @router.post("/applications/{case_id}/refuse", summary="裁定不予受理（写明法定理由）")
-async def refuse(case_id: str, body: RefusalIn, request: Request, officer: Clerk, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.INTAKE_CLERK, case_id,
+async def refuse(case_id: str, body: RefusalIn, request: Request, response: Response, officer: Clerk, rt: Rt
+                 ) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.INTAKE_CLERK, case_id,
                      lambda w: c.RefuseApplication(w, body.ground_code, REFUSAL_GROUNDS[body.ground_code],
-                                                   body.reason))
+                                                   body.reason), out=CaseWritten)
 
 
 class TriageOverrideIn(ReasonIn):
@@ -241,16 +246,17 @@ class TriageOverrideIn(ReasonIn):
 
 
 @router.post("/cases/{case_id}/triage", summary="团队长调整繁简分流（写明理由，随后在新轨道内重新分案）")
-async def override_triage(case_id: str, body: TriageOverrideIn, request: Request, officer: TeamLead, rt: Rt
-                          ) -> JSONResponse:
+async def override_triage(case_id: str, body: TriageOverrideIn, request: Request, response: Response,
+                          officer: TeamLead, rt: Rt) -> CaseWritten:
     cfg = config(request)
 
     async def prepare(conn: asyncpg.Connection, state: CaseState, cmd: c.OverrideTriage) -> c.OverrideTriage:
         return replace(cmd, routing=await routing(conn, cfg, state.court or officer.court))
 
     placeholder = c.Routing(triage=cfg.triage, roster=cfg.roster(officer.court))
-    return await run(request, rt, officer, Role.TEAM_LEAD, case_id,
-                     lambda w: c.OverrideTriage(w, body.track, body.reason, placeholder), prepare=prepare)
+    return await run(request, response, rt, officer, Role.TEAM_LEAD, case_id,
+                     lambda w: c.OverrideTriage(w, body.track, body.reason, placeholder), out=CaseWritten,
+                     prepare=prepare)
 
 
 class ReassignIn(ReasonIn):
@@ -258,12 +264,10 @@ class ReassignIn(ReasonIn):
 
 
 @router.post("/cases/{case_id}/assignment", summary="改派承办法官（团队长或局领导，写明理由）")
-async def reassign(case_id: str, body: ReassignIn, request: Request, officer: Leader, rt: Rt) -> JSONResponse:
+async def reassign(case_id: str, body: ReassignIn, request: Request, response: Response, officer: Leader, rt: Rt
+                   ) -> CaseWritten:
     roster = config(request).roster(officer.court)
     role = Role.BUREAU_CHIEF if officer.has(Role.BUREAU_CHIEF) else Role.TEAM_LEAD
-    return await run(request, rt, officer, role, case_id,
+    return await run(request, response, rt, officer, role, case_id,
                      lambda w: c.Reassign(w, body.judge_id, body.reason, roster,
-                                          is_bureau_chief=officer.has(Role.BUREAU_CHIEF)))
-
-
-
+                                          is_bureau_chief=officer.has(Role.BUREAU_CHIEF)), out=CaseWritten)

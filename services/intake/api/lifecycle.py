@@ -8,8 +8,7 @@ from datetime import date
 from typing import Literal
 
 import asyncpg
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
 from services.intake.api.common import (
@@ -24,6 +23,7 @@ from services.intake.api.common import (
     config,
     run,
 )
+from services.intake.api.models import CaseWritten
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
 from services.intake.events import Recipient, ServiceMethod
@@ -54,30 +54,37 @@ class NoticeIn(Body):
 
 
 @router.post("/cases/{case_id}/notices", status_code=201, summary="事务中心制作文书（待法官签发）")
-async def prepare_notice(case_id: str, body: NoticeIn, request: Request, officer: Affairs, rt: Rt) -> JSONResponse:
+async def prepare_notice(case_id: str, body: NoticeIn, request: Request, response: Response, officer: Affairs,
+                         rt: Rt) -> CaseWritten:
     notice_id = body.notice_id or str(uuid.uuid4())
-    response = await run(request, rt, officer, Role.AFFAIRS_CLERK, case_id,
-                         lambda w: c.PrepareNotice(
-                             w, notice_id, body.notice_kind, body.document_hash, body.service_method,
-                             Recipient(**body.recipient.model_dump()) if body.recipient else None, body.region),
-                         status_code=201)
+    out = await run(request, response, rt, officer, Role.AFFAIRS_CLERK, case_id,
+                    lambda w: c.PrepareNotice(
+                        w, notice_id, body.notice_kind, body.document_hash, body.service_method,
+                        Recipient(**body.recipient.model_dump()) if body.recipient else None, body.region),
+                    out=CaseWritten, status_code=201)
     response.headers["Location"] = f"/cases/{case_id}/notices/{notice_id}"
-    return response
+    return out
 
 
 @router.post("/cases/{case_id}/notices/{notice_id}/sign", summary="承办法官签发文书")
-async def sign_notice(case_id: str, notice_id: str, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.JUDGE, case_id, lambda w: c.SignNotice(w, notice_id))
+async def sign_notice(case_id: str, notice_id: str, request: Request, response: Response, officer: Judge, rt: Rt
+                      ) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.JUDGE, case_id, lambda w: c.SignNotice(w, notice_id),
+                     out=CaseWritten)
 
 
 @router.post("/cases/{case_id}/suspension", summary="裁定中止执行（期限暂停计算）")
-async def suspend(case_id: str, body: ReasonIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.JUDGE, case_id, lambda w: c.Suspend(w, body.reason))
+async def suspend(case_id: str, body: ReasonIn, request: Request, response: Response, officer: Judge, rt: Rt
+                 ) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.JUDGE, case_id,
+                     lambda w: c.Suspend(w, body.reason), out=CaseWritten)
 
 
 @router.post("/cases/{case_id}/suspension/lift", summary="中止情形消失，恢复执行（期限继续计算）")
-async def lift_suspension(case_id: str, body: ReasonIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.JUDGE, case_id, lambda w: c.LiftSuspension(w, body.reason))
+async def lift_suspension(case_id: str, body: ReasonIn, request: Request, response: Response, officer: Judge, rt: Rt
+                         ) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.JUDGE, case_id,
+                     lambda w: c.LiftSuspension(w, body.reason), out=CaseWritten)
 
 
 class PostponeIn(ReasonIn):
@@ -85,13 +92,17 @@ class PostponeIn(ReasonIn):
 
 
 @router.post("/cases/{case_id}/postponement", summary="决定暂缓执行（期限暂停计算）")
-async def postpone(case_id: str, body: PostponeIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.JUDGE, case_id, lambda w: c.Postpone(w, body.reason, body.until))
+async def postpone(case_id: str, body: PostponeIn, request: Request, response: Response, officer: Judge, rt: Rt
+                  ) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.JUDGE, case_id,
+                     lambda w: c.Postpone(w, body.reason, body.until), out=CaseWritten)
 
 
 @router.post("/cases/{case_id}/postponement/lift", summary="结束暂缓执行")
-async def lift_postponement(case_id: str, body: ReasonIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.JUDGE, case_id, lambda w: c.LiftPostponement(w, body.reason))
+async def lift_postponement(case_id: str, body: ReasonIn, request: Request, response: Response, officer: Judge, rt: Rt
+                           ) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.JUDGE, case_id,
+                     lambda w: c.LiftPostponement(w, body.reason), out=CaseWritten)
 
 
 class ExtensionIn(ReasonIn):
@@ -99,15 +110,16 @@ class ExtensionIn(ReasonIn):
 
 
 @router.post("/cases/{case_id}/extension", summary="申请延长执行期限（期限届满 5 日前）")
-async def request_extension(case_id: str, body: ExtensionIn, request: Request, officer: Judge, rt: Rt
-                            ) -> JSONResponse:
-    return await run(request, rt, officer, Role.JUDGE, case_id,
-                     lambda w: c.RequestExtension(w, body.months, body.reason))
+async def request_extension(case_id: str, body: ExtensionIn, request: Request, response: Response, officer: Judge,
+                            rt: Rt) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.JUDGE, case_id,
+                     lambda w: c.RequestExtension(w, body.months, body.reason), out=CaseWritten)
 
 
 @router.post("/cases/{case_id}/extension/approve", summary="院长批准延长执行期限")
-async def approve_extension(case_id: str, request: Request, officer: President, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.PRESIDENT, case_id, c.ApproveExtension)
+async def approve_extension(case_id: str, request: Request, response: Response, officer: President, rt: Rt
+                            ) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.PRESIDENT, case_id, c.ApproveExtension, out=CaseWritten)
 
 
 class InterviewIn(Body):
@@ -116,9 +128,10 @@ class InterviewIn(Body):
 
 
 @router.post("/cases/{case_id}/interview", summary="约谈申请执行人（终本前）")
-async def interview(case_id: str, body: InterviewIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.JUDGE, case_id,
-                     lambda w: c.RecordInterview(w, body.summary_hash, body.interviewed_on))
+async def interview(case_id: str, body: InterviewIn, request: Request, response: Response, officer: Judge, rt: Rt
+                   ) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.JUDGE, case_id,
+                     lambda w: c.RecordInterview(w, body.summary_hash, body.interviewed_on), out=CaseWritten)
 
 
 class SettlementIn(Body):
@@ -127,9 +140,10 @@ class SettlementIn(Body):
 
 
 @router.post("/cases/{case_id}/settlement", summary="记录执行和解")
-async def settlement(case_id: str, body: SettlementIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.JUDGE, case_id,
-                     lambda w: c.RecordSettlement(w, body.performed, body.agreement_hash))
+async def settlement(case_id: str, body: SettlementIn, request: Request, response: Response, officer: Judge, rt: Rt
+                    ) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.JUDGE, case_id,
+                     lambda w: c.RecordSettlement(w, body.performed, body.agreement_hash), out=CaseWritten)
 
 
 class ClosureIn(ReasonIn):
@@ -146,25 +160,30 @@ async def _with_facts(request: Request, conn: asyncpg.Connection, state: CaseSta
 
 
 @router.post("/cases/{case_id}/closure", summary="承办法官提请结案（终本逐项核对全部条件）")
-async def propose_closure(case_id: str, body: ClosureIn, request: Request, officer: Judge, rt: Rt) -> JSONResponse:
+async def propose_closure(case_id: str, body: ClosureIn, request: Request, response: Response, officer: Judge,
+                          rt: Rt) -> CaseWritten:
     policy = config(request).closure
     return await run(
-        request, rt, officer, Role.JUDGE, case_id,
+        request, response, rt, officer, Role.JUDGE, case_id,
         lambda w: c.ProposeClosure(w, body.closure_type, body.reason, c.ClosureFacts(), policy,
                                    body.debtor_qualifies_for_blacklisting),
-        prepare=lambda conn, state, cmd: _with_facts(request, conn, state, cmd),
+        out=CaseWritten, prepare=lambda conn, state, cmd: _with_facts(request, conn, state, cmd),
     )
 
 
 @router.post("/cases/{case_id}/closure/approve", summary="批准结案（承办法官以外的人员）")
-async def approve_closure(case_id: str, request: Request, officer: Approver, rt: Rt) -> JSONResponse:
+async def approve_closure(case_id: str, request: Request, response: Response, officer: Approver, rt: Rt
+                          ) -> CaseWritten:
     policy = config(request).closure
     role = next(r for r in (Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT) if officer.has(r))
-    return await run(request, rt, officer, role, case_id, lambda w: c.ApproveClosure(w, c.ClosureFacts(), policy),
+    return await run(request, response, rt, officer, role, case_id,
+                     lambda w: c.ApproveClosure(w, c.ClosureFacts(), policy), out=CaseWritten,
                      prepare=lambda conn, state, cmd: _with_facts(request, conn, state, cmd))
 
 
 @router.post("/cases/{case_id}/closure/reject", summary="不批准结案（退回承办法官）")
-async def reject_closure(case_id: str, body: ReasonIn, request: Request, officer: Approver, rt: Rt) -> JSONResponse:
+async def reject_closure(case_id: str, body: ReasonIn, request: Request, response: Response, officer: Approver,
+                         rt: Rt) -> CaseWritten:
     role = next(r for r in (Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT) if officer.has(r))
-    return await run(request, rt, officer, role, case_id, lambda w: c.RejectClosure(w, body.reason))
+    return await run(request, response, rt, officer, role, case_id, lambda w: c.RejectClosure(w, body.reason),
+                     out=CaseWritten)

@@ -11,8 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
 from services.intake.api.common import (
@@ -29,6 +28,7 @@ from services.intake.api.common import (
     who,
 )
 from services.intake.api.filing import PartyIn
+from services.intake.api.models import CaseWritten, LinkedWritten
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
 from services.intake.domain.decider import stream_id
@@ -70,6 +70,13 @@ async def execute_linked(request: Request, rt: Runtime, officer: Principal, role
     return body
 
 
+def _linked(response: Response, out: dict[str, Any]) -> LinkedWritten:
+    """201 with the new case's address (a replayed Idempotency-Key: the case the first request created)."""
+    written = LinkedWritten.model_validate(out)
+    response.headers["Location"] = f"/cases/{written.new_case.case_id}"
+    return written
+
+
 class ResumptionIn(ReasonIn):
     ground: Literal["applicant_new_lead", "ex_officio_research"] = Field(
         description="applicant_new_lead 申请执行人提供新线索 / ex_officio_research 依职权复查发现财产"
@@ -78,7 +85,8 @@ class ResumptionIn(ReasonIn):
 
 @router.post("/cases/{case_id}/resumption", status_code=201,
              summary="恢复执行终本案件（指定审查人；新立执恢案件并分给非原结案法官）")
-async def resume(case_id: str, body: ResumptionIn, request: Request, officer: Reviewer, rt: Rt) -> JSONResponse:
+async def resume(case_id: str, body: ResumptionIn, request: Request, response: Response, officer: Reviewer, rt: Rt
+                 ) -> LinkedWritten:
     cfg = config(request)
     new_case_id = str(uuid.uuid4())
 
@@ -94,7 +102,7 @@ async def resume(case_id: str, body: ResumptionIn, request: Request, officer: Re
         return resume_cmd, register
 
     out = await execute_linked(request, rt, officer, Role.REVIEWER, case_id, new_case_id, build)
-    return JSONResponse(out, status_code=201, headers={"Location": f"/cases/{new_case_id}"})
+    return _linked(response, out)
 
 
 class ObjectionIn(Body):
@@ -112,8 +120,8 @@ class ObjectionDecisionIn(ReasonIn):
 
 @router.post("/cases/{case_id}/objections", status_code=201,
              summary="登记执行异议（新立执异案件；审查人员不得为办理过本案的人员）")
-async def register_objection(case_id: str, body: ObjectionIn, request: Request, officer: Clerk, rt: Rt
-                             ) -> JSONResponse:
+async def register_objection(case_id: str, body: ObjectionIn, request: Request, response: Response, officer: Clerk,
+                             rt: Rt) -> LinkedWritten:
     new_case_id = str(uuid.uuid4())
 
     async def build(conn: asyncpg.Connection, old: CaseState, w: c.Who) -> tuple[Any, Any]:
@@ -125,12 +133,12 @@ async def register_objection(case_id: str, body: ObjectionIn, request: Request, 
         return objection, register
 
     out = await execute_linked(request, rt, officer, Role.INTAKE_CLERK, case_id, new_case_id, build)
-    return JSONResponse(out, status_code=201, headers={"Location": f"/cases/{new_case_id}"})
+    return _linked(response, out)
 
 
 @router.post("/cases/{case_id}/objections/{objection_case_id}/decision",
              summary="执行异议审查结论或撤回（仅该异议的合议庭成员）")
 async def decide_objection(case_id: str, objection_case_id: str, body: ObjectionDecisionIn, request: Request,
-                           officer: Reviewer, rt: Rt) -> JSONResponse:
-    return await run(request, rt, officer, Role.REVIEWER, case_id,
-                     lambda w: c.DecideObjection(w, objection_case_id, body.outcome, body.reason))
+                           response: Response, officer: Reviewer, rt: Rt) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.REVIEWER, case_id,
+                     lambda w: c.DecideObjection(w, objection_case_id, body.outcome, body.reason), out=CaseWritten)
