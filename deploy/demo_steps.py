@@ -21,6 +21,7 @@ CHIEF = ("qz-chief-01", ("bureau_chief",))
 FIN_MAKER = ("qz-fin-01", ("finance_officer",))
 FIN_CHECKER = ("qz-fin-02", ("finance_officer",))
 DISPOSAL = ("qz-dp-01", ("disposal_officer",))
+SIMULATOR_OPERATOR = ("qz-admin-01", ("admin",))  # the simulator's control endpoints take an administrator's token
 H = "0123456789abcdef" * 4
 
 
@@ -57,7 +58,9 @@ async def file_case(
     # The simulated agencies' behaviour for this case (answer delay, nothing found): set before the search starts.
     knobs = {"delay_s": round(demo.rng.uniform(0.1, 2.5), 2), **(knobs or {})}
     r = await demo.http.put(
-        demo.url("simulator", "/knobs"), json={"agency_id": "*", "case_id": case_id, "knobs": knobs}
+        demo.url("simulator", "/knobs"),
+        json={"agency_id": "*", "case_id": case_id, "knobs": knobs},
+        headers=officer(demo, SIMULATOR_OPERATOR),
     )
     r.raise_for_status()
     registered = await demo.post("intake", f"/applications/{case_id}/register", None, who)

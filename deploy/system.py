@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -130,9 +131,12 @@ class System:
         self.ports[key] = port or self.port(service)
         return proc
 
-    def wait_ready(self, services: list[str] | None = None, timeout: float = 90) -> None:
-        """Wait until each service's ``/readyz`` says ready; raise with its log tail otherwise."""
+    def wait_ready(self, services: list[str] | None = None, timeout: float = 90) -> dict[str, Any]:
+        """Wait until each service's ``/readyz`` says ready — or ``degraded``: running and serving, but
+        something needs a person (supervision: dead letters nobody has acknowledged, a possible hole
+        in the trail); raise with its log tail otherwise. Returns the checks of each degraded one."""
         pending = list(services or self.processes)
+        degraded: dict[str, Any] = {}
         deadline = time.monotonic() + timeout
         while pending:
             for name in list(pending):
@@ -143,12 +147,16 @@ class System:
                     r = httpx.get(f"http://127.0.0.1:{self.ports.get(name) or self.port(name)}/readyz", timeout=2)
                     if r.status_code == 200:
                         pending.remove(name)
-                except httpx.HTTPError:
+                    elif r.status_code == 503 and r.json().get("status") == "degraded":
+                        pending.remove(name)
+                        degraded[name] = r.json().get("checks")
+                except (httpx.HTTPError, ValueError):
                     pass
             if pending and time.monotonic() > deadline:
                 raise TimeoutError(f"not ready after {timeout}s: {pending}; see {self.log_dir}")
             if pending:
                 time.sleep(0.25)
+        return degraded
 
     def stop(self, service: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
         """Stop one service (SIGTERM, then SIGKILL after ``timeout``)."""
@@ -195,7 +203,7 @@ def run() -> None:
     for svc in SERVICES:
         system.start(svc.name)
     try:
-        system.wait_ready()
+        degraded = system.wait_ready()
     except Exception:
         system.stop_all()
         raise
@@ -203,6 +211,9 @@ def run() -> None:
     print(f"\n系统已就绪 (ready in {elapsed:.1f}s)\n")
     for svc in SERVICES:
         print(f"  {svc.title:<8} {svc.name:<13} {system.url(svc.name)}/docs")
+    for name, checks in degraded.items():
+        detail = (checks or {}).get("trail", {}).get("detail") or checks
+        print(f"\n  !!! {name} 运行中但需要处理（degraded）：{detail}\n  !!! 详见 {system.url(name)}/readyz")
     print(f"\n  PostgreSQL  {system.server_dsn}\n  Kafka       {system.bootstrap}  topic {system.topic}")
     print(f"  logs        {system.log_dir}\n\nCtrl-C 停止全部服务\n")
     stop = False

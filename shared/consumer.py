@@ -25,7 +25,7 @@ import structlog
 from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
-from shared import metrics
+from shared import db, metrics
 from shared.bus import build_consumer
 from shared.envelope import Envelope
 from shared.eventstore import EventStore
@@ -112,12 +112,34 @@ class ConsumerRunner:
                 self.status.last_error = repr(exc)
                 log.warning("consumer_kafka_error", service=self.service, error=repr(exc))
                 await asyncio.sleep(1)
+            except Exception as exc:
+                if not db.unavailable(exc):
+                    raise  # a bug: the task supervisor logs it and starts this loop again
+                # The database is out of reach: nothing of the current fetch was committed, so a new
+                # consumer resumes from the last commit once the database answers again. Events are
+                # never dead-lettered for an outage (they are valid; only the database is missing).
+                self.status.last_error = f"database unavailable: {type(exc).__name__}"
+                log.warning("consumer_database_unavailable", service=self.service, error=type(exc).__name__)
+                await self._wait_for_database()
             finally:
                 self.status.running = False
                 # Leaving the group needs the coordinator: a broker that does not answer must not keep
                 # this task (and a service's shutdown, or a test's cancel) waiting for ever.
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(consumer.stop()), 10)
+
+    async def _wait_for_database(self) -> None:
+        """Until ``SELECT 1`` answers (every second; cancellable)."""
+        while True:
+            await asyncio.sleep(1)
+            try:
+                await asyncio.wait_for(self.pool.fetchval("SELECT 1"), 2)
+            except Exception as exc:
+                if not db.unavailable(exc):
+                    raise
+                continue
+            log.info("consumer_database_back", service=self.service)
+            return
 
     async def _commit(self, consumer: Any, offsets: dict[TopicPartition, int]) -> None:
         try:
@@ -214,6 +236,8 @@ class ConsumerRunner:
                 self._count([(rec, env)])
                 return
             except Exception as exc:
+                if db.unavailable(exc):
+                    raise  # not this event's fault: run() waits for the database, then resumes
                 error = "".join(traceback.format_exception_only(exc)).strip()
                 self.status.last_error = error
                 log.warning(
@@ -244,24 +268,25 @@ class ConsumerRunner:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 "INSERT INTO dead_letters (event_id, event_type, case_id, topic, partition, kafka_offset,"
-                " error, attempts, raw) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                " error, attempts, raw, kafka_key) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
                 env.event_id if env else None,
-                env.event_type if env else None,
-                env.case_id if env else None,
+                _storable(env.event_type) if env else None,
+                _storable(env.case_id) if env else None,
                 rec.topic,
                 rec.partition,
                 rec.offset,
-                error,
+                _storable(error),
                 attempts,
                 rec.value,
+                rec.key,
             )
             if env is not None:
                 await conn.execute(
                     "INSERT INTO inbox (event_id, event_type, case_id, topic, partition, kafka_offset, outcome)"
                     " VALUES ($1,$2,$3,$4,$5,$6,'dead_lettered') ON CONFLICT DO NOTHING",
                     env.event_id,
-                    env.event_type,
-                    env.case_id,
+                    _storable(env.event_type),
+                    _storable(env.case_id),
                     rec.topic,
                     rec.partition,
                     rec.offset,

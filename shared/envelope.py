@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,16 +29,24 @@ def derived_event_id(causation_id: uuid.UUID | str, index: int, salt: str = "") 
     return uuid.uuid5(DERIVED_NAMESPACE, f"{causation_id}:{salt}:{index}")
 
 
+# The longest identifier an envelope may carry (event type, case, stream, producer, court,
+# correlation and causation, the actor's id, role and court): far more than any producer uses, and
+# short enough for every consumer to index it (PostgreSQL's B-tree rows hold about 2.7 kB). A
+# message with a longer one is not an envelope. Free text (the actor's name, the payload) is not bounded.
+ID_MAX = 200
+Identifier = Annotated[str, Field(max_length=ID_MAX)]
+
+
 class Actor(BaseModel):
     """Who did it: an officer (with the role acted in), an agency, or the system."""
 
     model_config = ConfigDict(frozen=True)
 
     kind: Literal["officer", "agency", "system"]
-    id: str
+    id: Identifier
     name: str | None = None
-    role: str | None = None
-    court: str | None = None
+    role: Identifier | None = None
+    court: Identifier | None = None
 
     @classmethod
     def system(cls, service: str) -> Actor:
@@ -51,18 +59,18 @@ class Envelope(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     event_id: uuid.UUID
-    event_type: str
+    event_type: Identifier
     schema_version: int = Field(ge=1)
-    case_id: str
-    stream_id: str
+    case_id: Identifier
+    stream_id: Identifier
     stream_version: int = Field(ge=1)
     occurred_at: datetime
     recorded_at: datetime
-    producer: str
+    producer: Identifier
     actor: Actor
-    court: str
-    correlation_id: str
-    causation_id: str | None = None
+    court: Identifier
+    correlation_id: Identifier
+    causation_id: Identifier | None = None
     payload: dict[str, Any]
 
     def to_bytes(self) -> bytes:

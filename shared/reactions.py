@@ -104,5 +104,9 @@ class Reactions:
     def handlers_for(self, event_type: str) -> list[Handler]:
         return [*self._any, *self._by_type.get(event_type, [])]
 
+    def event_types(self) -> frozenset[str]:
+        """The event types with handlers of their own (what the service consumes; ``on_any`` aside)."""
+        return frozenset(self._by_type)
+
     def __bool__(self) -> bool:
         return bool(self._any or self._by_type)

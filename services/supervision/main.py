@@ -10,13 +10,14 @@ from services.supervision.alerts.notifications import dispatch_job
 from services.supervision.alerts.scanner import scan_job
 from services.supervision.api import ROUTERS
 from services.supervision.consumer import build_reactions
+from services.supervision.readiness import TrailReadiness
 from services.supervision.settings import Settings
 from shared.app import create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="监管服务 supervision",
         description="执行指挥中心：全量审计轨迹（哈希链）、互相制约检查、期限与督办（提醒、超期、四级督办通知）、"
@@ -26,3 +27,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reactions=build_reactions(settings),
         background=[scan_job, dispatch_job],
     )
+    app.add_middleware(TrailReadiness)
+    return app

@@ -19,7 +19,7 @@ TRAIL_FIELDS = tuple(c for c in TRAIL_COLUMNS if c not in ("kafka_partition", "k
 _SELECT = (
     "SELECT case_id, seq, event_id::text AS event_id, event_type, schema_version, producer, stream_id,"
     " stream_version, actor_kind, actor_id, actor_name, actor_role, actor_court, court, occurred_at, recorded_at,"
-    " correlation_id, causation_id, summary, payload, encode(prev_hash, 'hex') AS prev_hash,"
+    " correlation_id, causation_id, summary, payload, escaped, encode(prev_hash, 'hex') AS prev_hash,"
     " encode(hash, 'hex') AS hash FROM audit_trail"
 )
 
@@ -83,7 +83,7 @@ def as_published(row: Any) -> dict[str, Any]:
     """A trail row with its values as the producer published them (a value the database could not
     hold as such, e.g. one with NUL, is stored escaped: see trail/chain.py), flagged ``escaped``."""
     out = dict(row)
-    escaped = False
+    escaped = bool(out.pop("escaped", False))
     for key, value in out.items():
         if isinstance(value, str):
             original = unescape(value)

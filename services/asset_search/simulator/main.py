@@ -3,6 +3,11 @@
 Knobs (``PUT /knobs``, or ``SIMULATOR_KNOBS`` as JSON at start) decide per agency and/or per case:
 delays, late answers, partial-then-complete, corrections, nothing found, refused deliveries,
 control outcomes (effective / queued / refused) and dates.
+
+The control endpoints (``/knobs``, ``/journal``) take a staff bearer token with the ``admin`` role
+(the same tokens as the services: ``JWT_SECRET`` or ``JWT_PUBLIC_KEY``, issuer, audience); without
+one they answer 401 problem+json, with another role 403. What the simulator receives from the court
+is checked as the agencies check it: by the court's signature.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 import httpx
 import orjson
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +37,9 @@ from services.asset_search.domain.rules import max_expiry
 from services.asset_search.settings import DEV_AGENCIES
 from services.asset_search.simulator.behaviour import Knobs, answers_for, items_for
 from shared import clock
+from shared.auth import Role, require_roles
+from shared.problems import install_error_handlers
+from shared.settings import ServiceSettings
 
 log = structlog.get_logger("simulator")
 
@@ -191,6 +199,9 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
             await sim.client.aclose()
 
     app = FastAPI(title="联动单位模拟器 simulator", version="0.1.0", lifespan=lifespan)
+    app.state.settings = ServiceSettings(service_name="simulator")  # how staff tokens are checked
+    install_error_handlers(app)
+    operator = [Depends(require_roles(Role.ADMIN))]  # the control endpoints: an administrator's token
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -221,24 +232,24 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
             sim.spawn(agency, req)
         return JSONResponse({"accepted": req["request_id"]}, status_code=202)
 
-    @app.put("/knobs", summary="设置模拟行为（按单位、按案件）")
+    @app.put("/knobs", summary="设置模拟行为（按单位、按案件）", dependencies=operator)
     async def put_knobs(body: KnobsIn, request: Request) -> dict[str, Any]:
         request.app.state.sim.set_knobs(body)
         return {"ok": True}
 
-    @app.delete("/knobs", summary="恢复默认行为")
+    @app.delete("/knobs", summary="恢复默认行为", dependencies=operator)
     async def reset_knobs(request: Request) -> dict[str, Any]:
         sim: Simulator = request.app.state.sim
         sim.knobs.clear()
         sim.failures_left.clear()
         return {"ok": True}
 
-    @app.get("/knobs")
+    @app.get("/knobs", summary="当前模拟行为", dependencies=operator)
     async def get_knobs(request: Request) -> dict[str, Any]:
         sim: Simulator = request.app.state.sim
         return {f"{c}/{a}": k.model_dump(mode="json") for (c, a), k in sim.knobs.items()}
 
-    @app.get("/journal", summary="模拟器最近发出的请求")
+    @app.get("/journal", summary="模拟器最近发出的请求", dependencies=operator)
     async def journal(request: Request) -> list[dict[str, Any]]:
         return list(request.app.state.sim.journal)
 

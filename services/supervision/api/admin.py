@@ -1,26 +1,31 @@
-"""Administration: rebuild the projection (in the background, with progress) and verify it."""
+"""Administration: rebuild the projection (in the background, with progress), verify it, and the
+dead letters (each a possible hole in the trail) with their acknowledgement."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
-from services.supervision.api.trail import Rt
+from services.supervision.api.trail import Rt, Watcher
 from services.supervision.rebuild.engine import Rebuild
 from services.supervision.rebuild.pipeline import Progress, RebuildAborted
 from services.supervision.rebuild.verify import verify
 from services.supervision.settings import Settings
+from services.supervision.trail import dead_letters
 from shared.app import Runtime
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Conflict, NotFound
+from shared.text import BIGINT_MAX, RequestModel
 
 router = APIRouter(tags=["监管 运维 supervision admin"])
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+Acknowledger = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN))]
 
 
 async def _run(rt: Runtime, run_id: uuid.UUID, require_identical: bool) -> None:
@@ -71,7 +76,39 @@ async def rebuild_status(run_id: uuid.UUID, officer: Admin, rt: Rt) -> dict[str,
     return out
 
 
-@router.post("/admin/verify", summary="校验实时投影：流版本连续、哈希链完整，并给出摘要")
+@router.post("/admin/verify", summary="校验实时投影：流版本连续、哈希链完整、没有未确认的死信，并给出摘要")
 async def verify_live(officer: Admin, rt: Rt) -> dict[str, Any]:
     async with rt.pool.acquire() as conn:
-        return (await verify(conn, "public")).to_json()
+        return (await verify(conn, "public", dead_letters=True)).to_json()
+
+
+@router.get("/dead-letters", summary="未能记入审计轨迹的消息（死信）：位置、案件、原因与确认情况")
+async def list_dead_letters(
+    officer: Watcher,
+    rt: Rt,
+    state: Literal["open", "acknowledged", "all"] = "open",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Not a court's data: a message that is not an envelope names no court, so every watcher sees
+    them all (the ops dashboard shows a banner while any is open)."""
+    async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
+        count = await dead_letters.open_count(conn)
+        rows = await dead_letters.listed(conn, state=state, limit=limit)
+    return {"unacknowledged": count, "dead_letters": [dead_letters.described(r) for r in rows]}
+
+
+class AcknowledgementIn(RequestModel):
+    """核查死信后的确认：为何可以不再视为轨迹缺口（如已确认为无关数据、已由重建补入轨迹）。"""
+
+    reason: str = Field(min_length=2, max_length=2000, description="核查结论与确认理由")
+
+
+@router.post(
+    "/admin/dead-letters/{dead_letter_id}/acknowledgement",
+    status_code=201,
+    summary="确认已核查的死信（记录确认人、角色与理由）；全部确认后监管服务恢复就绪",
+)
+async def acknowledge_dead_letter(
+    dead_letter_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], body: AcknowledgementIn, officer: Acknowledger, rt: Rt
+) -> dict[str, Any]:
+    return await dead_letters.acknowledge(rt.pool, dead_letter_id, officer, body.reason)

@@ -14,6 +14,7 @@ from services.supervision.domain.findings import RULES
 from services.supervision.domain.ruleset import ruleset_version
 from services.supervision.settings import Settings
 from services.supervision.trail.checks import load_context, refresh_case
+from services.supervision.trail.integrity import RECORD_RULES
 from shared.auth import Principal, Role, require_roles
 from shared.envelope import now_shanghai
 from shared.errors import FieldError, InvalidInput
@@ -24,11 +25,15 @@ Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 LEVELS = {1: "团队长", 2: "执行局长", 3: "分管副院长", 4: "院长"}
 
 
-@router.get("/rules", summary="互相制约规则集（含版本）")
+@router.get("/rules", summary="检查规则集（互相制约规则与审计轨迹自身的检查，含版本）")
 async def rules(officer: Watcher) -> dict[str, Any]:
+    kinds = [("互相制约", r) for r in RULES] + [("轨迹", r) for r in RECORD_RULES]
     return {
-        "ruleset_version": ruleset_version(),
-        "rules": [{"rule_id": r.rule_id, "version": r.version, "title": r.title, "source": r.source} for r in RULES],
+        "ruleset_version": ruleset_version([*RULES, *RECORD_RULES]),
+        "rules": [
+            {"rule_id": r.rule_id, "version": r.version, "kind": kind, "title": r.title, "source": r.source}
+            for kind, r in kinds
+        ],
     }
 
 

@@ -24,6 +24,9 @@ class Entry:
     payload: dict[str, Any]
     causation_id: str | None = None
     case_id: str = ""
+    kafka_partition: int = -1  # where the event is in the log
+    kafka_offset: int = -1
+    escaped: bool = False  # the row holds a value it could not store as published (trail/chain.py)
 
     @functools.cached_property  # read many times per check; the instance's own dict, so frozen is fine
     def day(self) -> date:
@@ -66,7 +69,8 @@ class Entry:
 
 
 ENTRY_COLUMNS = (
-    "seq, event_id, event_type, occurred_at, actor_kind, actor_id, actor_role, payload, causation_id, case_id"
+    "seq, event_id, event_type, occurred_at, actor_kind, actor_id, actor_role, payload, causation_id, case_id,"
+    " kafka_partition, kafka_offset, escaped"
 )
 
 
@@ -83,4 +87,7 @@ def entry_from_row(row: Any) -> Entry:
         row["payload"],
         row["causation_id"],
         row["case_id"],
+        row["kafka_partition"],
+        row["kafka_offset"],
+        row["escaped"],
     )

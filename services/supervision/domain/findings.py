@@ -111,9 +111,10 @@ def rule(rule_id: str, version: int, title: str, source: str) -> Callable[[RuleC
     return wrap
 
 
-def ruleset_version() -> str:
-    """One label for the whole rule set: every rule id with its version."""
-    return ";".join(f"{r.rule_id}@{r.version}" for r in sorted(RULES, key=lambda r: r.rule_id))
+def ruleset_version(rules: Sequence[Rule] | None = None) -> str:
+    """One label for a whole rule set (by default the 互相制约 rules): every rule id with its version."""
+    return ";".join(f"{r.rule_id}@{r.version}" for r in sorted(RULES if rules is None else rules,
+                                                                  key=lambda r: r.rule_id))
 
 
 def stage_of(entry: Entry) -> str | None:

@@ -1,7 +1,7 @@
 """``python -m services.supervision.rebuild.cli``: rebuild supervision's projection from the log, or verify it.
 
     python -m services.supervision.rebuild.cli run      # replay case-events from offset 0, verify, swap
-    python -m services.supervision.rebuild.cli verify   # streams contiguous, chains intact, digest
+    python -m services.supervision.rebuild.cli verify   # streams contiguous, chains intact, no open dead letter, digest
 
 Settings come from the environment like the service's (``SUPERVISION_DATABASE_URL``,
 ``KAFKA_BOOTSTRAP_SERVERS``, ``CASE_EVENTS_TOPIC``).
@@ -79,13 +79,13 @@ def run(
 
 @cli.command()
 def verify() -> None:
-    """Verify the live projection: contiguous streams, intact hash chains, digest."""
+    """Verify the live projection: contiguous streams, intact hash chains, no unacknowledged dead letter, digest."""
 
     async def go() -> dict[str, object]:
         settings = Settings()
         conn = await db.connect(settings.database_url)
         try:
-            return (await verify_projection(conn, "public")).to_json()
+            return (await verify_projection(conn, "public", dead_letters=True)).to_json()
         finally:
             await conn.close()
 

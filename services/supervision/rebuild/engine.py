@@ -9,9 +9,11 @@ and ``swap`` (step 4); ``verify`` checks and digests either side.
 2. Replay: a plain consumer (no group) assigned partitions reads from the first offset up to the
    end offsets captured at the start, in chunks across its partitions; each partition in log
    order, as the live consumer does, so every case's trail comes out in the same order with the
-   same hashes. Three stages overlap (read and parse; dedupe and chain; COPY), joined by bounded
-   queues, so memory stays flat: what is kept per case is a bounded cache of chain heads (the
-   rest is in ``case_heads``) and per event only the ids of the chunks still in flight.
+   same hashes. A record that is not an envelope (the live consumer dead-letters it) is skipped
+   and listed in the report (``not_envelopes``): it never stops a rebuild. Three stages overlap
+   (read and parse; dedupe and chain; COPY), joined by bounded queues, so memory stays flat: what
+   is kept per case is a bounded cache of chain heads (the rest is in ``case_heads``) and per
+   event only the ids of the chunks still in flight.
    A case's events are all in one partition (the key is the case id), so a long log is replayed
    by worker processes side by side, each with its own share of the partitions.
 3. Checks and verification: one pass over the rebuilt trail in case order (a cursor) computes each
@@ -123,6 +125,7 @@ class Rebuild(Replay):
                 await guard.execute("SELECT pg_advisory_unlock($1)", REBUILD_LOCK)
         elapsed = time.monotonic() - started
         report.update(
+            not_envelopes={"count": self.skipped, "records": self.skipped_records},
             seconds=round(elapsed, 2),
             events_per_s=round(report["events"] / elapsed, 1) if elapsed else 0,
             peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -195,16 +198,22 @@ class Rebuild(Replay):
         here = Replay(self.pool, self.settings, on_progress=reporter(done))
         here.position = {p: self.position[p] for p in shares[0]}
 
-        async def own() -> dict[str, dict[int, int]]:
+        async def own() -> dict[str, Any]:
             mine = {tp: end for tp, end in last.items() if tp.partition in shares[0]}
             await here._replay(consumer, mine)
-            return {"position": here.position, "last_applied": here.last_applied}
+            return {
+                "position": here.position,
+                "last_applied": here.last_applied,
+                "skipped": here.skipped,
+                "skipped_records": here.skipped_records,
+            }
 
         jobs = [asyncio.wrap_future(workers.submit(replay_job, self.settings, share)) for share in shares[1:] if share]
         for result in await self._watch([asyncio.ensure_future(own()), *jobs], done):
             self.position.update(result["position"])
             for p, off in result["last_applied"].items():
                 self.last_applied[p] = max(self.last_applied.get(p, -1), off)
+            self.add_skipped(result["skipped"], result["skipped_records"])
 
     async def _watch(self, jobs: list[asyncio.Future[Any]], done: Any) -> list[Any]:
         """The jobs' results; meanwhile the shared count of what they have done is the progress."""

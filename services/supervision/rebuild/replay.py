@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from services.supervision.domain.findings import Context
 from services.supervision.rebuild.chaining import Chain, write_trail
@@ -21,6 +22,7 @@ from services.supervision.trail.chain import TRAIL_COLUMNS
 from services.supervision.trail.checks import refresh_cases
 from services.supervision.trail.event import parse_event
 
+MAX_SKIPPED_LISTED = 50
 _PARTITION = TRAIL_COLUMNS.index("kafka_partition")
 _OFFSET = TRAIL_COLUMNS.index("kafka_offset")
 
@@ -35,10 +37,14 @@ class Replay:
     last_applied: dict[int, int] = field(default_factory=dict)  # offset of the last event recorded
     chain: Chain = field(default_factory=lambda: Chain(SHADOW))
     changed: bool = False  # written to (since the checks pass's report, for a Rebuild)
+    # Records that are not an envelope (the live consumer dead-letters them): skipped, never fatal.
+    skipped: int = 0
+    skipped_records: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_SKIPPED_LISTED
 
     async def _chunks(self, consumer: AIOKafkaConsumer, last: dict[TopicPartition, int]) -> AsyncIterator[Chunk]:
         """Every record up to ``last`` (inclusive) per partition, parsed, a chunk at a time across
-        partitions (unreadable envelopes left out: the live consumer dead-letters them)."""
+        partitions (records that are not an envelope skipped and recorded: the live consumer
+        dead-letters them)."""
         pending = {tp for tp, off in last.items() if self.position[tp.partition] <= off}
         for tp in last:
             consumer.seek(tp, self.position[tp.partition])
@@ -54,8 +60,8 @@ class Replay:
                     taken += 1
                     try:
                         chunk.append((tp.partition, rec.offset, parse_event(rec.value)))
-                    except Exception:
-                        continue
+                    except Exception as exc:
+                        self._skip(rec, exc)
                 if taken:
                     self.position[tp.partition] = records[taken - 1].offset + 1
                     self.progress.done += taken
@@ -65,6 +71,21 @@ class Replay:
             if chunk:
                 yield chunk
             self.on_progress(self.progress)
+
+    def _skip(self, rec: ConsumerRecord[Any, Any], exc: Exception) -> None:
+        """A record that is not an envelope: counted and, the first few, listed in the report."""
+        self.skipped += 1
+        if len(self.skipped_records) < MAX_SKIPPED_LISTED:
+            key = rec.key.decode("utf-8", "replace")[:200] if rec.key else None
+            self.skipped_records.append(
+                {"partition": rec.partition, "offset": rec.offset, "case_id": key, "error": type(exc).__name__}
+            )
+
+    def add_skipped(self, count: int, records: list[dict[str, Any]]) -> None:
+        """Another replay's skipped records (a worker's share) counted in with these."""
+        self.skipped += count
+        self.skipped_records = sorted([*self.skipped_records, *records], key=lambda r: (r["partition"], r["offset"]))
+        del self.skipped_records[MAX_SKIPPED_LISTED:]
 
     def _applied(self, rows: Rows) -> None:
         for row in rows:

@@ -1,4 +1,5 @@
-"""Verify a trail projection: streams contiguous, hash chains intact, and one digest of it all.
+"""Verify a trail projection: streams contiguous, hash chains intact, and one digest of it all; for
+the live one, also the dead letters nobody has acknowledged (each a possible hole in the trail).
 
 Everything is read through server-side cursors or COPY, so memory stays flat however long the
 history. ``ChainCheck`` takes the trail's rows in case order and checks the chains and heads (the
@@ -19,6 +20,7 @@ from typing import Any
 import asyncpg
 
 from services.supervision.trail.chain import GENESIS, TRAIL_COLUMNS, canonical_of_row
+from services.supervision.trail.dead_letters import described, listed
 
 MAX_LISTED = 50
 
@@ -29,11 +31,13 @@ class Report:
     cases: int = 0
     broken_streams: list[dict[str, Any]] = field(default_factory=list)
     broken_chains: list[dict[str, Any]] = field(default_factory=list)
+    # Messages the live consumer could not record and nobody has acknowledged: the trail may miss them.
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.broken_streams and not self.broken_chains
+        return not self.broken_streams and not self.broken_chains and not self.dead_letters
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +46,7 @@ class Report:
             "cases": self.cases,
             "broken_streams": self.broken_streams,
             "broken_chains": self.broken_chains,
+            "dead_letters": self.dead_letters,
             "digests": self.digests,
         }
 
@@ -193,9 +198,13 @@ async def digest(conn: asyncpg.Connection, schema: str) -> dict[str, str]:
         return with_total(await digests(conn, schema))
 
 
-async def verify(conn: asyncpg.Connection, schema: str = "public") -> Report:
+async def verify(conn: asyncpg.Connection, schema: str = "public", *, dead_letters: bool = False) -> Report:
+    """Streams, chains and digests of a projection; with ``dead_letters`` (the live one, as an
+    administrator asks), also every dead letter nobody has acknowledged: a possible hole."""
     async with _transaction(conn):
         report = Report()
+        if dead_letters:
+            report.dead_letters = [described(r) for r in await listed(conn, limit=MAX_LISTED)]
         report.broken_streams = await check_streams(conn, schema)
         await check_chains(conn, schema, report)
         report.digests = with_total(await digests(conn, schema))

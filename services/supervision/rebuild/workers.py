@@ -55,10 +55,10 @@ def reporter(done: Any) -> Callable[[Progress], None]:
     return report
 
 
-def replay_job(settings: Settings, ranges: dict[int, tuple[int, int]]) -> dict[str, dict[int, int]]:
+def replay_job(settings: Settings, ranges: dict[int, tuple[int, int]]) -> dict[str, Any]:
     """A worker's share of the replay: each partition's offsets ``begin..end`` (inclusive)."""
 
-    async def go() -> dict[str, dict[int, int]]:
+    async def go() -> dict[str, Any]:
         pool = await db.create_pool(settings.database_url, min_size=1, max_size=2)
         consumer = log_consumer(settings)
         await consumer.start()
@@ -69,7 +69,12 @@ def replay_job(settings: Settings, ranges: dict[int, tuple[int, int]]) -> dict[s
             share.position = {tp.partition: begin for tp, (begin, _) in tps.items()}
             share.on_progress = reporter(_done)
             await share._replay(consumer, {tp: end for tp, (_, end) in tps.items()})
-            return {"position": share.position, "last_applied": share.last_applied}
+            return {
+                "position": share.position,
+                "last_applied": share.last_applied,
+                "skipped": share.skipped,
+                "skipped_records": share.skipped_records,
+            }
         finally:
             await consumer.stop()
             await pool.close()

@@ -41,6 +41,7 @@ TRAIL_COLUMNS = (
     "payload",
     "kafka_partition",
     "kafka_offset",
+    "escaped",
     "prev_hash",
     "hash",
 )
@@ -50,7 +51,8 @@ _SORTED = orjson.OPT_SORT_KEYS
 # No holes, ever: PostgreSQL cannot store NUL (U+0000) in text or jsonb, yet a producer may publish
 # it. The row keeps such a value reversibly escaped — NUL as ESC "0", ESC itself doubled (ESC is
 # U+E000, a private-use character) — and the canonical bytes (so the hash chain) are computed from
-# the unescaped value, exactly as published. Values without NUL or ESC are stored unchanged.
+# the unescaped value, exactly as published. Values without NUL or ESC are stored unchanged. A row
+# holding an escaped value says so (``escaped``), and the trail's check 轨迹-1 reports it.
 _ESC = "\ue000"
 _ESC_UTF8 = _ESC.encode()
 
@@ -168,9 +170,20 @@ def _payload_as_published(stored: Any) -> bytes:
     return orjson.dumps(unescape_payload(stored), option=_SORTED)
 
 
+def _needs_escape(value: str | None) -> bool:
+    return value is not None and ("\x00" in value or _ESC in value)
+
+
 def trail_row(ev: Event, seq: int, prev: bytes, partition: int, offset: int) -> tuple[Any, ...]:
     """The stored row of an event at position ``seq`` of its case's trail (values in TRAIL_COLUMNS order);
-    the hash covers the event as published, the row holds it escaped where it must be."""
+    the hash covers the event as published, the row holds it escaped where it must be, and says so
+    (``escaped``: what the trail's integrity check 轨迹-1 reports)."""
+    payload = escape_payload(ev.payload_json)
+    texts = (
+        ev.case_id, ev.event_type, ev.producer, ev.stream_id, ev.actor_kind, ev.actor_id, ev.actor_name,
+        ev.actor_role, ev.actor_court, ev.court, ev.correlation_id, ev.causation_id, ev.summary,
+    )  # fmt: skip
+    escaped = payload != ev.payload_json or any(_needs_escape(v) for v in texts)
     return (
         escape(ev.case_id),
         seq,
@@ -191,9 +204,10 @@ def trail_row(ev: Event, seq: int, prev: bytes, partition: int, offset: int) -> 
         escape(ev.correlation_id),
         escape(ev.causation_id),
         escape(ev.summary),
-        escape_payload(ev.payload_json),
+        payload,
         partition,
         offset,
+        escaped,
         prev,
         hashlib.sha256(prev + ev.canonical).digest(),
     )

@@ -7,6 +7,7 @@ The same inputs give the same rows: ``check_trail`` is the one pure step all of 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +16,10 @@ import asyncpg
 import orjson
 
 from services.supervision.domain.calendar import HolidayCalendar, YearSchedule
-from services.supervision.domain.deadlines import compute
 from services.supervision.domain.entries import ENTRY_COLUMNS, Entry, entry_from_row
-from services.supervision.domain.ruleset import Context, Finding, check_case
+from services.supervision.domain.ruleset import Context, Finding
 from services.supervision.settings import DeadlineSettings
+from services.supervision.trail.integrity import check_all
 
 FINDING_COLUMNS = (
     "finding_id",
@@ -85,6 +86,17 @@ class CaseChecks:
     deadline_rows: list[tuple[Any, ...]]  # DEADLINE_COLUMNS
 
 
+KEY_MAX = 200  # characters of a deadline key kept as such (with the case id it is a B-tree key)
+
+
+def indexable(key: str) -> str:
+    """A deadline's key as stored: as it is, or — when an id in it is too long to index (a hostile
+    payload) — its start and a digest of the whole, the same every time."""
+    if len(key) <= KEY_MAX:
+        return key
+    return f"{key[:KEY_MAX - 34]}…#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
+
+
 def _split(joined: str) -> list[str]:
     """``string_to_array(joined, ',')``: how the live projection has always stored the lists."""
     return joined.split(",") if joined else []
@@ -99,10 +111,12 @@ def trail_court(event_types: Sequence[str], courts: Sequence[str]) -> str:
 
 
 def check_trail(case_id: str, court: str, entries: Sequence[Entry], ctx: Context) -> CaseChecks:
-    """Findings and deadline states of a case from its whole trail (entries in log order). Pure."""
+    """Findings (the 互相制约 rules' and the trail's own) and deadline states of a case from its
+    whole trail (entries in log order). Pure."""
+    checked, deadlines = check_all(entries, ctx)
     findings: list[Finding] = []
     seen: set[Any] = set()
-    for f in check_case(entries, ctx):
+    for f in checked:
         if f.finding_id not in seen:  # the projection keeps the first of an id
             seen.add(f.finding_id)
             findings.append(f)
@@ -131,7 +145,7 @@ def check_trail(case_id: str, court: str, entries: Sequence[Entry], ctx: Context
     deadline_rows = [
         (
             case_id,
-            d.key,
+            indexable(d.key),
             d.node,
             court,
             judge,
@@ -147,7 +161,7 @@ def check_trail(case_id: str, court: str, entries: Sequence[Entry], ctx: Context
             d.fallback_calendar,
             d.paused,
         )
-        for d in compute(entries, ctx.deadlines, ctx.calendar)
+        for d in deadlines
     ]
     return CaseChecks(findings, finding_rows, deadline_rows)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import orjson
 
 from services.supervision.trail.catalogue import summarize, summary_of
-from shared.envelope import Envelope, canonical_json
+from shared.envelope import ID_MAX, Envelope, canonical_json
 
 
 class Event(NamedTuple):
@@ -125,6 +125,11 @@ def canonical_bytes(
     return bytes(memoryview(canonical))
 
 
+def _ident(value: Any) -> TypeGuard[str]:
+    """An identifier as the envelope model takes it (text of at most ID_MAX characters)."""
+    return type(value) is str and len(value) <= ID_MAX
+
+
 def _instant(value: Any) -> datetime | None:
     """An ISO 8601 instant in the one form both parsers read alike (else None: let pydantic judge)."""
     if type(value) is not str or _INSTANT(value) is None:
@@ -157,13 +162,13 @@ def _fast_event(data: Any) -> Event | None:
         and schema_version >= 1
         and type(stream_version) is int
         and stream_version >= 1
-        and type(event_type) is str
-        and type(case_id) is str
-        and type(stream_id) is str
-        and type(producer) is str
-        and type(court) is str
-        and type(correlation_id) is str
-        and (causation is None or type(causation) is str)
+        and _ident(event_type)
+        and _ident(case_id)
+        and _ident(stream_id)
+        and _ident(producer)
+        and _ident(court)
+        and _ident(correlation_id)
+        and (causation is None or _ident(causation))
     ):
         return None
     kind, actor_id = actor.get("kind"), actor.get("id")
@@ -171,10 +176,10 @@ def _fast_event(data: Any) -> Event | None:
     if not (
         type(kind) is str
         and kind in _ACTOR_KINDS
-        and type(actor_id) is str
+        and _ident(actor_id)
         and (name is None or type(name) is str)
-        and (role is None or type(role) is str)
-        and (actor_court is None or type(actor_court) is str)
+        and (role is None or _ident(role))
+        and (actor_court is None or _ident(actor_court))
     ):
         return None
     occurred, recorded = _instant(get("occurred_at")), _instant(get("recorded_at"))

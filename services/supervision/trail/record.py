@@ -54,7 +54,7 @@ def heads_upsert_sql(schema: str) -> str:
 
 _TRAIL_TYPES = (
     "text", "int", "uuid", "text", "int", "text", "text", "int", "text", "text", "text", "text", "text", "text",
-    "timestamptz", "timestamptz", "text", "text", "text", "text", "int", "bigint", "bytea", "bytea",
+    "timestamptz", "timestamptz", "text", "text", "text", "text", "int", "bigint", "bool", "bytea", "bytea",
 )  # fmt: skip
 
 

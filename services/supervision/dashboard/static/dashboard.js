@@ -78,6 +78,7 @@
 
   function showLogin(message) {
     $("board").hidden = true;
+    $("trail-alarm").hidden = true;
     $("login").hidden = false;
     $("login-message").textContent = message || "";
   }
@@ -161,11 +162,32 @@
     }
   }
 
+  // A dead letter nobody has acknowledged: the trail may miss an event. Said on every refresh, loudly.
+  async function renderTrailAlarm() {
+    let data;
+    try {
+      data = await api("/dead-letters?limit=5");
+    } catch (err) {
+      if (err instanceof AuthError) throw err;
+      $("trail-alarm").hidden = false;
+      $("trail-alarm-text").textContent = `无法确认轨迹是否完整：${err.message}`;
+      $("trail-alarm-list").replaceChildren();
+      return;
+    }
+    $("trail-alarm").hidden = !data.unacknowledged;
+    if (!data.unacknowledged) return;
+    $("trail-alarm-text").textContent =
+      `${data.unacknowledged} 条消息未能记入审计轨迹（已转入死信主题），监管服务未就绪。请核查后由监管人员或管理员逐条确认。`;
+    $("trail-alarm-list").replaceChildren(...data.dead_letters.map((d) => node("li", { dataset: { deadLetter: d.id } },
+      `#${d.id} · 分区 ${d.partition} · 偏移 ${d.offset} · ${d.case_id ? `案件 ${d.case_id}` : "案件不明"} · ${d.what}`)));
+  }
+
   async function refresh() {
     if (!token()) { showLogin(); return; }
     try {
       const [ind, overdue, board, findings, agencies] = await Promise.all([
         api(`/indicators${q}`), api("/indicators/overdue"), api("/deadlines?status=overdue"), api("/findings"), api(`/indicators/agencies${q}`),
+        renderTrailAlarm(),
       ]);
       $("login").hidden = true;
       $("board").hidden = false;
