@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PY    := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test test-unit test-clock setup venv stop status lint typecheck token demo bench bench-quick clean-run
+.PHONY: run test test-unit test-clock chaos setup venv stop status lint typecheck token demo bench bench-quick clean-run
 
 run: setup            ## start PostgreSQL, Kafka and the five services; Ctrl-C stops them
 	$(PY) -m deploy.system run
@@ -26,6 +26,9 @@ test-unit: venv       ## the pure tests only (no PostgreSQL, Kafka or service pr
 
 test-clock: setup     ## the whole suite with the court clock moved to each of CLOCKS (~3.5 min each)
 	@for at in $(CLOCKS); do echo "== court clock at $$at"; COURT_CLOCK_AT=$$at $(PY) -m pytest -q $(PYTEST_ARGS) || exit 1; done
+
+chaos: setup          ## the long fault drill on a private stack (every fault under load, ~5 min): prints its table
+	$(PY) -m tests.chaos --profile chaos $(ARGS)
 
 setup: $(STAMP)
 	@bash deploy/setup.sh

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,6 +45,81 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             misnamed.add(f"{folder}/{name}")
     if misnamed:
         raise pytest.UsageError(f"test modules named against the scheme (test_http_* = real parts): {sorted(misnamed)}")
+
+
+# ---- route coverage: every route of every service must have answered a test --------------------------
+# tests/test_http_route_coverage.py is the check; here is what it needs from the session: the requests the
+# tests sent (recorded client-side, below), how much of the suite was selected, and to run last.
+
+TESTS_DIR = Path(__file__).resolve().parent
+ROUTE_CHECK = TESTS_DIR / "test_http_route_coverage.py"
+ROUTE_CALLS: set[tuple[int, str, str, int]] = set()
+"""``(port, method, path, status)`` of every request this test process sent with httpx to a local port."""
+_DESELECTED: list[str] = []
+
+
+def _record_call(request: httpx.Request, response: httpx.Response) -> None:
+    if request.url.host in ("127.0.0.1", "localhost") and request.url.port is not None:
+        ROUTE_CALLS.add((request.url.port, request.method, request.url.path, response.status_code))
+
+
+def _record_httpx_calls() -> None:
+    """Wrap httpx's two network transports (every httpx client and ``httpx.get`` send through them), so
+    each request and the status it got are noted, whichever client a test or helper built. Requests
+    sent otherwise (the contract test's generated calls, a browser driven by Playwright, the agency
+    simulator's own process) are not tests asserting on an answer and are not recorded."""
+    if getattr(httpx.HTTPTransport.handle_request, "records_route_calls", False):
+        return
+    sync_handle = httpx.HTTPTransport.handle_request
+    async_handle = httpx.AsyncHTTPTransport.handle_async_request
+
+    def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        response = sync_handle(self, request)
+        _record_call(request, response)
+        return response
+
+    async def handle_async_request(self: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
+        response = await async_handle(self, request)
+        _record_call(request, response)
+        return response
+
+    handle_request.records_route_calls = True  # type: ignore[attr-defined]
+    httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
+    httpx.AsyncHTTPTransport.handle_async_request = handle_async_request  # type: ignore[method-assign]
+
+
+_record_httpx_calls()
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    _DESELECTED.extend(item.nodeid for item in items)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The route check runs after every other test, whatever reordered them (e.g. ``--ff``)."""
+    session.items.sort(key=lambda item: item.path == ROUTE_CHECK)
+
+
+def partial_selection(config: pytest.Config) -> list[str]:
+    """Why this session is not the whole suite (empty when it is): an argument naming less than
+    tests/, deselected tests (``-k``, ``-m``, ``--deselect``, ``--lf``), ignored paths, last-failed
+    or stepwise runs, or only some services started (``TEST_SERVICES``)."""
+    reasons = []
+    testpaths = config.args_source == pytest.Config.ArgsSource.TESTPATHS  # no argument: ``testpaths``
+    root = config.rootpath if testpaths else config.invocation_params.dir
+    for arg in config.args:
+        path, _, inner = arg.partition("::")
+        if inner or (root / path).resolve() not in (TESTS_DIR, config.rootpath.resolve()):
+            reasons.append(f"only {arg} was collected")
+    if _DESELECTED:
+        reasons.append(f"{len(_DESELECTED)} tests were deselected")
+    for option, flag in (("ignore", "--ignore"), ("ignore_glob", "--ignore-glob"), ("lf", "--lf"),
+                         ("stepwise", "--sw")):
+        if config.getoption(option, default=None):
+            reasons.append(f"{flag} was given")
+    if os.environ.get("TEST_SERVICES"):
+        reasons.append(f"only the services {os.environ['TEST_SERVICES']} were started")
+    return reasons
 
 
 @pytest.fixture(scope="session")
@@ -143,3 +219,17 @@ def valid_case(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def case_applied_on(day: date, **overrides: Any) -> dict[str, Any]:
+    """``valid_case`` dated by the court clock: applied for two days before ``day`` (usually
+    ``clock.today()``), on a judgment in force for three months whose performance period ended 76 days
+    before ``day``."""
+    basis = {
+        "kind": "judgment",
+        "issuing_body": "贵阳市南明区人民法院",
+        "document_number": f"（{(day - timedelta(days=150)).year}）黔0102民初1234号",
+        "effective_date": (day - timedelta(days=90)).isoformat(),
+        "performance_deadline": (day - timedelta(days=76)).isoformat(),
+    }
+    return valid_case(**{"basis": basis, "application_date": (day - timedelta(days=2)).isoformat(), **overrides})

@@ -39,7 +39,7 @@ async def asset_found(ctx: ReactionContext) -> None:
 
 
 async def _control(conn: asyncpg.Connection, case_id: str, control_id: str, p: dict[str, Any],
-                   controlled_by: str | None, requested_by: str | None) -> None:
+                   controlled_by: str | None, requested_by: str | None, measure: str | None = None) -> None:
     await conn.execute(
         "INSERT INTO asset_controls (control_id, case_id, asset_id, asset_kind, measure, controlled_by, status,"
         " expiry_date, requested_by) VALUES ($1,$2,$3,$4,$5,$6,'active',$7,$8) ON CONFLICT (control_id) DO UPDATE"
@@ -47,7 +47,7 @@ async def _control(conn: asyncpg.Connection, case_id: str, control_id: str, p: d
         " asset_kind = coalesce(EXCLUDED.asset_kind, asset_controls.asset_kind),"
         " controlled_by = coalesce(EXCLUDED.controlled_by, asset_controls.controlled_by),"
         " requested_by = coalesce(EXCLUDED.requested_by, asset_controls.requested_by), updated_at = now()",
-        control_id, case_id, p["asset_id"], p.get("asset_kind"), p.get("measure"), controlled_by,
+        control_id, case_id, p["asset_id"], p.get("asset_kind"), measure or p.get("measure"), controlled_by,
         iso_date(p.get("expiry_date")), requested_by,
     )
 
@@ -87,11 +87,10 @@ async def control_confirmed(ctx: ReactionContext) -> None:
 @reactions.on("field_ops.asset_seized_on_site")
 async def seized_on_site(ctx: ReactionContext) -> None:
     # The same control asset_search records for this seizure (control id field_ops:<asset_id>).
-    env = ctx.envelope
-    p = {**env.payload, "measure": env.payload.get("measure") or "seize"}
+    env, p = ctx.envelope, ctx.envelope.payload
     control_id = str(p.get("control_id") or f"field_ops:{p['asset_id']}")
     await _control(ctx.conn, env.case_id, control_id, p, text(p.get("seized_by")) or _officer(ctx),
-                   text(p.get("judge_id")))
+                   text(p.get("judge_id")), measure=p.get("measure") or "seize")
 
 
 @reactions.on("asset_search.control_renewed")
@@ -129,7 +128,7 @@ async def objection_registered(ctx: ReactionContext) -> None:
         )
 
 
-@reactions.on("intake.objection_decided", "intake.objection_ruled", "intake.objection_withdrawn")
+@reactions.on("intake.objection_decided")
 async def objection_closed(ctx: ReactionContext) -> None:
     # Rejected or withdrawn: the asset may be disposed of again; upheld: it stays out (民诉法 art. 238).
     p = ctx.envelope.payload

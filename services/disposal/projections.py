@@ -30,6 +30,13 @@ async def project(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> No
                 "UPDATE disposals SET status = $2, sale_price_fen = $3, updated_at = $4 WHERE disposal_id = $1",
                 p["disposal_id"], f"auction_{p['result']}", p.get("price_fen"), env.recorded_at,
             )
+        elif env.event_type == "disposal.price_objection_ruled" and p.get("upheld"):
+            # An upheld objection strikes the reference price down: back to "decided" (as the disposal's
+            # own state says), until a new price is fixed.
+            await conn.execute(
+                "UPDATE disposals SET status = 'decided', updated_at = $2 WHERE disposal_id = $1",
+                p["disposal_id"], env.recorded_at,
+            )
         elif env.event_type == "disposal.disposal_concluded":
             await conn.execute(
                 "UPDATE disposals SET status = 'concluded', outcome = $2, updated_at = $3 WHERE disposal_id = $1",

@@ -17,14 +17,16 @@ from aiokafka import AIOKafkaProducer
 from deploy.system import System
 from services.asset_search.agencies import signing
 from services.asset_search.agencies.registry import AgencyRegistry
-from shared.envelope import Actor, Envelope, now_shanghai
+from shared.envelope import Envelope
 from tests.asset_search.conftest import TEST_AGENCIES
 from tests.conftest import auth
+from tests.helpers import make_event, opened_by_intake
 
 REGISTRY = AgencyRegistry.load(TEST_AGENCIES)
 KINDS = sorted({a.kind for a in REGISTRY.all()})
 COURT = "黔01"
 SEARCHER = auth("search-001", "search_officer")
+SIMULATOR_OPERATOR = auth("sim-admin-001", "admin")  # the simulator's /knobs and /journal need it
 T = TypeVar("T")
 
 
@@ -40,39 +42,38 @@ def judge(officer_id: str) -> dict[str, str]:
     return auth(officer_id, "judge")
 
 
+_VERSIONS: dict[str, int] = {}  # the last version published of each intake stream
+
+
 async def publish(producer: AIOKafkaProducer, system: System, case_id: str, event_type: str,
-                  payload: dict[str, Any], version: int, actor_id: str = "clerk-001") -> None:
-    """What intake does: one envelope on the run's topic, keyed by the case id."""
-    now = now_shanghai()
-    env = Envelope(
-        event_id=uuid.uuid4(), event_type=event_type, schema_version=1, case_id=case_id,
-        stream_id=f"intake.case:{case_id}", stream_version=version, occurred_at=now, recorded_at=now,
-        producer="intake", actor=Actor(kind="officer", id=actor_id, role="affairs_clerk", court=COURT),
-        court=COURT, correlation_id=str(uuid.uuid4()), payload=payload,
-    )
-    await producer.send_and_wait(system.topic, env.to_bytes(), key=case_id.encode())
+                  fields: dict[str, Any], version: int | None = None, actor_id: str = "clerk-001") -> None:
+    """What intake does: one envelope on the run's topic, keyed by the case id, in the stream
+    ``intake.case:<case_id>`` (``version``: the next one unless given). The payload is ``fields`` over
+    the type's example, validated by the registry's payload model (``tests.helpers.make_event``)."""
+    stream = f"intake.case:{case_id}"
+    version = version or _VERSIONS.get(stream, 0) + 1
+    env = make_event(event_type, case_id, stream_id=stream, version=version, actor=actor_id, role="affairs_clerk",
+                     **{"court": COURT, **fields})
+    await send(producer, system, env)
+
+
+async def send(producer: AIOKafkaProducer, system: System, *envelopes: Envelope) -> None:
+    for env in envelopes:
+        _VERSIONS[env.stream_id] = max(_VERSIONS.get(env.stream_id, 0), env.stream_version)
+        await producer.send_and_wait(system.topic, env.to_bytes(), key=env.case_id.encode())
 
 
 async def open_case(producer: AIOKafkaProducer, system: System, judge_id: str,
                     claim_amount_fen: int = 12_345_600, case_id: str | None = None) -> str:
-    """A registered and assigned case, as intake would announce it."""
+    """A case registered and assigned to ``judge_id``: what intake's own decider publishes for it."""
     case_id = case_id or str(uuid.uuid4())
-    await publish(producer, system, case_id, "intake.case_registered", {
-        "case_id": case_id, "case_number": f"（2026）黔01执{uuid.uuid4().int % 100000}号", "case_type": "执",
-        "court": COURT, "claim_amount_fen": claim_amount_fen, "application_date": "2026-11-20",
-        "applicant": {"kind": "organisation", "name": "贵州某某建材有限公司", "id_number": "91110000600037341L"},
-        "respondent": {"kind": "person", "name": "王某", "id_number": "11010519491231002X"},
-        "registered_by": "clerk-001", "limitation_warning": False,
-    }, 1)
-    await publish(producer, system, case_id, "intake.case_assigned", {
-        "judge_id": judge_id, "team_id": "team-1", "track": "ordinary", "assigned_by": "affairs-001",
-    }, 2, actor_id="affairs-001")
+    await send(producer, system, *opened_by_intake(case_id, judge_id, claim_amount_fen=claim_amount_fen))
     return case_id
 
 
 async def set_knobs(http: httpx.AsyncClient, system: System, *, case_id: str = "*", agency_id: str = "*",
                     **knobs: Any) -> None:
-    r = await http.put(f"{system.url('simulator')}/knobs",
+    r = await http.put(f"{system.url('simulator')}/knobs", headers=SIMULATOR_OPERATOR,
                        json={"case_id": case_id, "agency_id": agency_id, "knobs": knobs})
     assert r.status_code == 200, r.text
 

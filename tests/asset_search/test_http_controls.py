@@ -167,7 +167,7 @@ async def test_after_zhongben_the_debtor_is_searched_again_every_six_months_for_
 ) -> None:
     case_id, start = found_case["case_id"], clock.today()
     await publish(producer, system, case_id, "intake.case_closed",
-                  {"closure_type": "终本", "judge_id": found_case["judge_id"], "approved_by": "chief-1"}, 3)
+                  {"closure_type": "终本", "judge_id": found_case["judge_id"], "approved_by": "chief-1"})
     f = await wait_search(http, system, case_id,
                           lambda f: f["research_schedule"] is not None and f["case"]["closure_type"] is not None)
     due = [date.fromisoformat(d) for d in f["research_schedule"]["due_dates"]]

@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaProducer
 
 from deploy.system import System
-from shared.envelope import Actor, Envelope, now_shanghai
+from shared.envelope import Envelope
 from tests.conftest import auth, valid_case
+from tests.helpers import make_event, opened_by_intake, seized_on_site_by
 
 SUPERVISOR = auth("sup-001", "supervisor")
 
 
-def envelope(case_id: str, event_type: str, payload: dict[str, Any], *, stream_id: str, version: int,
+def envelope(case_id: str, event_type: str, fields: dict[str, Any], *, stream_id: str, version: int,
              actor_id: str = "clerk-001", role: str = "intake_clerk") -> Envelope:
-    now = now_shanghai()
-    return Envelope(
-        event_id=uuid.uuid4(), event_type=event_type, schema_version=1, case_id=case_id, stream_id=stream_id,
-        stream_version=version, occurred_at=now, recorded_at=now, producer=event_type.split(".")[0],
-        actor=Actor(kind="officer", id=actor_id, name=actor_id, role=role, court="黔01"), court="黔01",
-        correlation_id=str(uuid.uuid4()), payload=payload,
-    )
+    """One event as its producer publishes it: ``fields`` over the type's example, validated by the
+    registry's payload model (``tests.helpers.make_event``)."""
+    return make_event(event_type, case_id, stream_id=stream_id, version=version, actor=actor_id, role=role,
+                      **fields)
 
 
 async def publish(system: System, *envelopes: Envelope) -> None:
@@ -38,27 +35,16 @@ async def publish(system: System, *envelopes: Envelope) -> None:
 
 
 def registered_and_assigned(case_id: str, judge_id: str, claim_fen: int = 12_345_600) -> list[Envelope]:
-    body = valid_case(claim_amount_fen=claim_fen)
-    registered = {
-        **body, "case_id": case_id, "case_number": f"（2026）黔01执{uuid.uuid4().int % 100000}号",
-        "registered_by": "clerk-001", "limitation_warning": False,
-    }
-    stream = f"intake.case:{case_id}"
-    return [
-        envelope(case_id, "intake.case_registered", registered, stream_id=stream, version=1),
-        envelope(case_id, "intake.case_assigned", {"judge_id": judge_id, "team_id": "team-1", "track": "ordinary",
-                                                   "assigned_by": "affairs-001"},
-                 stream_id=stream, version=2, actor_id="affairs-001", role="affairs_clerk"),
-    ]
+    """What intake's own decider publishes when a clerk registers the case and it is assigned to
+    ``judge_id`` (stream ``intake.case:<case_id>``, versions 1–4); the basis of ``valid_case`` (due
+    2025-09-15: the ledger's interest runs from the next day)."""
+    return opened_by_intake(case_id, judge_id, claim_amount_fen=claim_fen, basis=valid_case()["basis"])
 
 
-def control_confirmed(case_id: str, asset_id: str, controller: str, asset_kind: str = "vehicle") -> Envelope:
-    control_id = f"ctl-{uuid.uuid4().hex[:8]}"
-    return envelope(case_id, "asset_search.control_confirmed", {
-        "control_id": control_id, "asset_id": asset_id, "asset_kind": asset_kind, "measure": "seize",
-        "effective_date": "2026-06-01", "expiry_date": "2028-06-01", "amount_fen": None, "queue_position": 1,
-        "controlled_by": controller,
-    }, stream_id=f"asset_search.control:{control_id}", version=1, actor_id=controller, role="search_officer")
+def controlled_on_site(case_id: str, asset_id: str, controller: str, asset_kind: str = "vehicle") -> list[Envelope]:
+    """What asset_search's own decider publishes when ``controller`` sealed the asset on site on
+    judge-101's instruction: the asset, and a control in effect controlled by ``controller``."""
+    return seized_on_site_by(case_id, asset_id, controller, judge_id="judge-101", asset_kind=asset_kind)
 
 
 async def eventually(probe: Any, what: str, attempts: int = 200) -> Any:

@@ -13,7 +13,7 @@ import httpx
 from deploy.system import System
 from tests.conftest import auth
 from tests.disposal.helpers import (
-    control_confirmed,
+    controlled_on_site,
     eventually,
     known_to_disposal,
     publish,
@@ -38,7 +38,7 @@ async def post(http: httpx.AsyncClient, system: System, path: str, body: dict[st
 async def case_with_controlled_vehicle(http: httpx.AsyncClient, system: System) -> tuple[str, str]:
     case_id, asset_id = str(uuid.uuid4()), f"asset-{uuid.uuid4().hex[:8]}"
     await publish(system, *registered_and_assigned(case_id, "judge-101"),
-                  control_confirmed(case_id, asset_id, "search-401"))
+                  *controlled_on_site(case_id, asset_id, "search-401"))
     await known_to_disposal(http, system, case_id, JUDGE, controls=1, judge="judge-101")
     return case_id, asset_id
 

@@ -66,8 +66,9 @@ async def test_an_asset_under_a_pending_third_party_objection_is_not_disposed_of
 ) -> None:
     case_id, asset_id = await case_with_controlled_vehicle(http, system)
     await publish(system, envelope(case_id, "intake.objection_registered",
-                                   {"objection_case_id": str(uuid.uuid4()), "asset_id": asset_id,
-                                    "reviewers": ["rev-1"]}, stream_id=f"intake.case:{case_id}", version=3))
+                                   {"objection_case_id": str(uuid.uuid4()), "asset_ids": [asset_id],
+                                    "reviewers": ["rev-1", "rev-2", "rev-3"]},
+                                   stream_id=f"intake.case:{case_id}", version=5))
     await eventually(lambda: _objections(http, system, case_id), "the objection in disposal's projection")
     r = await http.post(f"{system.url('disposal')}/cases/{case_id}/disposals", json={"asset_id": asset_id},
                         headers=JUDGE)
@@ -125,11 +126,13 @@ async def test_the_officer_who_ordered_a_control_confirmed_by_an_agency_may_not_
     stream = f"asset_search.control:{control_id}"
     ordered = envelope(case_id, "asset_search.control_ordered", {
         "control_id": control_id, "asset_id": asset_id, "asset_kind": "real_estate", "measure": "seize",
-        "judge_id": "judge-101", "agency_id": "agency-re-1"}, stream_id=stream, version=1,
+        "judge_id": "judge-101", "requested_by": "judge-101", "agency_id": "agency-re-1", "amount_limit_fen": None},
+        stream_id=stream, version=1,
         actor_id="search-402", role="search_officer")
     confirmed = envelope(case_id, "asset_search.control_confirmed", {
         "control_id": control_id, "asset_id": asset_id, "asset_kind": "real_estate", "measure": "seize",
-        "effective_date": "2026-06-01", "expiry_date": "2029-06-01", "controlled_by": "agency-re-1"},
+        "effective_date": "2026-06-01", "expiry_date": "2029-06-01", "controlled_by": "agency-re-1",
+        "requested_by": "judge-101", "amount_fen": None},
         stream_id=stream, version=2)
     confirmed = confirmed.model_copy(update={"actor": confirmed.actor.model_copy(
         update={"kind": "agency", "id": "agency-re-1", "role": None})})

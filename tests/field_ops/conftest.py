@@ -13,12 +13,12 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from deploy.system import System
-from shared.envelope import Actor, Envelope, now_shanghai
+from shared.envelope import Envelope, now_shanghai
 from tests.conftest import auth
+from tests.helpers import make_event, opened_by_intake
 
 COURT = "黔01"
 SUPERVISOR = auth("sup-fo", "supervisor")
-Publish = Callable[..., Awaitable[Envelope]]
 
 
 @pytest.fixture(scope="session")
@@ -31,27 +31,36 @@ async def producer(system: System) -> AsyncIterator[AIOKafkaProducer]:
         await p.stop()
 
 
-@pytest.fixture
-def publish(system: System, producer: AIOKafkaProducer) -> Publish:
-    """Publish a well-formed envelope of another service to the run's topic (key = case id)."""
-    versions: dict[str, int] = {}
+class Upstream:
+    """Other services' events on the run's topic (key = case id), each stream with contiguous versions."""
 
-    async def send(event_type: str, case_id: str, payload: dict[str, Any], *, actor_id: str = "system",
-                   stream_id: str | None = None, court: str = COURT) -> Envelope:
-        producer_name = event_type.split(".")[0]
-        stream = stream_id or f"{producer_name}.case:{case_id}"
-        versions[stream] = versions.get(stream, 0) + 1
-        now = now_shanghai()
-        env = Envelope(
-            event_id=uuid.uuid4(), event_type=event_type, schema_version=1, case_id=case_id,
-            stream_id=stream, stream_version=versions[stream], occurred_at=now, recorded_at=now,
-            producer=producer_name, actor=Actor(kind="officer", id=actor_id, court=court), court=court,
-            correlation_id=str(uuid.uuid4()), payload=payload,
-        )
-        await producer.send_and_wait(system.topic, env.to_bytes(), key=case_id.encode())
+    def __init__(self, system: System, producer: AIOKafkaProducer) -> None:
+        self.system, self.producer = system, producer
+        self.versions: dict[str, int] = {}
+
+    async def __call__(self, event_type: str, case_id: str, fields: dict[str, Any], *, actor_id: str = "system",
+                       stream_id: str | None = None, court: str = COURT) -> Envelope:
+        """One event of ``event_type``: ``fields`` over the type's example, validated by the registry's
+        payload model (``tests.helpers.make_event``); ``actor_id`` ``"system"`` is the producing service."""
+        stream = stream_id or f"{event_type.split('.')[0]}.case:{case_id}"
+        env = make_event(event_type, case_id, stream_id=stream, version=self.versions.get(stream, 0) + 1,
+                         actor=actor_id, **{"court": court, **fields})
+        await self.send(env)
         return env
 
-    return send
+    async def send(self, *envelopes: Envelope) -> None:
+        """Envelopes a producer's own code made (e.g. ``tests.helpers.opened_by_intake``), in order."""
+        for env in envelopes:
+            self.versions[env.stream_id] = env.stream_version
+            await self.producer.send_and_wait(self.system.topic, env.to_bytes(), key=env.case_id.encode())
+
+
+Publish = Upstream
+
+
+@pytest.fixture
+def publish(system: System, producer: AIOKafkaProducer) -> Publish:
+    return Upstream(system, producer)
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], what: str, tries: int = 200) -> Any:
@@ -68,18 +77,13 @@ CaseWithJudge = Callable[..., Awaitable[str]]
 
 
 @pytest.fixture
-def case_with_judge(system: System, http: httpx.AsyncClient, publish: Publish) -> CaseWithJudge:
-    """A case registered and assigned to ``judge_id`` upstream, once field_ops knows its judge."""
+def case_with_judge(system: System, http: httpx.AsyncClient, publish: Upstream) -> CaseWithJudge:
+    """A case registered and assigned to ``judge_id`` by intake's own decider, once field_ops knows its judge."""
 
     async def make(judge_id: str, case_id: str | None = None) -> str:
         case_id = case_id or str(uuid.uuid4())
-        await publish("intake.case_registered", case_id, {
-            "case_id": case_id, "case_number": "（2026）黔01执1号", "case_type": "执", "court": COURT,
-            "claim_amount_fen": 1_000_000, "registered_by": "clerk-fo",
-        }, actor_id="clerk-fo")
-        await publish("intake.case_assigned", case_id, {
-            "judge_id": judge_id, "team_id": "exec-team-1", "track": "ordinary", "assigned_by": "affairs-fo",
-        }, actor_id="affairs-fo")
+        await publish.send(*opened_by_intake(case_id, judge_id, team_id="exec-team-1", clerk="clerk-fo",
+                                             claim_amount_fen=1_000_000))
         await wait_for_judge(system, http, case_id, judge_id)
         return case_id
 

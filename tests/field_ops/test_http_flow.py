@@ -107,7 +107,7 @@ async def test_a_lead_needing_an_on_site_check_waits_as_a_proposal_until_the_jud
     case_id = await case_with_judge(judge_id)
     fo = system.url("field_ops")
     await publish("asset_search.field_check_requested", case_id, {
-        "lead_id": "lead-77", "target": {"kind": "asset", "description": "申请人称被执行人在云岩区有门面"},
+        "lead_id": "lead-77", "target": "申请人称被执行人在云岩区有门面",
         "region": "520103", "reason": "申请执行人提供的线索需现场核实",
     }, actor_id="search-1")
 

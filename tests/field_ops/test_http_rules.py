@@ -49,7 +49,8 @@ async def test_only_the_cases_current_judge_instructs(
     # After re-assignment the former judge no longer instructs, the new one does.
     new_id, new_judge_headers = new_judge()
     await publish("intake.case_assigned", case_id, {"judge_id": new_id, "previous_judge_id": judge_id,
-                                                    "reason": "回避", "assigned_by": "lead-x"})
+                                                    "reason": "回避", "assigned_by": "lead-x", "strategy": "manual"},
+                  actor_id="lead-x")
     await wait_for_judge(system, http, case_id, new_id)
     assert (await issue(http, system, case_id, judge)).json()["rule"] == "互相制约-2"
     assert (await issue(http, system, case_id, new_judge_headers)).status_code == 201

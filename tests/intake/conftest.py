@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -12,8 +11,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from deploy.system import System
-from shared.envelope import Actor, Envelope, now_shanghai
 from tests.conftest import auth, valid_case
+from tests.helpers import make_event
 
 H = "ab" * 32
 CLERK = auth("clerk-i01", "intake_clerk")
@@ -37,28 +36,26 @@ def application(**overrides: Any) -> dict[str, Any]:
     return valid_case(**{"materials": MATERIALS, **overrides})
 
 
-Publish = Callable[[str, str, dict[str, Any], str], Awaitable[None]]
+Publish = Callable[..., Awaitable[None]]
+ROLES = {"asset_search": "search_officer", "field_ops": "field_officer", "disposal": "finance_officer"}
 
 
 @pytest.fixture
 async def publish(system: System) -> AsyncIterator[Publish]:
-    """Publish an event as another service would (key = case id)."""
+    """Publish an event as another service would (key = case id): ``fields`` over the type's example,
+    validated by the registry's payload model (``tests.helpers.make_event``); ``officer`` acts in the
+    producer's usual role (``"system"``: the producing service itself)."""
     producer = AIOKafkaProducer(bootstrap_servers=system.bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
 
     versions: dict[str, int] = {}
 
-    async def send(case_id: str, event_type: str, payload: dict[str, Any], officer: str = "search-i01") -> None:
-        now = now_shanghai()
-        stream_id = f"{event_type.split('.')[0]}.test:{case_id}"
+    async def send(case_id: str, event_type: str, fields: dict[str, Any], officer: str = "search-i01") -> None:
+        service = event_type.split(".")[0]
+        stream_id = f"{service}.test:{case_id}"
         versions[stream_id] = versions.get(stream_id, 0) + 1
-        env = Envelope(
-            event_id=uuid.uuid4(), event_type=event_type, schema_version=1, case_id=case_id,
-            stream_id=stream_id, stream_version=versions[stream_id], occurred_at=now,
-            recorded_at=now, producer=event_type.split(".")[0],
-            actor=Actor(kind="officer", id=officer, role="search_officer", court="黔01"), court="黔01",
-            correlation_id=str(uuid.uuid4()), payload=payload,
-        )
+        env = make_event(event_type, case_id, stream_id=stream_id, version=versions[stream_id], actor=officer,
+                         role=ROLES.get(service), **fields)
         await producer.send_and_wait(system.topic, env.to_bytes(), key=case_id.encode())
 
     try:

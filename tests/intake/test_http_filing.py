@@ -64,22 +64,32 @@ async def test_200_concurrent_registrations_get_200_consecutive_numbers(
 ) -> None:
     clerk = auth("clerk-gy", "intake_clerk", court="赣0502")
     body, start = application(court="赣0502", case_type="执保"), clock.today()
-    answers = await asyncio.gather(*(http.post(f"{system.url('intake')}/cases", json=body, headers=clerk)
-                                     for _ in range(200)))
-    assert {a.status_code for a in answers} == {201}, {a.text for a in answers if a.status_code != 201}
-    numbers = [a.json()["case_number"] for a in answers]
+    url = f"{system.url('intake')}/cases"
+
+    def number(answer: httpx.Response) -> tuple[str, int]:
+        assert answer.status_code == 201, answer.text
+        m = re.fullmatch(rf"（({court_years_since(start)})）赣0502执保(\d+)号", answer.json()["case_number"])
+        assert m, answer.json()["case_number"]
+        return m[1], int(m[2])
+
+    # The first number this run gets (after whatever earlier runs on kept data were given)…
+    first_year, first = number(await http.post(url, json=body, headers=clerk))
+    answers = await asyncio.gather(*(http.post(url, json=body, headers=clerk) for _ in range(200)))
     by_year: dict[str, list[int]] = {}
-    for n in numbers:
-        m = re.fullmatch(rf"（({court_years_since(start)})）赣0502执保(\d+)号", n)
-        assert m, n
-        by_year.setdefault(m[1], []).append(int(m[2]))
-    # Gap-free and distinct within each court year (a run on kept data starts after the last number
-    # given; a run across New Year restarts at 1 in the new year).
-    for year, seq in by_year.items():
-        assert sorted(seq) == list(range(min(seq), min(seq) + len(seq))), (year, sorted(seq))
+    for a in answers:
+        year, seq = number(a)
+        by_year.setdefault(year, []).append(seq)
+    # …then the 200 concurrent ones, each once, right after it with no gap: first+1 … first+200 (a
+    # run across New Year continues in the old year and starts again at 1 in the new one).
+    assert all(year >= first_year for year in by_year), by_year
+    expected_old = list(range(first + 1, first + 1 + len(by_year.get(first_year, []))))
+    assert sorted(by_year.get(first_year, [])) == expected_old, (first, sorted(by_year.get(first_year, [])))
+    for year in sorted(y for y in by_year if y != first_year):
+        assert sorted(by_year[year]) == list(range(1, len(by_year[year]) + 1)), (year, sorted(by_year[year]))
     assert sum(map(len, by_year.values())) == 200
-    judges = {a.json()["judge_id"] for a in answers}
-    assert judges <= {"yd-j-101", "yd-j-102", "yd-j-201", "yd-j-202"}
+    # A judgment goes to the ordinary track; 赣0502 routes at random among its two ordinary judges.
+    assert {(a.json()["track"], a.json()["team_id"]) for a in answers} == {("ordinary", "赣0502-普执组")}
+    assert {a.json()["judge_id"] for a in answers} == {"yd-j-201", "yd-j-202"}
 
 
 async def test_triage_puts_small_mediation_cases_on_the_fast_track_and_a_lead_can_override(

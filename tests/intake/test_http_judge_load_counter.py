@@ -39,26 +39,34 @@ async def test_the_counter_follows_registrations_reassignments_and_every_status_
     assert r.status_code == 200, r.text
 
     conn = await asyncpg.connect(system.dsn("intake"))
+    # A made-up case in two courts of its own (no roster, no other test's cases), taken out again.
+    case_id, here, there = f"t-{uuid.uuid4().hex[:8]}", "浙01", "苏05"
     try:
         assert await _kept(conn) == await _counted(conn) and await _counted(conn)
-        case_id = f"t-{uuid.uuid4().hex[:8]}"
         await conn.execute(
             "INSERT INTO cases (case_id, court, case_type, status, applicant_name, respondent_name,"
             " respondent_id, claim_amount_fen, application_date, version)"
-            " VALUES ($1, '黔01', '执', 'applied', 'a', 'b', 'c', 1, current_date, 1)", case_id,
+            " VALUES ($1, $2, '执', 'applied', 'a', 'b', 'c', 1, current_date, 1)", case_id, here,
         )
         steps = [
-            "judge_id = 'qz-j-901'",                      # assigned before registration: not open yet
-            "status = 'registered'",                      # now open
-            "status = 'in_progress', judge_id = 'qz-j-902'",  # moved between judges
-            "status = 'suspended'",                       # still open
-            "court = '赣0502'",                           # moved between courts
-            "status = 'closed'",                          # no longer open
-            "status = 'in_progress'",                     # resumed in place
-            "judge_id = NULL",                            # unassigned
+            ("judge_id = 'qz-j-901'", {}),                                   # assigned before registration
+            ("status = 'registered'", {(here, "qz-j-901"): 1}),              # now open
+            ("status = 'in_progress', judge_id = 'qz-j-902'", {(here, "qz-j-902"): 1}),  # moved between judges
+            ("status = 'suspended'", {(here, "qz-j-902"): 1}),               # still open
+            (f"court = '{there}'", {(there, "qz-j-902"): 1}),                # moved between courts
+            ("status = 'closed'", {}),                                       # no longer open
+            ("status = 'in_progress'", {(there, "qz-j-902"): 1}),            # resumed in place
+            ("judge_id = NULL", {}),                                         # unassigned
         ]
-        for step in steps:
+        for step, open_here in steps:
             await conn.execute(f"UPDATE cases SET {step} WHERE case_id = $1", case_id)
-            assert await _kept(conn) == await _counted(conn), step
+            kept = await _kept(conn)
+            assert kept == await _counted(conn), step
+            assert {k: v for k, v in kept.items() if k[0] in (here, there)} == open_here, step
     finally:
-        await conn.close()
+        await conn.execute("DELETE FROM cases WHERE case_id = $1", case_id)
+        await conn.execute("DELETE FROM judge_open_cases WHERE court = ANY($1::text[])", [here, there])
+        try:
+            assert await _kept(conn) == await _counted(conn)
+        finally:
+            await conn.close()

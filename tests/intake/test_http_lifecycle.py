@@ -12,6 +12,7 @@ import httpx
 from deploy.system import System
 from services.intake.domain.closure import add_months
 from shared import clock
+from shared.envelope import Actor
 from tests.conftest import auth
 from tests.intake.conftest import AFFAIRS, CLERK, H, Publish, eventually, judge, register
 
@@ -53,16 +54,23 @@ async def test_clock_events_suspend_resume_postpone_and_extension(system: System
     case = await register(http, system)
     url, j = f"{system.url('intake')}/cases/{case['case_id']}", judge(case["judge_id"])
     until = (clock.today() + timedelta(days=30)).isoformat()
-    assert (await http.post(f"{url}/suspension", json={"reason": "被执行人死亡"}, headers=j)).json()["status"] \
-        == "suspended"
+
+    async def step(path: str, body: dict[str, Any], event: str, status: str) -> None:
+        """One clock event: the case's status after it, and the one event it recorded."""
+        r = await http.post(f"{url}/{path}", json=body, headers=j)
+        assert r.status_code == 200, r.text
+        assert (r.json()["status"], r.json()["events"]) == (status, [event]), r.json()
+        assert (await http.get(url, headers=CLERK)).json()["status"] == status
+
+    await step("suspension", {"reason": "被执行人死亡"}, "intake.case_suspended", "suspended")
     twice = await http.post(f"{url}/suspension", json={"reason": "再次"}, headers=j)
     assert twice.status_code == 409 and twice.json()["case_status"] == "suspended"
-    assert (await http.post(f"{url}/suspension/lift", json={"reason": "已确定继承人"}, headers=j)).status_code == 200
-    assert (await http.post(f"{url}/postponement", json={"reason": "提供担保", "until": until},
-                            headers=j)).json()["status"] == "postponed"
-    assert (await http.post(f"{url}/postponement/lift", json={"reason": "期满"}, headers=j)).status_code == 200
+    await step("suspension/lift", {"reason": "已确定继承人"}, "intake.suspension_lifted", "in_progress")
+    await step("postponement", {"reason": "提供担保", "until": until}, "intake.case_postponed", "postponed")
+    await step("postponement/lift", {"reason": "期满"}, "intake.postponement_lifted", "in_progress")
     asked = await http.post(f"{url}/extension", json={"months": 3, "reason": "财产处置中"}, headers=j)
     assert asked.status_code == 200, asked.text
+    assert asked.json()["events"] == ["intake.extension_requested"]
     not_president = await http.post(f"{url}/extension/approve", headers=CHIEF)
     assert not_president.status_code == 403
     approved = await http.post(f"{url}/extension/approve", headers=PRESIDENT)
@@ -103,10 +111,11 @@ async def test_zhongben_refusal_lists_every_unmet_condition_from_intakes_own_pro
     assert (await http.post(f"{url}/interview", json={"summary_hash": H, "interviewed_on": "2026-11-23"},
                             headers=j)).status_code == 200
     for kind in KINDS:
-        await publish(cid, "asset_search.agency_answered", {"query_id": f"q-{kind}", "agency_kind": kind,
-                                                             "outcome": "nothing_found"})
-    await publish(cid, "asset_search.lead_verified", {"lead_id": "lead-1", "outcome": "nothing_found"})
-    await publish(cid, "field_ops.task_reported", {"task_id": "t1", "outcome": "nothing_found"}, "field-i01")
+        await publish(cid, "asset_search.agency_answered", {"query_id": f"q-{kind}", "agency_id": f"{kind}-1",
+                                                             "agency_kind": kind, "outcome": "nothing_found"},
+                      Actor(kind="agency", id=f"{kind}-1"))
+    await publish(cid, "asset_search.lead_verified", {"lead_id": "lead-1", "outcome": "not_found"})
+    await publish(cid, "field_ops.task_reported", {"task_id": "t1", "outcome": "not_found"}, "field-i01")
 
     async def done() -> bool:
         r = await http.post(f"{url}/closure", json=body, headers=j)
@@ -123,7 +132,7 @@ async def test_paid_in_full_closes_after_disposal_reports_payment_and_someone_el
     body = {"closure_type": "执行完毕", "reason": "执行款已足额支付"}
     refused = await http.post(f"{url}/closure", json=body, headers=j)
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "claim_paid"
-    await publish(cid, "disposal.claim_paid_in_full", {"amount_fen": 12_345_600}, "finance-i01")
+    await publish(cid, "disposal.claim_paid_in_full", {"claim_amount_fen": 12_345_600}, "finance-i01")
 
     async def proposed() -> bool:
         return (await http.post(f"{url}/closure", json=body, headers=j)).status_code == 200
@@ -167,6 +176,15 @@ async def test_objection_reviewers_exclude_everyone_who_acted_in_any_service(
 
 async def test_queries_list_lookup_and_workload(system: System, http: httpx.AsyncClient) -> None:
     intake = system.url("intake")
+
+    async def workload() -> tuple[dict[str, int], dict[str, int], set[str]]:
+        judges = (await http.get(f"{intake}/workload/judges", headers=CLERK)).json()["judges"]
+        teams = (await http.get(f"{intake}/workload/teams", headers=CLERK)).json()["teams"]
+        party = (await http.get(f"{intake}/parties/110105198001010016/cases", headers=CLERK)).json()["items"]
+        return ({x["judge_id"]: x["open"] for x in judges}, {t["team_id"]: t["open"] for t in teams},
+                {i["case_id"] for i in party})
+
+    judges_before, teams_before, party_before = await workload()
     respondent = {"kind": "person", "name": "张某", "id_number": "110105198001010016"}
     case = await register(http, system, respondent=respondent)
     half = case["case_number"].replace("（", "(").replace("）", ")")
@@ -182,18 +200,19 @@ async def test_queries_list_lookup_and_workload(system: System, http: httpx.Asyn
     assert theirs.status_code == 404 and theirs.json()["code"] == "case_not_found"
     assert theirs.json()["detail"] == f"未找到案号为 {case['case_number']} 的案件"  # only what was asked
     by_party = (await http.get(f"{intake}/parties/110105198001010016/cases", headers=CLERK)).json()
-    assert [i["case_id"] for i in by_party["items"]] == [case["case_id"]]
+    assert by_party["items"][0]["case_id"] == case["case_id"]  # the latest first
+    assert by_party["items"][0]["party_role"] == "respondent"
+    assert {i["case_id"] for i in by_party["items"]} - party_before == {case["case_id"]}
     listed = (await http.get(f"{intake}/cases", params={"judge_id": case["judge_id"], "status": "in_progress",
                                                          "track": "ordinary"}, headers=CLERK)).json()
     assert case["case_id"] in {i["case_id"] for i in listed["items"]}
     assert all(i["judge_id"] == case["judge_id"] for i in listed["items"])
     other_court = await http.get(f"{intake}/cases", params={"court": "赣0502"}, headers=CLERK)
     assert other_court.status_code == 403
-    judges = (await http.get(f"{intake}/workload/judges", headers=CLERK)).json()["judges"]
-    mine = next(x for x in judges if x["judge_id"] == case["judge_id"])
-    assert mine["open"] >= 1
-    teams = (await http.get(f"{intake}/workload/teams", headers=CLERK)).json()["teams"]
-    assert sum(t["open"] for t in teams) >= 1
+    # The workload counts this one case more: its judge's and its team's, nobody else's.
+    judges_after, teams_after, _ = await workload()
+    assert judges_after == judges_before | {case["judge_id"]: judges_before.get(case["judge_id"], 0) + 1}
+    assert teams_after == teams_before | {case["team_id"]: teams_before[case["team_id"]] + 1}
     detail = (await http.get(f"{intake}/cases/{case['case_id']}", headers=CLERK)).json()
-    assert [h["event_type"] for h in detail["history"]][:3] == [
-        "intake.application_received", "intake.case_registered", "intake.case_triaged"]
+    assert [h["event_type"] for h in detail["history"]] == [
+        "intake.application_received", "intake.case_registered", "intake.case_triaged", "intake.case_assigned"]

@@ -12,30 +12,29 @@ from pathlib import Path
 import asyncpg
 
 from shared import case_facts, db
-from shared.envelope import SHANGHAI, Actor, Envelope
+from shared.envelope import SHANGHAI, Envelope
 from shared.eventstore import EventStore
 from shared.reactions import ReactionContext, Reactions
+from tests.helpers import example, make_event
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
 
-def envelope(case_id: str, event_type: str, version: int, **payload: object) -> Envelope:
-    return Envelope(
-        event_id=uuid.uuid4(), event_type=event_type, schema_version=1, case_id=case_id,
-        stream_id=f"intake.case:{case_id}", stream_version=version, occurred_at=T0 + timedelta(days=version),
-        recorded_at=T0 + timedelta(days=version), producer="intake", actor=Actor.system("intake"), court="黔01",
-        correlation_id=case_id, payload=payload,
-    )
+def envelope(case_id: str, event_type: str, version: int, **fields: object) -> Envelope:
+    """intake's event as it publishes it (``tests.helpers.make_event``: validated by the registry)."""
+    return make_event(event_type, case_id, stream_id=f"intake.case:{case_id}", version=version,
+                      occurred_at=T0 + timedelta(days=version), correlation_id=case_id, **fields)
 
 
 def intake_events(case_id: str) -> list[Envelope]:
+    basis = {**example("intake.case_registered")["basis"], "performance_deadline": "2025-09-15",
+             "effective_date": "2025-09-01"}
     return [
         envelope(case_id, "intake.case_registered", 1, court="黔01", case_number="（2026）黔01执7号", case_type="执",
                  claim_amount_fen=500_000, registered_by="clerk-1", registered_on="2026-03-03",
-                 respondent={"kind": "person", "name": "王某"},
-                 basis={"performance_deadline": "2025-09-15", "effective_date": "2025-09-01"}),
+                 respondent={"kind": "person", "name": "王某", "id_number": "11010519491231002X"}, basis=basis),
         envelope(case_id, "intake.case_assigned", 2, judge_id="judge-1", team_id="team-1"),
-        envelope(case_id, "intake.case_closed", 3, closure_type="终本"),
+        envelope(case_id, "intake.case_closed", 3, closure_type="终本", closed_on="2026-03-05"),
     ]
 
 

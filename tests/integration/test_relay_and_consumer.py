@@ -17,7 +17,7 @@ from shared.consumer import ConsumerRunner
 from shared.envelope import Envelope
 from shared.eventstore import EventStore
 from shared.reactions import ReactionContext, Reactions
-from shared.relay import OutboxRelay
+from shared.relay import OutboxRelay, RelayStatus
 from tests.integration.helpers import envelope
 
 STORE = EventStore()
@@ -323,13 +323,27 @@ async def test_only_one_relay_leads_and_another_takes_over_when_it_dies(
     a, b = relay(scratch_dsn, producer, topics[0], service), relay(scratch_dsn, producer, topics[0], service)
     task_a = asyncio.create_task(a.run())
     await until(lambda: _ge_async(lambda: a.status.is_leader, True))
+    b.status = RefusalCountingStatus()
     async with running(b.run()):
-        await asyncio.sleep(0.6)
+        # b has tried for the lock three times (every lock_retry_s) and found it taken each time.
+        await until(lambda: _ge_async(lambda: b.status.refused, 3))
         assert a.status.is_leader and not b.status.is_leader
         task_a.cancel()
         with contextlib.suppress(BaseException):
             await task_a
         await until(lambda: _ge_async(lambda: b.status.is_leader, True), timeout=10)
+
+
+class RefusalCountingStatus(RelayStatus):
+    """A relay's status that counts its failed tries for the leadership (each sets ``is_leader``
+    to False before the relay waits to try again)."""
+
+    refused: int = -1  # the dataclass's own __init__ sets is_leader False once: not a try
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "is_leader" and value is False:
+            object.__setattr__(self, "refused", self.refused + 1)
+        object.__setattr__(self, name, value)
 
 
 def test_unsafe_kafka_client_settings_are_refused() -> None:
@@ -354,11 +368,39 @@ async def _published_and_deleted(pool: asyncpg.Pool, r: OutboxRelay, ids: list[u
     return bool(left == 0 and r.status.published >= len(ids))
 
 
+class PollWatch:
+    """Wraps a relay's ``publish_batch`` to see its polls: how many came back empty, and whether one
+    is under way. A relay not in a poll whose last poll was empty is waiting for a wake-up (its
+    loop goes from an empty poll straight into that wait)."""
+
+    def __init__(self, r: OutboxRelay) -> None:
+        self.empty, self.polling = 0, False
+        original = r.publish_batch
+
+        async def publish_batch(conn: asyncpg.Connection) -> int:
+            self.polling = True
+            try:
+                sent = await original(conn)
+            finally:
+                self.polling = False
+            self.empty += sent == 0
+            return sent
+
+        r.publish_batch = publish_batch  # type: ignore[method-assign]
+
+
 async def _idle(r: OutboxRelay, pool: asyncpg.Pool) -> None:
-    """Until the relay leads and has drained what other tests left, so its next poll is 60 s away."""
+    """Until the relay leads, has drained what other tests left and waits for a wake-up: its next
+    poll is 60 s away."""
     await until(lambda: _leads(r))
     await until(lambda: _eq(pool.fetchval("SELECT count(*) FROM outbox"), 0))
-    await asyncio.sleep(0.3)
+    watch = PollWatch(r)
+    r.wake()  # one more poll, seen to come back empty
+
+    async def parked() -> bool:
+        return watch.empty > 0 and not watch.polling
+
+    await until(parked)
 
 
 async def _leads(r: OutboxRelay) -> bool:
@@ -375,13 +417,18 @@ async def test_a_commit_in_the_leading_process_wakes_its_relay_without_pg_notify
         await _idle(r, pool)
         heard: list[str] = []
         listener = await db.connect(scratch_dsn)
+        barrier = f"barrier_{uuid.uuid4().hex[:8]}"  # not the relay's channel: it must not wake it
         await listener.add_listener("outbox", lambda *args: heard.append(str(args[2])))
+        await listener.add_listener(barrier, lambda *args: heard.append(str(args[2])))
         try:
             env = envelope(str(uuid.uuid4()))
             async with pool.acquire() as conn, conn.transaction():
                 await store.append(conn, env.stream_id, 0, [env])
-            await asyncio.sleep(0.3)  # a NOTIFY would have arrived by now
-            assert heard == []
+            # Notifications reach a listener in commit order: once the barrier, committed after the
+            # append, is heard, a NOTIFY from the append would have been heard before it.
+            await pool.execute("SELECT pg_notify($1, 'after the append')", barrier)
+            await until(lambda: _ge_async(lambda: len(heard), 1))
+            assert heard == [barrier]
         finally:
             await listener.close()
         store.committed()  # what CommandRunner and ConsumerRunner do after their commit

@@ -1,5 +1,8 @@
 """Helpers of supervision's tests: other services' events as they would publish them (``Story``, on the
-run's topic) and given-histories for the pure checks (``History``, a trail built event by event)."""
+run's topic) and given-histories for the pure checks (``History``, a trail built event by event).
+
+Both build every payload through the event registry (``tests.helpers.payload``): a test names the
+fields that matter, the type's example gives the rest, and the payload model validates the whole."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from aiokafka import AIOKafkaProducer
 from deploy.system import System
 from services.supervision.domain.entries import Entry
 from shared.envelope import SHANGHAI, Actor, Envelope
+from shared.events import REGISTRY
 from tests.conftest import auth
+from tests.helpers import payload as registered_payload
 
 SUPERVISOR = auth("sup-001", "supervisor")
 ADMIN = auth("admin-001", "admin")
@@ -44,6 +49,22 @@ class Story:
         cause: Envelope | None = None,
         **payload: Any,
     ) -> Envelope:
+        """The next event of the case, its payload built through the registry (validated)."""
+        if "case_id" in REGISTRY.get(event_type).model.model_fields:
+            payload.setdefault("case_id", self.case_id)
+        at = self.now + timedelta(minutes=5)
+        body = registered_payload(event_type, at.date(), **payload)
+        return self._append(event_type, REGISTRY.get(event_type).version, by, role, cause, body)
+
+    def unchecked(self, event_type: str, by: str = "system", role: str | None = None, **payload: Any) -> Envelope:
+        """An event no registered producer publishes (an unknown type, hostile content), as it is: what
+        supervision must still keep when some producer breaks the contract. Only for such tests."""
+        assert event_type not in REGISTRY, f"{event_type} is registered: use add()"
+        return self._append(event_type, 1, by, role, None, payload)
+
+    def _append(
+        self, event_type: str, version: int, by: str, role: str | None, cause: Envelope | None, body: dict[str, Any]
+    ) -> Envelope:
         producer = event_type.split(".")[0]
         stream = f"{producer}.story:{self.case_id}"  # never a real service's stream
         self.versions[stream] = self.versions.get(stream, 0) + 1
@@ -56,7 +77,7 @@ class Story:
         env = Envelope(
             event_id=uuid.uuid4(),
             event_type=event_type,
-            schema_version=1,
+            schema_version=version,
             case_id=self.case_id,
             stream_id=stream,
             stream_version=self.versions[stream],
@@ -67,12 +88,12 @@ class Story:
             court=self.court,
             correlation_id=self.case_id,
             causation_id=str(cause.event_id) if cause else None,
-            payload=payload,
+            payload=body,
         )
         self.envelopes.append(env)
         return env
 
-    def registered(self, clerk: str = "clerk-1") -> Envelope:
+    def registered(self, clerk: str = "clerk-1", **extra: Any) -> Envelope:
         return self.add(
             "intake.case_registered",
             clerk,
@@ -84,7 +105,7 @@ class Story:
             claim_amount_fen=12_345_600,
             application_date=self.now.date().isoformat(),
             registered_by=clerk,
-            basis={"kind": "judgment"},
+            **extra,
         )
 
     def assigned(self, judge: str = "judge-1", by: str = "affairs-1") -> Envelope:
@@ -130,6 +151,30 @@ async def wait_trail(
     raise AssertionError(f"case {case_id}: {len(events)} of {count} events reached supervision's trail")
 
 
+async def wait_story(
+    http: httpx.AsyncClient, system: System, story: Story, headers: dict[str, str] = SUPERVISOR, **params: Any
+) -> list[dict[str, Any]]:
+    """The case's trail (matching ``params``) once it holds every event of ``story``. It may hold more:
+    the services react to the story's events as they would to any (a registered and assigned case is
+    searched by asset_search at once, so its queries join the trail)."""
+    ids = {str(e.event_id) for e in story.envelopes}
+    events: list[dict[str, Any]] = []
+    for _ in range(300):
+        r = await http.get(f"{system.url('supervision')}/cases/{story.case_id}/trail", headers=headers, params=params)
+        if r.status_code == 200:
+            events = r.json()["events"]
+            if ids <= {e["event_id"] for e in events}:
+                return events
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"case {story.case_id}: {len(events)} events in the trail, not every one of the story's")
+
+
+def of_story(events: list[dict[str, Any]], story: Story) -> list[dict[str, Any]]:
+    """The trail's events that ``story`` published, in trail order."""
+    ids = {str(e.event_id) for e in story.envelopes}
+    return [e for e in events if e["event_id"] in ids]
+
+
 
 class History:
     """A case's trail, written the way the services would record it."""
@@ -148,6 +193,8 @@ class History:
         return self
 
     def add(self, event_type: str, by: str = "system", role: str | None = None, **payload: Any) -> Entry:
+        if "case_id" in REGISTRY.get(event_type).model.model_fields:
+            payload.setdefault("case_id", self.case_id)
         entry = Entry(
             seq=len(self.entries) + 1,
             event_id=str(uuid.uuid4()),
@@ -156,7 +203,7 @@ class History:
             actor_kind="system" if by == "system" else "officer",
             actor_id=by,
             actor_role=role,
-            payload=payload,
+            payload=registered_payload(event_type, self.day, **payload),
             case_id=self.case_id,
         )
         self.entries.append(entry)
@@ -171,7 +218,7 @@ class History:
             "claim_amount_fen": 100_000,
             "application_date": self.day.isoformat(),
             "registered_by": clerk,
-            "basis": {"kind": "judgment"},
+            "registered_on": self.day.isoformat(),
         } | extra
         return self.add("intake.case_registered", clerk, "intake_clerk", **payload)
 

@@ -10,6 +10,7 @@ import pytest
 
 from services.supervision.trail.catalogue import SUMMARIES, summarize
 from shared.envelope import Actor, Envelope, now_shanghai
+from tests.helpers import make_event
 
 pytestmark = pytest.mark.unit
 DOC = Path(__file__).resolve().parents[2] / "docs" / "events.md"
@@ -54,11 +55,10 @@ def test_every_documented_event_type_has_a_summary() -> None:
 
 
 def test_a_summary_fills_in_the_payload_and_tolerates_missing_fields() -> None:
-    assert summarize(envelope("disposal.payout_approved", amount_fen=500, proposed_by="a", approved_by="b")) == (
-        "执行款发放 500 分，制单 a，复核 b"
-    )
-    assert summarize(envelope("intake.objection_registered", objection_case_id="o1", reviewers=["r1", "r2"])) == (
-        "执行异议立案 o1，审查人 r1、r2"
-    )
+    payout = make_event("disposal.payout_approved", "c", amount_fen=500, proposed_by="a", approved_by="b")
+    assert summarize(payout) == "执行款发放 500 分，制单 a，复核 b"
+    objection = make_event("intake.objection_registered", "c", objection_case_id="o1", reviewers=["r1", "r2"])
+    assert summarize(objection) == "执行异议立案 o1，审查人 r1、r2"
+    # a producer that breaks the contract (fields missing) still reads as a line, not an error
     assert summarize(envelope("asset_search.control_lapsed")) == "控制措施到期失效：财产 ？（？）"
     assert summarize(envelope("someone.new_thing", x=1)) == "someone.new_thing"

@@ -15,6 +15,7 @@ from deploy._common import run_dir
 from deploy.system import System
 from tests.conftest import token
 from tests.supervision.helpers import Story, publish, wait_trail
+from tests.waits import drained, poll
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -27,7 +28,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-COURT = "赣0502"  # a court of its own: the board shows court-wide figures
+COURT = "粤0304"  # a court of its own (no other test's cases): the board shows court-wide figures
 # The stories below live in 2026: the API and the page are both asked for that year, not for the
 # default period (the current court year), so the test does not depend on the day it runs.
 PERIOD = {"from": "2026-01-01", "to": "2026-12-31"}
@@ -52,18 +53,16 @@ def days(m: dict[str, Any]) -> str:
     return "—" if m["value"] is None else f"{m['value']:.1f} 天"
 
 
-def story(judge: str, track: str) -> Story:
+def story(judge: str, track: str, team: str) -> Story:
     s = Story(court=COURT).on("2026-03-02")
     s.registered()
-    s.add(
-        "intake.case_assigned", "system", None, judge_id=judge, team_id="yd-team-1", track=track, assigned_by="system"
-    )
+    s.add("intake.case_assigned", "system", None, judge_id=judge, team_id=team, track=track, assigned_by="system")
     return s
 
 
-async def given_a_court(system: System, http: httpx.AsyncClient) -> tuple[Story, str]:
-    bank = f"yd-bank-{uuid.uuid4().hex[:6]}"
-    paid = story("yd-j1", "fast")
+async def given_a_court(system: System, http: httpx.AsyncClient) -> tuple[list[Story], str]:
+    bank, team = f"yd-bank-{uuid.uuid4().hex[:6]}", f"yd-team-{uuid.uuid4().hex[:6]}"
+    paid = story("yd-j1", "fast", team)
     paid.add("disposal.funds_received", "fin-1", "finance_officer", amount_fen=12_345_600, source="voluntary_payment")
     paid.on("2026-03-25").add(
         "intake.case_closed",
@@ -76,7 +75,7 @@ async def given_a_court(system: System, http: httpx.AsyncClient) -> tuple[Story,
         track="fast",
         claim_amount_fen=12_345_600,
     )
-    zb = story("yd-j2", "ordinary")
+    zb = story("yd-j2", "ordinary", team)
     zb.add("asset_search.query_dispatched", query_id=f"q-{bank}", agency_id=bank, agency_kind="bank_deposit")
     zb.add("asset_search.agency_answered", query_id=f"q-{bank}", agency_id=bank, outcome="nothing_found")
     zb.on("2026-04-20").add(
@@ -89,15 +88,19 @@ async def given_a_court(system: System, http: httpx.AsyncClient) -> tuple[Story,
         closed_on="2026-04-20",
         track="ordinary",
     )
-    late = story("yd-j3", "ordinary")
+    late = story("yd-j3", "ordinary", team)
     await publish(system, paid.envelopes + zb.envelopes + late.envelopes)
     for s in (paid, zb, late):
         await wait_trail(http, system, s.case_id, len(s.envelopes), headers=WATCHER)
-    for _ in range(100):
+
+    async def zb_findings() -> list[dict[str, Any]]:
         r = await http.get(f"{system.url('supervision')}/findings", headers=WATCHER, params={"case_id": zb.case_id})
-        if r.json()["findings"]:
-            break
-    return zb, bank
+        assert r.status_code == 200, r.text
+        return list(r.json()["findings"])
+
+    await poll(zb_findings, "the 终本 case's findings", timeout=30)
+    await drained(http, system)  # and every reaction to the three cases is in
+    return [paid, zb, late], bank
 
 
 async def tile(page: Page, kpi: str) -> str:
@@ -115,12 +118,22 @@ async def snapshot(http: httpx.AsyncClient, base: str) -> tuple[Any, Any, Any, A
 async def test_the_dashboard_shows_the_figures_of_the_api_and_is_screenshotted(
     system: System, http: httpx.AsyncClient, run_id: str
 ) -> None:
-    zb, bank = await given_a_court(system, http)
     base = system.url("supervision")
+    api0, overdue0, findings0, _ = await snapshot(http, base)  # what earlier runs left in the court
+    cases, bank = await given_a_court(system, http)
+    zb = cases[1]
     api, overdue, findings, board = await snapshot(http, base)
     trail = (await http.get(f"{base}/cases/{zb.case_id}/trail", headers=WATCHER)).json()["events"]
-    t = api["totals"]
-    assert t["closed"] == 2 and overdue["cases"] >= 1 and findings
+    t, t0 = api["totals"], api0["totals"]
+    assert (t["received"] - t0["received"], t["closed"] - t0["closed"], t["pending"] - t0["pending"]) == (3, 2, 1)
+    # Each of the three has a node past due since March: at the last level of escalation by now.
+    assert overdue["cases"] - overdue0["cases"] == 3
+    assert {k: overdue["by_level"][k] - overdue0["by_level"][k] for k in overdue["by_level"]} == {
+        "1": 0, "2": 0, "3": 0, "4": 3
+    }
+    # One finding more in the court: the 终本 its own judge approved.
+    assert [(f["case_id"], f["rule_id"]) for f in findings if f not in findings0] == [(zb.case_id, "互相制约-6")]
+    assert len(findings) == len(findings0) + 1
 
     shots = run_dir() / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -11,6 +10,7 @@ import httpx
 from deploy.system import System
 from tests.conftest import auth
 from tests.supervision.helpers import SUPERVISOR, Story, publish, wait_trail
+from tests.waits import poll
 
 PERIOD = {"from": "2026-01-01", "to": "2026-06-30"}
 
@@ -75,10 +75,10 @@ async def test_indicators_of_a_team_from_the_trail(system: System, http: httpx.A
     await publish(system, paid.envelopes + zhongben.envelopes + still_open.envelopes)
     for s in (paid, zhongben, still_open):
         await wait_trail(http, system, s.case_id, len(s.envelopes))
-    for _ in range(100):
-        if (await get(http, system, "/findings", case_id=zhongben.case_id, rule_id="互相制约-6"))["findings"]:
-            break
-        await asyncio.sleep(0.1)
+    async def zhongben_finding() -> list[dict[str, Any]]:
+        return list((await get(http, system, "/findings", case_id=zhongben.case_id, rule_id="互相制约-6"))["findings"])
+
+    await poll(zhongben_finding, "the 终本 case's 互相制约-6 finding", timeout=30)
 
     body = await get(http, system, "/indicators", team_id=team, group_by="judge", **PERIOD)
     t = body["totals"]
@@ -102,7 +102,8 @@ async def test_indicators_of_a_team_from_the_trail(system: System, http: httpx.A
         c["case_id"]: c for c in (await get(http, system, "/indicators/cases", closed_only="true", **PERIOD))["cases"]
     }
     assert inputs[zhongben.case_id]["zhongben_finding"] is True
-    assert inputs[paid.case_id]["recovered_fen"] == 12_345_600 and inputs[paid.case_id]["close_due"] >= "2026-09-02"
+    # registered 2 March: the 6-month limit ends 2 September (a Wednesday, no holiday to step over)
+    assert inputs[paid.case_id]["recovered_fen"] == 12_345_600 and inputs[paid.case_id]["close_due"] == "2026-09-02"
     assert still_open.case_id not in inputs
 
     agencies = {a["agency_id"]: a for a in (await get(http, system, "/indicators/agencies", **PERIOD))["agencies"]}
@@ -110,7 +111,17 @@ async def test_indicators_of_a_team_from_the_trail(system: System, http: httpx.A
 
     overdue = await get(http, system, "/indicators/overdue", as_of="2026-11-23")
     teams = {r["team_id"]: r["cases"] for r in overdue["by_team"]}
-    assert teams[team] >= 1 and sum(overdue["by_level"].values()) == overdue["cases"]
+    # All three have a node past due: the notice and the investigation (nobody sent or did them),
+    # the paid case its payout, the open case its 6-month close. The case pages say the same.
+    assert teams[team] == 3 and sum(overdue["by_level"].values()) == overdue["cases"]
+    expected = {
+        paid.case_id: {"notice", "investigation", "payout:e1"},
+        zhongben.case_id: {"notice", "investigation"},
+        still_open.case_id: {"notice", "investigation", "close"},
+    }
+    for case_id, late in expected.items():
+        nodes = (await get(http, system, f"/cases/{case_id}/deadlines", as_of="2026-11-23"))["deadlines"]
+        assert {d["key"] for d in nodes if d["status"] == "overdue"} == late, case_id
     assert "close" in {n["node"] for n in overdue["by_node"]}  # the open case is past its 6 months
 
 

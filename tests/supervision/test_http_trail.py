@@ -12,7 +12,7 @@ import orjson
 
 from deploy.system import System
 from tests.conftest import auth
-from tests.supervision.helpers import SUPERVISOR, Story, publish, wait_trail
+from tests.supervision.helpers import SUPERVISOR, Story, of_story, publish, wait_story, wait_trail
 
 NOT_INTAKE = ["asset_search", "field_ops", "disposal"]
 
@@ -47,8 +47,8 @@ def clean_story() -> Story:
         instruction_id="i1",
         kind="investigate",
         judge_id="judge-1",
-        target="王某住所",
-        region="南明区",
+        target={"kind": "address", "description": "王某住所"},
+        region="520102",
         deadline="2026-03-20",
     )
     s.add("field_ops.task_routed", "flead-1", "field_lead", cause=i, task_id="t1", instruction_id="i1", team_id="f2")
@@ -61,12 +61,14 @@ async def test_a_case_timeline_is_complete_in_log_order_with_summaries_and_an_in
 ) -> None:
     s = clean_story()
     await publish(system, s.envelopes)
-    events = await wait_trail(http, system, s.case_id, len(s.envelopes))
+    trail = await wait_story(http, system, s)  # with asset_search's own queries for the case (it searches it)
 
-    assert [e["event_id"] for e in events] == [str(e.event_id) for e in s.envelopes]
-    assert [e["seq"] for e in events] == list(range(1, len(s.envelopes) + 1))
-    assert events[0]["prev_hash"] == "00" * 32
-    assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(events))
+    assert [e["seq"] for e in trail] == list(range(1, len(trail) + 1))
+    assert trail[0]["prev_hash"] == "00" * 32
+    assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(trail))
+    events = of_story(trail, s)
+    assert [e["event_id"] for e in events] == [str(e.event_id) for e in s.envelopes]  # in the order published
+    assert {e["producer"] for e in trail if e not in events} <= {"asset_search"}
     routed = events[5]
     assert routed["summary"] == "外勤任务 t1 分派至 f2"
     assert routed["causation_id"] == str(s.envelopes[4].event_id)
@@ -83,13 +85,14 @@ async def test_the_timeline_filters_by_officer_role_service_type_and_time(
 ) -> None:
     s = clean_story()
     await publish(system, s.envelopes)
-    await wait_trail(http, system, s.case_id, len(s.envelopes))
+    await wait_story(http, system, s)
     url = f"{system.url('supervision')}/cases/{s.case_id}/trail"
 
     async def types(**params: object) -> list[str]:
+        """The types of the story's events the filter selects (asset_search's own queries aside)."""
         r = await http.get(url, headers=SUPERVISOR, params=params)
         assert r.status_code == 200, r.text
-        return [e["event_type"] for e in r.json()["events"]]
+        return [e["event_type"] for e in of_story(r.json()["events"], s)]
 
     assert await types(officer="judge-1") == ["field_ops.instruction_issued"]
     assert await types(role="field_officer") == ["field_ops.task_accepted"]
@@ -139,13 +142,13 @@ async def test_an_officers_actions_span_cases_and_only_watchers_see_other_people
 async def test_the_trail_exports_as_csv_and_json(system: System, http: httpx.AsyncClient) -> None:
     s = clean_story()
     await publish(system, s.envelopes)
-    await wait_trail(http, system, s.case_id, len(s.envelopes))
+    await wait_story(http, system, s)
     url = f"{system.url('supervision')}/cases/{s.case_id}/trail/export"
 
     as_csv = await http.get(url, headers=SUPERVISOR, params={"format": "csv"})
     assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
     assert "attachment" in as_csv.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    rows = of_story(list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig")))), s)
     assert [r["event_id"] for r in rows] == [str(e.event_id) for e in s.envelopes]
     assert rows[1]["summary"].startswith("分案：承办法官 judge-1")
     assert orjson.loads(rows[0]["payload"])["registered_by"] == "clerk-1"

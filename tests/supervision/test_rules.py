@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -121,6 +122,11 @@ def test_rule_3_holds_for_a_task_on_the_judges_instruction() -> None:
 
 
 # 4. disposal on the judge's decision, of a controlled asset, by someone else
+# the judge's decision to dispose of a1, the real estate under control c1 (as disposal publishes it)
+DECIDED_A1 = {"disposal_id": "d1", "asset_id": "a1", "asset_kind": "real_estate",
+              "asset_class": "real_estate_or_rights", "control_ids": ["c1"]}
+
+
 def _controlled(h: History, controller: str = "search-1") -> None:
     h.add(
         "asset_search.control_confirmed",
@@ -145,7 +151,7 @@ def test_rule_4_disposing_of_an_asset_not_under_control_is_found() -> None:
 def test_rule_4_the_controller_may_not_run_the_disposal() -> None:
     h = History().opened()
     _controlled(h, "off-7")
-    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="d1", asset_id="a1", judge_id="judge-1")
+    h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", **DECIDED_A1)
     h.add("disposal.reference_price_fixed", "off-7", "disposal_officer", disposal_id="d1", amount_fen=100)
     [f] = findings(h, "互相制约-4")
     assert f.people == ("off-7",) and "控制该财产的人员" in f.message
@@ -154,7 +160,7 @@ def test_rule_4_the_controller_may_not_run_the_disposal() -> None:
 def test_rule_4_holds_for_a_judges_decision_on_a_controlled_asset_run_by_the_disposal_centre() -> None:
     h = History().opened()
     _controlled(h)
-    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="d1", asset_id="a1", judge_id="judge-1")
+    h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", **DECIDED_A1)
     h.add("disposal.reference_price_fixed", "disp-1", "disposal_officer", disposal_id="d1", amount_fen=100)
     assert findings(h, "互相制约-4") == []
 
@@ -162,7 +168,7 @@ def test_rule_4_holds_for_a_judges_decision_on_a_controlled_asset_run_by_the_dis
 def test_rule_4_the_deciding_judge_signing_the_auction_terms_and_the_sale_ruling_is_no_breach() -> None:
     h = History().opened()
     _controlled(h)
-    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="d1", asset_id="a1", judge_id="judge-1")
+    h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", **DECIDED_A1)
     h.add("disposal.auction_terms_fixed", "judge-1", "judge", disposal_id="d1", starting_price_fen=70)
     h.add("disposal.sale_ruling_signed", "judge-1", "judge", disposal_id="d1")
     assert findings(h, "互相制约-4") == []
@@ -190,7 +196,7 @@ def _auction(h: History, rnd: int, start: int, deposit: int, announced: str, bid
 
 def _priced(h: History) -> None:
     _controlled(h)
-    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="d1", asset_id="a1", judge_id="judge-1")
+    h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", **DECIDED_A1)
     h.add(
         "disposal.reference_price_fixed",
         "disp-1",
@@ -246,7 +252,7 @@ def test_rule_6_holds_when_every_condition_is_met() -> None:
     h.add("asset_search.query_dispatched", "search-1", "search_officer", query_id="q1", agency_kind="bank")
     h.add("asset_search.agency_answered", "system", query_id="q1", outcome="nothing_found")
     h.add("asset_search.lead_recorded", "search-1", "search_officer", lead_id="L1")
-    h.add("asset_search.lead_verified", "search-1", "search_officer", lead_id="L1", outcome="nothing")
+    h.add("asset_search.lead_verified", "search-1", "search_officer", lead_id="L1", outcome="not_found")
     h.add("intake.applicant_interviewed", "judge-1", "judge", interviewed_by="judge-1")
     h.on(date(2026, 5, 6)).add(
         "intake.case_closed", "judge-1", "judge", closure_type="终本", judge_id="judge-1", approved_by="chief-1"
@@ -408,3 +414,214 @@ def test_findings_only_grow_as_the_trail_grows_so_live_and_rebuild_agree() -> No
         assert seen <= now
         seen = now
     assert len(seen) == 2
+
+
+# ---- every branch of rules 3, 4, 5, 6 (leads) and 11 (no request): a history that breaks it, and the
+# same history just short of breaking it. A finding is compared whole: rule, case, people, events, message.
+def exactly(h: History, rule_id: str) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]]:
+    return [(f.rule_id, f.case_id, f.people, f.event_ids, f.message) for f in findings(h, rule_id)]
+
+
+def _reassigned_to_judge_2(h: History) -> None:
+    h.assigned(judge="judge-2", by="lead-1", role="team_lead", reason="原承办法官回避", previous_judge_id="judge-1")
+
+
+@pytest.mark.parametrize("issuer", ["judge-1", "judge-2"])
+def test_rule_3_an_instruction_from_a_judge_no_longer_on_the_case_is_found(issuer: str) -> None:
+    h = History().opened()
+    _reassigned_to_judge_2(h)
+    issued = h.add("field_ops.instruction_issued", issuer, "judge", instruction_id="i1", judge_id=issuer)
+    h.add("field_ops.task_routed", "system", task_id="t1", instruction_id="i1", team_id="f1")
+    if issuer == "judge-2":  # the current judge: just short of the breach
+        assert exactly(h, "互相制约-3") == []
+    else:
+        assert exactly(h, "互相制约-3") == [(
+            "互相制约-3", "case-1", ("judge-1", "judge-2"), (issued.event_id,),
+            "外勤指令由 judge-1 下达，但本案现任承办法官为 judge-2",
+        )]
+
+
+def test_rule_3_an_instruction_before_any_assignment_names_no_judge() -> None:
+    h = History()
+    h.registered()
+    issued = h.add("field_ops.instruction_issued", "judge-1", "judge", instruction_id="i1", judge_id="judge-1")
+    assert exactly(h, "互相制约-3") == [(
+        "互相制约-3", "case-1", ("judge-1",), (issued.event_id,),
+        "外勤指令由 judge-1 下达，但本案现任承办法官为 （未分案）",
+    )]
+
+
+@pytest.mark.parametrize("step", ["field_ops.task_accepted", "field_ops.task_reported"])
+def test_rule_3_the_instructing_judge_may_not_carry_out_the_task(step: str) -> None:
+    h = History().opened()
+    issued = h.add("field_ops.instruction_issued", "judge-1", "judge", instruction_id="i1", judge_id="judge-1")
+    h.add("field_ops.task_routed", "system", task_id="t1", instruction_id="i1", team_id="f1")
+    if step == "field_ops.task_reported":
+        h.add("field_ops.task_accepted", "field-1", "field_officer", task_id="t1", instruction_id="i1",
+              officer_id="field-1")
+    h.add(step, "field-2", "field_officer", task_id="t1", instruction_id="i1", officer_id="field-2")
+    assert exactly(h, "互相制约-3") == []  # another officer: just short of the breach
+    done = h.add(step, "judge-1", "field_officer", task_id="t1", instruction_id="i1", officer_id="judge-1")
+    assert exactly(h, "互相制约-3") == [(
+        "互相制约-3", "case-1", ("judge-1",), (issued.event_id, done.event_id), "judge-1 既下达外勤指令又执行该任务",
+    )]
+
+
+@pytest.mark.parametrize("decider", ["judge-1", "judge-2"])
+def test_rule_4_a_disposal_decided_by_a_judge_no_longer_on_the_case_is_found(decider: str) -> None:
+    h = History().opened()
+    _controlled(h)
+    _reassigned_to_judge_2(h)
+    decided = h.add("disposal.disposal_decided", decider, "judge", **{**DECIDED_A1, "judge_id": decider})
+    if decider == "judge-2":  # the current judge: just short of the breach
+        assert exactly(h, "互相制约-4") == []
+    else:
+        assert exactly(h, "互相制约-4") == [(
+            "互相制约-4", "case-1", ("judge-1", "judge-2"), (decided.event_id,),
+            "处置由 judge-1 决定，但本案现任承办法官为 judge-2",
+        )]
+
+
+@pytest.mark.parametrize("ended", ["asset_search.control_released", "asset_search.control_lapsed"])
+def test_rule_4_an_asset_whose_control_ended_is_no_longer_under_control(ended: str) -> None:
+    h = History().opened()
+    _controlled(h)
+    h.add(ended, "judge-1" if ended.endswith("released") else "system",
+          "judge" if ended.endswith("released") else None, control_id="c1", asset_id="a1")
+    decided = h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", **DECIDED_A1)
+    assert exactly(h, "互相制约-4") == [(
+        "互相制约-4", "case-1", ("judge-1",), (decided.event_id,), "处置的财产 a1 未在本案控制之下",
+    )]
+
+
+@pytest.mark.parametrize("ended", ["asset_search.control_released", "asset_search.control_lapsed"])
+def test_rule_4_a_control_ending_after_the_decision_is_no_breach(ended: str) -> None:
+    h = History().opened()
+    _controlled(h)
+    h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", **DECIDED_A1)
+    h.add(ended, "judge-1" if ended.endswith("released") else "system",
+          "judge" if ended.endswith("released") else None, control_id="c1", asset_id="a1")
+    assert exactly(h, "互相制约-4") == []
+
+
+def _priced_asset(h: History, kind: str, valid_until: str = "2027-01-01") -> Any:
+    """Asset a1 of ``kind`` under control, the judge's decision d1 and a reference price of 1,000,000 fen."""
+    h.add("asset_search.control_confirmed", "search-1", "search_officer", control_id="c1", asset_id="a1",
+          asset_kind=kind, measure="seize", controlled_by="search-1", expiry_date="2029-01-01")
+    movable = kind in ("vehicle", "vessel")
+    h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1",
+          **{**DECIDED_A1, "asset_kind": kind, "asset_class": "movable" if movable else "real_estate_or_rights"})
+    return h.add("disposal.reference_price_fixed", "disp-1", "disposal_officer", disposal_id="d1",
+                 amount_fen=1_000_000, valid_until=valid_until)
+
+
+def _scheduled(h: History, rnd: int, start: int, deposit: int, announced: str, bidding: str, ends: str) -> Any:
+    _auction(h, rnd, start, deposit, announced, bidding, ends)
+    return h.entries[-1]
+
+
+# (name, asset kind, first auction, second auction or None, the problem named, or None just short of it)
+# each auction: (starting price, deposit, announcement start, bidding start, bidding end)
+LAWFUL_1 = (700_000, 70_000, "2026-03-01", "2026-03-31T10:00:00+08:00", "2026-04-01T10:00:00+08:00")
+RULE_5_BRANCHES = [
+    ("start below 70 %", "real_estate", (699_999, 70_000, *LAWFUL_1[2:]), None, "起拍价低于参考价的70%"),
+    ("start at 70 %", "real_estate", LAWFUL_1, None, None),
+    ("deposit below 5 %", "real_estate", (700_000, 34_999, *LAWFUL_1[2:]), None, "保证金不在起拍价的5%至20%之间"),
+    ("deposit at 5 %", "real_estate", (700_000, 35_000, *LAWFUL_1[2:]), None, None),
+    ("deposit above 20 %", "real_estate", (700_000, 140_001, *LAWFUL_1[2:]), None, "保证金不在起拍价的5%至20%之间"),
+    ("deposit at 20 %", "real_estate", (700_000, 140_000, *LAWFUL_1[2:]), None, None),
+    ("real estate announced 29 days", "real_estate",
+     (*LAWFUL_1[:3], "2026-03-30T10:00:00+08:00", "2026-03-31T10:00:00+08:00"), None, "公告期不足30日"),
+    ("movable announced 14 days", "vehicle",
+     (*LAWFUL_1[:3], "2026-03-15T10:00:00+08:00", "2026-03-16T10:00:00+08:00"), None, "公告期不足15日"),
+    ("movable announced 15 days", "vehicle",
+     (*LAWFUL_1[:3], "2026-03-16T10:00:00+08:00", "2026-03-17T10:00:00+08:00"), None, None),
+    ("bidding one second short of 24 hours", "real_estate", (*LAWFUL_1[:4], "2026-04-01T09:59:59+08:00"), None,
+     "竞价时间不足24小时"),
+    ("announced the day after the price expired", "real_estate",
+     (*LAWFUL_1[:2], "2026-03-02", "2026-04-01T10:00:00+08:00", "2026-04-02T10:00:00+08:00"), None,
+     "参考价已超过有效期"),
+    ("announced on the price's last valid day", "real_estate", LAWFUL_1, None, None),
+    ("second round cut by more than 20 %", "real_estate", LAWFUL_1,
+     (559_999, 56_000, "2026-04-05", "2026-04-20T10:00:00+08:00", "2026-04-21T10:00:00+08:00"),
+     "再次拍卖降价超过前次起拍价的20%"),
+    ("second round cut by 20 %", "real_estate", LAWFUL_1,
+     (560_000, 56_000, "2026-04-05", "2026-04-20T10:00:00+08:00", "2026-04-21T10:00:00+08:00"), None),
+    ("second round of real estate announced 14 days", "real_estate", LAWFUL_1,
+     (560_000, 56_000, "2026-04-06", "2026-04-20T10:00:00+08:00", "2026-04-21T10:00:00+08:00"), "公告期不足15日"),
+    ("second round of a movable announced 6 days", "vehicle", LAWFUL_1,
+     (560_000, 56_000, "2026-04-14", "2026-04-20T10:00:00+08:00", "2026-04-21T10:00:00+08:00"), "公告期不足7日"),
+    ("second round of a movable announced 7 days", "vehicle", LAWFUL_1,
+     (560_000, 56_000, "2026-04-13", "2026-04-20T10:00:00+08:00", "2026-04-21T10:00:00+08:00"), None),
+]
+
+
+@pytest.mark.parametrize(("kind", "first", "second", "problem"), [b[1:] for b in RULE_5_BRANCHES],
+                         ids=[b[0] for b in RULE_5_BRANCHES])
+def test_rule_5_each_auction_number_is_checked_at_its_boundary(
+    kind: str, first: tuple[Any, ...], second: tuple[Any, ...] | None, problem: str | None
+) -> None:
+    h = History().opened()
+    # A first round alone: the price's last valid day is the day LAWFUL_1 is announced. Rule 5 checks the
+    # price's validity for every round (docs/rules.md §4, known gap), so a second round gets a longer one.
+    price = _priced_asset(h, kind, "2026-03-01" if second is None else "2027-01-01")
+    auction = _scheduled(h, 1, *first)
+    if second is not None:
+        h.add("disposal.auction_ended", "disp-1", "disposal_officer", disposal_id="d1", auction_id="au1", round=1,
+              result="unsold", ended_at="2026-04-01T10:00:00+08:00")
+        auction = _scheduled(h, 2, *second)
+    expected = [] if problem is None else [
+        ("互相制约-5", "case-1", ("disp-1",), (price.event_id, auction.event_id), f"拍卖不合规：{problem}")]
+    assert exactly(h, "互相制约-5") == expected
+
+
+def _zhongben_ready(h: History) -> None:
+    """Every 终本 condition met except the leads (registered 2026-01-05, as History starts)."""
+    h.add("intake.notice_issued", "judge-1", "judge", notice_kind="enforcement_notice", signed_by="judge-1")
+    h.add("intake.notice_issued", "judge-1", "judge", notice_kind="consumption_restriction", signed_by="judge-1")
+    h.add("asset_search.query_dispatched", "system", query_id="q1")
+    h.add("asset_search.agency_answered", "system", query_id="q1", outcome="nothing_found")
+    h.add("intake.applicant_interviewed", "judge-1", "judge", interviewed_by="judge-1")
+
+
+def test_rule_6_a_zhongben_closure_with_a_lead_left_unverified_is_found() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    _zhongben_ready(h)
+    h.add("asset_search.lead_recorded", "search-1", "search_officer", lead_id="L1")
+    h.add("asset_search.lead_recorded", "search-1", "search_officer", lead_id="L2")
+    h.add("asset_search.lead_verified", "search-1", "search_officer", lead_id="L1", outcome="not_found")
+    closed = h.on(date(2026, 5, 6)).add(
+        "intake.case_closed", "judge-1", "judge", closure_type="终本", judge_id="judge-1", approved_by="chief-1"
+    )
+    assert exactly(h, "互相制约-6") == [(
+        "互相制约-6", "case-1", ("chief-1", "judge-1"), (closed.event_id,),
+        "终本条件不满足：申请人提供的线索未全部核查",
+    )]
+
+
+def test_rule_6_holds_once_the_last_lead_is_verified_before_the_closure() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    _zhongben_ready(h)
+    h.add("asset_search.lead_recorded", "search-1", "search_officer", lead_id="L1")
+    h.add("asset_search.lead_recorded", "search-1", "search_officer", lead_id="L2")
+    h.add("asset_search.lead_verified", "search-1", "search_officer", lead_id="L1", outcome="not_found")
+    h.on(date(2026, 5, 6)).add("asset_search.lead_verified", "search-1", "search_officer", lead_id="L2",
+                               outcome="not_found")
+    h.add("intake.case_closed", "judge-1", "judge", closure_type="终本", judge_id="judge-1", approved_by="chief-1")
+    assert exactly(h, "互相制约-6") == []
+
+
+def test_rule_11_an_extension_approved_without_a_request_is_found() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    approved = h.on(date(2026, 6, 20)).add("intake.extension_approved", "pres-1", "president", months=3,
+                                           approved_by="pres-1")
+    assert exactly(h, "互相制约-11") == [(
+        "互相制约-11", "case-1", ("pres-1",), (approved.event_id,), "延长审限没有申请即获批准",
+    )]
+
+
+def test_rule_11_holds_when_the_request_came_first_even_on_the_same_day() -> None:
+    h = History(start=date(2026, 1, 5)).opened()
+    h.on(date(2026, 6, 20)).add("intake.extension_requested", "judge-1", "judge", months=3, requested_by="judge-1")
+    h.add("intake.extension_approved", "pres-1", "president", months=3, approved_by="pres-1")
+    assert exactly(h, "互相制约-11") == []

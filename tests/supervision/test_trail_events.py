@@ -131,3 +131,90 @@ def test_the_compiled_summaries_read_as_the_templates_do(event_type: str) -> Non
     )
     assert summary_of(event_type, payload) == expected
     assert summary_of("unknown.type", payload) == "unknown.type"
+
+
+# What a supervisor reads in the trail, word for word, for a representative set of types: every
+# centre, a list joined with 、, a number as published, a field left out ("？"), a template over
+# two lines, a finding and an escalation, and a type supervision does not know (its name).
+SENTENCES = [
+    (
+        "intake.case_registered",
+        {"case_number": "（2026）黔01执12号", "claim_amount_fen": 12_345_600, "court": "黔01"},
+        "立案登记，案号 （2026）黔01执12号，执行标的 12345600 分",
+    ),
+    (
+        "intake.case_triaged",
+        {"track": "fast", "rule_ids": ["TR-FAST-MEDIATION-SMALL", "TR-DEFAULT-ORDINARY"]},
+        "繁简分流：fast（规则 TR-FAST-MEDIATION-SMALL、TR-DEFAULT-ORDINARY）",
+    ),
+    (
+        "intake.case_assigned",
+        {"judge_id": "qz-j-201", "team_id": "黔01-普执一组", "track": "ordinary"},
+        "分案：承办法官 qz-j-201，团队 黔01-普执一组，ordinary",
+    ),
+    (
+        "intake.case_closed",
+        {"closure_type": "终本", "judge_id": "qz-j-201", "approved_by": "qz-chief-01"},
+        "结案：终本，承办法官 qz-j-201，批准 qz-chief-01",
+    ),
+    (
+        "intake.objection_registered",
+        {"objection_case_id": "case-9", "reviewers": ["qz-rev-01", "qz-rev-02", "qz-rev-03"]},
+        "执行异议立案 case-9，审查人 qz-rev-01、qz-rev-02、qz-rev-03",
+    ),
+    (
+        "asset_search.query_dispatched",
+        {"agency_kind": "bank_deposit", "agency_id": "bank-icbc"},
+        "发起网络查控：bank_deposit（bank-icbc）",
+    ),
+    (
+        "asset_search.agency_answered",
+        {"agency_id": "bank-icbc", "outcome": "found"},  # item_count left out
+        "协助单位 bank-icbc 反馈：found，？ 项",
+    ),
+    (
+        "asset_search.control_confirmed",
+        {"measure": "freeze", "asset_id": "a-1", "expiry_date": "2027-03-01"},
+        "控制到位：freeze 财产 a-1，至 2027-03-01",
+    ),
+    (
+        "field_ops.attempt_recorded",
+        {"task_id": "t-7", "attempt_no": 2, "place": "南明区某路1号", "note": None},
+        "外勤任务 t-7 第2次执行：南明区某路1号，？",
+    ),
+    (
+        "disposal.auction_scheduled",
+        {
+            "round": 1,
+            "starting_price_fen": 700_000,
+            "deposit_fen": 70_000,
+            "bidding_start": "2026-04-01T10:00:00+08:00",
+            "bidding_end": "2026-04-02T10:00:00+08:00",
+        },
+        "第1次网络拍卖：起拍价 700000 分，保证金 70000 分，竞价 2026-04-01T10:00:00+08:00 至 2026-04-02T10:00:00+08:00",
+    ),
+    (
+        "disposal.payout_approved",
+        {"amount_fen": 5_000, "proposed_by": "fin-1", "approved_by": "fin-2"},
+        "执行款发放 5000 分，制单 fin-1，复核 fin-2",
+    ),
+    (
+        "supervision.finding_raised",
+        {"rule_id": "互相制约-1", "message": "立案人 clerk-7 被分为本案承办法官"},
+        "互相制约检查发现 互相制约-1：立案人 clerk-7 被分为本案承办法官",
+    ),
+    (
+        "supervision.escalated",
+        {"level": 2, "escalated_to": "执行局长", "node_name": "首次网络查控", "due": "2026-03-05"},
+        "超期督办升级至第2级（执行局长）：首次网络查控，期限 2026-03-05",
+    ),
+    ("vendor.something_new", {"a": 1}, "vendor.something_new"),
+]
+
+
+@pytest.mark.parametrize(("event_type", "payload", "sentence"), SENTENCES, ids=[s[0] for s in SENTENCES])
+def test_the_trail_reads_each_event_as_this_sentence(event_type: str, payload: dict[str, Any], sentence: str) -> None:
+    assert summary_of(event_type, payload) == sentence
+    # …and so does the replay's reading of the record as published.
+    raw = orjson.dumps(published(event_type=event_type, payload=payload))
+    assert parse_event(raw).summary == sentence

@@ -1,0 +1,1 @@
+"""Fault drills (see drill.py): ``make chaos`` runs the full one; ``make test`` a short one."""
