@@ -13,7 +13,7 @@ import contextlib
 import functools
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +61,10 @@ class Runtime:
 
 
 Hook = Callable[[Runtime], Awaitable[None]]
+# A service's own readiness check: (ok, what /readyz shows under the check's name). ``ok`` False
+# with every shared check passing makes the service "degraded": it runs and serves, yet a person
+# must look (supervision: a dead letter may be a hole in the trail).
+ReadinessCheck = Callable[[Runtime], Awaitable[tuple[bool, Any]]]
 
 
 RETRY_AFTER_S = 5  # what a 503 asks a client to wait: PostgreSQL restarts in 5-10 s
@@ -167,6 +171,7 @@ def create_service_app(
     projector: Projector | None = None,
     on_startup: Sequence[Hook] = (),
     background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = (),
+    readiness: Mapping[str, ReadinessCheck] | None = None,
 ) -> FastAPI:
     """Build a service's FastAPI app; I/O starts only when the app's lifespan starts."""
 
@@ -242,7 +247,7 @@ def create_service_app(
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name,
                        max_body_bytes=settings.max_body_bytes)
-    app.include_router(_ops_router(settings))
+    app.include_router(_ops_router(settings, readiness or {}))
     for router in routers:
         app.include_router(router)
     return app
@@ -264,7 +269,7 @@ async def _kafka_state(producer: AIOKafkaProducer, topic: str) -> str:
     return f"partitions_without_leader:{len(leaderless)}" if leaderless else "ok"
 
 
-def _ops_router(settings: ServiceSettings) -> APIRouter:
+def _ops_router(settings: ServiceSettings, own_checks: Mapping[str, ReadinessCheck]) -> APIRouter:
     router = APIRouter(tags=["运维 ops"])
 
     @router.get("/healthz", summary="进程存活：后台循环（转发、消费、定时任务）是否在反复失败",
@@ -278,7 +283,7 @@ def _ops_router(settings: ServiceSettings) -> APIRouter:
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     @router.get("/readyz", summary="就绪：数据库、Kafka、转发积压、消费滞后、后台循环",
-                responses={503: {"description": "未就绪：检查项说明原因",
+                responses={503: {"description": "未就绪（not_ready）或降级（degraded：可用，但需人工处理）",
                                  "content": {"application/json": {"schema": {"type": "object"}}}}})
     async def readyz(request: Request) -> JSONResponse:
         rt: Runtime = request.app.state.runtime
@@ -317,9 +322,12 @@ def _ops_router(settings: ServiceSettings) -> APIRouter:
         checks["loops"] = rt.loops.describe()
         ok = ok and all(loop["running"] for loop in checks["loops"].values())
         checks["court_clock"] = clock.CLOCK.describe()  # a drill's moved clock is visible here
-        return JSONResponse(
-            {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
-        )
+        own_ok = True
+        for name, check in own_checks.items():
+            passed, checks[name] = await check(rt)
+            own_ok = own_ok and passed
+        status = "ready" if ok and own_ok else "degraded" if ok else "not_ready"
+        return JSONResponse({"status": status, "checks": checks}, status_code=200 if status == "ready" else 503)
 
     @router.get("/metrics", summary="Prometheus 指标", response_class=PlainTextResponse,
                 responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}})

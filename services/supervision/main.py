@@ -10,7 +10,7 @@ from services.supervision.alerts.notifications import dispatch_job
 from services.supervision.alerts.scanner import scan_job
 from services.supervision.api import ROUTERS
 from services.supervision.consumer import build_reactions
-from services.supervision.readiness import TrailReadiness
+from services.supervision.readiness import trail_check
 from services.supervision.settings import Settings
 from shared.app import create_service_app
 
@@ -26,6 +26,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrations=[Path(__file__).parent / "migrations"],
         reactions=build_reactions(settings),
         background=[scan_job, dispatch_job],
+        readiness={"trail": trail_check},
     )
-    app.add_middleware(TrailReadiness)
     return app
