@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict
 
 from shared import openapi
-from shared.envelope import Actor
+from shared.envelope import ID_MAX, Actor
 from shared.errors import Forbidden, Unauthorized
 from shared.settings import ServiceSettings
 
@@ -103,6 +103,11 @@ def decode_token(settings: ServiceSettings, token: str) -> Principal:
     roles = claims.get("roles")
     if not isinstance(roles, list) or not isinstance(claims.get("court"), str):
         raise Unauthorized("身份凭证缺少角色或法院信息", code="invalid_token")
+    # What a token names goes into every event the officer causes: it must be an identifier an
+    # envelope can carry (shared/envelope.py ID_MAX), refused here rather than failing a command.
+    if not (0 < len(str(claims["sub"])) <= ID_MAX and 0 < len(claims["court"]) <= ID_MAX
+            and all(isinstance(r, str) and 0 < len(r) <= ID_MAX for r in roles)):
+        raise Unauthorized("身份凭证中的工号、法院或角色不符合要求", code="invalid_token")
     return Principal(
         officer_id=str(claims["sub"]),
         name=str(claims.get("name") or claims["sub"]),

@@ -65,7 +65,8 @@ class Supervisor:
         self.tasks.append(asyncio.create_task(self._keep(state, loop), name=name))
 
     async def _keep(self, state: LoopState, loop: Loop) -> None:
-        backoff = 0.5
+        first = min(0.5, self.max_backoff_s)
+        backoff = first
         while True:
             state.running, state.started_at = True, time.monotonic()
             try:
@@ -81,7 +82,7 @@ class Supervisor:
             now = time.monotonic()
             state.running = False
             if now - state.started_at > STEADY_S:
-                backoff, state.failing_since = 0.5, now  # it ran well: a new failure
+                backoff, state.failing_since = first, now  # it ran well: a new failure
             elif state.failing_since is None:
                 state.failing_since = now
             await asyncio.sleep(backoff)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI, Request
 
+from shared import db
 from shared.app import RequestContextMiddleware
 from shared.auth import decode_token, mint_token
 from shared.errors import Unauthorized
@@ -30,6 +32,13 @@ def edge_app(limit: int = 1000) -> FastAPI:
     @app.get("/boom")
     async def boom() -> None:
         raise RuntimeError("driver said: password=secret")
+
+    @app.post("/db-down")
+    async def db_down() -> None:
+        try:
+            raise ConnectionRefusedError(111, "Connection refused")
+        except OSError as exc:  # what asyncpg's pool raises, wrapped, while PostgreSQL restarts
+            raise RuntimeError("acquire failed") from exc
 
     return app
 
@@ -61,6 +70,28 @@ async def test_an_unexpected_error_is_a_500_problem_with_the_correlation_id_and_
     body = r.json()
     assert body["code"] == "internal_error" and body["correlation_id"] == "corr-42"
     assert r.headers["x-correlation-id"] == "corr-42" and "secret" not in r.text
+
+
+async def test_a_database_out_of_reach_is_a_503_with_retry_after_not_a_500() -> None:
+    r = await call("POST", "/db-down", headers={"x-correlation-id": "corr-7"})
+    assert r.status_code == 503 and r.headers["content-type"].startswith("application/problem+json")
+    assert r.headers["retry-after"] == "5"
+    assert r.json()["code"] == "database_unavailable" and r.json()["correlation_id"] == "corr-7"
+    assert "Idempotency-Key" in r.json()["detail"]
+    assert not db.unavailable(RuntimeError("a bug")) and not db.unavailable(ValueError("bad input"))
+    assert db.unavailable(asyncpg.exceptions.CannotConnectNowError("the database system is starting up"))
+    assert db.unavailable(asyncpg.exceptions.AdminShutdownError("terminating connection"))
+
+
+def test_a_token_naming_more_than_an_identifier_holds_is_refused() -> None:
+    settings = ServiceSettings()
+    longest = mint_token(settings, officer_id="j" * 200, name="j", roles=["judge"], court="黔01")
+    assert decode_token(settings, longest).officer_id == "j" * 200
+    for overlong in ({"officer_id": "j" * 201, "court": "黔01"}, {"officer_id": "j-1", "court": "黔" * 201}):
+        token = mint_token(settings, name="j", roles=["judge"], **overlong)
+        with pytest.raises(Unauthorized) as err:
+            decode_token(settings, token)
+        assert err.value.code == "invalid_token"
 
 
 def test_a_token_valid_longer_than_the_configured_maximum_is_refused() -> None:
