@@ -55,13 +55,14 @@ class Profile:
     faults: tuple[str, ...]  # service names, "broker", "postgres", "relay_leader"
     settle_s: float  # load between two faults
     outage_s: float  # how long the broker or the database stays down
+    quiesce_s: float = 240.0  # how long the system may take to catch up after the load
 
 
 SHORT = Profile("drill", rate=2, faults=("intake", "broker", "postgres", "supervision", "asset_search"),
                 settle_s=4, outage_s=4)
-FULL = Profile("chaos", rate=10, faults=("intake", "broker", "postgres", "supervision", "asset_search",
+FULL = Profile("chaos", rate=5, faults=("intake", "broker", "postgres", "supervision", "asset_search",
                                         "disposal", "field_ops", "relay_leader", "postgres", "broker"),
-               settle_s=15, outage_s=10)
+               settle_s=15, outage_s=10, quiesce_s=1200)
 
 
 @dataclass
@@ -247,9 +248,10 @@ class Drill:
                 await loader
                 await load.drain()
                 _say(f"load stopped: {len(load.acked)} acknowledged; waiting for the system to quiesce")
-                await self._quiesce(client)
+                quiet_from = time.monotonic()
+                await self._quiesce(client, self.profile.quiesce_s)
                 await self._check(client, load)
-                _say("checked")
+                _say(f"quiet after {time.monotonic() - quiet_from:.0f} s; checked")
         finally:
             if self.system is not None:
                 self.system.stop_all()
@@ -324,7 +326,7 @@ class Drill:
             await asyncio.sleep(0.25)
         raise TimeoutError(f"not ready {timeout} s after the fault: {states}")  # logs: see stop()
 
-    async def _quiesce(self, client: httpx.AsyncClient, timeout: float = 240) -> None:
+    async def _quiesce(self, client: httpx.AsyncClient, timeout: float) -> None:
         """Until every relay is empty and every consumer has caught up, twice in a row."""
         deadline = time.monotonic() + timeout
         calm = 0
