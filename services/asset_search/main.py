@@ -20,6 +20,8 @@ from shared import case_facts
 from shared.app import Runtime, create_service_app
 from shared.problems import problem
 
+# What the app applies after shared/migrations (a test migrates a scratch database the same way)
+MIGRATIONS = (case_facts.MIGRATIONS, Path(__file__).parent / "migrations")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -34,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="查控服务 asset_search",
         description="查人找物：向联动单位网络查询、接收结果、冻结/查封/扣划。",
         routers=ROUTERS,
-        migrations=[case_facts.MIGRATIONS, Path(__file__).parent / "migrations"],
+        migrations=MIGRATIONS,
         reactions=build_reactions(registry, projector),
         projector=projector,
         on_startup=[remember_registry],

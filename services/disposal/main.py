@@ -14,6 +14,8 @@ from services.disposal.settings import Settings
 from shared import case_facts
 from shared.app import create_service_app
 
+# What the app applies after shared/migrations (a test migrates a scratch database the same way)
+MIGRATIONS = (case_facts.MIGRATIONS, Path(__file__).parent / "migrations")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -22,7 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="财产处置服务 disposal",
         description="财产处置中心：参考价、网络司法拍卖、变卖、以物抵债，以及一案一账号执行款。",
         routers=ROUTERS,
-        migrations=[case_facts.MIGRATIONS, Path(__file__).parent / "migrations"],
+        migrations=MIGRATIONS,
         reactions=reactions,
         projector=project,
     )

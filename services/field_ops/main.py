@@ -14,6 +14,8 @@ from services.field_ops.settings import Settings
 from shared import case_facts
 from shared.app import create_service_app
 
+# What the app applies after shared/migrations (a test migrates a scratch database the same way)
+MIGRATIONS = (case_facts.MIGRATIONS, Path(__file__).parent / "migrations")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -23,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="外勤事务中心：依承办法官指令开展线下调查、现场查封、送达、搜查、传唤；"
         "登记指令、按区划与事项分派四个外勤组、执行、报告与证据。",
         routers=ROUTERS,
-        migrations=[case_facts.MIGRATIONS, Path(__file__).parent / "migrations"],
+        migrations=MIGRATIONS,
         reactions=reactions,
         projector=project,
     )

@@ -13,6 +13,8 @@ from services.intake.projections import project
 from services.intake.settings import Settings
 from shared.app import create_service_app
 
+# What the app applies after shared/migrations (a test migrates a scratch database the same way)
+MIGRATIONS = (Path(__file__).parent / "migrations",)
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -21,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="立案服务 intake",
         description="执行立案服务中心：立案登记、案号、繁简分流、分案、文书、结案与恢复执行。",
         routers=ROUTERS,
-        migrations=[Path(__file__).parent / "migrations"],
+        migrations=MIGRATIONS,
         projector=project,
         reactions=reactions,
     )

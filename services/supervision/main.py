@@ -14,6 +14,8 @@ from services.supervision.readiness import trail_check
 from services.supervision.settings import Settings
 from shared.app import create_service_app
 
+# What the app applies after shared/migrations (a test migrates a scratch database the same way)
+MIGRATIONS = (Path(__file__).parent / "migrations",)
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
@@ -23,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="执行指挥中心：全量审计轨迹（哈希链）、互相制约检查、期限与督办（提醒、超期、四级督办通知）、"
         "周报、投影重建与校验。",
         routers=ROUTERS,
-        migrations=[Path(__file__).parent / "migrations"],
+        migrations=MIGRATIONS,
         reactions=build_reactions(settings),
         background=[scan_job, dispatch_job],
         readiness={"trail": trail_check},

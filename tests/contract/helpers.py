@@ -32,28 +32,32 @@ import asyncpg
 from pydantic import BaseModel
 
 from services.asset_search import events as search_ev
+from services.asset_search import main as asset_search_main
 from services.asset_search.agencies.registry import AgencyRegistry
 from services.asset_search.consumer import build_reactions as asset_search_reactions
 from services.asset_search.domain import commands as search
 from services.asset_search.domain.decider import SearchFileDecider
 from services.asset_search.projections import make_projector
 from services.asset_search.settings import DEV_AGENCIES
+from services.disposal import main as disposal_main
 from services.disposal.consumer import reactions as disposal_reactions
 from services.disposal.domain import commands as disposal
 from services.disposal.domain.decider import DisposalDecider, LedgerDecider
 from services.field_ops import events as field_ev
+from services.field_ops import main as field_ops_main
 from services.field_ops.consumer import reactions as field_ops_reactions
 from services.field_ops.domain import commands as fo
 from services.field_ops.domain.decider import InstructionDecider
 from services.field_ops.domain.routing import Route
 from services.intake import events as intake_ev
+from services.intake import main as intake_main
 from services.intake.consumer import reactions as intake_reactions
 from services.intake.domain import CaseDecider
 from services.intake.domain import commands as intake
 from services.intake.projections import project as intake_project
+from services.supervision import main as supervision_main
 from services.supervision.consumer import build_reactions as supervision_reactions
 from services.supervision.settings import Settings as SupervisionSettings
-from shared import case_facts
 from shared.commands import Decider, Projector
 from shared.envelope import SHANGHAI, Actor, Envelope
 from shared.events import REGISTRY, DomainEvent
@@ -406,14 +410,14 @@ class Consumer:
 
 CONSUMERS: dict[str, Consumer] = {
     # intake's reaction to a claim paid in full updates its ``cases`` row, which its own events build
-    "intake": Consumer("intake", intake_reactions, (SERVICES / "intake" / "migrations",), intake_project),
+    "intake": Consumer("intake", intake_reactions, intake_main.MIGRATIONS, intake_project),
     "asset_search": Consumer("asset_search", asset_search_reactions(_REGISTRY, make_projector(_REGISTRY)),
-                             (case_facts.MIGRATIONS, SERVICES / "asset_search" / "migrations")),
-    "disposal": Consumer("disposal", disposal_reactions, (case_facts.MIGRATIONS, SERVICES / "disposal" / "migrations")),
+                             asset_search_main.MIGRATIONS),
+    "disposal": Consumer("disposal", disposal_reactions, disposal_main.MIGRATIONS),
     "field_ops": Consumer("field_ops", field_ops_reactions,
-                          (case_facts.MIGRATIONS, SERVICES / "field_ops" / "migrations")),
+                          field_ops_main.MIGRATIONS),
     "supervision": Consumer("supervision", supervision_reactions(SupervisionSettings()),
-                            (SERVICES / "supervision" / "migrations",)),
+                            supervision_main.MIGRATIONS),
 }
 # (service, event type) for every type a service has handlers of its own for (supervision takes any)
 CONSUMED = sorted((c.service, t) for c in CONSUMERS.values() for t in c.reactions.event_types())

@@ -201,7 +201,7 @@ async def test_poison_reaches_the_dead_letter_topic_with_its_reason_and_the_part
         # Supervision is not ready while its trail may have a hole: the dead letter is named (where it
         # was, which case) until someone acknowledges it; then it is ready again.
         r = await http.get(f"{system.url('supervision')}/readyz")
-        assert r.status_code == 503 and r.json()["status"] == "not_ready", r.text
+        assert r.status_code == 503 and r.json()["status"] != "ready", r.text
         hole = r.json()["checks"]["trail"]
         assert (hole["state"], hole["unacknowledged_dead_letters"]) == ("dead_letters", 1), hole
         [named] = hole["dead_letters"]
