@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from services.supervision.api.models import DeadLetter, DeadLetters, RebuildRun, RebuildStarted, Verification
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.rebuild.engine import Rebuild
 from services.supervision.rebuild.pipeline import Progress, RebuildAborted
@@ -53,18 +53,22 @@ async def _run(rt: Runtime, run_id: uuid.UUID, require_identical: bool) -> None:
 
 
 @router.post("/admin/rebuild", status_code=202, summary="从 case-events 第一条重放重建监管投影，校验后原子切换")
-async def start_rebuild(officer: Admin, rt: Rt, require_identical: bool = True) -> JSONResponse:
+async def start_rebuild(officer: Admin, rt: Rt, require_identical: bool = True) -> RebuildStarted:
     task = rt.extras.get("rebuild_task")
     if isinstance(task, asyncio.Task) and not task.done():
         raise Conflict("已有重建任务在进行", code="rebuild_running")
     run_id = uuid.uuid4()
     await rt.pool.execute("INSERT INTO rebuild_runs (run_id, status) VALUES ($1, 'running')", run_id)
     rt.extras["rebuild_task"] = asyncio.create_task(_run(rt, run_id, require_identical), name="rebuild")
-    return JSONResponse({"run_id": str(run_id), "status": "running"}, status_code=202)
+    return RebuildStarted(run_id=str(run_id), status="running")
 
 
-@router.get("/admin/rebuild/{run_id}", summary="重建进度与结果")
-async def rebuild_status(run_id: uuid.UUID, officer: Admin, rt: Rt) -> dict[str, Any]:
+@router.get(
+    "/admin/rebuild/{run_id}",
+    summary="重建进度与结果",
+    response_model_exclude_unset=True,  # progress only while running; a report's fields as it has them
+)
+async def rebuild_status(run_id: uuid.UUID, officer: Admin, rt: Rt) -> RebuildRun:
     row = await rt.pool.fetchrow(
         "SELECT run_id::text, status, started_at, finished_at, report FROM rebuild_runs WHERE run_id = $1", run_id
     )
@@ -73,13 +77,13 @@ async def rebuild_status(run_id: uuid.UUID, officer: Admin, rt: Rt) -> dict[str,
     out = dict(row)
     if out["status"] == "running":
         out["progress"] = rt.extras.get("rebuild_progress")
-    return out
+    return RebuildRun.model_validate(out)
 
 
 @router.post("/admin/verify", summary="校验实时投影：流版本连续、哈希链完整、没有未确认的死信，并给出摘要")
-async def verify_live(officer: Admin, rt: Rt) -> dict[str, Any]:
+async def verify_live(officer: Admin, rt: Rt) -> Verification:
     async with rt.pool.acquire() as conn:
-        return (await verify(conn, "public", dead_letters=True)).to_json()
+        return Verification.model_validate((await verify(conn, "public", dead_letters=True)).to_json())
 
 
 @router.get("/dead-letters", summary="未能记入审计轨迹的消息（死信）：位置、案件、原因与确认情况")
@@ -88,13 +92,15 @@ async def list_dead_letters(
     rt: Rt,
     state: Literal["open", "acknowledged", "all"] = "open",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> dict[str, Any]:
+) -> DeadLetters:
     """Not a court's data: a message that is not an envelope names no court, so every watcher sees
     them all (the ops dashboard shows a banner while any is open)."""
     async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
         count = await dead_letters.open_count(conn)
         rows = await dead_letters.listed(conn, state=state, limit=limit)
-    return {"unacknowledged": count, "dead_letters": [dead_letters.described(r) for r in rows]}
+    return DeadLetters.model_validate(
+        {"unacknowledged": count, "dead_letters": [dead_letters.described(r) for r in rows]}
+    )
 
 
 class AcknowledgementIn(RequestModel):
@@ -110,5 +116,5 @@ class AcknowledgementIn(RequestModel):
 )
 async def acknowledge_dead_letter(
     dead_letter_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], body: AcknowledgementIn, officer: Acknowledger, rt: Rt
-) -> dict[str, Any]:
-    return await dead_letters.acknowledge(rt.pool, dead_letter_id, officer, body.reason)
+) -> DeadLetter:
+    return DeadLetter.model_validate(await dead_letters.acknowledge(rt.pool, dead_letter_id, officer, body.reason))

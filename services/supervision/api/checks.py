@@ -8,6 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field, model_validator
 
+from services.supervision.api.models import (
+    CaseDeadlines,
+    Findings,
+    Holidays,
+    HolidaysLoaded,
+    OpenDeadlines,
+    Rules,
+)
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.domain.deadlines import escalation_level, status
 from services.supervision.domain.findings import RULES
@@ -26,15 +34,15 @@ LEVELS = {1: "团队长", 2: "执行局长", 3: "分管副院长", 4: "院长"}
 
 
 @router.get("/rules", summary="检查规则集（互相制约规则与审计轨迹自身的检查，含版本）")
-async def rules(officer: Watcher) -> dict[str, Any]:
+async def rules(officer: Watcher) -> Rules:
     kinds = [("互相制约", r) for r in RULES] + [("轨迹", r) for r in RECORD_RULES]
-    return {
+    return Rules.model_validate({
         "ruleset_version": ruleset_version([*RULES, *RECORD_RULES]),
         "rules": [
             {"rule_id": r.rule_id, "version": r.version, "kind": kind, "title": r.title, "source": r.source}
             for kind, r in kinds
         ],
-    }
+    })
 
 
 @router.get("/findings", summary="互相制约检查发现（本院）")
@@ -45,7 +53,7 @@ async def findings(
     rule_id: str | None = None,
     person: Annotated[str | None, Query(description="涉及人员")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> dict[str, Any]:
+) -> Findings:
     clauses, args = ["court = $1"], [officer.court]
     for column, value in (("case_id", case_id), ("rule_id", rule_id)):
         if value:
@@ -59,7 +67,7 @@ async def findings(
         f" FROM findings WHERE {' AND '.join(clauses)} ORDER BY raised_at, finding_id LIMIT {limit}",
         *args,
     )
-    return {"findings": [dict(r) for r in rows]}
+    return Findings.model_validate({"findings": [dict(r) for r in rows]})
 
 
 def _with_status(row: Any, today: date, settings: Settings) -> dict[str, Any]:
@@ -86,7 +94,7 @@ async def case_deadlines(
     officer: Watcher,
     rt: Rt,
     as_of: Annotated[date | None, Query(description="按此日期判断状态，默认今天")] = None,
-) -> dict[str, Any]:
+) -> CaseDeadlines:
     today = as_of or now_shanghai().date()
     rows = await rt.pool.fetch(
         f"SELECT {_DEADLINE_COLUMNS} FROM deadlines WHERE case_id = $1 AND court = $2 ORDER BY start_date, key",
@@ -94,11 +102,11 @@ async def case_deadlines(
         officer.court,
     )
     settings: Settings = rt.settings  # type: ignore[assignment]
-    return {
+    return CaseDeadlines.model_validate({
         "case_id": case_id,
         "as_of": today.isoformat(),
         "deadlines": [_with_status(r, today, settings) for r in rows],
-    }
+    })
 
 
 @router.get("/deadlines", summary="本院临期、超期节点（督办看板）")
@@ -110,7 +118,7 @@ async def open_deadlines(
     judge_id: str | None = None,
     team_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> dict[str, Any]:
+) -> OpenDeadlines:
     settings: Settings = rt.settings  # type: ignore[assignment]
     today = as_of or now_shanghai().date()
     longest = max([settings.deadlines.warning_days, *settings.deadlines.node_warning_days.values()])
@@ -127,7 +135,7 @@ async def open_deadlines(
         *args,
     )
     items = [d for d in (_with_status(r, today, settings) for r in rows) if d["status"] == status_]
-    return {"as_of": today.isoformat(), "status": status_, "deadlines": items}
+    return OpenDeadlines.model_validate({"as_of": today.isoformat(), "status": status_, "deadlines": items})
 
 
 class YearScheduleIn(RequestModel):
@@ -145,13 +153,13 @@ class YearScheduleIn(RequestModel):
 
 
 @router.get("/admin/holidays", summary="已导入的节假日安排")
-async def list_holidays(officer: Admin, rt: Rt) -> dict[str, Any]:
+async def list_holidays(officer: Admin, rt: Rt) -> Holidays:
     rows = await rt.pool.fetch("SELECT year, holidays, workdays, loaded_by, loaded_at FROM holiday_years ORDER BY 1")
-    return {"years": [dict(r) for r in rows]}
+    return Holidays.model_validate({"years": [dict(r) for r in rows]})
 
 
 @router.put("/admin/holidays/{year}", summary="导入某年节假日安排，并重算所有案件期限")
-async def load_holidays(year: int, body: YearScheduleIn, officer: Admin, rt: Rt) -> dict[str, Any]:
+async def load_holidays(year: int, body: YearScheduleIn, officer: Admin, rt: Rt) -> HolidaysLoaded:
     wrong = [
         FieldError(f"{name}[{i}]", f"日期 {d.isoformat()} 不在 {year} 年", "wrong_year")
         for name, days in (("holidays", body.holidays), ("workdays", body.workdays))
@@ -172,12 +180,12 @@ async def load_holidays(year: int, body: YearScheduleIn, officer: Admin, rt: Rt)
             officer.officer_id,
         )
     recomputed = await recompute_all(rt, settings)
-    return {
+    return HolidaysLoaded.model_validate({
         "year": year,
         "holidays": len(set(body.holidays)),
         "workdays": len(set(body.workdays)),
         "cases_recomputed": recomputed,
-    }
+    })
 
 
 async def recompute_all(rt: Rt, settings: Settings) -> int:

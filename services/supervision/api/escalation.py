@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from services.supervision.alerts.scanner import scan_exclusively, scanner_today
+from services.supervision.api.models import DeadlineSteps, Notifications, ScanReport
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.settings import Settings
 from shared.auth import Principal, Role, require_roles
@@ -22,7 +23,7 @@ async def deadline_scan(
     officer: Admin,
     rt: Rt,
     as_of: Annotated[date | None, Query(description="按此日期扫描（仅演练/测试环境允许）")] = None,
-) -> dict[str, Any]:
+) -> ScanReport:
     settings: Settings = rt.settings  # type: ignore[assignment]
     if as_of is not None and not settings.scanner.allow_as_of:
         raise InvalidInput(
@@ -32,7 +33,7 @@ async def deadline_scan(
     report = await scan_exclusively(rt, as_of or scanner_today(settings), wait_s=30)
     if report is None:
         raise Conflict("另一个期限扫描正在进行，请稍后再试", code="scan_in_progress")
-    return report
+    return ScanReport.model_validate(report)
 
 
 @router.get("/deadline-steps", summary="已记录的提醒、超期与督办升级（本院）")
@@ -43,7 +44,7 @@ async def deadline_steps(
     step: Annotated[str | None, Query(description="warning / overdue / level_1 … level_4")] = None,
     level: Annotated[int | None, Query(ge=0, le=4)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> dict[str, Any]:
+) -> DeadlineSteps:
     clauses: list[str] = ["court = $1"]
     args: list[Any] = [officer.court]
     for column, value in (("case_id", case_id), ("step", step), ("level", level)):
@@ -56,10 +57,14 @@ async def deadline_steps(
         f" ORDER BY recorded_at, case_id, key, level LIMIT {limit}",
         *args,
     )
-    return {"steps": [dict(r) for r in rows]}
+    return DeadlineSteps.model_validate({"steps": [dict(r) for r in rows]})
 
 
-@router.get("/notifications", summary="通知发件箱：提醒与督办通知及发送状态（本院）")
+@router.get(
+    "/notifications",
+    summary="通知发件箱：提醒与督办通知及发送状态（本院）",
+    response_model_exclude_unset=True,  # a recipient's name and team are sent only where they apply
+)
 async def notifications(
     officer: Watcher,
     rt: Rt,
@@ -67,7 +72,7 @@ async def notifications(
     status: Literal["pending", "sent", "failed"] | None = None,
     recipient_role: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> dict[str, Any]:
+) -> Notifications:
     clauses, args = ["n.court = $1"], [officer.court]
     for column, value in (("n.case_id", case_id), ("n.status", status), ("n.recipient_role", recipient_role)):
         if value is not None:
@@ -80,4 +85,4 @@ async def notifications(
         f" WHERE {' AND '.join(clauses)} ORDER BY n.id LIMIT {limit}",
         *args,
     )
-    return {"notifications": [dict(r) for r in rows]}
+    return Notifications.model_validate({"notifications": [dict(r) for r in rows]})

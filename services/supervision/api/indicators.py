@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import asyncpg
 from fastapi import APIRouter, Query
 
+from services.supervision.api.models import Agencies, IndicatorCases, Indicators, Overdue
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.dashboard.routes import router as dashboard_router
 from services.supervision.domain.entries import ENTRY_COLUMNS, Entry, entry_from_row
@@ -71,7 +72,11 @@ async def load_facts(rt: Rt, court: str) -> list[ind.CaseFacts]:
     return [ind.with_checks(f, due.get(f.case_id), rules.get(f.case_id, ())) for f in facts]
 
 
-@router.get("/indicators", summary="质效指标（本院；可按快执/普执、团队、法官筛选与分组）")
+@router.get(
+    "/indicators",
+    summary="质效指标（本院；可按快执/普执、团队、法官筛选与分组）",
+    response_model_exclude_unset=True,  # groups (and each group's key) only when grouped
+)
 async def get_indicators(
     officer: Watcher,
     rt: Rt,
@@ -81,7 +86,7 @@ async def get_indicators(
     team_id: str | None = None,
     judge_id: str | None = None,
     group_by: Annotated[Literal["track", "team", "judge"] | None, Query(description="分组维度")] = None,
-) -> dict[str, Any]:
+) -> Indicators:
     period = _period(start, end)
     facts = ind.select(await load_facts(rt, officer.court), track=track, team_id=team_id, judge_id=judge_id)
     body: dict[str, Any] = {
@@ -93,7 +98,7 @@ async def get_indicators(
     }
     if group_by:
         body["groups"] = ind.grouped(facts, period, group_by)
-    return body
+    return Indicators.model_validate(body)
 
 
 @router.get("/indicators/cases", summary="指标的逐案输入（立案、结案类型、标的、到位金额、期限、终本检查）")
@@ -103,7 +108,7 @@ async def indicator_inputs(
     start: From = None,
     end: To = None,
     closed_only: bool = False,
-) -> dict[str, Any]:
+) -> IndicatorCases:
     period = _period(start, end)
     facts = await load_facts(rt, officer.court)
     chosen = [
@@ -111,15 +116,15 @@ async def indicator_inputs(
         for f in facts
         if f.closed_on in period or (not closed_only and f.registered_on is not None and f.registered_on <= period.end)
     ]
-    return {
+    return IndicatorCases.model_validate({
         "court": officer.court,
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "cases": [f.to_json() for f in chosen],
-    }
+    })
 
 
 @router.get("/indicators/overdue", summary="超期案件：按节点、团队、法官、督办级别")
-async def overdue(officer: Watcher, rt: Rt, as_of: date | None = None) -> dict[str, Any]:
+async def overdue(officer: Watcher, rt: Rt, as_of: date | None = None) -> Overdue:
     settings: Settings = rt.settings  # type: ignore[assignment]
     today = as_of or now_shanghai().date()
     rows = await rt.pool.fetch(
@@ -129,16 +134,16 @@ async def overdue(officer: Watcher, rt: Rt, as_of: date | None = None) -> dict[s
         today,
     )
     cfg = settings.deadlines
-    return ind.overdue((dict(r) for r in rows), today, cfg.warning_days, cfg.escalation_days)
+    return Overdue.model_validate(ind.overdue((dict(r) for r in rows), today, cfg.warning_days, cfg.escalation_days))
 
 
 @router.get("/indicators/agencies", summary="协助单位（联动单位）答复用时")
-async def agencies(officer: Watcher, rt: Rt, start: From = None, end: To = None) -> dict[str, Any]:
+async def agencies(officer: Watcher, rt: Rt, start: From = None, end: To = None) -> Agencies:
     period = _period(start, end)
     async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
         rows = ind.agency_response_times([e async for e in _entries(conn, officer.court, ind.AGENCY_EVENTS)], period)
-    return {
+    return Agencies.model_validate({
         "court": officer.court,
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "agencies": rows,
-    }
+    })

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from services.supervision import reads as queries
+from services.supervision.api.models import CaseTrail, OfficerActions, TrailEntry
 from services.supervision.reads import TrailFilter
+from shared import openapi
 from shared.app import Runtime, runtime
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Forbidden, NotFound
@@ -20,7 +24,16 @@ WATCHERS = (Role.SUPERVISOR, Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESID
 Watcher = Annotated[Principal, Depends(require_roles(*WATCHERS))]
 Staff = Annotated[Principal, Depends(require_roles(*(r.value for r in Role)))]
 Rt = Annotated[Runtime, Depends(runtime)]
-Format = Literal["csv", "json"]
+Format = Annotated[Literal["csv", "json"], Query(description="csv（UTF-8 带 BOM，便于表格软件打开）或 json（数组）")]
+CSV = "text/csv; charset=utf-8"
+# The export answers CSV or a JSON array of the entries the timeline routes answer (their schema is
+# in the document's components through those routes).
+EXPORT = openapi.body_as(
+    CSV, "审计轨迹（format=csv：CSV，UTF-8 带 BOM；format=json：JSON 数组，每项同轨迹查询的事件）；以附件形式流式下载"
+)
+EXPORT[200]["content"]["application/json"] = {
+    "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{TrailEntry.__name__}"}}
+}
 
 
 class TrailQuery:
@@ -55,12 +68,26 @@ class TrailQuery:
 Filters = Annotated[TrailQuery, Depends()]
 
 
+_UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def attachment(filename: str) -> str:
+    """A ``Content-Disposition`` for a download named after what the path names (an officer's or a
+    case's id, any text): the name as given when it is plain ASCII, else an ASCII stand-in and the
+    exact name percent-encoded (RFC 6266 ``filename*``). A newline or a non-Latin-1 character in a
+    header would otherwise make the server drop the connection."""
+    plain = _UNSAFE_IN_FILENAME.sub("_", filename)
+    if plain == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def _export(rt: Runtime, flt: TrailFilter, fmt: str, name: str) -> StreamingResponse:
-    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    media = CSV if fmt == "csv" else "application/json"
     return StreamingResponse(
         queries.stream(rt.pool, flt, fmt),
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+        headers={"Content-Disposition": attachment(f"{name}.{fmt}")},
     )
 
 
@@ -70,7 +97,9 @@ async def _known_case(rt: Runtime, case_id: str, officer: Principal) -> None:
 
 
 @router.get(
-    "/cases/{case_id}/trail", summary="案件审计轨迹（按日志顺序，含哈希链；可按人员、角色、服务、类型、时间筛选）"
+    "/cases/{case_id}/trail",
+    summary="案件审计轨迹（按日志顺序，含哈希链；可按人员、角色、服务、类型、时间筛选）",
+    response_model_exclude_unset=True,  # an entry's ``escaped`` is sent only when true
 )
 async def case_trail(
     case_id: str,
@@ -79,13 +108,13 @@ async def case_trail(
     filters: Filters,
     after_seq: Annotated[int | None, Query(ge=0, le=BIGINT_MAX, description="只返回该序号之后的事件（分页）")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> dict[str, Any]:
+) -> CaseTrail:
     await _known_case(rt, case_id, officer)
     rows = await queries.fetch(rt.pool, filters.filter(officer.court, case_id=case_id, after_seq=after_seq), limit)
-    return {"case_id": case_id, "events": rows}
+    return CaseTrail.model_validate({"case_id": case_id, "events": rows})
 
 
-@router.get("/cases/{case_id}/trail/export", summary="导出案件审计轨迹（CSV 或 JSON，流式）")
+@router.get("/cases/{case_id}/trail/export", summary="导出案件审计轨迹（CSV 或 JSON，流式）", responses=EXPORT)
 async def export_case_trail(
     case_id: str, officer: Watcher, rt: Rt, filters: Filters, format: Format = "csv"
 ) -> StreamingResponse:
@@ -98,7 +127,11 @@ def _may_see_officer(principal: Principal, officer_id: str) -> None:
         raise Forbidden("只能查看本人的操作记录（监管及院局领导可查看他人）", code="role_not_allowed")
 
 
-@router.get("/officers/{officer_id}/actions", summary="某人员在本院各案件中的全部操作（按时间）")
+@router.get(
+    "/officers/{officer_id}/actions",
+    summary="某人员在本院各案件中的全部操作（按时间）",
+    response_model_exclude_unset=True,  # an entry's ``escaped`` is sent only when true
+)
 async def officer_actions(
     officer_id: str,
     principal: Staff,
@@ -106,14 +139,16 @@ async def officer_actions(
     filters: Filters,
     case_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> dict[str, Any]:
+) -> OfficerActions:
     _may_see_officer(principal, officer_id)
     filters.officer = officer_id
     rows = await queries.fetch(rt.pool, filters.filter(principal.court, case_id=case_id), limit)
-    return {"officer_id": officer_id, "actions": rows}
+    return OfficerActions.model_validate({"officer_id": officer_id, "actions": rows})
 
 
-@router.get("/officers/{officer_id}/actions/export", summary="导出某人员的操作记录（CSV 或 JSON，流式）")
+@router.get(
+    "/officers/{officer_id}/actions/export", summary="导出某人员的操作记录（CSV 或 JSON，流式）", responses=EXPORT
+)
 async def export_officer_actions(
     officer_id: str, principal: Staff, rt: Rt, filters: Filters, format: Format = "csv"
 ) -> StreamingResponse:
