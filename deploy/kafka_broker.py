@@ -60,6 +60,14 @@ __all__ = [
 ]
 
 
+def _cluster() -> bool:
+    """``KAFKA_BROKERS=3``: the private Kafka is a three-broker cluster (deploy/kafka_cluster.py)."""
+    wanted = os.environ.get("KAFKA_BROKERS", "1")
+    if wanted not in ("1", "3"):
+        raise SystemExit(f"KAFKA_BROKERS={wanted!r}: 1 (one broker, the default) or 3 (a cluster)")
+    return wanted == "3"
+
+
 def ensure_kafka() -> str:
     """Make sure a Kafka broker is available and return its bootstrap servers string.
 
@@ -70,6 +78,10 @@ def ensure_kafka() -> str:
     """
     if servers := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         return servers
+    if _cluster():
+        from deploy.kafka_cluster import ensure_cluster
+
+        return ensure_cluster()
     port = configured_port()
     with file_lock("kafka"):
         kafka_dir().mkdir(parents=True, exist_ok=True)
@@ -99,6 +111,11 @@ def stop_kafka() -> None:
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         say("kafka: KAFKA_BOOTSTRAP_SERVERS is set (external cluster) — not stopping anything")
         return
+    if _cluster():
+        from deploy.kafka_cluster import stop_cluster
+
+        stop_cluster()
+        return
     with file_lock("kafka"):
         pid = our_broker_pid()
         if pid is None:
@@ -112,6 +129,14 @@ def kafka_status() -> dict[str, Any]:
     """Status of the Kafka part of the stack (never starts anything)."""
     if servers := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         return {"mode": "external", "bootstrap_servers": servers}
+    if _cluster():
+        from deploy.kafka_cluster import NODES, brokers_up, root
+        from deploy.kafka_cluster import bootstrap_servers as cluster_servers
+
+        servers = cluster_servers()
+        up = brokers_up(servers)
+        return {"mode": "private", "nodes": NODES, "bootstrap_servers": servers, "dir": str(root()),
+                "running": up > 0, "brokers_up": up}
     info: dict[str, Any] = {
         "mode": "private",
         "bootstrap_servers": bootstrap_servers(),

@@ -19,7 +19,7 @@ from deploy._common import DEPLOY_DIR, env_port, run_dir, step
 DEFAULT_KAFKA_PORT = 29092
 LOG4J2 = DEPLOY_DIR / "kafka" / "log4j2.yaml"
 JVM_OPTS = [
-    "-Xmx1G",
+    f"-Xmx{os.environ.get('KAFKA_HEAP', '1G')}",
     "-Xms256m",
     "-server",
     "-XX:+UseG1GC",
@@ -78,6 +78,8 @@ def jvm_base() -> list[str]:
 
 def cluster_id() -> str:
     """The persisted cluster id (Kafka's base64url-without-padding UUID form)."""
+    if shared := os.environ.get("KAFKA_CLUSTER_ID"):  # the nodes of a cluster share one (kafka_cluster.py)
+        return shared
     path = kafka_dir() / "cluster.id"
     if path.exists():
         return path.read_text().strip()
@@ -90,11 +92,15 @@ def cluster_id() -> str:
 
 
 def write_server_properties(port: int) -> Path:
+    """The node's settings. Alone by default; a node of a cluster (deploy/kafka_cluster.py) gets its
+    id, the controller quorum and the replication settings from the environment."""
     ctrl = port + 1
+    replication = os.environ.get("KAFKA_REPLICATION", "1")
+    min_isr = os.environ.get("KAFKA_MIN_ISR", "1")
     props = {
         "process.roles": "broker,controller",
-        "node.id": "1",
-        "controller.quorum.voters": f"1@127.0.0.1:{ctrl}",
+        "node.id": os.environ.get("KAFKA_NODE_ID", "1"),
+        "controller.quorum.voters": os.environ.get("KAFKA_QUORUM_VOTERS", f"1@127.0.0.1:{ctrl}"),
         "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{ctrl}",
         "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port}",
         "inter.broker.listener.name": "PLAINTEXT",
@@ -102,13 +108,13 @@ def write_server_properties(port: int) -> Path:
         "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
         "log.dirs": str(kafka_dir() / "data"),
         "num.partitions": "12",
-        "default.replication.factor": "1",
-        "min.insync.replicas": "1",
-        "offsets.topic.replication.factor": "1",
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
-        "share.coordinator.state.topic.replication.factor": "1",
-        "share.coordinator.state.topic.min.isr": "1",
+        "default.replication.factor": replication,
+        "min.insync.replicas": min_isr,
+        "offsets.topic.replication.factor": replication,
+        "transaction.state.log.replication.factor": replication,
+        "transaction.state.log.min.isr": min_isr,
+        "share.coordinator.state.topic.replication.factor": replication,
+        "share.coordinator.state.topic.min.isr": min_isr,
         "auto.create.topics.enable": "false",
         "delete.topic.enable": "true",
         "group.initial.rebalance.delay.ms": "0",

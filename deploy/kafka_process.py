@@ -98,9 +98,10 @@ def wait_ready(port: int, pid: int, timeout: float = READY_TIMEOUT_S) -> None:
             time.sleep(0.25)
 
 
-def start_broker(port: int, props: Path) -> None:
+def start_broker(port: int, props: Path, wait: bool = True) -> None:
     """Start the broker in the background (own session, output to ``kafka.out``), record its pid
-    and wait until it answers."""
+    and (unless ``wait`` is False: a cluster node answers only once a quorum is up) wait until it
+    answers."""
     global _child
     with step(f"kafka: start broker on 127.0.0.1:{port} (log {server_log()})"):
         (kafka_dir() / "logs").mkdir(exist_ok=True)
@@ -117,7 +118,8 @@ def start_broker(port: int, props: Path) -> None:
                 close_fds=True,
             )
         pid_file().write_text(f"{_child.pid}\n")
-        wait_ready(port, _child.pid)
+        if wait:
+            wait_ready(port, _child.pid)
 
 
 def stop_pid(pid: int) -> None:

@@ -12,24 +12,28 @@ from deploy._common import say
 
 
 async def create_topics(
-    bootstrap: str, topics: dict[str, int], replication: int = 1, config: dict[str, str] | None = None
+    bootstrap: str, topics: dict[str, int], replication: int | None = None, config: dict[str, str] | None = None
 ) -> None:
     """Create each topic (name -> partitions) that does not exist yet, then wait until every
     partition has a leader. An existing topic is fine (a differing partition count is reported).
 
-    ``config`` defaults to unlimited retention (``retention.ms=-1``, ``retention.bytes=-1``) plus
-    ``min.insync.replicas=<replication-1>`` when ``replication > 1``.
+    ``replication`` defaults to the number of brokers, at most 3 (1 on the single-node default, 3 on
+    a three-broker cluster). ``config`` defaults to unlimited retention (``retention.ms=-1``,
+    ``retention.bytes=-1``) plus ``min.insync.replicas=<replication-1>`` when ``replication > 1``:
+    with 3 replicas an acknowledged write is on 2 brokers at least, and one broker may be lost.
     """
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
     from aiokafka.errors import TopicAlreadyExistsError, for_code
 
-    if config is None:
-        config = {"retention.ms": "-1", "retention.bytes": "-1"}
-        if replication > 1:
-            config["min.insync.replicas"] = str(replication - 1)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000)
     await admin.start()
     try:
+        if replication is None:
+            replication = max(1, min(3, len((await admin.describe_cluster()).get("brokers") or [])))
+        if config is None:
+            config = {"retention.ms": "-1", "retention.bytes": "-1"}
+            if replication > 1:
+                config["min.insync.replicas"] = str(replication - 1)
         existing = {t["topic"]: len(t["partitions"]) for t in await admin.describe_topics()}
         for name, parts in topics.items():
             if name in existing and existing[name] != parts:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tests.chaos.drill import FULL, SHORT, Drill
+from tests.chaos.drill import CLUSTER, FULL, SHORT, Drill
 
 app = typer.Typer(add_completion=False)
 RESULTS = Path(__file__).parent / "results"
@@ -19,11 +19,12 @@ RESULTS = Path(__file__).parent / "results"
 
 @app.command()
 def main(
-    profile: str = typer.Option("chaos", help="chaos (every fault, ~5 min) or drill (one of each, ~1 min)"),
-    base_port: int = typer.Option(26500, help="PostgreSQL here, Kafka on the next two ports"),
+    profile: str = typer.Option("chaos", help="chaos (every fault, ~10 min), drill (one of each, ~2 min) or "
+                                              "cluster (three brokers, one killed twice, and PostgreSQL)"),
+    base_port: int = typer.Option(26500, help="PostgreSQL here, Kafka from the next port (2 or 6 ports)"),
     port_offset: int = typer.Option(30000, help="added to each service's port"),
 ) -> None:
-    chosen = {"chaos": FULL, "drill": SHORT}[profile]
+    chosen = {"chaos": FULL, "drill": SHORT, "cluster": CLUSTER}[profile]
     report = asyncio.run(Drill(chosen, base_port=base_port, port_offset=port_offset).run())
     faults = ", ".join(chosen.faults)
     table = Table(title=f"fault drill '{chosen.name}': {chosen.rate:g} registrations/s, faults {faults}")

@@ -56,6 +56,7 @@ class Profile:
     settle_s: float  # load between two faults
     outage_s: float  # how long the broker or the database stays down
     quiesce_s: float = 240.0  # how long the system may take to catch up after the load
+    brokers: int = 1  # 3: a three-broker cluster (deploy/kafka_cluster.py); "broker" then kills one of them
 
 
 SHORT = Profile("drill", rate=2, faults=("intake", "broker", "postgres", "supervision", "asset_search"),
@@ -63,6 +64,8 @@ SHORT = Profile("drill", rate=2, faults=("intake", "broker", "postgres", "superv
 FULL = Profile("chaos", rate=5, faults=("intake", "broker", "postgres", "supervision", "asset_search",
                                         "disposal", "field_ops", "relay_leader", "postgres", "broker"),
                settle_s=15, outage_s=10, quiesce_s=1200)
+CLUSTER = Profile("cluster", rate=3, faults=("broker", "broker", "postgres"), settle_s=10, outage_s=15,
+                  quiesce_s=600, brokers=3)
 
 
 @dataclass
@@ -89,10 +92,11 @@ class Report:
     def clean(self) -> bool:
         return (not self.refused and self.lost == 0 and self.doubled == 0 and self.number_gaps == 0
                 and self.missing_from_trail == 0 and self.doubled_in_trail == 0 and self.dead_letters == 0
+                and not self.trail_only
                 and self.verify_ok and self.cases == self.acknowledged > 0)
 
     def rows(self) -> list[tuple[str, str]]:
-        out = [(f"recovery after {fault} (s)", ", ".join(f"{s:.1f}" for s in times))
+        out = [(f"ready again after {fault} (s, outage included)", ", ".join(f"{s:.1f}" for s in times))
                for fault, times in self.recovery_s.items()]
         out += [
             ("registrations acknowledged", str(self.acknowledged)),
@@ -103,6 +107,7 @@ class Report:
             ("case-number gaps", str(self.number_gaps)),
             ("events in the stores / in the trail", f"{self.events} / {self.trail}"),
             ("missing from / doubled in the trail", f"{self.missing_from_trail} / {self.doubled_in_trail}"),
+            ("in the trail but in no store", str(len(self.trail_only))),
             ("dead letters", str(self.dead_letters)),
             ("hash chains verify", "yes" if self.verify_ok else "NO"),
             ("drill duration (s)", f"{self.duration_s:.0f}"),
@@ -114,10 +119,11 @@ class PrivateStack:
     """PostgreSQL and Kafka under a temporary RUN_DIR, driven through deploy/ in child processes
     (their configuration is the environment, so this process's own stack settings stay untouched)."""
 
-    def __init__(self, base_port: int) -> None:
+    def __init__(self, base_port: int, brokers: int = 1) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="chaos-"))
         self.dir.chmod(0o755)  # the postgres OS user runs the cluster
-        self.pg_port, self.kafka_port = base_port, base_port + 1  # the controller takes base_port + 2
+        # PostgreSQL on base_port; Kafka from base_port + 1 (each broker's controller on the next port)
+        self.pg_port, self.kafka_port, self.brokers = base_port, base_port + 1, brokers
         libs = stack.run_dir() / "kafka" / "libs"  # the jars Maven fetched for the main stack
         if libs.exists():
             (self.dir / "kafka").mkdir()
@@ -125,7 +131,9 @@ class PrivateStack:
 
     def _call(self, code: str) -> str:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
-        env.update(RUN_DIR=str(self.dir), PG_PORT=str(self.pg_port), KAFKA_PORT=str(self.kafka_port))
+        env.update(RUN_DIR=str(self.dir), PG_PORT=str(self.pg_port), KAFKA_PORT=str(self.kafka_port),
+                   KAFKA_BROKERS=str(self.brokers), KAFKA_CLUSTER_DIR=str(self.dir / "kafka-cluster"),
+                   KAFKA_CLUSTER_PORT=str(self.kafka_port))
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                               timeout=300, check=False)
         if done.returncode != 0:
@@ -142,6 +150,10 @@ class PrivateStack:
         return self._call("from deploy import kafka_broker; print(kafka_broker.ensure_kafka())")
 
     def kill_kafka(self) -> None:
+        """The single broker, or the second of three (the cluster keeps serving on two)."""
+        if self.brokers == 3:
+            self._call("from deploy.kafka_cluster import kill_node; kill_node(2)")
+            return
         self._call("import os, signal; from deploy.kafka_process import our_broker_pid; pid = our_broker_pid();"
                    " pid and os.kill(pid, signal.SIGKILL)")
 
@@ -211,7 +223,7 @@ def _say(msg: str) -> None:
 class Drill:
     def __init__(self, profile: Profile, *, base_port: int, port_offset: int) -> None:
         self.profile = profile
-        self.stack = PrivateStack(base_port)
+        self.stack = PrivateStack(base_port, profile.brokers)
         self.port_offset = port_offset
         self.system: System | None = None
         self.report = Report(profile.name)
@@ -345,6 +357,20 @@ class Drill:
 
     # -- checks ---------------------------------------------------------------------------------
 
+    async def _stored(self) -> tuple[set[uuid.UUID], int]:
+        """Every event id in the five services' stores, and their dead letters."""
+        assert self.system is not None
+        stored: set[uuid.UUID] = set()
+        dead = 0
+        for name in APPS:
+            conn = await asyncpg.connect(self.system.dsn(name))
+            try:
+                stored |= {row["event_id"] for row in await conn.fetch("SELECT event_id FROM events")}
+                dead += int(await conn.fetchval("SELECT count(*) FROM dead_letters"))
+            finally:
+                await conn.close()
+        return stored, dead
+
     async def _check(self, client: httpx.AsyncClient, load: Load) -> None:
         assert self.system is not None
         r = self.report
@@ -360,24 +386,24 @@ class Drill:
         sequences = sorted(int(m.group(1)) for row in rows if (m := re.search(r"执(\d+)号$", row["case_number"])))
         r.number_gaps = (sequences[-1] - len(sequences)) if sequences else 0
 
-        stored: set[uuid.UUID] = set()
-        for name in APPS:
-            conn = await asyncpg.connect(self.system.dsn(name))
-            try:
-                stored |= {row["event_id"] for row in await conn.fetch("SELECT event_id FROM events")}
-                r.dead_letters += int(await conn.fetchval("SELECT count(*) FROM dead_letters"))
-            finally:
-                await conn.close()
+        # The services keep working after the load (deadline scans, sweeps): an event appended
+        # between two reads is not a hole. So: the stores, then (once quiet again) the trail, then
+        # the stores again — every event of the first read must be in the trail, and every event of
+        # the trail in the second read.
+        before, dead = await self._stored()
+        await self._quiesce(client, self.profile.quiesce_s)
         sup = await asyncpg.connect(self.system.dsn("supervision"))
         try:
             rows = await sup.fetch("SELECT event_id, event_type, producer FROM audit_trail")
-            trail = [row["event_id"] for row in rows]
-            r.trail_only = sorted({f"{row['producer']}:{row['event_type']}" for row in rows
-                                   if row["event_id"] not in stored})
         finally:
             await sup.close()
-        r.events, r.trail = len(stored), len(trail)
-        r.missing_from_trail = len(stored - set(trail))
+        trail = [row["event_id"] for row in rows]
+        after, dead = await self._stored()
+        r.dead_letters += dead
+        r.trail_only = sorted({f"{row['producer']}:{row['event_type']}" for row in rows
+                               if row["event_id"] not in after})
+        r.events, r.trail = len(before), len(trail)
+        r.missing_from_trail = len(before - set(trail))
         r.doubled_in_trail = len(trail) - len(set(trail))
         r.dead_letters += sum((await end_offsets(self.system, self.system.dead_letter_topic)).values())
         verify = await client.post(f"{self.system.url('supervision')}/admin/verify", headers=ADMIN, timeout=120)

@@ -18,8 +18,8 @@ async def test_the_system_heals_from_each_fault_and_keeps_every_promise(stack_pa
     assert report.refused == []
     assert report.acknowledged > 0 and report.cases == report.acknowledged
     assert (report.lost, report.doubled, report.number_gaps) == (0, 0, 0)
-    assert report.events > report.cases and report.trail == report.events
-    assert (report.missing_from_trail, report.doubled_in_trail) == (0, 0)
+    assert report.events > report.cases and report.trail >= report.events  # jobs keep appending after the load
+    assert (report.missing_from_trail, report.doubled_in_trail, report.trail_only) == (0, 0, [])
     assert report.dead_letters == 0
     assert report.verify_ok
     assert set(report.recovery_s) == set(SHORT.faults)
