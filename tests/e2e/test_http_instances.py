@@ -16,7 +16,7 @@ import httpx
 from deploy.system import System
 from tests.conftest import auth, valid_case
 from tests.e2e.test_http_first_case import wait_for_trail
-from tests.waits import drained, poll, readiness
+from tests.waits import drained, poll, readiness, relays_empty
 
 CLERK = auth("clerk-003", "intake_clerk")
 SUPERVISOR = auth("sup-003", "supervisor")
@@ -61,6 +61,7 @@ async def test_an_event_committed_by_a_process_that_died_before_publishing_is_pu
         system.start("intake")
         system.wait_ready(["intake"])
         events = await wait_for_trail(http, system, case_id, written)
+        await relays_empty(http, system, services=["intake"])  # /readyz: what the dead process left is out
         # Everything the restarted relay published (a duplicate included) has reached supervision.
         await drained(http, system)
         again = await intake_trail(http, system, case_id)
