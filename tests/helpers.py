@@ -402,7 +402,10 @@ def seized_on_site_by(
 ) -> list[Envelope]:
     """What asset_search publishes for an asset ``officer`` sealed on site on the judge's instruction:
     its own decider's events (asset recorded, control ordered and confirmed, controlled by ``officer``),
-    in the stream ``asset_search.case:<case_id>`` from version 1, with the system actor."""
+    in a stream of its own (``asset_search.test:<case_id>``, from version 1), with the system actor. Not
+    ``asset_search.case:<case_id>``: the real asset_search, seeing intake's events for the same case,
+    starts its search in that stream, and two writers of one stream would be a broken stream in the
+    trail (``/admin/verify``)."""
     today = clock.today()
     command = RecordOnSiteSeizure(
         asset_id=asset_id, asset_kind=asset_kind, description="白色轿车", identifier="贵A12345",
@@ -410,4 +413,4 @@ def seized_on_site_by(
         task_id=f"task-{asset_id}", instruction_id=f"instruction-{asset_id}", judge_id=judge_id, raw_hash=HASH,
     )
     events = SearchFileDecider().decide(command, search_file())
-    return envelopes_of(events, case_id, stream_id=f"asset_search.case:{case_id}", court=court)
+    return envelopes_of(events, case_id, stream_id=f"asset_search.test:{case_id}", court=court)

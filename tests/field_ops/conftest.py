@@ -42,7 +42,9 @@ class Upstream:
                        stream_id: str | None = None, court: str = COURT) -> Envelope:
         """One event of ``event_type``: ``fields`` over the type's example, validated by the registry's
         payload model (``tests.helpers.make_event``); ``actor_id`` ``"system"`` is the producing service."""
-        stream = stream_id or f"{event_type.split('.')[0]}.case:{case_id}"
+        # ``<producer>.test:<case>``, never the producer's real ``.case:`` stream: the real services
+        # react to these events too and write their own streams (one writer per stream).
+        stream = stream_id or f"{event_type.split('.')[0]}.test:{case_id}"
         env = make_event(event_type, case_id, stream_id=stream, version=self.versions.get(stream, 0) + 1,
                          actor=actor_id, **{"court": court, **fields})
         await self.send(env)

@@ -113,6 +113,15 @@ def test_assignment_notice_and_first_search_nodes_follow_the_registration() -> N
     assert status(d["first_search"], date(2026, 3, 3), 3) == "warning"
 
 
+def test_a_look_back_sees_a_step_as_it_stood_that_day() -> None:
+    """A search done on 03-20 was, on 03-16, not done yet: overdue then, late now."""
+    searched = {"due": "2026-03-05", "completed_on": "2026-03-20"}
+    assert status(searched, date(2026, 3, 16), 3) == "overdue"
+    assert status(searched, date(2026, 3, 4), 3) == "warning"
+    assert status(searched, date(2026, 3, 20), 3) == "late"
+    assert status(searched, date(2030, 1, 1), 3) == "late"
+
+
 def test_the_fast_track_is_assigned_the_same_day_and_has_a_ninety_day_target() -> None:
     h = History(start=date(2026, 3, 2))
     h.registered()

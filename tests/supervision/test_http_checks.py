@@ -72,10 +72,7 @@ async def test_deadlines_show_their_explanation_status_and_escalation(system: Sy
     s.on("2026-03-02").registered()
     s.on("2026-03-04").assigned(judge)
     await publish(system, s.envelopes)
-    # asset_search searches the assigned case at once (today, not in March): wait until its first
-    # round is answered and recorded, so the deadlines read below no longer move.
-    await wait_trail(http, system, s.case_id, 1, headers=WATCHER, event_type="asset_search.search_completed")
-    await drained(http, system, relays=["asset_search", "supervision"], case_ids=[s.case_id])
+    await wait_trail(http, system, s.case_id, 2, headers=WATCHER)
     url = f"{system.url('supervision')}/cases/{s.case_id}/deadlines"
     r = await http.get(url, headers=WATCHER, params={"as_of": "2026-03-20"})
     assert r.status_code == 200
@@ -92,11 +89,11 @@ async def test_deadlines_show_their_explanation_status_and_escalation(system: Sy
         "自 2026-03-04 起算 3 日（起算日不计入）：2026-03-07",
         "期间届满日 2026-03-07 为法定休假日，顺延至其后第一个工作日 2026-03-09（民诉法第85条）",
     ]
-    # The first search: due 3 days after registration, done by asset_search's first query (today): late.
-    trail = await wait_trail(http, system, s.case_id, 1, headers=WATCHER, event_type="asset_search.query_dispatched")
+    # The first search, due 3 days after registration: on 20 March nobody had searched, so it was
+    # overdue then, whatever happened since (the real asset_search searches the case today).
     search = d["first_search"]
-    assert (search["due"], search["status"], search["days_overdue"]) == ("2026-03-05", "late", 0)
-    assert search["completed_event_id"] == trail[0]["event_id"]
+    assert (search["due"], search["status"], search["days_overdue"]) == ("2026-03-05", "overdue", 15)
+    assert search["escalation_level"] >= notice["escalation_level"]
     assert search["explanation"][0].startswith("依据：本院规定")
     assert search["start_event_id"] == str(s.envelopes[0].event_id)
     assert d["close"]["status"] == "open" and d["close"]["due"] == "2026-09-02"
@@ -107,9 +104,19 @@ async def test_deadlines_show_their_explanation_status_and_escalation(system: Sy
         params={"status": "overdue", "as_of": "2026-03-20", "judge_id": judge},
     )
     assert board.status_code == 200, board.text
-    assert [(x["case_id"], x["key"], x["escalated_to"]) for x in board.json()["deadlines"]] == [
-        (s.case_id, "notice", "执行局长")
+    assert sorted((x["case_id"], x["key"]) for x in board.json()["deadlines"]) == [
+        (s.case_id, "first_search"), (s.case_id, "notice")
     ]
+    # Today the search has happened (asset_search's first query, dated today): met late.
+    trail = await wait_trail(http, system, s.case_id, 1, headers=WATCHER, event_type="asset_search.query_dispatched")
+
+    async def searched() -> dict[str, Any] | None:
+        r = await http.get(url, headers=WATCHER)
+        found = {x["key"]: x for x in r.json()["deadlines"]}["first_search"]
+        return found if found["completed_event_id"] else None
+
+    search = await poll(searched, "the first search recorded on its deadline")
+    assert (search["status"], search["completed_event_id"]) == ("late", trail[0]["event_id"])
     # Another court's supervisor sees none of it.
     elsewhere = await http.get(
         f"{system.url('supervision')}/deadlines",

@@ -112,12 +112,14 @@ async def test_indicators_of_a_team_from_the_trail(system: System, http: httpx.A
     overdue = await get(http, system, "/indicators/overdue", as_of="2026-11-23")
     teams = {r["team_id"]: r["cases"] for r in overdue["by_team"]}
     # All three have a node past due: the notice and the investigation (nobody sent or did them),
-    # the paid case its payout, the open case its 6-month close. The case pages say the same.
+    # the paid case its payout, the open case its 6-month close; and, on 23 November, the first
+    # search of the two cases nobody had searched by then (the real asset_search searches them
+    # today, after that date). The case pages say the same.
     assert teams[team] == 3 and sum(overdue["by_level"].values()) == overdue["cases"]
     expected = {
-        paid.case_id: {"notice", "investigation", "payout:e1"},
+        paid.case_id: {"notice", "investigation", "first_search", "payout:e1"},
         zhongben.case_id: {"notice", "investigation"},
-        still_open.case_id: {"notice", "investigation", "close"},
+        still_open.case_id: {"notice", "investigation", "first_search", "close"},
     }
     for case_id, late in expected.items():
         nodes = (await get(http, system, f"/cases/{case_id}/deadlines", as_of="2026-11-23"))["deadlines"]

@@ -70,6 +70,15 @@ async def findings(
     return Findings.model_validate({"findings": [dict(r) for r in rows]})
 
 
+def as_it_stood(as_of: date | None, param: str) -> list[str]:
+    """SQL conditions for deadlines open on ``as_of`` (bound to ``param``): started by then and not
+    done by then. Without ``as_of`` (today): not done, which the partial index ``deadlines_open_idx``
+    serves."""
+    if as_of is None:
+        return ["completed_on IS NULL"]
+    return [f"start_date <= {param}", f"(completed_on IS NULL OR completed_on > {param})"]
+
+
 def _with_status(row: Any, today: date, settings: Settings) -> dict[str, Any]:
     d = dict(row)
     for k in ("start_date", "due", "completed_on"):
@@ -105,7 +114,7 @@ async def case_deadlines(
     return CaseDeadlines.model_validate({
         "case_id": case_id,
         "as_of": today.isoformat(),
-        "deadlines": [_with_status(r, today, settings) for r in rows],
+        "deadlines": [_with_status(r, today, settings) for r in rows if as_of is None or r["start_date"] <= as_of],
     })
 
 
@@ -121,10 +130,18 @@ async def open_deadlines(
 ) -> OpenDeadlines:
     settings: Settings = rt.settings  # type: ignore[assignment]
     today = as_of or now_shanghai().date()
-    longest = max([settings.deadlines.warning_days, *settings.deadlines.node_warning_days.values()])
-    horizon = today.toordinal() + (longest if status_ == "warning" else -1)
-    args: list[Any] = [officer.court, date.fromordinal(horizon)]
-    clauses = ["court = $1", "completed_on IS NULL", "due <= $2"]
+    # The status is decided in SQL, before the LIMIT, exactly as ``status`` decides it: as it stood
+    # on ``as_of`` (started by then, not done by then), overdue past its due date, warning within its
+    # node's warning days. A page of 1000 is 1000 deadlines of the asked status.
+    args: list[Any] = [officer.court, today]
+    clauses = ["court = $1", *as_it_stood(as_of, "$2"), "due IS NOT NULL"]
+    if status_ == "overdue":
+        clauses.append("due < $2")
+    else:
+        nodes = sorted(settings.deadlines.node_warning_days)
+        args += [nodes, [settings.deadlines.node_warning_days[n] for n in nodes], settings.deadlines.warning_days]
+        clauses.append("due >= $2 AND due - $2 <= COALESCE((SELECT w FROM unnest($3::text[], $4::int[]) AS t(n, w)"
+                       " WHERE t.n = node), $5)")
     for column, value in (("judge_id", judge_id), ("team_id", team_id)):
         if value:
             args.append(value)

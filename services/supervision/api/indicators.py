@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import asyncpg
 from fastapi import APIRouter, Query
 
+from services.supervision.api.checks import as_it_stood
 from services.supervision.api.models import Agencies, IndicatorCases, Indicators, Overdue
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.dashboard.routes import router as dashboard_router
@@ -129,7 +130,7 @@ async def overdue(officer: Watcher, rt: Rt, as_of: date | None = None) -> Overdu
     today = as_of or now_shanghai().date()
     rows = await rt.pool.fetch(
         "SELECT case_id, node, title, judge_id, team_id, due, completed_on FROM deadlines"
-        " WHERE court = $1 AND completed_on IS NULL AND due < $2",
+        f" WHERE court = $1 AND {' AND '.join(as_it_stood(as_of, '$2'))} AND due < $2",
         officer.court,
         today,
     )

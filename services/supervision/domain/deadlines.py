@@ -46,10 +46,11 @@ class Deadline(NamedTuple):
 
 
 def status(d: dict[str, Any], today: date, warning_days: int) -> str:
-    """met / late / paused / open / warning / overdue of a stored deadline on ``today``."""
+    """met / late / paused / open / warning / overdue of a stored deadline on ``today``: as it stood
+    that day, so a step done after ``today`` does not count yet (a look back with ``as_of``)."""
     due = date.fromisoformat(d["due"]) if d.get("due") else None
-    if d.get("completed_on"):
-        done = date.fromisoformat(d["completed_on"])
+    done = date.fromisoformat(d["completed_on"]) if d.get("completed_on") else None
+    if done is not None and done <= today:
         return "met" if due is None or done <= due else "late"
     if due is None:
         return "paused"
