@@ -65,6 +65,16 @@ class System:
     log_dir: Path = field(default_factory=lambda: stack.run_dir() / "logs")
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. COURT_CLOCK_DRILL=1 for a drill system
+
+    @property
+    def clock_topic(self) -> str:
+        """The drill clock's moves (shared/clock_topic.py): one partition, kept for ever."""
+        return f"{self.topic}.clock"
+
+    @property
+    def topics(self) -> list[str]:
+        return [self.topic, self.dead_letter_topic, self.clock_topic]
 
     def db_name(self, service: str) -> str:
         return f"{self.db_prefix}{service}"
@@ -90,12 +100,14 @@ class System:
             "PYTHONUNBUFFERED": "1",
             "ASSET_SEARCH_SIMULATOR_URL": self.url("simulator"),
             "SIMULATOR_ASSET_SEARCH_URL": self.url("asset_search"),
+            **self.extra_env,
         }
 
     async def prepare(self, partitions: int) -> None:
         """Create the databases and topics (idempotent)."""
         await stack.create_databases(self.server_dsn, [self.db_name(s.name) for s in SERVICES])
-        await stack.create_topics(self.bootstrap, {self.topic: partitions, self.dead_letter_topic: partitions})
+        await stack.create_topics(self.bootstrap, {self.topic: partitions, self.dead_letter_topic: partitions,
+                                                   self.clock_topic: 1})
 
     def start(
         self, service: str, *, instance: str = "", port: int | None = None, extra_env: dict[str, str] | None = None

@@ -31,6 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import clock, db, metrics, openapi
 from shared.bus import build_producer
+from shared.clock_topic import ClockFollower, ClockMove, clock_topic
+from shared.clock_topic import describe as describe_clock
 from shared.commands import CommandRunner, Projector
 from shared.consumer import ConsumerRunner
 from shared.eventstore import EventStore
@@ -172,8 +174,12 @@ def create_service_app(
     on_startup: Sequence[Hook] = (),
     background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = (),
     readiness: Mapping[str, ReadinessCheck] | None = None,
+    on_clock_move: Callable[[Runtime, ClockMove], Awaitable[None]] | None = None,
 ) -> FastAPI:
-    """Build a service's FastAPI app; I/O starts only when the app's lifespan starts."""
+    """Build a service's FastAPI app; I/O starts only when the app's lifespan starts.
+
+    With a drill clock (``COURT_CLOCK_DRILL``) the process follows the clock topic: it applies every
+    move made so far before it serves, then each new one (``on_clock_move`` runs after it)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -219,6 +225,15 @@ def create_service_app(
             Supervisor(settings.service_name, dead_after_s=settings.task_dead_after_s),
         )
         app.state.runtime = rt
+        if clock.CLOCK.drill:
+            follower = ClockFollower(
+                settings.kafka_bootstrap_servers, clock_topic(settings.case_events_topic),
+                on_move=functools.partial(on_clock_move, rt) if on_clock_move else None,
+            )
+            rt.extras["clock"] = follower
+            rt.loops.start("court_clock", follower.run)
+            if not await follower.wait_caught_up(15):
+                log.warning("court_clock_not_caught_up", topic=follower.topic)
         for hook in on_startup:
             await hook(rt)
         if settings.relay_enabled:
@@ -321,7 +336,8 @@ def _ops_router(settings: ServiceSettings, own_checks: Mapping[str, ReadinessChe
             ok = ok and st.running
         checks["loops"] = rt.loops.describe()
         ok = ok and all(loop["running"] for loop in checks["loops"].values())
-        checks["court_clock"] = clock.CLOCK.describe()  # a drill's moved clock is visible here
+        # A drill's moved clock is visible here, and whether this process applied every move.
+        checks["court_clock"] = describe_clock(rt.extras.get("clock"))
         own_ok = True
         for name, check in own_checks.items():
             passed, checks[name] = await check(rt)

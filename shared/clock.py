@@ -7,6 +7,12 @@ Unix time — was now"; with no wall anchor it means "now"). Every process that 
 environment agrees on the time, because the offset is fixed relative to the wall clock rather
 than to when each process started. ``COURT_PROFILE=production`` refuses a moved clock.
 
+The drill clock (``COURT_CLOCK_DRILL=1``, refused in production) can also be moved forward while
+the system runs: an administrator's ``POST /admin/clock`` on supervision publishes a
+``court.clock_moved`` record on the clock topic, and every process of every service (and the
+agencies' simulator) applies it (``shared/clock_topic.py``). A move is absolute (the new offset
+from the wall clock), so applying it twice, or late, gives the same time; the clock never goes back.
+
 Business code never calls ``datetime.now()`` or ``date.today()``: it calls ``now()`` / ``today()``
 here (or takes the instant on its command). Security time (token expiry, agency signatures) and
 technical time (retry back-off, leases) stay on the wall clock.
@@ -52,15 +58,37 @@ def _offset_from_env(env: MutableMapping[str, str]) -> float:
     return offset
 
 
-class CourtClock:
-    """Business time: the wall clock plus a fixed offset (0 in production)."""
+def _drill_from_env(env: MutableMapping[str, str]) -> bool:
+    drill = env.get("COURT_CLOCK_DRILL", "").strip().lower() in ("1", "true", "yes", "on")
+    if drill and env.get("COURT_PROFILE", "dev").strip().lower() == "production":
+        raise ClockConfigError("the drill clock cannot be enabled in the production profile (COURT_PROFILE=production)")
+    return drill
 
-    def __init__(self, offset_s: float = 0.0) -> None:
+
+class CourtClock:
+    """Business time: the wall clock plus an offset (0 in production). A drill clock's offset only
+    grows (``advance``)."""
+
+    def __init__(self, offset_s: float = 0.0, drill: bool = False) -> None:
         self.offset_s = offset_s
+        self.drill = drill
+        self.moves = 0  # moves applied by this process
 
     @classmethod
     def from_env(cls, env: MutableMapping[str, str] | None = None) -> CourtClock:
-        return cls(_offset_from_env(os.environ if env is None else env))
+        env = os.environ if env is None else env
+        return cls(_offset_from_env(env), _drill_from_env(env))
+
+    def advance(self, offset_s: float) -> bool:
+        """Apply a move of the drill clock to ``offset_s`` seconds past the wall clock: True when it
+        moved this clock forward; a move to an earlier time (a late or repeated record) changes nothing."""
+        if not self.drill:
+            raise ClockConfigError("this court clock is not a drill clock (COURT_CLOCK_DRILL is not set)")
+        if offset_s <= self.offset_s:
+            return False
+        self.offset_s = offset_s
+        self.moves += 1
+        return True
 
     @property
     def moved(self) -> bool:
@@ -77,7 +105,8 @@ class CourtClock:
 
     def describe(self) -> dict[str, object]:
         """For /readyz and the dashboard: whether the clock is moved, and what it reads."""
-        return {"moved": self.moved, "offset_s": round(self.offset_s, 3), "now": self.now().isoformat()}
+        return {"moved": self.moved, "drill": self.drill, "offset_s": round(self.offset_s, 3),
+                "now": self.now().isoformat()}
 
 
 CLOCK = CourtClock.from_env()

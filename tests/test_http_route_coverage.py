@@ -10,7 +10,8 @@ court service). A route of the project that should not need a test goes in ``EXE
 
 **A call counts** when a test sent it with httpx (any client: ``tests/conftest.py`` records every request
 and its status at httpx's transports) to a process of the session's ``system`` (the five services and
-any extra instance started through it, e.g. ``intake@b``), and it was answered 2xx, or 3xx for a route
+any extra instance started through it, e.g. ``intake@b``; or of a system of its own a test registered
+in ``tests.conftest.OTHER_SYSTEMS``, e.g. the drill clock's), and it was answered 2xx, or 3xx for a route
 that redirects (``/dashboard/``). The path is matched to its route template the way Starlette routes it
 (the first route of the app whose method and path match). Not counted: the agency simulator's own
 calls (so ``/agency/controls/{control_id}/confirmation`` needs a test of its own), a browser driven
@@ -45,7 +46,7 @@ except ImportError:  # older FastAPI: ``app.routes`` is already the flat list of
         return routes
 
 from deploy.system import SERVICES, System
-from tests.conftest import ROUTE_CALLS, partial_selection
+from tests.conftest import OTHER_SYSTEMS, ROUTE_CALLS, partial_selection
 
 CHECKED = tuple(s.name for s in SERVICES if not s.app)  # the five services; the simulator has its own app
 PROJECT = ("services.", "shared.")  # where a route's endpoint is written when the route is the project's
@@ -93,7 +94,7 @@ def test_every_route_of_every_service_answered_a_test(whole_suite: None, system:
     routes = {service: routes_of(service) for service in CHECKED}
     unknown = set(EXEMPT) - {(r.service, r.method, r.path) for rs in routes.values() for r in rs}
     assert not unknown, f"EXEMPT names routes that no longer exist: {sorted(unknown)}"
-    service_at = {port: name.split("@")[0] for name, port in system.ports.items()}
+    service_at = {port: name.split("@")[0] for sys_ in (system, *OTHER_SYSTEMS) for name, port in sys_.ports.items()}
     answered: dict[Route, set[int]] = defaultdict(set)
     for port, method, path, status in sorted(ROUTE_CALLS):
         service = service_at.get(port)

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.supervision.alerts.notifications import dispatch_job
-from services.supervision.alerts.scanner import scan_job
+from services.supervision.alerts.scanner import scan_job, wake_scanner
 from services.supervision.api import ROUTERS
 from services.supervision.consumer import build_reactions
 from services.supervision.readiness import trail_check
@@ -29,5 +29,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reactions=build_reactions(settings),
         background=[scan_job, dispatch_job],
         readiness={"trail": trail_check},
+        on_clock_move=wake_scanner,
     )
     return app

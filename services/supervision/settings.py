@@ -45,7 +45,9 @@ class ScannerSettings(BaseModel):
     """The live deadline scanner (the only producer of reminders, escalations and their events)."""
 
     enabled: bool = True
-    interval_s: float = 3600.0  # statuses change by the day; hourly is plenty
+    # A step is recorded within about a minute of its becoming due (and at once after the drill
+    # clock moves); a pass reads only the open deadlines due within the warning horizon.
+    interval_s: float = 60.0
     today: date | None = None  # a fixed day for drills and tests; None = today in Asia/Shanghai
     allow_as_of: bool = False  # lets POST /admin/deadline-scan name the day (drills and tests only)
     page_size: int = 500

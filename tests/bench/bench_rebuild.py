@@ -172,7 +172,7 @@ async def live_projection(ctx: BenchContext, history: History, n: int, profile_t
         }
     finally:
         sys_.stop_all()
-        await stack.delete_topics(ctx.bootstrap, [sys_.topic, sys_.dead_letter_topic])
+        await stack.delete_topics(ctx.bootstrap, sys_.topics)
         await stack.delete_databases(ctx.server_dsn, names)
 
 

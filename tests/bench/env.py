@@ -162,7 +162,7 @@ class BenchContext:
             yield sys_
         finally:
             sys_.stop_all()
-            await stack.delete_topics(self.bootstrap, [sys_.topic, sys_.dead_letter_topic])
+            await stack.delete_topics(self.bootstrap, sys_.topics)
             await stack.delete_databases(self.server_dsn, names)
 
 

@@ -61,7 +61,7 @@ def drill(stack_parts: tuple[str, str]) -> Iterator[tuple[System, str]]:
         yield system, run_dir
     finally:
         system.stop_all()
-        run_coro(stack.delete_topics(bootstrap, [system.topic, system.dead_letter_topic]))
+        run_coro(stack.delete_topics(bootstrap, system.topics))
         _pg("stop_postgres", run_dir)
 
 

@@ -47,3 +47,33 @@ def test_the_production_profile_refuses_a_moved_clock_and_bad_values_are_named()
         CourtClock.from_env({"COURT_CLOCK_OFFSET_S": "tomorrow"})
     with pytest.raises(ClockConfigError, match="COURT_CLOCK_AT"):
         CourtClock.from_env({"COURT_CLOCK_AT": "next tuesday"})
+
+
+def test_the_drill_clock_only_moves_forward_and_only_where_configured() -> None:
+    drill = CourtClock.from_env({"COURT_CLOCK_DRILL": "1"})
+    assert drill.drill and not drill.moved
+    assert drill.advance(86_400 * 93) is True
+    assert drill.moved and drill.moves == 1
+    assert (drill.now() - datetime.now(SHANGHAI)).days in (92, 93)
+    assert drill.advance(86_400) is False  # a late or repeated move: the clock never goes back
+    assert drill.advance(86_400 * 93) is False and drill.moves == 1
+    assert drill.describe()["drill"] is True
+    with pytest.raises(ClockConfigError, match="drill"):
+        CourtClock.from_env({}).advance(60)
+    with pytest.raises(ClockConfigError, match="production"):
+        CourtClock.from_env({"COURT_PROFILE": "production", "COURT_CLOCK_DRILL": "1"})
+
+
+def test_a_clock_move_record_is_strict() -> None:
+    import uuid
+
+    from pydantic import ValidationError
+
+    from shared.clock_topic import ClockMove
+
+    now = datetime.now(SHANGHAI)
+    move = ClockMove(event_id=uuid.uuid4(), offset_s=60.0, moved_from=now, moved_to=now + timedelta(minutes=1),
+                     recorded_at=now, actor_id="a-1", actor_name="管理员", reason="演练")
+    assert ClockMove.model_validate_json(move.model_dump_json()) == move
+    with pytest.raises(ValidationError):
+        ClockMove.model_validate({**move.model_dump(), "extra": 1})

@@ -38,6 +38,8 @@ from services.asset_search.settings import DEV_AGENCIES
 from services.asset_search.simulator.behaviour import Knobs, answers_for, items_for
 from shared import clock
 from shared.auth import Role, require_roles
+from shared.clock_topic import ClockFollower, clock_topic
+from shared.clock_topic import describe as describe_clock
 from shared.problems import install_error_handlers
 from shared.settings import ServiceSettings
 
@@ -182,6 +184,18 @@ class Simulator:
             await asyncio.sleep(self.settings.poll_interval_s)
 
 
+async def _follow(follower: ClockFollower) -> None:
+    """Follow the clock topic for ever (again after a broker error)."""
+    while True:
+        try:
+            await follower.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("court_clock_follow_failed", error=repr(exc))
+            await asyncio.sleep(1)
+
+
 def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
     settings = settings or SimulatorSettings()
 
@@ -190,9 +204,17 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
         sim = Simulator(settings)
         app.state.sim = sim
         poller = asyncio.create_task(sim.poll())
+        follower: asyncio.Task[None] | None = None
+        if clock.CLOCK.drill:  # the agencies live on the court's drill clock too
+            common = ServiceSettings(service_name="simulator")
+            app.state.clock = ClockFollower(common.kafka_bootstrap_servers, clock_topic(common.case_events_topic))
+            follower = asyncio.create_task(_follow(app.state.clock))
+            await app.state.clock.wait_caught_up(15)
         try:
             yield
         finally:
+            if follower is not None:
+                follower.cancel()
             poller.cancel()
             for t in list(sim.tasks):
                 t.cancel()
@@ -208,8 +230,8 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
         return {"status": "ok", "service": "simulator"}
 
     @app.get("/readyz")
-    async def readyz() -> dict[str, str]:
-        return {"status": "ready"}
+    async def readyz() -> dict[str, Any]:
+        return {"status": "ready", "checks": {"court_clock": describe_clock(getattr(app.state, "clock", None))}}
 
     @app.post("/agencies/{agency_id}/requests", status_code=202, summary="接收法院推送的请求（验签）")
     async def receive(agency_id: str, request: Request) -> JSONResponse:

@@ -11,6 +11,7 @@ deterministic ids, so several scanners, repeated scans and restarts record each 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -229,13 +230,23 @@ async def scan_exclusively(rt: Runtime, today: date, wait_s: float = 0) -> dict[
 
 
 async def scan_job(rt: Runtime) -> None:
-    """Background: scan at start and then every ``scanner.interval_s``."""
+    """Background: scan at start, then every ``scanner.interval_s`` (a step is recorded within about
+    a minute of its becoming due), and at once when the drill clock moves (``wake_scanner``)."""
     settings: Settings = rt.settings  # type: ignore[assignment]
     if not settings.scanner.enabled:
         return
+    wake: asyncio.Event = rt.extras.setdefault("scan_wake", asyncio.Event())
     while True:
+        wake.clear()
         try:
             await scan_exclusively(rt, scanner_today(settings))
         except Exception as exc:  # the job must outlive one failed pass
             log.error("deadline_scan_failed", error=repr(exc))
-        await asyncio.sleep(settings.scanner.interval_s)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), settings.scanner.interval_s)
+
+
+async def wake_scanner(rt: Runtime, move: object) -> None:
+    """The drill clock moved: scan now, on the new day (every instance's scanner; one scans)."""
+    wake: asyncio.Event = rt.extras.setdefault("scan_wake", asyncio.Event())
+    wake.set()

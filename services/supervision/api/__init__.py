@@ -1,7 +1,9 @@
 """Supervision's HTTP surface: the trail, checks and deadlines, escalation, indicators, reports, admin."""
 
-from services.supervision.api import admin, checks, escalation, indicators, reports, trail
+from services.supervision.api import admin, checks, clock, escalation, indicators, reports, trail
 
-ROUTERS = [trail.router, checks.router, admin.router, indicators.router, escalation.router, reports.router]
+ROUTERS = [
+    trail.router, checks.router, admin.router, indicators.router, escalation.router, reports.router, clock.router,
+]
 
 __all__ = ["ROUTERS"]

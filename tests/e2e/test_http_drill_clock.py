@@ -1,0 +1,231 @@
+"""The drill clock, end to end over HTTP on a system of its own (its own databases, topics and
+processes, ``COURT_CLOCK_DRILL=1``): an administrator moves the court clock forward on supervision,
+and all five services and the simulator live on the new day — months pass in seconds.
+
+A case registered today cannot be closed as 终本 (three months since registration, 终本规定 art. 1);
+three months later, on the moved clock, it can, approved by someone other than its judge; a
+designated reviewer then resumes it (执恢) and the new case goes to another judge. Supervision
+dates everything by the business time the events carry, and its scanner records the steps that
+became due at once, not at its next hourly pass.
+
+The session's shared system has a real clock: there the move is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from deploy import stack
+from deploy._common import run_coro
+from deploy.system import SERVICES, System
+from tests.conftest import OTHER_SYSTEMS, PORT_OFFSET, RUN_ID, auth, case_applied_on
+from tests.intake.conftest import AFFAIRS, CLERK, MATERIALS, H, judge
+
+ADMIN = auth("clock-admin-01", "admin")
+CHIEF = auth("qz-chief-01", "bureau_chief")
+REVIEWER = auth("qz-rev-01", "reviewer")
+FIELD_1A = auth("fo-1a", "field_officer")  # 外勤一组 (南明、云岩): investigations in 520102
+SUPERVISOR = auth("sup-d01", "supervisor")
+ORDINARY_JUDGES = {"qz-j-201", "qz-j-202", "qz-j-203"}  # 黔01 普执一团队 (services/intake/config.json)
+KINDS = {"bank_deposit", "real_estate", "vehicle", "securities", "equity", "housing_fund", "online_payment", "vessel"}
+APPS = [s.name for s in SERVICES]  # the five services and the simulator
+
+
+@pytest.fixture(scope="module")
+def drill(stack_parts: tuple[str, str]) -> Iterator[System]:
+    server_dsn, bootstrap = stack_parts
+    sys_ = System(server_dsn, bootstrap, f"d{RUN_ID}_", f"case-events-d{RUN_ID}", f"case-events-d{RUN_ID}.dlt",
+                  port_offset=PORT_OFFSET + 600, extra_env={"COURT_CLOCK_DRILL": "1"})
+    run_coro(sys_.prepare(partitions=3))
+    OTHER_SYSTEMS.append(sys_)  # its calls count for the route coverage
+    for name in APPS:
+        sys_.start(name)
+    try:
+        sys_.wait_ready(timeout=120)
+        yield sys_
+    finally:
+        sys_.stop_all()
+        if not os.environ.get("KEEP_TEST_DATA"):
+            run_coro(stack.delete_topics(bootstrap, sys_.topics))
+            run_coro(stack.delete_databases(server_dsn, [sys_.db_name(s.name) for s in SERVICES]))
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield client
+
+
+async def until(probe: Callable[[], Awaitable[Any]], what: str, timeout_s: float = 30) -> Any:
+    for _ in range(int(timeout_s * 10)):
+        value = await probe()
+        if value:
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"gave up after {timeout_s:g} s waiting for {what}")
+
+
+async def post(http: httpx.AsyncClient, url: str, headers: dict[str, str], body: dict[str, Any] | None = None,
+               expect: int = 200) -> dict[str, Any]:
+    r = await http.post(url, json=body, headers=headers)
+    assert r.status_code == expect, r.text
+    out: dict[str, Any] = r.json()
+    return out
+
+
+async def court_today(http: httpx.AsyncClient, system: System) -> date:
+    r = await http.get(f"{system.url('supervision')}/admin/clock", headers=ADMIN)
+    assert r.status_code == 200, r.text
+    return date.fromisoformat(r.json()["today"])
+
+
+async def every_service_on(http: httpx.AsyncClient, system: System, day: date) -> None:
+    """Every process of the system reads ``day`` on its court clock (its /readyz)."""
+    async def agreed() -> bool:
+        for name in APPS:
+            r = await http.get(f"{system.url(name)}/readyz")
+            shown = r.json().get("checks", {}).get("court_clock", {})
+            if not shown.get("now") or datetime.fromisoformat(shown["now"]).date() != day:
+                return False
+        return True
+
+    await until(agreed, f"every service's court clock on {day}", timeout_s=15)
+
+
+async def move(http: httpx.AsyncClient, system: System, days: int) -> date:
+    before = await court_today(http, system)
+    body = await post(http, f"{system.url('supervision')}/admin/clock", ADMIN,
+                      {"days": days, "reason": "演练：期间经过"})
+    after = date.fromisoformat(body["today"])
+    assert after == before + timedelta(days=days) or after == before + timedelta(days=days + 1)  # across midnight
+    await every_service_on(http, system, after)
+    return after
+
+
+async def test_the_session_system_keeps_the_real_clock(system: System, http: httpx.AsyncClient) -> None:
+    url = f"{system.url('supervision')}/admin/clock"
+    r = await http.post(url, json={"days": 30, "reason": "试图拨动真实时钟"}, headers=ADMIN)
+    assert r.status_code == 409 and r.json()["code"] == "clock_not_movable", r.text
+    state = (await http.get(url, headers=ADMIN)).json()
+    assert (state["drill"], state["moves"]) == (False, [])
+
+
+async def test_the_drill_clock_moves_every_service_forward_together_and_never_back(
+    drill: System, http: httpx.AsyncClient
+) -> None:
+    url = f"{drill.url('supervision')}/admin/clock"
+    today = await court_today(http, drill)
+    moves_before = len((await http.get(url, headers=ADMIN)).json()["moves"])
+    assert (await http.post(url, json={"days": 3, "reason": "非管理员"}, headers=SUPERVISOR)).status_code == 403
+    for wrong, field in (({"days": 0, "reason": "零天"}, "days"), ({"reason": "两者皆无"}, "body"),
+                         ({"days": 2, "to": "2099-01-01T00:00:00+08:00", "reason": "两者皆有"}, "body")):
+        r = await http.post(url, json=wrong, headers=ADMIN)
+        assert r.status_code == 422, r.text
+        assert any(field in e["field"] for e in r.json()["errors"]), r.json()
+    back = await http.post(url, json={"to": f"{today - timedelta(days=1)}T09:00:00", "reason": "往回拨"}, headers=ADMIN)
+    assert back.status_code == 422 and back.json()["code"] == "clock_backwards", back.text
+
+    later = await move(http, drill, 40)
+    state = (await http.get(url, headers=ADMIN)).json()
+    assert state["drill"] is True and state["moved"] is True and len(state["moves"]) == moves_before + 1
+    last = state["moves"][-1]
+    assert (last["actor_id"], last["reason"]) == ("clock-admin-01", "演练：期间经过")
+    assert datetime.fromisoformat(last["moved_to"]).date() == later
+
+    # A process started after the move serves on the moved clock from its first answer.
+    drill.stop("intake")
+    drill.start("intake")
+    drill.wait_ready(["intake"], timeout=60)
+    shown = (await http.get(f"{drill.url('intake')}/readyz")).json()["checks"]["court_clock"]
+    assert datetime.fromisoformat(shown["now"]).date() == later and shown["caught_up"] is True
+
+
+async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_reviewer(
+    drill: System, http: httpx.AsyncClient
+) -> None:
+    intake, fo, sv = drill.url("intake"), drill.url("field_ops"), drill.url("supervision")
+    registered_on = await court_today(http, drill)
+    applied = await post(http, f"{intake}/applications", CLERK,
+                         case_applied_on(registered_on, materials=MATERIALS), 201)
+    cid = applied["case_id"]
+    r = await http.put(f"{drill.url('simulator')}/knobs", headers=ADMIN,
+                       json={"case_id": cid, "agency_id": "*", "knobs": {"nothing_found": True}})
+    assert r.status_code == 200, r.text
+    case = await post(http, f"{intake}/applications/{cid}/register", CLERK, None, 201)
+    url, j = f"{intake}/cases/{cid}", judge(case["judge_id"])
+    assert case["judge_id"] in ORDINARY_JUDGES
+
+    # The work 终本 needs: two notices, the field investigation, the interview (the search runs itself).
+    for kind in ("enforcement_notice", "consumption_restriction"):
+        prepared = await http.post(f"{url}/notices", json={"notice_kind": kind, "document_hash": H}, headers=AFFAIRS)
+        assert prepared.status_code == 201, prepared.text
+        await post(http, f"{intake}{prepared.headers['location']}/sign", j)
+
+    async def field_ops_knows_the_judge() -> bool:
+        r = await http.get(f"{fo}/cases/{cid}/field-history", headers=SUPERVISOR)
+        return r.status_code == 200 and r.json()["judge_id"] == case["judge_id"]
+
+    await until(field_ops_knows_the_judge, "field_ops to learn the case's judge")
+    issued = await post(http, f"{fo}/cases/{cid}/instructions", j, {
+        "kind": "investigate", "region": "520102", "deadline": (registered_on + timedelta(days=14)).isoformat(),
+        "target": {"kind": "person", "description": "被执行人王某", "address": "贵阳市南明区某路 1 号"}}, 201)
+    await post(http, f"{fo}/tasks/{issued['task_id']}/accept", FIELD_1A)
+    await post(http, f"{fo}/tasks/{issued['task_id']}/report", FIELD_1A,
+               {"outcome": "not_found", "details": "被执行人住所无可供执行财产"})
+    await post(http, f"{url}/interview", j, {"summary_hash": H, "interviewed_on": registered_on.isoformat()})
+
+    zhongben = {"closure_type": "终本", "reason": "穷尽财产调查措施，未发现可供执行的财产"}
+
+    async def only_time_missing() -> bool:
+        r = await http.post(f"{url}/closure", json=zhongben, headers=j)
+        return r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["three_months"]
+
+    await until(only_time_missing, "every 终本 condition met but the three months")
+
+    # Three months and a day later, on the moved clock: the same request is accepted.
+    closed_on = await move(http, drill, 93)
+    proposed = await post(http, f"{url}/closure", j, zhongben)
+    assert proposed["status"] == "closure_proposed"
+    own = await http.post(f"{url}/closure/approve", headers=auth(case["judge_id"], "bureau_chief"))
+    assert own.status_code == 422 and own.json()["rule"] == "互相制约-6"
+    closed = await post(http, f"{url}/closure/approve", CHIEF)
+    assert closed["status"] == "closed"
+    detail = (await http.get(url, headers=CLERK)).json()
+    assert (detail["registered_on"], detail["closed_on"], detail["closure_type"]) == (
+        registered_on.isoformat(), closed_on.isoformat(), "终本")
+
+    resumed = await http.post(f"{url}/resumption", headers=REVIEWER,
+                              json={"ground": "applicant_new_lead", "reason": "申请执行人提供被执行人新的银行账户"})
+    assert resumed.status_code == 201, resumed.text
+    new = resumed.json()["new_case"]
+    assert (new["case_type"], new["linked_case_id"]) == ("执恢", cid)
+    assert new["judge_id"] != case["judge_id"]  # never the judge who closed it (互相制约-7)
+    linked = (await http.get(f"{intake}/cases/{new['case_id']}", headers=CLERK)).json()
+    assert linked["registered_on"] == closed_on.isoformat()
+
+    # Supervision dates by business time: the closure is 93 days after the registration, so no
+    # 互相制约-6 finding ("终本 before three months"); the trail carries the moved dates.
+    async def closure_in_trail() -> list[dict[str, Any]]:
+        r = await http.get(f"{sv}/cases/{cid}/trail", headers=SUPERVISOR, params={"event_type": "intake.case_closed"})
+        return list(r.json()["events"]) if r.status_code == 200 else []
+
+    [closure] = await until(closure_in_trail, "the closure in supervision's trail")
+    assert datetime.fromisoformat(closure["occurred_at"]).date() == closed_on
+    found = (await http.get(f"{sv}/findings", params={"case_id": cid}, headers=SUPERVISOR)).json()["findings"]
+    assert [f for f in found if f["rule_id"] == "互相制约-6"] == [], found
+
+    # The scanner ran on the new day at once: the steps that became due are recorded already.
+    async def stepped() -> list[dict[str, Any]]:
+        r = await http.get(f"{sv}/deadline-steps", params={"case_id": new["case_id"]}, headers=SUPERVISOR)
+        return list(r.json()["steps"]) if r.status_code == 200 else []
+
+    await move(http, drill, 20)  # the 执恢 case's first nodes (assign + 3 days, first search) are past due
+    steps = await until(stepped, "the scanner's steps for the 执恢 case", timeout_s=20)
+    assert {s["step"] for s in steps} & {"overdue", "level_1", "level_2", "level_3", "level_4"}
