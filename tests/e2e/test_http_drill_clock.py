@@ -201,6 +201,21 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
     assert (detail["registered_on"], detail["closed_on"], detail["closure_type"]) == (
         registered_on.isoformat(), closed_on.isoformat(), "终本")
 
+    # Six months after the 终本 closure asset_search searches the debtor again by itself (终本规定
+    # art. 9): this time the agencies find something, and the new finds are reported.
+    r = await http.put(f"{drill.url('simulator')}/knobs", headers=ADMIN,
+                       json={"case_id": cid, "agency_id": "*", "knobs": {"nothing_found": False}})
+    assert r.status_code == 200, r.text
+    researched_on = await move(http, drill, 184)
+
+    async def found_again() -> list[dict[str, Any]]:
+        r = await http.get(f"{sv}/cases/{cid}/trail", headers=SUPERVISOR,
+                           params={"event_type": "asset_search.assets_found_after_closure"})
+        return list(r.json()["events"]) if r.status_code == 200 else []
+
+    finds = (await until(found_again, "the re-search's new finds in supervision's trail", timeout_s=60))[0]
+    assert datetime.fromisoformat(finds["occurred_at"]).date() == researched_on
+
     resumed = await http.post(f"{url}/resumption", headers=REVIEWER,
                               json={"ground": "applicant_new_lead", "reason": "申请执行人提供被执行人新的银行账户"})
     assert resumed.status_code == 201, resumed.text
@@ -208,7 +223,7 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
     assert (new["case_type"], new["linked_case_id"]) == ("执恢", cid)
     assert new["judge_id"] != case["judge_id"]  # never the judge who closed it (互相制约-7)
     linked = (await http.get(f"{intake}/cases/{new['case_id']}", headers=CLERK)).json()
-    assert linked["registered_on"] == closed_on.isoformat()
+    assert linked["registered_on"] == researched_on.isoformat()
 
     # Supervision dates by business time: the closure is 93 days after the registration, so no
     # 互相制约-6 finding ("终本 before three months"); the trail carries the moved dates.
@@ -229,3 +244,55 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
     await move(http, drill, 20)  # the 执恢 case's first nodes (assign + 3 days, first search) are past due
     steps = await until(stepped, "the scanner's steps for the 执恢 case", timeout_s=20)
     assert {s["step"] for s in steps} & {"overdue", "level_1", "level_2", "level_3", "level_4"}
+
+
+async def test_a_deadline_goes_warning_overdue_and_up_every_escalation_level_over_weeks_with_notifications(
+    drill: System, http: httpx.AsyncClient
+) -> None:
+    """Nobody sends the notices of a case (期限规定第4条: 3 days after the assignment). Moving the
+    clock day by day, then week by week: the warning before the due date, overdue the day after,
+    and each escalation level at its threshold (escalation_days 0/7/15/30: 团队长, 执行局长, 分管副院长,
+    院长), each recorded by the scanner at once and sent to its recipient."""
+    intake, sv = drill.url("intake"), drill.url("supervision")
+    today = await court_today(http, drill)
+    case = await post(http, f"{intake}/cases", CLERK, case_applied_on(today, materials=MATERIALS), 201)
+    cid = case["case_id"]
+
+    async def notice_node() -> dict[str, Any] | None:
+        r = await http.get(f"{sv}/cases/{cid}/deadlines", headers=SUPERVISOR)
+        nodes = {d["key"]: d for d in r.json()["deadlines"]} if r.status_code == 200 else {}
+        return nodes.get("notice")
+
+    due = date.fromisoformat((await until(notice_node, "the notice node of the new case"))["due"])
+
+    async def steps_of_notice(wanted: str) -> set[str]:
+        async def seen() -> set[str] | None:
+            r = await http.get(f"{sv}/deadline-steps", params={"case_id": cid}, headers=SUPERVISOR)
+            steps = {s["step"] for s in r.json()["steps"] if s["key"] == "notice"}
+            return steps if wanted in steps else None
+        found: set[str] = await until(seen, f"the step {wanted} of the notice node", timeout_s=20)
+        return found
+
+    async def move_to(day: date) -> None:
+        now = await court_today(http, drill)
+        if day > now:
+            await move(http, drill, (day - now).days)
+
+    await move_to(due - timedelta(days=1))
+    assert await steps_of_notice("warning") == {"warning"}
+    await move_to(due + timedelta(days=1))  # one day overdue: overdue, and level 1 (team lead)
+    assert await steps_of_notice("level_1") == {"warning", "overdue", "level_1"}
+    for level, days_late in ((2, 8), (3, 16), (4, 31)):
+        await move_to(due + timedelta(days=days_late))
+        assert await steps_of_notice(f"level_{level}") == {"warning", "overdue", *(f"level_{n}" for n in
+                                                                                   range(1, level + 1))}
+    node = await notice_node()
+    assert node is not None and (node["status"], node["days_overdue"], node["escalation_level"]) == (
+        "overdue", 31, 4)
+
+    r = await http.get(f"{sv}/notifications", params={"case_id": cid}, headers=SUPERVISOR)
+    sent = [(n["step"], n["recipient_role"]) for n in r.json()["notifications"] if n["key"] == "notice"]
+    for step, role in (("level_1", "team_lead"), ("level_2", "bureau_chief"), ("level_3", "vice_president"),
+                       ("level_4", "president")):
+        assert (step, role) in sent, sent
+    assert any(step == "overdue" and role == "judge" for step, role in sent), sent
