@@ -25,6 +25,7 @@ import pytest
 from deploy import stack
 from deploy._common import run_coro
 from deploy.system import SERVICES, System
+from tests.asset_search.helpers import months_after, search_file, wait_search
 from tests.conftest import OTHER_SYSTEMS, PORT_OFFSET, RUN_ID, auth, case_applied_on
 from tests.intake.conftest import AFFAIRS, CLERK, MATERIALS, H, judge
 
@@ -296,3 +297,76 @@ async def test_a_deadline_goes_warning_overdue_and_up_every_escalation_level_ove
                        ("level_4", "president")):
         assert (step, role) in sent, sent
     assert any(step == "overdue" and role == "judge" for step, role in sent), sent
+
+
+async def test_a_control_is_warned_before_expiry_renewed_in_time_and_an_unrenewed_one_lapses(
+    drill: System, http: httpx.AsyncClient
+) -> None:
+    """Two controls of one case: a bank freeze (one year) nobody renews, and a vehicle impound (two
+    years, 民诉法解释 art. 485) the judge renews ten days before it expires. Supervision warns of both
+    renewals 15 days ahead; asset_search lapses the freeze the day after its expiry."""
+    intake, base, sv = drill.url("intake"), drill.url("asset_search"), drill.url("supervision")
+    today = await court_today(http, drill)
+    case = await post(http, f"{intake}/cases", CLERK, case_applied_on(today, materials=MATERIALS), 201)
+    cid, j = case["case_id"], judge(case["judge_id"])
+    f = await wait_search(http, drill, cid, lambda f: {"bank_deposit", "vehicle"} <= {a["asset_kind"] for a in
+                                                                                   f["assets"]},
+                          what="a bank account and a vehicle found", timeout=60)
+    assets = {a["asset_kind"]: a["asset_id"] for a in f["assets"]}
+    ordered = {}
+    for kind, measure, extra in (("bank_deposit", "freeze", {"amount_limit_fen": 1_000_000}),
+                                 ("vehicle", "impound", {})):
+        r = await http.post(f"{base}/cases/{cid}/controls", headers=j, json={
+            "asset_id": assets[kind], "measure": measure, "ruling_number": f"（{today.year}）黔01执9号之{kind}",
+            **extra})
+        assert r.status_code in (200, 201, 202), r.text
+        ordered[kind] = r.json()["control_id"]
+
+    async def controls() -> dict[str, dict[str, Any]]:
+        f = await search_file(http, drill, cid)
+        return {c["control_id"]: c for c in (f or {}).get("controls", [])}
+
+    async def effective() -> dict[str, dict[str, Any]] | None:
+        found = await controls()
+        return found if all(found.get(c, {}).get("status") == "effective" for c in ordered.values()) else None
+
+    found = await until(effective, "both controls in effect")
+    freeze_ends = date.fromisoformat(found[ordered["bank_deposit"]]["expiry_date"])
+    impound_ends = date.fromisoformat(found[ordered["vehicle"]]["expiry_date"])
+    assert today < freeze_ends < impound_ends
+
+    async def renew_steps(control_id: str, wanted: str) -> None:
+        async def seen() -> bool:
+            r = await http.get(f"{sv}/deadline-steps", params={"case_id": cid}, headers=SUPERVISOR)
+            return any(s["key"].startswith(f"renew:{control_id}:") and s["step"] == wanted for s in r.json()["steps"])
+        await until(seen, f"the renewal node of {control_id}: {wanted}", timeout_s=20)
+
+    await move(http, drill, (freeze_ends - today).days - 10)
+    await renew_steps(ordered["bank_deposit"], "warning")
+    await move(http, drill, 11)  # the day after the freeze's expiry: nobody renewed it
+
+    async def lapsed() -> bool:
+        return (await controls())[ordered["bank_deposit"]]["status"] == "lapsed"
+
+    await until(lapsed, "the unrenewed freeze lapsed by asset_search")
+
+    now = await court_today(http, drill)
+    await move(http, drill, (impound_ends - now).days - 10)
+    await renew_steps(ordered["vehicle"], "warning")
+    renew = await http.post(f"{base}/cases/{cid}/controls/{ordered['vehicle']}/renewal",
+                            json={"ruling_number": "续行查封裁定"}, headers=j)
+    assert renew.status_code == 200, renew.text
+
+    async def renewed() -> dict[str, Any] | None:
+        c = (await controls())[ordered["vehicle"]]
+        return c if c["expiry_date"] != impound_ends.isoformat() else None
+
+    c = await until(renewed, "the impound renewed")
+    assert (c["status"], c["expiry_date"]) == ("effective", months_after(impound_ends, 24).isoformat())
+
+    async def renewal_met() -> bool:
+        r = await http.get(f"{sv}/cases/{cid}/deadlines", headers=SUPERVISOR)
+        nodes = [d for d in r.json()["deadlines"] if d["key"] == f"renew:{ordered['vehicle']}:{impound_ends}"]
+        return bool(nodes) and nodes[0]["status"] == "met"
+
+    await until(renewal_met, "supervision's renewal node met")
