@@ -370,3 +370,62 @@ async def test_a_control_is_warned_before_expiry_renewed_in_time_and_an_unrenewe
         return bool(nodes) and nodes[0]["status"] == "met"
 
     await until(renewal_met, "supervision's renewal node met")
+
+
+FIN_MAKER = auth("fin-d01", "finance_officer")
+FIN_CHECKER = auth("fin-d02", "finance_officer")
+
+
+async def test_money_paid_out_after_thirty_days_is_overdue_in_disposal_and_a_finding_in_supervision(
+    drill: System, http: httpx.AsyncClient
+) -> None:
+    """执行款到账后30日内发放 (执行款物管理规定): a payment received today and paid out 35 days later
+    is overdue in disposal's ledger and on supervision's payout node, and the late payout is a
+    互相制约-9 finding; the maker may not approve their own payout."""
+    intake, dp, sv = drill.url("intake"), drill.url("disposal"), drill.url("supervision")
+    received_on = await court_today(http, drill)
+    case = await post(http, f"{intake}/cases", CLERK, case_applied_on(received_on, materials=MATERIALS), 201)
+    cid = case["case_id"]
+    ledger = f"{dp}/cases/{cid}/ledger"
+
+    async def known() -> bool:
+        return (await http.get(ledger, headers=FIN_MAKER)).status_code == 200
+
+    await until(known, "the case in disposal's ledger")
+    entry = await post(http, f"{ledger}/receipts", FIN_MAKER, {
+        "source": "voluntary_payment", "amount_fen": 1_000_000, "received_on": received_on.isoformat(),
+        "payer": "被执行人王某"}, 201)
+    [limit] = entry["payout_limits"]
+    pay_by = date.fromisoformat(limit["pay_by"])
+    assert limit["overdue"] is False and (pay_by - received_on).days >= 30
+
+    async def payout_node() -> dict[str, Any] | None:
+        r = await http.get(f"{sv}/cases/{cid}/deadlines", headers=SUPERVISOR)
+        return next((d for d in r.json()["deadlines"] if d["key"] == f"payout:{entry['entry_id']}"), None)
+
+    node = await until(payout_node, "supervision's payout node")
+    assert node["start_date"] == received_on.isoformat()
+
+    await move(http, drill, (pay_by - received_on).days + 5)
+    [limit] = (await http.get(ledger, headers=FIN_MAKER)).json()["payout_limits"]
+    assert limit["overdue"] is True
+
+    async def overdue() -> dict[str, Any] | None:
+        found = await payout_node()
+        return found if found and found["status"] == "overdue" else None
+
+    assert (await until(overdue, "the payout node overdue"))["days_overdue"] == 5
+
+    proposed = await post(http, f"{ledger}/payouts", FIN_MAKER, {"amount_fen": 1_000_000}, 201)
+    own = await http.post(f"{ledger}/payouts/{proposed['payout_id']}/approval", headers=FIN_MAKER)
+    assert own.status_code == 403 and own.json()["rule"] == "互相制约-9"
+    await post(http, f"{ledger}/payouts/{proposed['payout_id']}/approval", FIN_CHECKER, {})
+
+    async def late_finding() -> list[dict[str, Any]]:
+        r = await http.get(f"{sv}/findings", params={"case_id": cid, "rule_id": "互相制约-9"}, headers=SUPERVISOR)
+        return list(r.json()["findings"]) if r.status_code == 200 else []
+
+    [finding] = await until(late_finding, "the 互相制约-9 finding of the late payout")
+    assert finding["message"] == f"执行款于 {received_on.isoformat()} 到账，超过30日才发放", finding
+    assert set(finding["people"]) == {"fin-d01", "fin-d02"}
+    assert (await payout_node() or {}).get("status") == "late"
