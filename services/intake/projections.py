@@ -71,10 +71,14 @@ def _received(env: Envelope) -> dict[str, Any]:
     }
 
 
-async def _project_case(conn: asyncpg.Connection, case_id: str, envelopes: Sequence[Envelope]) -> None:
-    """All events one command appended to one case, in one statement: the actors first seen (as
-    ``ON CONFLICT DO NOTHING`` kept the first), and the ``cases`` row with its final values."""
-    actors: dict[str, tuple[str | None, str]] = {}
+Actors = dict[str, tuple[str | None, str]]  # officer id → (role, first event type)
+
+
+def _fold(envelopes: Sequence[Envelope]) -> tuple[dict[str, Any] | None, dict[str, Any], bool, Actors]:
+    """What one case's run of events does to its ``cases`` row: the row inserted (received), the
+    columns set afterwards, whether an assignment promotes a row whose status is not known here, and
+    the actors first seen."""
+    actors: Actors = {}
     inserted: dict[str, Any] | None = None
     cols: dict[str, Any] = {}
     promote = False  # assigned while the row's status is unknown here: registered → in_progress in SQL
@@ -99,6 +103,13 @@ async def _project_case(conn: asyncpg.Connection, case_id: str, envelopes: Seque
                 promote = False
             cols.update(changes)
         cols["version"] = env.stream_version
+    return inserted, cols, promote, actors
+
+
+async def _project_case(conn: asyncpg.Connection, case_id: str, envelopes: Sequence[Envelope]) -> None:
+    """All events one command appended to one case, in one statement: the actors first seen (as
+    ``ON CONFLICT DO NOTHING`` kept the first), and the ``cases`` row with its final values."""
+    inserted, cols, promote, actors = _fold(envelopes)
     args: list[Any] = []
 
     def arg(value: Any) -> str:
@@ -144,3 +155,35 @@ async def project(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> No
         run.append(env)
     if run:
         await _project_case(conn, run[0].case_id, run)
+
+
+async def project_new_cases(
+    conn: asyncpg.Connection, cases: Sequence[Sequence[Envelope]], people: Sequence[tuple[str, str, str | None, str]]
+) -> None:
+    """Cases written whole at once (an import batch): every ``cases`` row in one statement, every actor
+    in another. Each run is one new case's complete history from its first event. ``people`` adds
+    (case, officer, role, event type) rows for officers the events name but who did not record them
+    (the old system's registrar, judge, approver: they acted on the case)."""
+    rows: list[dict[str, Any]] = []
+    actors: list[tuple[str, str, str | None, str]] = []
+    for envelopes in cases:
+        inserted, cols, promote, seen = _fold(envelopes)
+        if inserted is None or promote:
+            raise ValueError(f"case {envelopes[0].case_id}: not a whole history from its application")
+        rows.append({**inserted, **cols})
+        actors += [(envelopes[0].case_id, officer, role, etype) for officer, (role, etype) in seen.items()]
+    if not rows:
+        return
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    names = ", ".join(columns)
+    await conn.execute(
+        f"INSERT INTO cases ({names}, updated_at) SELECT {names}, now()"
+        " FROM json_populate_recordset(NULL::cases, $1::json)",
+        rows,
+    )
+    actors += people
+    await conn.execute(
+        "INSERT INTO case_actors (case_id, officer_id, role, first_event_type)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING",
+        [a[0] for a in actors], [a[1] for a in actors], [a[2] for a in actors], [a[3] for a in actors],
+    )
