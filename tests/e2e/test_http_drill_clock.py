@@ -429,3 +429,48 @@ async def test_money_paid_out_after_thirty_days_is_overdue_in_disposal_and_a_fin
     assert finding["message"] == f"执行款于 {received_on.isoformat()} 到账，超过30日才发放", finding
     assert set(finding["people"]) == {"fin-d01", "fin-d02"}
     assert (await payout_node() or {}).get("status") == "late"
+
+
+async def test_suspension_and_postponement_pause_the_six_month_limit_over_weeks(
+    drill: System, http: httpx.AsyncClient
+) -> None:
+    """严格审限规定 art. 5: the time a case is suspended (中止) or postponed (暂缓) does not count toward
+    its six months. Suspended for 30 days, then postponed for 20: the close-by date moves 50 days, in
+    intake and in supervision (which may roll it further over a rest day), and while paused
+    supervision shows the node paused, not running."""
+    intake, sv = drill.url("intake"), drill.url("supervision")
+    registered_on = await court_today(http, drill)
+    case = await post(http, f"{intake}/cases", CLERK, case_applied_on(registered_on, materials=MATERIALS), 201)
+    cid, j = case["case_id"], judge(case["judge_id"])
+    url = f"{intake}/cases/{cid}"
+
+    async def close_node(status: str) -> dict[str, Any] | None:
+        r = await http.get(f"{sv}/cases/{cid}/deadlines", headers=SUPERVISOR)
+        node = next((d for d in r.json()["deadlines"] if d["key"] == "close"), None) if r.status_code == 200 else None
+        return node if node and node["status"] == status else None
+
+    unpaused = await until(lambda: close_node("open"), "the close node running")
+    assert unpaused["due"] >= months_after(registered_on, 6).isoformat()
+
+    await post(http, f"{url}/suspension", j, {"reason": "被执行人死亡，等待确定继承人"})
+    await until(lambda: close_node("paused"), "the close node paused while suspended")
+    await move(http, drill, 30)
+    await post(http, f"{url}/suspension/lift", j, {"reason": "已确定继承人"})
+    lifted_on = await court_today(http, drill)
+    await post(http, f"{url}/postponement", j, {"reason": "被执行人提供担保",
+                                                "until": (lifted_on + timedelta(days=20)).isoformat()})
+    await move(http, drill, 20)
+    await post(http, f"{url}/postponement/lift", j, {"reason": "暂缓期满"})
+
+    expected = months_after(registered_on, 6) + timedelta(days=50)
+    detail = (await http.get(url, headers=CLERK)).json()
+    assert detail["closure_due"] == expected.isoformat()
+
+    async def extended() -> dict[str, Any] | None:
+        node = await close_node("open") or await close_node("warning")
+        return node if node and node["due"] >= expected.isoformat() else None
+
+    node = await until(extended, "supervision's close node moved by both pauses")
+    assert date.fromisoformat(node["due"]) - expected < timedelta(days=8)  # at most rolled over a holiday week
+    explained = " ".join(node["explanation"])
+    assert "中止执行" in explained and "暂缓执行" in explained, node["explanation"]
