@@ -92,10 +92,15 @@ async def test_indicators_of_a_team_from_the_trail(system: System, http: httpx.A
     assert t["终本合格率"] == {"value": 0.0, "numerator": 0, "denominator": 1}
     assert body["tracks"]["fast"] == {
         "received": 1,
+        "received_old": 0,
+        "received_new": 1,
         "closed": 1,
+        "pending": 0,
         "share_of_closures": {"value": 0.5, "numerator": 1, "denominator": 2},
         "mean_days_to_close": {"value": 18.0, "total_days": 18, "cases": 1},
     }
+    for key in ("received", "received_old", "received_new", "closed", "pending"):  # the tracks add up
+        assert sum(tr[key] for tr in body["tracks"].values()) == t[key], key
     assert [(g["judge"], g["closed"]) for g in body["groups"]] == [("judge-p", 1), ("judge-z", 1)]
 
     inputs = {

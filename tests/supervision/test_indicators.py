@@ -21,7 +21,7 @@ def case(
     registered: date,
     *,
     claim: int,
-    track: str = "ordinary",
+    track: str | None = "ordinary",
     judge: str = "judge-1",
     team: str = "team-1",
     funds: int = 0,
@@ -30,8 +30,9 @@ def case(
 ) -> list[Entry]:
     h = History(case_id, registered)
     h.registered(claim_amount_fen=claim, registered_on=registered.isoformat())
-    h.add("intake.case_triaged", track=track, rule_ids=["r"], reasons=["r"])
-    h.add("intake.case_assigned", "system", None, judge_id=judge, team_id=team, track=track, assigned_by="system")
+    if track is not None:  # None: registered, never triaged nor assigned
+        h.add("intake.case_triaged", track=track, rule_ids=["r"], reasons=["r"])
+        h.add("intake.case_assigned", "system", None, judge_id=judge, team_id=team, track=track, assigned_by="system")
     if funds:
         h.later(5).add(
             "disposal.funds_received", "fin-1", "finance_officer", amount_fen=funds, source="voluntary_payment"
@@ -128,11 +129,24 @@ def test_the_indicators_of_a_small_court_are_exact() -> None:
 
 def test_fast_and_ordinary_tracks_side_by_side() -> None:
     tracks = ind.tracks(given_a_court(), PERIOD)
-    assert tracks["fast"]["received"] == 2 and tracks["fast"]["closed"] == 2
-    assert tracks["fast"]["share_of_closures"] == {"value": 0.5, "numerator": 2, "denominator": 4}
-    assert tracks["fast"]["mean_days_to_close"]["value"] == 90.5
-    assert tracks["ordinary"]["received"] == 2 and tracks["ordinary"]["closed"] == 2
-    assert tracks["ordinary"]["mean_days_to_close"]["value"] == 94.5
+    fast, ordinary = tracks["fast"], tracks["ordinary"]
+    assert (fast["received_old"], fast["received_new"], fast["received"], fast["closed"], fast["pending"]) == (
+        0, 2, 2, 2, 0)
+    assert fast["share_of_closures"] == {"value": 0.5, "numerator": 2, "denominator": 4}
+    assert fast["mean_days_to_close"]["value"] == 90.5
+    # C is 旧存 (registered last year, open at the period's start): it is received in its track too
+    assert (ordinary["received_old"], ordinary["received_new"], ordinary["received"], ordinary["closed"],
+            ordinary["pending"]) == (1, 2, 3, 2, 1)
+    assert ordinary["mean_days_to_close"]["value"] == 94.5
+
+
+def test_the_tracks_add_up_to_the_totals_with_the_untriaged_as_others() -> None:
+    court = given_a_court()
+    untriaged = facts(case("G", date(2026, 2, 2), claim=50_000, track=None))
+    t, tracks = ind.indicators([*court, untriaged], PERIOD), ind.tracks([*court, untriaged], PERIOD)
+    assert tracks["others"]["received"] == 1 and tracks["others"]["pending"] == 1
+    for key in ("received", "received_old", "received_new", "closed", "pending"):
+        assert sum(tracks[k][key] for k in ind.TRACKS) == t[key], key
 
 
 def test_grouped_by_judge_and_filtered_by_team() -> None:

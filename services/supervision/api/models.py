@@ -320,15 +320,21 @@ class GroupFigures(Figures, _GroupKey):
 
 
 class TrackFigures(ResponseModel):
-    received: int = Field(ge=0, description="期间内立案")
+    received: int = Field(ge=0, description="收案：旧存 + 新收（与 totals 同口径）")
+    received_old: int = Field(ge=0, description="旧存：期间开始前立案、期间开始时未结")
+    received_new: int = Field(ge=0, description="新收：期间内立案")
     closed: int = Field(ge=0, description="期间内结案")
+    pending: int = Field(ge=0, description="期末未结")
     share_of_closures: Ratio = Field(description="占全部结案的比例")
     mean_days_to_close: MeanDays = Field(description="结案平均用时")
 
 
 class Tracks(ResponseModel):
+    """各项之和等于 totals：收案、旧存、新收、结案、未结。"""
+
     fast: TrackFigures = Field(description="简案快执")
     ordinary: TrackFigures = Field(description="普通程序")
+    others: TrackFigures = Field(description="未分流的案件（执异案件、尚未分流的案件）")
 
 
 class IndicatorFilters(ResponseModel):

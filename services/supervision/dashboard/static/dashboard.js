@@ -9,7 +9,7 @@
   const filters = new URLSearchParams();
   for (const k of ["from", "to", "track", "team_id", "judge_id"]) if (params.get(k)) filters.set(k, params.get(k));
   const q = filters.toString() ? `?${filters}` : "";
-  const TRACKS = { fast: "快执", ordinary: "普执" };
+  const TRACKS = { fast: "快执", ordinary: "普执", others: "未分流" };
   const LEVELS = { 1: "团队长", 2: "执行局长", 3: "分管副院长", 4: "院长" };
   const ROLES = {
     intake_clerk: "立案", affairs_clerk: "事务", team_lead: "团队长", judge: "法官", search_officer: "查控",
@@ -94,7 +94,8 @@
   }
 
   function renderTracks(tracks) {
-    const keys = ["fast", "ordinary"];
+    // 未分流 (执异 cases, cases not yet triaged) only when it holds any: the rows add up to the tiles.
+    const keys = ["fast", "ordinary"].concat(tracks.others.received || tracks.others.closed ? ["others"] : []);
     Charts.bars($("chart-tracks"), keys.map((k) => TRACKS[k]), [
       { name: "收案", color: "#38bdf8", values: keys.map((k) => tracks[k].received) },
       { name: "结案", color: "#34d399", values: keys.map((k) => tracks[k].closed) },
@@ -102,10 +103,11 @@
     Charts.donut($("chart-share"), [
       { label: "快执", value: tracks.fast.closed, color: "#38bdf8" },
       { label: "普执", value: tracks.ordinary.closed, color: "#f59e0b" },
+      ...(tracks.others.closed ? [{ label: "未分流", value: tracks.others.closed, color: "#a78bfa" }] : []),
     ]);
     Charts.hbars($("chart-days"), keys.map((k) => ({
       label: TRACKS[k], value: tracks[k].mean_days_to_close.value === null ? null : Number(tracks[k].mean_days_to_close.value.toFixed(1)),
-      color: k === "fast" ? "#38bdf8" : "#f59e0b",
+      color: { fast: "#38bdf8", ordinary: "#f59e0b", others: "#a78bfa" }[k],
     })), " 天");
     const t = $("track-table");
     table(t, ["", "收案", "结案", "结案占比", "结案平均用时"], keys.map((k) => [
