@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PY    := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test test-unit test-clock chaos setup venv stop status lint typecheck token demo bench bench-quick clean-run
+.PHONY: run test test-unit test-clock chaos setup venv stop status lint typecheck token import demo bench bench-quick clean-run
 
 run: setup            ## start PostgreSQL, Kafka and the five services; Ctrl-C stops them
 	$(PY) -m deploy.system run
@@ -56,6 +56,11 @@ typecheck:
 
 token:                ## mint a dev token: make token ARGS="--officer j-001 --role judge --court 黔01"
 	$(PY) -m shared.cli token $(ARGS)
+
+import:               ## import existing cases into a running intake (docs/import.md): make import FILE=cases.jsonl [COURT=黔01] [URL=…] [ARGS=…]
+	@test -n "$(FILE)" || { echo "usage: make import FILE=cases.jsonl [COURT=黔01] [URL=http://127.0.0.1:8101]"; exit 2; }
+	IMPORT_TOKEN="$${IMPORT_TOKEN:-$$($(PY) -m shared.cli token --officer importer-01 --role admin --court $(or $(COURT),黔01))}" \
+	  $(PY) -m services.intake.importer "$(FILE)" --url $(or $(URL),http://127.0.0.1:8101) $(ARGS)
 
 demo:                 ## drive cases through their lives against a running `make run`: make demo ARGS="--cases 40 --seed 7"
 	$(PY) -m deploy.demo $(ARGS)

@@ -108,7 +108,7 @@ def _lines(body: bytes, media_type: str, first_line: int) -> list[Line]:
             try:
                 out.append(Line(first_line + i, orjson.loads(raw)))
             except orjson.JSONDecodeError as exc:
-                why = f"该行不是合法的 JSON（{exc.msg}），请检查括号、引号和逗号"
+                why = f"该行不是合法的 JSON（第 {exc.colno} 个字符附近），请检查括号、引号和逗号"
                 out.append(Line(first_line + i, error=FieldError("", why, "json_invalid")))
     elif media_type == "application/json":
         try:

@@ -1,0 +1,85 @@
+"""Generate an import file of made-up cases (docs/import.md), e.g. to measure an import:
+
+    python -m tests.intake.import_sample 10000 /tmp/cases.jsonl --court 黔01 --year 2019
+
+Every record is valid: a mix of closed cases (执行完毕, 终本, 终结执行) and open ones, fast and
+ordinary, some assigned late, some with a suspension; numbers from ``--first`` on, one court year.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+import typer
+
+from services.intake.config import load_config
+
+app = typer.Typer(add_completion=False)
+_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id(rng: random.Random) -> str:
+    born = date(1950, 1, 1) + timedelta(days=rng.randrange(20_000))
+    body = f"520103{born:%Y%m%d}{rng.randrange(1000):03d}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _W, strict=True)) % 11]
+
+
+def record(i: int, court: str, year: int, first: int, rng: random.Random, judges: list[tuple[str, str, str]]
+           ) -> dict[str, Any]:
+    registered = date(year, 1, 2) + timedelta(days=rng.randrange(300))
+    track, judge, team = rng.choice(judges)
+    late = rng.random() < 0.1
+    assigned = registered + timedelta(days=rng.randrange(10, 40) if late else 0 if track == "fast" else 2)
+    rec: dict[str, Any] = {
+        "court": court, "case_number": f"（{year}）{court}执{first + i}号",
+        "application": {
+            "applicant": {"kind": "organisation", "name": "贵州某某建材有限公司", "id_number": "91520100MA6DL12349"},
+            "respondent": {"kind": "person", "name": f"被执行人{i}", "id_number": resident_id(rng)},
+            "basis": {"kind": "judgment", "issuing_body": "贵阳市南明区人民法院",
+                      "document_number": f"（{year - 1}）黔0102民初{i + 1}号",
+                      "effective_date": (registered - timedelta(days=60)).isoformat(),
+                      "performance_deadline": (registered - timedelta(days=45)).isoformat()},
+            "claim_amount_fen": rng.randrange(100_000, 500_000_000),
+            "application_date": (registered - timedelta(days=rng.randrange(0, 5))).isoformat(),
+        },
+        "registration": {"date": registered.isoformat(), "by": "clerk-old-01"},
+        "triage": {"track": track},
+        "assignment": {"judge_id": judge, "team_id": team, "date": assigned.isoformat()},
+        "notices": [{"kind": "enforcement_notice", "signed_on": (assigned + timedelta(days=1)).isoformat(),
+                     "prepared_by": "affairs-old-01"},
+                    {"kind": "consumption_restriction", "signed_on": (assigned + timedelta(days=1)).isoformat(),
+                     "prepared_by": "affairs-old-01"}],
+    }
+    day = assigned + timedelta(days=2)
+    if rng.random() < 0.2:
+        rec["pauses"] = [{"kind": "suspension", "from": (day + timedelta(days=5)).isoformat(),
+                          "to": (day + timedelta(days=40)).isoformat(), "reason": "被执行人进入破产程序"}]
+        day += timedelta(days=41)
+    fate = rng.random()
+    if fate < 0.7:
+        kind = "终本" if fate < 0.3 else "执行完毕" if fate < 0.6 else "终结执行"
+        closed = day + timedelta(days=95 + rng.randrange(200))
+        if kind == "终本":
+            rec["interview"] = {"date": (closed - timedelta(days=3)).isoformat()}
+        rec["closure"] = {"type": kind, "date": closed.isoformat(), "approved_by": "chief-old-01"}
+    return rec
+
+
+@app.command()
+def main(count: int, out: Path, court: str = "黔01", year: int = 2019, first: int = 1, seed: int = 7) -> None:
+    """Write COUNT made-up cases of COURT, registered in YEAR, to OUT (JSON Lines)."""
+    rng = random.Random(seed)
+    roster = load_config().roster(court)
+    judges = [(t.track, j, t.team_id) for t in roster.teams for j in t.judges] or [
+        ("ordinary", "judge-old-01", f"{court}-普执组"), ("fast", "judge-old-02", f"{court}-快执组")]
+    with out.open("wb") as f:
+        for i in range(count):
+            f.write(orjson.dumps(record(i, court, year, first, rng, judges)) + b"\n")
+
+
+if __name__ == "__main__":
+    app()
