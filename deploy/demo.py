@@ -6,8 +6,15 @@ auctions and payouts, closures of several types, a few late steps and a few deli
 that supervision must flag. Nothing is published on Kafka and no database is touched: every step is
 a request a court officer (or the simulator, as the agencies) would make.
 
-The clock cannot be moved: 终本 needs 3 months since registration and 恢复执行 needs a 终本 case, so the
+On a real clock 终本 cannot happen (3 months since registration) and 恢复执行 needs a 终本 case, so the
 demo tries one 终本, shows intake's refusal (the conditions it lists) and says what it skipped.
+
+With ``--months N`` against a system on the drill clock (``COURT_CLOCK_DRILL=1 make run``) the demo
+lives a court's year: each month a cohort of cases starts its life, the cases whose search and field
+work found nothing are closed as 终本 once three months have passed (approved by the bureau chief),
+one in four of those is resumed (执恢) by a designated reviewer a month later, and then an
+administrator moves the court clock 31 days (``POST /admin/clock``): the scanner records the steps
+that fell due, the re-search after 终本 runs by itself, and the dashboard shows a year.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import random
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -67,6 +75,9 @@ class Demo:
     log: list[str] = field(default_factory=list)
     outcomes: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
+    offset_days: int = 0  # how far the system's drill clock is ahead of this process's (days)
+    # A demo year: closures waiting for their day (deploy/demo_steps.close); None: close at once
+    deferred: list[tuple[date, Callable[[], Awaitable[None]]]] | None = None
     _tokens: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
 
     def url(self, service: str, path: str) -> str:
@@ -82,7 +93,19 @@ class Demo:
 
     @property
     def today(self) -> date:
-        return now_shanghai().date()
+        """The system's court date (its drill clock may be ahead of this process's clock)."""
+        return now_shanghai().date() + timedelta(days=self.offset_days)
+
+    async def court_clock(self) -> dict[str, Any]:
+        """The system's court clock (supervision's ``GET /admin/clock``); keeps ``today`` in step."""
+        state = await self.get("supervision", "/admin/clock", self.auth("qz-admin-01", "admin"))
+        self.offset_days = (date.fromisoformat(state["today"]) - now_shanghai().date()).days
+        return state
+
+    async def move_clock(self, days: int) -> None:
+        await self.post("supervision", "/admin/clock", {"days": days, "reason": "演示：一个月过去"},
+                        self.auth("qz-admin-01", "admin"))
+        await self.court_clock()
 
     async def post(
         self,
@@ -210,10 +233,72 @@ async def drive(demo: Demo, cases: int, concurrency: int) -> None:
     demo.skipped.append("定期网络查控（终本后每6个月）、控制措施到期续行：需要数月的时间，已跳过")
 
 
-async def summary(demo: Demo) -> None:
+async def _closed(demo: Demo, closing: Callable[[], Awaitable[None]], gate: asyncio.Semaphore) -> bool:
+    async with gate:
+        try:
+            await closing()
+            return True
+        except (StepRefused, httpx.HTTPError) as exc:
+            demo.say(f"结案未成：{exc}")
+            return False
+
+
+async def drive_year(demo: Demo, cases: int, months: int, concurrency: int) -> None:
+    """A court's ``months`` on the drill clock: a cohort of lives a month, 终本 after three months,
+    执恢 a month after, then the clock moves 30 days."""
+    plan = [PLAN[i % len(PLAN)] for i in range(cases)]
+    per_month = -(-cases // months)
+    demo.deferred = []
+    gate = asyncio.Semaphore(concurrency)
+    found_nothing: list[tuple[int, str, str]] = []  # (month started, case id, judge)
+    zhongben: list[tuple[int, str]] = []  # (month closed, case id)
+    reviewers = ("qz-rev-01", "qz-rev-02")
+
+    async def one(i: int, month: int, life: str, title: str) -> None:
+        async with gate:
+            try:
+                case_id, judge = await getattr(lives, life)(demo, i)
+                demo.outcomes[f"{title}：完成"] += 1
+                if life == "field":
+                    found_nothing.append((month, case_id, judge))
+            except (StepRefused, httpx.HTTPError) as exc:
+                demo.outcomes[f"{title}：中断"] += 1
+                demo.say(f"[{i + 1:>4}/{cases}] {title:<14} 中断：{exc}")
+
+    for month in range(months):
+        cohort = list(enumerate(plan))[month * per_month:(month + 1) * per_month]
+        started = time.monotonic()
+        await asyncio.gather(*(one(i, month, life, title) for i, (life, title) in cohort))
+        for item in [c for c in found_nothing if month - c[0] >= 3]:
+            found_nothing.remove(item)
+            if await lives.zhongben(demo, item[1], item[2]):
+                demo.outcomes["终本：结案"] += 1
+                if demo.outcomes["终本：结案"] % 4 == 1:  # one in four comes back a month later (执恢)
+                    zhongben.append((month, item[1]))
+        for back in [z for z in zhongben if month - z[0] >= 1]:
+            zhongben.remove(back)
+            try:
+                await demo.post("intake", f"/cases/{back[1]}/resumption",
+                                {"ground": "applicant_new_lead", "reason": "申请执行人提供了新的财产线索"},
+                                demo.auth(demo.rng.choice(reviewers), "reviewer"))
+                demo.outcomes["执恢：立案"] += 1
+            except StepRefused as exc:
+                demo.say(f"执恢（案件 {back[1]}）未成：{exc}")
+        due = [d for d in demo.deferred if d[0] <= demo.today]
+        for d in due:
+            demo.deferred.remove(d)
+        for closing in await asyncio.gather(*(_closed(demo, d[1], gate) for d in due)):
+            demo.outcomes["结案（到期办结）" if closing else "结案：中断"] += 1
+        took = time.monotonic() - started
+        demo.say(f"== 第 {month + 1} 个月（{demo.today}）：{len(cohort)} 件开始，用时 {took:.0f}s")
+        if month < months - 1:
+            await demo.move_clock(31)  # three such months are always three calendar months (终本)
+
+
+async def summary(demo: Demo, since: date) -> None:
     sup = demo.auth("qz-sup-01", "supervisor")
     await asyncio.sleep(2)  # let supervision catch up with the last events
-    ind = await demo.get("supervision", "/indicators", sup)
+    ind = await demo.get("supervision", "/indicators", sup, **{"from": since.isoformat(), "to": demo.today.isoformat()})
     overdue = await demo.get("supervision", "/indicators/overdue", sup)
     findings = await demo.get("supervision", "/findings", sup)
     t = ind["totals"]
@@ -227,8 +312,16 @@ async def summary(demo: Demo) -> None:
         typer.echo(f"  {k}: {v}")
     typer.echo(
         f"  收案 {t['received']}，结案 {t['closed']}，未结 {t['pending']}；结案率 {pct('结案率')}，"
-        f"执行完毕率 {pct('执行完毕率')}，执行到位率 {pct('执行到位率')}，法定期限内结案率 {pct('法定期限内结案率')}"
+        f"执行完毕率 {pct('执行完毕率')}，执行到位率 {pct('执行到位率')}，法定期限内结案率 {pct('法定期限内结案率')}，"
+        f"终本率 {pct('终本率')}"
     )
+
+    def mean(track: str) -> str:
+        v = ind["tracks"][track]["mean_days_to_close"]["value"]
+        return "—" if v is None else f"{v:.1f} 天"
+
+    typer.echo(f"  结案平均用时：快执 {mean('fast')}（{ind['tracks']['fast']['closed']} 件），"
+               f"普执 {mean('ordinary')}（{ind['tracks']['ordinary']['closed']} 件）；期间 {since} 至 {demo.today}")
     typer.echo(
         f"  超期案件 {overdue['cases']}（督办级别 {overdue['by_level']}）；"
         f"互相制约检查发现 {len(findings['findings'])} 条："
@@ -247,6 +340,8 @@ def main(
     host: str = typer.Option("127.0.0.1", "--host"),
     court: str = typer.Option("黔01", "--court", help="the court (its roster in services/intake/config.json)"),
     concurrency: int = typer.Option(4, "--concurrency", min=1, max=32),
+    months: int = typer.Option(0, "--months", min=0, max=36,
+                               help="live this many months on the drill clock (COURT_CLOCK_DRILL=1 make run)"),
 ) -> None:
     """Drive CASES cases through realistic lives against a running `make run` system."""
 
@@ -260,8 +355,17 @@ def main(
                     typer.echo(f"{service} 未运行（{demo.url(service, '/healthz')}）：先执行 make run；{exc}", err=True)
                     raise typer.Exit(1) from exc
             typer.echo(f"演示：{cases} 件案件，种子 {seed}，法院 {court}，开始于 {datetime.now(SHANGHAI):%H:%M:%S}")
-            await drive(demo, cases, concurrency)
-            await summary(demo)
+            state = await demo.court_clock()
+            if months and not state["drill"]:
+                typer.echo("--months 需要演练时钟：以 COURT_CLOCK_DRILL=1 make run 启动系统", err=True)
+                raise typer.Exit(2)
+            started, since = time.monotonic(), demo.today
+            if months:
+                await drive_year(demo, cases, months, concurrency)
+            else:
+                await drive(demo, cases, concurrency)
+            await summary(demo, since)
+            typer.echo(f"用时 {time.monotonic() - started:.0f}s")
 
     asyncio.run(run())
 

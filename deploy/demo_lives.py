@@ -193,3 +193,20 @@ async def try_zhongben(demo: Demo, case_id: str, judge_id: str) -> None:
         return
     unmet = [e.get("message") for e in r.json().get("errors", [])]
     demo.skipped.append(f"终本（案件 {case_id}）：时钟不允许，intake 拒绝并列明未满足的条件：{'；'.join(unmet)}")
+
+
+async def zhongben(demo: Demo, case_id: str, judge_id: str) -> bool:
+    """终本 for a case whose search and field work found nothing, three months on (终本规定 art. 1):
+    proposed by its judge, approved by the bureau chief (互相制约-6: never the judge). False when
+    intake refuses (the conditions it lists are logged)."""
+    r = await demo.http.post(
+        demo.url("intake", f"/cases/{case_id}/closure"),
+        json={"closure_type": "终本", "reason": "穷尽财产调查措施，未发现可供执行的财产"},
+        headers=demo.auth(judge_id, "judge"),
+    )
+    if r.status_code != 200:
+        unmet = "；".join(str(e.get("message")) for e in r.json().get("errors", []))
+        demo.say(f"终本（案件 {case_id}）未获准：{unmet or r.text[:200]}")
+        return False
+    await demo.post("intake", f"/cases/{case_id}/closure/approve", None, demo.auth("qz-chief-01", "bureau_chief"))
+    return True

@@ -122,7 +122,17 @@ async def pay_out(demo: Demo, case: Case) -> None:
 
 
 async def close(demo: Demo, case: Case, closure_type: str, reason: str) -> None:
-    """The judge proposes (retrying while another service's facts are still on their way), the chief approves."""
+    """The judge proposes (retrying while another service's facts are still on their way), the chief
+    approves. In a demo year (``demo.deferred`` set) the closure waits: a fast-track case closes 15–75
+    days on, an ordinary one 30–170 days on, when the drill clock gets there."""
+    if demo.deferred is not None:
+        days = demo.rng.randint(15, 75) if case.track == "fast" else demo.rng.randint(30, 170)
+        demo.deferred.append((demo.today + timedelta(days=days), lambda: close_now(demo, case, closure_type, reason)))
+        return
+    await close_now(demo, case, closure_type, reason)
+
+
+async def close_now(demo: Demo, case: Case, closure_type: str, reason: str) -> None:
 
     async def propose() -> dict[str, Any]:
         return await demo.post(
