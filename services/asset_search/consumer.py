@@ -19,6 +19,7 @@ from shared import case_facts
 from shared.envelope import SHANGHAI, derived_event_id
 from shared.reactions import ReactionContext, Reactions
 
+IMPORTED = "importer"  # the actor role of events imported from a court's old system (intake)
 log = structlog.get_logger("asset_search.consumer")
 
 
@@ -90,6 +91,11 @@ def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions
     async def case_assigned(ctx: ReactionContext) -> None:
         # A re-assignment (previous_judge_id) only changes the judge (in case_facts): round 1 went out
         # already, and the search file dispatches a round once, so nothing more is sent.
+        if ctx.envelope.actor.role == IMPORTED:
+            # An assignment brought in from the court's old system (docs/import.md): its searches
+            # happened there, years ago perhaps; the judge orders a new one if the case needs it.
+            log.info("imported_assignment_not_searched", case_id=ctx.envelope.case_id)
+            return
         await dispatch_first_round(ctx, str(ctx.envelope.event_id))
 
     @reactions.on("field_ops.asset_seized_on_site")

@@ -22,7 +22,7 @@ from services.intake.importing.records import case_id_for
 from shared import clock
 from shared.clock import SHANGHAI
 from tests.conftest import auth, case_applied_on
-from tests.waits import poll
+from tests.waits import drained, poll
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "import-example.jsonl"
 NDJSON = {"Content-Type": "application/x-ndjson"}
@@ -210,6 +210,12 @@ async def test_supervision_sees_the_original_dates_a_late_assignment_and_the_clo
 
     events = await poll(trail, "the imported case's trail in supervision",
                         until=lambda es: any(e["event_type"] == "intake.case_closed" for e in es))
+    # Every event of the case is intake's: an imported assignment starts no search in asset_search
+    # (its searches happened in the old system), checked once asset_search has read it all.
+    for _ in range(2):  # asset_search has read the case; then supervision has read what it answered
+        await drained(http, system, ("asset_search", "supervision"), case_ids=[case_id])
+    events = await trail()
+    assert {e["producer"] for e in events} == {"intake"}, {e["event_type"] for e in events}
     intake_events = [e for e in events if e["producer"] == "intake"]
     assert [e["event_type"].split(".")[1] for e in intake_events] == [
         "application_received", "case_registered", "case_triaged", "case_assigned", "notice_prepared",
