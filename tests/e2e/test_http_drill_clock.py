@@ -474,3 +474,27 @@ async def test_suspension_and_postponement_pause_the_six_month_limit_over_weeks(
     assert date.fromisoformat(node["due"]) - expected < timedelta(days=8)  # at most rolled over a holiday week
     explained = " ".join(node["explanation"])
     assert "中止执行" in explained and "暂缓执行" in explained, node["explanation"]
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"needs Debian's chromium at {CHROMIUM} (deploy/setup.sh)")
+async def test_the_dashboard_says_it_runs_on_the_drill_clock(drill: System, http: httpx.AsyncClient) -> None:
+    """The figures of a drill are of the court's (moved) time: the dashboard's header says so."""
+    from playwright.async_api import async_playwright
+
+    chromium = CHROMIUM
+    today = await court_today(http, drill)
+    watcher = SUPERVISOR["Authorization"].removeprefix("Bearer ")
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium, headless=True,
+                                          args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = await browser.new_page()
+            await page.goto(f"{drill.url('supervision')}/dashboard/?token={watcher}")
+            await page.wait_for_selector("#clock:not([hidden])", timeout=20_000)
+            shown = await page.inner_text("#clock")
+        finally:
+            await browser.close()
+    assert shown.startswith(f"演练时钟 {today.isoformat()}") and "比实际时间快" in shown, shown

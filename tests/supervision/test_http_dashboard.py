@@ -230,6 +230,8 @@ async def test_the_dashboard_shows_the_figures_of_the_api_and_is_screenshotted(
             await page.fill("#token-input", WATCHER["Authorization"][7:])
             await page.click("#login-button")
             await page.wait_for_selector("#board:not([hidden])")
+            await page.wait_for_function("document.body.dataset.refreshes >= 1")
+            assert await page.is_hidden("#clock")  # the real clock: no drill badge (tests/e2e/test_http_drill_clock.py)
             await ctx.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)

@@ -184,12 +184,23 @@
       `#${d.id} · 分区 ${d.partition} · 偏移 ${d.offset} · ${d.case_id ? `案件 ${d.case_id}` : "案件不明"} · ${d.what}`)));
   }
 
+  // A drill clock (or a moved one) is shown in the header: the figures are of the court's time, not today's.
+  async function renderClock() {
+    const r = await fetch("/readyz", { headers: { Accept: "application/json" } }).catch(() => null);
+    const clock = r ? ((await r.json().catch(() => ({}))).checks || {}).court_clock : null;
+    const el = $("clock");
+    if (!clock || !(clock.drill || clock.moved)) { el.hidden = true; return; }
+    const days = Math.round(clock.offset_s / 86400);
+    el.hidden = false;
+    el.textContent = `演练时钟 ${clock.now.slice(0, 16).replace("T", " ")}${days ? `（比实际时间快 ${days} 天）` : ""}`;
+  }
+
   async function refresh() {
     if (!token()) { showLogin(); return; }
     try {
       const [ind, overdue, board, findings, agencies] = await Promise.all([
         api(`/indicators${q}`), api("/indicators/overdue"), api("/deadlines?status=overdue"), api("/findings"), api(`/indicators/agencies${q}`),
-        renderTrailAlarm(),
+        renderTrailAlarm(), renderClock(),
       ]);
       $("login").hidden = true;
       $("board").hidden = false;
