@@ -69,6 +69,7 @@ Hook = Callable[[Runtime], Awaitable[None]]
 ReadinessCheck = Callable[[Runtime], Awaitable[tuple[bool, Any]]]
 
 
+CONSUMER_STUCK_S = 300.0  # /readyz: a consumer loop that has not polled for this long is not ready
 RETRY_AFTER_S = 5  # what a 503 asks a client to wait: PostgreSQL restarts in 5-10 s
 UNAVAILABLE_DETAIL = ("数据库暂时无法访问（可能正在重启），请稍后重试；"
                       "写操作请带同一 Idempotency-Key 重试，不会重复办理")
@@ -332,8 +333,10 @@ def _ops_router(settings: ServiceSettings, own_checks: Mapping[str, ReadinessChe
                 "duplicates": st.duplicates,
                 "dead_lettered": st.dead_lettered,
                 "last_error": (st.last_error or "").split("(", 1)[0] or None,  # the kind; details in the log
+                "since_poll_s": st.since_poll_s(),
             }
-            ok = ok and st.running
+            # A running loop that has not come back from a batch for minutes is stuck, not busy.
+            ok = ok and st.running and (st.since_poll_s() < CONSUMER_STUCK_S or checks["database"] != "ok")
         checks["loops"] = rt.loops.describe()
         ok = ok and all(loop["running"] for loop in checks["loops"].values())
         # A drill's moved clock is visible here, and whether this process applied every move.

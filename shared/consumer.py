@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,12 @@ class ConsumerStatus:
     dead_lettered: int = 0
     last_error: str | None = None
     assigned: list[int] = field(default_factory=list)
+    # When the loop last came back from a fetch (monotonic): a loop stuck inside a batch would keep its
+    # last lag for ever, so /readyz shows how long ago that was.
+    polled_at: float = field(default_factory=time.monotonic)
+
+    def since_poll_s(self) -> float:
+        return round(time.monotonic() - self.polled_at, 1)
 
 
 class ConsumerRunner:
@@ -106,6 +113,7 @@ class ConsumerRunner:
                         await self._process(fetched)
                         await self._commit(consumer, {tp: rs[-1].offset + 1 for tp, rs in batches.items() if rs})
                     await self._update_lag(consumer)
+                    self.status.polled_at = time.monotonic()
             except asyncio.CancelledError:
                 raise
             except KafkaError as exc:

@@ -36,4 +36,5 @@ async def test_every_service_is_live_ready_and_counts_its_requests(system: Syste
         checks = ready.json()["checks"]
         assert (ready.json()["status"], checks["database"], checks["kafka"]) == ("ready", "ok", "ok"), service
         assert checks["consumer"]["running"] is True, service
+        assert 0 <= checks["consumer"]["since_poll_s"] < 5, service  # the loop polls every half second
         assert checks["court_clock"]["moved"] is clock.CLOCK.moved, service
