@@ -34,8 +34,12 @@ class DeadlineSettings(BaseModel):
     # Nodes whose warning and overdue steps are also sent to the applicant (their own waiting
     # time: registration, a lead they gave, money owed to them, the case's time limit).
     applicant_nodes: list[str] = Field(default_factory=lambda: ["register", "verify_lead", "payout", "close"])
-    # Nodes still watched once the case is closed (终本: controls, the 6-monthly re-search; money).
-    watched_after_closure: list[str] = Field(default_factory=lambda: ["renew", "zhongben_search", "payout"])
+    # Nodes still watched once the case is closed (终本: controls, the 6-monthly re-search; money;
+    # an objection, which may be raised against a closed case and is decided within 15 days). The
+    # deadline engine ends every other node of a case on its closure (docs/rules.md §2.6).
+    watched_after_closure: list[str] = Field(
+        default_factory=lambda: ["renew", "zhongben_search", "payout", "objection"]
+    )
 
     def warning_days_for(self, node: str) -> int:
         return self.node_warning_days.get(node, self.warning_days)

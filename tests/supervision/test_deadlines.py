@@ -147,7 +147,7 @@ def test_leads_funds_and_controls_get_their_own_deadlines() -> None:
     d = by_key(h)
     assert d["verify_lead:L1"]["due"] == "2026-03-05"
     assert d["payout:E1"]["due"] == "2026-04-01"
-    assert d["renew:C1:2027-03-02"]["due"] == "2027-03-01"
+    assert d["renew:C1:2027-03-02"]["due"] == "2027-03-02"  # the expiry date itself (民诉法解释 art. 485)
 
 
 def test_overdue_cases_escalate_through_four_levels_by_configured_thresholds() -> None:
@@ -168,3 +168,110 @@ def test_pauses_are_merged_when_they_overlap() -> None:
         Pause(date(2026, 2, 5), date(2026, 2, 15), "暂缓", "e2"),
     ]
     assert count_period(date(2026, 1, 5), months=6, pauses=pauses, calendar=CAL).due == date(2026, 7, 20)
+
+
+# ---- issue 14: the law, exactly -------------------------------------------------------------------
+
+
+def test_an_extension_is_counted_from_the_start_in_one_go_not_from_a_clamped_intermediate_day() -> None:
+    """08-31 + 6 months is clamped to 02-28; chaining 3 more months from there gave 05-28. The 9
+    months run from 08-31 in one go: 05-31 (a Monday)."""
+    period = count_period(date(2026, 8, 31), months=6, extension_months=3, calendar=CAL)
+    assert period.due == date(2027, 5, 31)
+    assert any("经批准延长 3 个月" in s and "合计 9 个月" in s for s in period.steps)
+    h = History(start=date(2026, 8, 31)).opened()
+    h.on(date(2027, 2, 10)).add("intake.extension_requested", "judge-1", "judge", months=3, requested_by="judge-1")
+    h.on(date(2027, 2, 12)).add("intake.extension_approved", "pres-1", "president", months=3, approved_by="pres-1")
+    assert by_key(h)["close"]["due"] == "2027-05-31"
+
+
+def national_day_control(**more: str) -> History:
+    h = History(start=date(2026, 3, 2)).opened()
+    h.add(
+        "asset_search.control_confirmed",
+        "search-1",
+        "search_officer",
+        control_id="C1",
+        asset_id="A1",
+        measure="freeze",
+        expiry_date="2026-10-03",
+        **more,
+    )
+    return h
+
+
+def test_a_renewal_falls_due_on_the_expiry_date_and_never_rolls_over_a_holiday_past_it() -> None:
+    """A control expiring on 2026-10-03 (National Day) lapses at the end of that day: renew by 10-03,
+    not by 10-08 (the day before expiry rolled over the holiday), with the last working day before
+    it named in the explanation."""
+    renew = by_key(national_day_control())["renew:C1:2026-10-03"]
+    assert renew["due"] == "2026-10-03"
+    assert any("最后一个工作日 2026-09-30" in s for s in renew["explanation"])
+    assert not any("顺延至" in s for s in renew["explanation"])
+    assert status(renew, date(2026, 10, 3), 15) == "warning"
+    assert status(renew, date(2026, 10, 4), 15) == "overdue"  # the day asset_search lapses it
+    on_expiry = {**renew, "completed_on": "2026-10-03"}
+    assert status(on_expiry, date(2026, 10, 9), 15) == "met"  # as rule 10 accepts it
+
+
+def test_a_price_start_node_ends_when_its_control_is_released_or_lapses() -> None:
+    h = History(start=date(2026, 3, 2)).opened()
+    for n in (1, 2):
+        h.on(date(2026, 3, 2)).add(
+            "asset_search.control_confirmed", "search-1", "search_officer", control_id=f"C{n}", asset_id=f"A{n}",
+            measure="seize", effective_date="2026-03-02", expiry_date="2029-03-01",
+        )
+    h.on(date(2026, 3, 10)).add("asset_search.control_released", "search-1", "search_officer", control_id="C1",
+                                asset_id="A1", expiry_date="2029-03-01")
+    h.on(date(2026, 4, 20)).add("asset_search.control_lapsed", "system", None, control_id="C2", asset_id="A2",
+                                expiry_date="2029-03-01")
+    d = by_key(h)
+    released, lapsed = d["price_start:A1"], d["price_start:A2"]
+    assert released["completed_on"] == "2026-03-10" and status(released, date(2026, 5, 1), 3) == "met"
+    assert any("解除" in s and "本节点终止" in s for s in released["explanation"])
+    # due 04-01; open and overdue until the lapse on 04-20, not after it
+    assert lapsed["due"] == "2026-04-01" and lapsed["completed_on"] == "2026-04-20"
+    assert status(lapsed, date(2026, 4, 10), 3) == "overdue"
+    assert status(lapsed, date(2026, 5, 1), 3) == "late"
+
+
+def test_a_closed_case_keeps_only_its_watched_nodes_open() -> None:
+    h = History(start=date(2026, 3, 2)).opened()  # no notice, no search: overdue since March
+    h.add("asset_search.control_confirmed", "search-1", "search_officer", control_id="C1", asset_id="A1",
+          measure="seize", effective_date="2026-03-02", expiry_date="2029-03-01")
+    h.add("disposal.funds_received", "fin-1", "finance_officer", entry_id="E1", amount_fen=500)
+    closed = h.on(date(2026, 4, 20)).add("intake.case_closed", "judge-1", "judge", closure_type="终本",
+                                         judge_id="judge-1")
+    h.on(date(2026, 5, 4)).add("asset_search.lead_recorded", "search-1", "search_officer", lead_id="L9")
+    d = by_key(h)
+    watched = {k for k, v in d.items() if v["node"] in CFG.watched_after_closure}
+    assert watched == {"renew:C1:2029-03-01", "payout:E1", "zhongben_search:1"}
+    for key in watched:
+        assert d[key]["completed_on"] is None, key
+    after = date(2026, 12, 1)
+    for key, node in d.items():
+        if key not in watched:
+            assert status(node, after, 3) in ("met", "late"), key
+    for key in ("notice", "first_search", "investigation", "price_start:A1"):
+        assert d[key]["completed_event_id"] == closed.event_id and d[key]["completed_on"] == "2026-04-20"
+        assert status(d[key], date(2026, 4, 19), 3) == "overdue"  # as it stood before the closure
+        assert any("随结案终止" in s for s in d[key]["explanation"])
+    assert d["verify_lead:L9"]["completed_on"] == "2026-05-04"  # begun after the closure: ended at once
+    assert d["payout:E1"]["due"] == "2026-04-01" and status(d["payout:E1"], after, 3) == "overdue"
+
+
+def test_an_objection_case_has_no_implementation_nodes() -> None:
+    """A 执异 case is reviewed, not implemented: no first search, assignment or investigation; its
+    15-day decision is the objection node of the case objected to."""
+    objection = History(case_id="case-9", start=date(2026, 3, 2))
+    objection.registered(case_type="执异", case_number="（2026）黔01执异1号")
+    assert compute(objection.entries, CFG, CAL) == []
+    original = History(start=date(2026, 3, 2)).opened()
+    original.on(date(2026, 3, 10)).add(
+        "intake.objection_registered", "clerk-1", "intake_clerk", objection_case_id="case-9",
+        objection_case_number="（2026）黔01执异1号", reviewers=["r1", "r2", "r3"], registered_by="clerk-1",
+    )
+    original.on(date(2026, 3, 12)).add("intake.case_closed", "judge-1", "judge", closure_type="终本",
+                                       judge_id="judge-1")
+    node = by_key(original)["objection:case-9"]
+    assert node["due"] == "2026-03-25" and node["completed_on"] is None  # still watched after the closure

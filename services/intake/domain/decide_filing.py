@@ -11,7 +11,7 @@ from services.intake.domain.filing import (
     TriageFacts,
     choose_judge,
     decide_by,
-    limitation_expired,
+    limitation_warning,
     missing_materials,
     triage,
 )
@@ -108,7 +108,8 @@ def _registration(state: CaseState, who: c.Who, number: str) -> ev.CaseRegistere
         case_id=app.case_id, case_number=number, case_type=app.case_type, court=app.court,
         applicant=app.applicant, respondent=app.respondent, basis=app.basis,
         claim_amount_fen=app.claim_amount_fen, application_date=app.application_date,
-        registered_by=who.officer_id, limitation_warning=limitation_expired(app.basis, app.application_date),
+        registered_by=who.officer_id,
+        limitation_warning=limitation_warning(app.case_type, app.basis, app.application_date),
         linked_case_id=app.linked_case_id, decide_by=limit, decided_within_limit=who.today <= limit,
         registered_on=who.today,
     )

@@ -29,6 +29,17 @@ def limitation_expired(basis: BasisRecord, application_date: date) -> bool:
     return application_date > add_years(start, LIMITATION_YEARS)
 
 
+# Only a first application for enforcement (执) is bound by the 2 years: resumption after 终本 (执恢)
+# has no time bar (民诉法解释 2022 art. 517), an objection (执异) is no application for enforcement, and
+# a preservation ruling (执保) is enforced at once (民诉法 art. 103).
+LIMITATION_CASE_TYPES = frozenset({"执"})
+
+
+def limitation_warning(case_type: str, basis: BasisRecord, application_date: date) -> bool:
+    """The warning recorded at registration: a 执 case applied for more than 2 years late."""
+    return case_type in LIMITATION_CASE_TYPES and limitation_expired(basis, application_date)
+
+
 def decide_by(application_date: date) -> date:
     """Last day to register or refuse: 7 calendar days, the start day not counted."""
     return application_date + timedelta(days=DECISION_DAYS)

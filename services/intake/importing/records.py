@@ -23,7 +23,7 @@ from services.intake import events as ev
 from services.intake.api.filing import MAX_CLAIM_FEN, BasisIn, PartyIn
 from services.intake.config import CourtRoster
 from services.intake.domain.decider import stream_id
-from services.intake.domain.filing import decide_by, limitation_expired
+from services.intake.domain.filing import decide_by, limitation_warning
 from shared.clock import SHANGHAI
 from shared.courts import CaseNumber, is_known_court, parse_case_number
 from shared.envelope import Actor, Envelope
@@ -367,7 +367,7 @@ def _events(record: ImportRecord, number: CaseNumber, team_id: str | None, who: 
             case_id=case_id, case_number=text_number, case_type=number.type_code, court=court, applicant=applicant,
             respondent=respondent, basis=basis, claim_amount_fen=app.claim_amount_fen,
             application_date=app.application_date, registered_by=registrar,
-            limitation_warning=limitation_expired(basis, app.application_date), decide_by=limit,
+            limitation_warning=limitation_warning(number.type_code, basis, app.application_date), decide_by=limit,
             decided_within_limit=reg.date <= limit, registered_on=reg.date)),
         ("case_triaged", tri.date or reg.date, ev.CaseTriaged(
             track=tri.track, rule_ids=["TR-IMPORT"], reasons=["旧系统的繁简分流结果（导入）"],

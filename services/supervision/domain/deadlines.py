@@ -11,12 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from services.supervision.domain.calendar import HolidayCalendar
+from services.supervision.domain.calendar import FALLBACK, HolidayCalendar
 from services.supervision.domain.entries import Entry
 from services.supervision.domain.periods import Pause, add_months, count_period
 from services.supervision.settings import DeadlineSettings
 
 SEIZING = {"seize", "impound"}
+# An objection case (执异) is a review, not an implementation: none of the implementation nodes
+# (register, assign, first search, investigation, close …) apply to it. Its own time limit, the
+# decision within 15 days (民诉法 art. 236), is the ``objection:<id>`` node of the case objected to,
+# where intake records the registration and the decision.
+NO_IMPLEMENTATION_NODES = {"执异"}
+CONTROL_ENDS = ("asset_search.control_released", "asset_search.control_lapsed")
 DONE_STATUSES = {"met", "late"}
 
 
@@ -134,11 +140,41 @@ class _Nodes:
         self.out.append(d)
         return d
 
+    def renewal(
+        self, key: str, title: str, source: str, start: Entry, expiry: date, *, done: Entry | None
+    ) -> Deadline:
+        """A renewal falls due on the control's expiry date itself, never later: the control lapses at
+        the end of that day (asset_search lapses it the day after), so a renewal must be made before
+        the period ends (民诉法解释 art. 485), and a rest day does not move it forward (the 民诉法 art.
+        85 rollover extends a period for a party's act, not a control's duration)."""
+        steps = [
+            f"依据：{source}",
+            f"起算事件：{start.event_type}（{start.event_id}）",
+            f"控制期限届满日 {expiry.isoformat()}：控制措施于当日届满时失效，"
+            "续行须在届满日（含当日）前办理，不顺延",
+        ]
+        fallback = self.cal.source(expiry) == FALLBACK
+        if not self.cal.is_workday(expiry):
+            last = expiry
+            while not self.cal.is_workday(last):
+                last -= timedelta(days=1)
+                fallback = fallback or self.cal.source(last) == FALLBACK
+            steps.append(
+                "届满日为休息日：协助执行单位休息日可能不办理，"
+                f"宜在此前最后一个工作日 {last.isoformat()} 前送达续行手续"
+            )
+        if fallback:
+            steps.append(f"{expiry.year} 年节假日安排未加载，仅按周末判断（需管理员导入当年安排）")
+        d = Deadline(key, key.split(":")[0], title, source, start.day, start.event_id, expiry,
+                     done.day if done else None, done.event_id if done else None, steps, fallback, False)
+        self.out.append(d)
+        return d
+
 
 def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalendar) -> list[Deadline]:
     """Every applicable deadline of a case, from its whole trail."""
     reg = _first(entries, "intake.case_registered")
-    if reg is None:
+    if reg is None or reg.payload.get("case_type") in NO_IMPLEMENTATION_NODES:
         return []
     node = _Nodes(cal)
     track = next((e.text("track") for e in reversed(entries) if e.event_type == "intake.case_triaged"), None)
@@ -148,7 +184,29 @@ def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalenda
     _funds_nodes(entries, node)
     _objection_nodes(entries, node)
     _closure_nodes(entries, reg, track, cfg, node)
-    return node.out
+    closed = _first(entries, "intake.case_closed")
+    if closed is None:
+        return node.out
+    return [_ended_by_closure(d, closed, cfg) for d in node.out]
+
+
+def _ended_by_closure(d: Deadline, closed: Entry, cfg: DeadlineSettings) -> Deadline:
+    """A closed case's node that is not watched after closure ends with the closure: done by then, or
+    ended on the closure day (on its own start day if it began later), so that it never shows as
+    open, warning or overdue afterwards; as it stood before the closure it is unchanged."""
+    if d.node in cfg.watched_after_closure or (d.completed_on is not None and d.completed_on <= closed.day):
+        return d
+    kind = closed.payload.get("closure_type") or "结案"
+    ended = max(closed.day, d.start)
+    return d._replace(
+        completed_on=ended,
+        completed_event_id=closed.event_id,
+        explanation=[
+            *d.explanation,
+            f"案件已于 {closed.day.isoformat()} 结案（{kind}，{closed.event_id}）：本节点随结案终止于"
+            f" {ended.isoformat()}，此后不再督办（结案后仍督办的节点：{'、'.join(cfg.watched_after_closure)}）",
+        ],
+    )
 
 
 def _filing_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: DeadlineSettings, node: _Nodes) -> None:
@@ -242,15 +300,24 @@ def _disposal_nodes(entries: Sequence[Entry], node: _Nodes) -> None:
     for c in (e for e in entries if e.event_type == "asset_search.control_confirmed"):
         asset = c.payload.get("asset_id")
         if c.payload.get("measure") in SEIZING:
-            node(
+            decided = _first(entries, "disposal.disposal_decided", c.seq, asset_id=asset)
+            # A control released or lapsed needs no price any more: the node ends with it.
+            ended = _control_ended(entries, c)
+            d = node(
                 f"price_start:{asset}",
                 "启动确定参考价程序",
                 "参考价规定第1条：查封后30日内",
                 c,
                 c.date_of("effective_date") or c.day,
-                done=_first(entries, "disposal.disposal_decided", c.seq, asset_id=asset),
+                done=decided if decided is not None and (ended is None or decided.seq < ended.seq) else ended,
                 days=30,
             )
+            if ended is not None and d.completed_event_id == ended.event_id:
+                what = "解除" if ended.event_type == "asset_search.control_released" else "到期失效"
+                node.out[-1] = d._replace(explanation=[
+                    *d.explanation,
+                    f"控制措施已于 {ended.day.isoformat()} {what}（{ended.event_id}）：无须再确定参考价，本节点终止",
+                ])
     for f in (e for e in entries if e.event_type == "disposal.reference_price_fixed"):
         node(
             f"sale_start:{f.payload.get('disposal_id')}",
@@ -341,6 +408,21 @@ def _closure_nodes(
         _zhongben_nodes(entries, closed, cfg, node)
 
 
+def _control_ended(entries: Sequence[Entry], c: Entry) -> Entry | None:
+    """The release or lapse of the control ``c`` confirmed, if any."""
+    control = c.payload.get("control_id")
+    if control is None:
+        return None
+    return next(
+        (
+            e
+            for e in entries
+            if e.seq > c.seq and e.event_type in CONTROL_ENDS and e.payload.get("control_id") == control
+        ),
+        None,
+    )
+
+
 def _renewal_nodes(entries: Sequence[Entry], node: _Nodes) -> None:
     for c in (e for e in entries if e.event_type in ("asset_search.control_confirmed", "asset_search.control_renewed")):
         expiry = c.date_of("expiry_date")
@@ -357,14 +439,13 @@ def _renewal_nodes(entries: Sequence[Entry], node: _Nodes) -> None:
             ),
             None,
         )
-        node(
+        node.renewal(
             f"renew:{control}:{expiry.isoformat()}",
             "续行查封/冻结",
             "民诉法解释第485条：期限届满前续行",
             c,
-            expiry - timedelta(days=1),
+            expiry,
             done=follow,
-            days=0,
         )
 
 

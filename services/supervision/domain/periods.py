@@ -87,8 +87,13 @@ def _count_period(
     length = f"{months} 个月" if months else f"{days} 日"
     steps.append(f"自 {start.isoformat()} 起算 {length}（起算日不计入）：{due.isoformat()}")
     if extension_months:
-        due = add_months(due, extension_months)
-        steps.append(f"经批准延长 {extension_months} 个月：{due.isoformat()}")
+        # The months of an extension are counted from the start with the others, in one go: a
+        # clamped intermediate day (08-31 + 6 months = 02-28) must not shorten the extension.
+        due = add_months(start, months + extension_months) + timedelta(days=days)
+        steps.append(
+            f"经批准延长 {extension_months} 个月（自 {start.isoformat()} 起合计 {months + extension_months} 个月）："
+            f"{due.isoformat()}"
+        )
     for pause in merge(pauses):
         if pause.end is not None and pause.end <= start:
             continue
