@@ -131,14 +131,25 @@ async def current_principal(request: Request) -> Principal:
 CurrentOfficer = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
-    """Dependency: the caller must hold one of ``roles``."""
+# The rule a role refusal names when no numbered rule gives the duty: the powers list, i.e. which role
+# does what (docs/rules.md §11).
+POWERS_LIST = "权责清单"
+
+
+def require_roles(*roles: str, rule: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """Dependency: the caller must hold one of ``roles``.
+
+    ``rule`` is the rule that gives this duty to these roles (docs/rules.md §11): a 互相制约 rule where
+    one does (only the judge rules: ``互相制约-2``; a leader re-assigns: ``互相制约-12``; …), else
+    ``POWERS_LIST``. Every route declares it through the dependency it takes, and a refusal
+    (403 ``role_not_allowed``) names it, like any other refusal by a rule.
+    """
     allowed = ", ".join(roles)
 
     @openapi.declares(statuses=[403])
     async def check(principal: CurrentOfficer) -> Principal:
         if not principal.has(*roles):
-            raise Forbidden(f"当前角色无权执行此操作（需要：{allowed}）", code="role_not_allowed")
+            raise Forbidden(f"当前角色无权执行此操作（需要：{allowed}）", code="role_not_allowed", rule=rule)
         return principal
 
     return check

@@ -60,7 +60,7 @@ async def test_only_the_cases_current_judge_orders_controls(
     other_judge = await _order(http, system, found_case, "vehicle", "seize", headers=judge("judge-other"))
     assert other_judge.status_code == 403 and other_judge.json()["rule"] == "互相制约-2"
     officer = await _order(http, system, found_case, "vehicle", "seize", headers=SEARCHER)
-    assert officer.status_code == 403
+    assert officer.status_code == 403 and officer.json()["rule"] == "互相制约-2"
     other_court = await _order(http, system, found_case, "vehicle", "seize",
                                headers=auth(found_case["judge_id"], "judge", court="黔03"))
     assert other_court.status_code == 404 and other_court.json()["code"] == "case_not_found"
@@ -68,6 +68,16 @@ async def test_only_the_cases_current_judge_orders_controls(
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "measure"
     f = await wait_search(http, system, found_case["case_id"], lambda f: True)
     assert f["controls"] == []
+
+
+async def test_a_search_officer_ordering_a_control_is_refused_by_role_naming_rule_2(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    """Only the judge rules on a control (互相制约-2): the refusal by role names the rule."""
+    r = await http.post(f"{system.url('asset_search')}/cases/{uuid.uuid4()}/controls", headers=SEARCHER,
+                        json={"asset_id": "a-1", "measure": "freeze", "ruling_number": "（2026）黔01执9号"})
+    assert r.status_code == 403, r.text
+    assert (r.json()["code"], r.json()["rule"]) == ("role_not_allowed", "互相制约-2")
 
 
 async def test_over_control_needs_a_reason_and_a_seizure_is_confirmed_within_three_years(

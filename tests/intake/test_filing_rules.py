@@ -186,6 +186,31 @@ def test_manual_reassignment_needs_a_leader_and_an_eligible_judge(officer: str, 
     assert err.value.rule == rule or err.value.code == "unknown_judge" or err.value.errors
 
 
+@pytest.mark.parametrize("reason", ["", "   ", "调"])
+def test_manual_reassignment_without_a_reason_is_refused_by_rule_12(reason: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        decide(c.Reassign(who("qz-lead-02"), "qz-j-203", reason, ROSTER), registered())
+    assert (err.value.code, err.value.rule) == ("reason_required", "互相制约-12")
+    assert [e["field"] for e in err.value.errors] == ["reason"]
+
+
+def test_a_non_leader_is_refused_before_the_reason_is_looked_at() -> None:
+    with pytest.raises(Forbidden) as err:
+        decide(c.Reassign(who("qz-j-202"), "qz-j-203", "", ROSTER), registered())
+    assert err.value.rule == "互相制约-12" and err.value.code == "not_a_leader"
+
+
+def test_refusal_grounds_follow_the_items_of_article_16_in_order() -> None:
+    """执行工作规定 item 16: (3) payable content and a named debtor; (4) not performed in time."""
+    from services.intake.domain.filing import REFUSAL_GROUNDS
+
+    assert REFUSAL_GROUNDS["basis_not_effective"].endswith("第16条第1项）")
+    assert REFUSAL_GROUNDS["not_right_holder"].endswith("第16条第2项）")
+    assert REFUSAL_GROUNDS["no_definite_content"].endswith("第16条第3项）")
+    assert REFUSAL_GROUNDS["debtor_performed"].endswith("第16条第4项）")
+    assert REFUSAL_GROUNDS["no_jurisdiction"].endswith("第16条第5项）")
+
+
 def test_manual_reassignment_refuses_the_registrar_and_conflicted_judges() -> None:
     roster = ROSTER.model_copy(update={"teams": tuple(
         t.model_copy(update={"judges": (*t.judges, "clerk-1")}) for t in ROSTER.teams)})

@@ -10,7 +10,7 @@ import httpx
 from deploy.system import System
 from shared import clock
 from tests.conftest import auth, court_years_since
-from tests.intake.conftest import CLERK, MATERIALS, application, judge, register
+from tests.intake.conftest import CLERK, MATERIALS, H, application, judge, register
 
 LEAD = auth("qz-lead-02", "team_lead")
 
@@ -120,6 +120,11 @@ async def test_manual_reassignment_by_a_leader_with_a_reason_and_a_stale_version
     url = f"{intake}/cases/{case['case_id']}/assignment"
     no_reason = await http.post(url, json={"judge_id": "qz-j-202"}, headers=LEAD)
     assert no_reason.status_code == 422 and no_reason.json()["errors"][0]["field"] == "reason"
+    assert (no_reason.json()["code"], no_reason.json()["rule"]) == ("reason_required", "互相制约-12")
+    blank = await http.post(url, json={"judge_id": "qz-j-202", "reason": "   "}, headers=LEAD)
+    assert blank.status_code == 422, blank.text
+    assert (blank.json()["code"], blank.json()["rule"]) == ("reason_required", "互相制约-12")
+    assert blank.json()["errors"] == [{"field": "reason", "message": "理由不能为空（至少 2 个字）", "code": "missing"}]
     conflicted = await http.post(url, json={"judge_id": "qz-j-203", "reason": "工作调整"}, headers=LEAD)
     assert conflicted.status_code == 422 and conflicted.json()["rule"] == "回避"
     not_lead = await http.post(url, json={"judge_id": "qz-j-202", "reason": "工作调整"},
@@ -132,6 +137,37 @@ async def test_manual_reassignment_by_a_leader_with_a_reason_and_a_stale_version
     ok = await http.post(url, json={"judge_id": target, "reason": "工作调整"},
                          headers={**LEAD, "If-Match": str(case["version"])})
     assert ok.status_code == 200 and ok.json()["judge_id"] == target
+
+
+async def test_a_judge_cannot_reassign_their_own_case_and_the_refusal_names_rule_12(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    case = await register(http, system)
+    other = "qz-j-201" if case["judge_id"] != "qz-j-201" else "qz-j-202"
+    r = await http.post(f"{system.url('intake')}/cases/{case['case_id']}/assignment",
+                        json={"judge_id": other, "reason": "工作调整"}, headers=judge(case["judge_id"]))
+    assert r.status_code == 403, r.text
+    assert (r.json()["code"], r.json()["rule"]) == ("role_not_allowed", "互相制约-12")
+    detail = (await http.get(f"{system.url('intake')}/cases/{case['case_id']}", headers=CLERK)).json()
+    assert detail["judge_id"] == case["judge_id"]
+
+
+async def test_a_respondent_born_decades_before_their_region_code_existed_is_registered(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    """520102 (贵阳市南明区) dates from 1983; the number carries where it was issued, not the birthplace."""
+    respondent = {"kind": "person", "name": "张某", "id_number": "520102195001011231"}
+    applicant = {"kind": "person", "name": "李某", "id_number": "520102198001011235"}
+    r = await http.post(f"{system.url('intake')}/cases", json=application(
+        respondent=respondent, applicant=applicant,
+        materials=[m for m in MATERIALS if m["kind"] not in ("business_licence", "legal_rep_certificate")]
+        + [{"material_class": "identity", "kind": "id_card", "content_hash": H}],
+    ), headers=CLERK)
+    assert r.status_code == 201, r.text
+    found = await http.get(f"{system.url('intake')}/parties/520102195001011231/cases", headers=CLERK)
+    assert found.status_code == 200
+    roles = {c["case_id"]: c["party_role"] for c in found.json()["items"]}
+    assert roles.get(r.json()["case_id"]) == "respondent", found.json()
 
 
 async def test_another_courts_clerk_cannot_register_for_this_court(system: System, http: httpx.AsyncClient) -> None:

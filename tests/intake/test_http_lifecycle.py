@@ -18,6 +18,7 @@ from tests.intake.conftest import AFFAIRS, CLERK, H, Publish, eventually, judge,
 
 CHIEF = auth("qz-chief-01", "bureau_chief")
 PRESIDENT = auth("qz-president", "president")
+VICE_PRESIDENT = auth("qz-vp-01", "vice_president")
 KINDS = ("bank_deposit", "real_estate", "vehicle", "securities", "equity", "housing_fund", "online_payment", "vessel")
 
 
@@ -72,7 +73,7 @@ async def test_clock_events_suspend_resume_postpone_and_extension(system: System
     assert asked.status_code == 200, asked.text
     assert asked.json()["events"] == ["intake.extension_requested"]
     not_president = await http.post(f"{url}/extension/approve", headers=CHIEF)
-    assert not_president.status_code == 403
+    assert not_president.status_code == 403 and not_president.json()["rule"] == "互相制约-11"
     approved = await http.post(f"{url}/extension/approve", headers=PRESIDENT)
     assert approved.status_code == 200 and approved.json()["events"] == ["intake.extension_approved"]
     detail = (await http.get(url, headers=CLERK)).json()
@@ -82,6 +83,26 @@ async def test_clock_events_suspend_resume_postpone_and_extension(system: System
     base = add_months(registered, 6 + 3)
     assert detail["closure_due"] in {(base + timedelta(days=d)).isoformat()
                                      for d in range((clock.today() - start).days + 1)}, detail["closure_due"]
+
+
+async def test_a_vice_president_approves_an_extension_and_a_bureau_chief_is_refused_by_rule_11(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    """期限规定 2006 art. 1: 报请本院院长或副院长批准 (docs/rules.md §7.11)."""
+    case = await register(http, system)
+    url = f"{system.url('intake')}/cases/{case['case_id']}"
+    asked = await http.post(f"{url}/extension", json={"months": 3, "reason": "财产处置中"},
+                            headers=judge(case["judge_id"]))
+    assert asked.status_code == 200, asked.text
+    chief = await http.post(f"{url}/extension/approve", headers=CHIEF)
+    assert chief.status_code == 403, chief.text
+    assert (chief.json()["code"], chief.json()["rule"]) == ("role_not_allowed", "互相制约-11")
+    approved = await http.post(f"{url}/extension/approve", headers=VICE_PRESIDENT)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["events"] == ["intake.extension_approved"]
+    history = (await http.get(url, headers=CLERK)).json()["history"]
+    event = next(h for h in history if h["event_type"] == "intake.extension_approved")
+    assert event["actor_id"] == "qz-vp-01", event
 
 
 async def test_zhongben_refusal_lists_every_unmet_condition_from_intakes_own_projections(

@@ -389,6 +389,21 @@ def test_rule_11_holds_for_a_timely_request_approved_by_the_president() -> None:
     assert findings(h, "互相制约-11") == []
 
 
+def test_rule_11_holds_for_a_timely_request_approved_by_a_vice_president() -> None:
+    """期限规定 2006 art. 1: 报请本院院长或副院长批准."""
+    h = History(start=date(2026, 1, 5)).opened()
+    h.on(date(2026, 6, 20)).add("intake.extension_requested", "judge-1", "judge", months=3, requested_by="judge-1")
+    h.add("intake.extension_approved", "vp-1", "vice_president", months=3, approved_by="vp-1")
+    assert findings(h, "互相制约-11") == []
+
+
+def test_rules_8_and_11_cite_their_sources() -> None:
+    source = {r.rule_id: r.source for r in RULES}
+    assert "执行异议复议规定第11条" in source["互相制约-8"] and "民诉法" not in source["互相制约-8"]
+    assert "期限规定(2006)第1条" in source["互相制约-11"]
+    assert "互相制约-11@2" in ruleset_version()
+
+
 # 12. manual re-assignment by a leader with a reason
 def test_rule_12_a_reassignment_by_a_clerk_without_reason_is_found() -> None:
     h = History().opened()

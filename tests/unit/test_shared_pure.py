@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 
@@ -74,6 +75,60 @@ def test_a_valid_resident_id_passes_and_a_wrong_check_digit_is_named() -> None:
         check_resident_id("110105194912310021")
     with pytest.raises(ValueError, match="18 位"):
         check_resident_id("1101051949")
+
+
+def _with_check_digit(first17: str) -> str:
+    from stdnum.cn import ric
+
+    return first17 + ric.calc_check_digit(first17 + "0")
+
+
+@pytest.mark.parametrize("number", [
+    "520102195001011231",  # 南明区 (code from 1983), holder born 1950
+    "520102198001011235",  # born 1980, before the code existed
+    _with_check_digit("52010219000101123"),  # the earliest birth date accepted
+    _with_check_digit("46902719350615002"),  # 乐东 (code from 2002), born 1935
+    _with_check_digit("52019919700101123"),  # a well-formed code of 贵州 not in any table we ship
+])
+def test_people_born_before_their_region_code_existed_are_accepted(number: str) -> None:
+    assert check_resident_id(number, today=date(2026, 6, 1)) == number
+
+
+def test_a_birth_date_of_today_passes_and_tomorrow_is_refused() -> None:
+    today = date(2026, 6, 1)
+    assert check_resident_id(_with_check_digit("52010220260601123"), today=today)
+    with pytest.raises(ValueError, match="出生日期"):
+        check_resident_id(_with_check_digit("52010220260602123"), today=today)
+
+
+@pytest.mark.parametrize(("number", "reason"), [
+    ("520102195001011232", "校验位"),  # the check digit of 520102195001011231 changed
+    ("520102198001011231", "校验位"),
+    (_with_check_digit("52010218991231123"), "出生日期"),  # the day before 1900-01-01
+    (_with_check_digit("52010219500230123"), "出生日期"),  # 30 February
+    (_with_check_digit("52010219501301123"), "出生日期"),  # month 13
+    (_with_check_digit("99010219500101123"), "地区码"),  # no province 99
+    (_with_check_digit("00000019500101123"), "地区码"),
+    (_with_check_digit("83000019500101123"), "地区码"),  # 83: 台湾居民居住证, not a 居民身份证
+])
+def test_a_bad_check_digit_an_impossible_date_or_an_unknown_province_is_refused(number: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        check_resident_id(number, today=date(2026, 6, 1))
+
+
+async def test_a_refusal_by_role_names_the_rule_the_route_declares() -> None:
+    from shared.auth import POWERS_LIST, Principal, require_roles
+    from shared.errors import Forbidden
+
+    check = require_roles("judge", rule="互相制约-2")
+    judge = Principal(officer_id="j-1", name="j", roles=frozenset({"judge"}), court="黔01")
+    assert await check(judge) is judge
+    with pytest.raises(Forbidden) as err:
+        await check(judge.model_copy(update={"roles": frozenset({"search_officer"})}))
+    assert (err.value.code, err.value.rule) == ("role_not_allowed", "互相制约-2")
+    with pytest.raises(Forbidden) as err:
+        await require_roles("admin", rule=POWERS_LIST)(judge)
+    assert err.value.rule == "权责清单"
 
 
 def test_a_valid_credit_code_passes_and_a_wrong_one_is_named() -> None:

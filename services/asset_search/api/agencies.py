@@ -11,15 +11,15 @@ from services.asset_search.api import models as m
 from services.asset_search.execution import registry_of
 from shared import clock
 from shared.app import Runtime, runtime
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.errors import NotFound
 from shared.text import RequestModel
 
 router = APIRouter(prefix="/agencies", tags=["联动单位管理 agencies"])
 Rt = Annotated[Runtime, Depends(runtime)]
 Watcher = Annotated[Principal, Depends(require_roles(
-    Role.SEARCH_OFFICER, Role.JUDGE, Role.SUPERVISOR, Role.BUREAU_CHIEF, Role.ADMIN))]
-Operator = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.BUREAU_CHIEF))]
+    Role.SEARCH_OFFICER, Role.JUDGE, Role.SUPERVISOR, Role.BUREAU_CHIEF, Role.ADMIN, rule=POWERS_LIST))]
+Operator = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.BUREAU_CHIEF, rule=POWERS_LIST))]
 
 _STATS = """
 SELECT agency_id,

@@ -18,7 +18,7 @@ from services.asset_search.events import AssetKind
 from services.asset_search.execution import DECIDER
 from shared.api import run_command
 from shared.app import Runtime, runtime
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.commands import CommandResult
 from shared.errors import NotFound, in_court
 from shared.text import RequestModel
@@ -26,9 +26,10 @@ from shared.text import RequestModel
 router = APIRouter(tags=["查控 asset search"])
 Rt = Annotated[Runtime, Depends(runtime)]
 READERS = (Role.JUDGE, Role.SEARCH_OFFICER, Role.TEAM_LEAD, Role.SUPERVISOR, Role.BUREAU_CHIEF, Role.ADMIN)
-Reader = Annotated[Principal, Depends(require_roles(*READERS))]
-Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
-LeadClerk = Annotated[Principal, Depends(require_roles(Role.SEARCH_OFFICER, Role.JUDGE))]
+# Who may call a route, and the rule that gives them the duty (docs/rules.md §11).
+Reader = Annotated[Principal, Depends(require_roles(*READERS, rule=POWERS_LIST))]
+Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE, rule="互相制约-2"))]
+LeadClerk = Annotated[Principal, Depends(require_roles(Role.SEARCH_OFFICER, Role.JUDGE, rule=POWERS_LIST))]
 
 
 class OrderControlIn(RequestModel):

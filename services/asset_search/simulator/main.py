@@ -37,7 +37,7 @@ from services.asset_search.domain.rules import max_expiry
 from services.asset_search.settings import DEV_AGENCIES
 from services.asset_search.simulator.behaviour import Knobs, answers_for, items_for
 from shared import clock
-from shared.auth import Role, require_roles
+from shared.auth import POWERS_LIST, Role, require_roles
 from shared.clock_topic import ClockFollower, clock_topic
 from shared.clock_topic import describe as describe_clock
 from shared.problems import install_error_handlers
@@ -223,7 +223,7 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
     app = FastAPI(title="联动单位模拟器 simulator", version="0.1.0", lifespan=lifespan)
     app.state.settings = ServiceSettings(service_name="simulator")  # how staff tokens are checked
     install_error_handlers(app)
-    operator = [Depends(require_roles(Role.ADMIN))]  # the control endpoints: an administrator's token
+    operator = [Depends(require_roles(Role.ADMIN, rule=POWERS_LIST))]  # the control endpoints: an administrator's token
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

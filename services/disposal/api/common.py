@@ -15,16 +15,17 @@ from services.disposal.domain.commands import Acting, CaseView
 from services.disposal.reads import case_view
 from shared.api import run_command
 from shared.app import Runtime, runtime
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.commands import CommandMeta, CommandResult, Decider
 from shared.envelope import now_shanghai
 from shared.errors import NotFound, in_court
 
 Rt = Annotated[Runtime, Depends(runtime)]
-Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
-DisposalOfficer = Annotated[Principal, Depends(require_roles(Role.DISPOSAL_OFFICER))]
-FinanceOfficer = Annotated[Principal, Depends(require_roles(Role.FINANCE_OFFICER))]
-Staff = Annotated[Principal, Depends(require_roles(*[r.value for r in Role]))]
+# Who may call a route, and the rule that gives them the duty (docs/rules.md §11).
+Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE, rule="互相制约-2"))]
+DisposalOfficer = Annotated[Principal, Depends(require_roles(Role.DISPOSAL_OFFICER, rule="互相制约-4"))]
+FinanceOfficer = Annotated[Principal, Depends(require_roles(Role.FINANCE_OFFICER, rule="互相制约-9"))]
+Staff = Annotated[Principal, Depends(require_roles(*[r.value for r in Role], rule=POWERS_LIST))]
 
 Fen = Annotated[int, Field(strict=True, gt=0, le=10**15, description="金额，单位：分（整数）")]
 

@@ -47,9 +47,10 @@ from shared.errors import Conflict, FieldError, InvalidInput, NotFound, in_court
 router = APIRouter(tags=["外勤 field_ops"])
 DECIDER = InstructionDecider()
 
-Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
-FieldStaff = Annotated[Principal, Depends(require_roles(Role.FIELD_OFFICER, Role.FIELD_LEAD))]
-FieldLead = Annotated[Principal, Depends(require_roles(Role.FIELD_LEAD))]
+# Who may call a route, and the rule that gives them the duty (docs/rules.md §11).
+Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE, rule="互相制约-2"))]
+FieldStaff = Annotated[Principal, Depends(require_roles(Role.FIELD_OFFICER, Role.FIELD_LEAD, rule="外勤-1"))]
+FieldLead = Annotated[Principal, Depends(require_roles(Role.FIELD_LEAD, rule="互相制约-12"))]
 Rt = Annotated[Runtime, Depends(runtime)]
 
 

@@ -13,7 +13,7 @@ from services.field_ops.api.instructions import case_not_found, check_court, rou
 from services.field_ops.domain.decider import stream_id
 from shared import openapi
 from shared.app import Runtime, runtime
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.envelope import Envelope, now_shanghai
 from shared.errors import NotFound
 from shared.events import REGISTRY
@@ -21,7 +21,7 @@ from shared.events import REGISTRY
 router = APIRouter(tags=["外勤查询 field_ops queries"])
 Reader = Annotated[Principal, Depends(require_roles(
     Role.JUDGE, Role.FIELD_OFFICER, Role.FIELD_LEAD, Role.TEAM_LEAD, Role.SUPERVISOR, Role.BUREAU_CHIEF,
-    Role.VICE_PRESIDENT, Role.PRESIDENT, Role.ADMIN,
+    Role.VICE_PRESIDENT, Role.PRESIDENT, Role.ADMIN, rule=POWERS_LIST,
 ))]
 Rt = Annotated[Runtime, Depends(runtime)]
 

@@ -19,7 +19,7 @@ from services.intake.projections import allocate_case_number
 from services.intake.reads import judge_loads
 from shared.api import run_command
 from shared.app import Runtime, runtime
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.commands import CommandMeta, CommandResult, current_unit_of_work
 from shared.courts import CaseNumber
 from shared.text import RequestModel
@@ -28,17 +28,23 @@ DECIDER = CaseDecider()
 HASH_PATTERN = r"^(sha256:)?[0-9a-f]{64}$"
 
 Rt = Annotated[Runtime, Depends(runtime)]
-Clerk = Annotated[Principal, Depends(require_roles(Role.INTAKE_CLERK))]
-Affairs = Annotated[Principal, Depends(require_roles(Role.AFFAIRS_CLERK))]
-Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE))]
-Leader = Annotated[Principal, Depends(require_roles(Role.TEAM_LEAD, Role.BUREAU_CHIEF))]
-TeamLead = Annotated[Principal, Depends(require_roles(Role.TEAM_LEAD))]
-President = Annotated[Principal, Depends(require_roles(Role.PRESIDENT))]
-Approver = Annotated[
-    Principal, Depends(require_roles(Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT))
+# Who may call a route, and the rule that gives them the duty (named by a 403 role_not_allowed;
+# docs/rules.md §11).
+Clerk = Annotated[Principal, Depends(require_roles(Role.INTAKE_CLERK, rule=POWERS_LIST))]
+Affairs = Annotated[Principal, Depends(require_roles(Role.AFFAIRS_CLERK, rule=POWERS_LIST))]
+Judge = Annotated[Principal, Depends(require_roles(Role.JUDGE, rule="互相制约-2"))]
+Leader = Annotated[Principal, Depends(require_roles(Role.TEAM_LEAD, Role.BUREAU_CHIEF, rule="互相制约-12"))]
+TeamLead = Annotated[Principal, Depends(require_roles(Role.TEAM_LEAD, rule="繁简分流-团队长"))]
+# 期限规定 2006 art. 1: 报请本院院长或副院长批准.
+ExtensionApprover = Annotated[
+    Principal, Depends(require_roles(Role.VICE_PRESIDENT, Role.PRESIDENT, rule="互相制约-11"))
 ]
-Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
-Staff = Annotated[Principal, Depends(require_roles(*[r.value for r in Role]))]
+Approver = Annotated[
+    Principal, Depends(require_roles(Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT, rule="互相制约-6"))
+]
+ResumptionReviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER, rule="互相制约-7"))]
+ObjectionReviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER, rule="互相制约-8"))]
+Staff = Annotated[Principal, Depends(require_roles(*[r.value for r in Role], rule=POWERS_LIST))]
 
 Make = Callable[[Who], Any]
 Prepare = Callable[[asyncpg.Connection, CaseState, Any], Awaitable[Any]]

@@ -259,8 +259,10 @@ async def override_triage(case_id: str, body: TriageOverrideIn, request: Request
                      prepare=prepare)
 
 
-class ReassignIn(ReasonIn):
+class ReassignIn(Body):
     judge_id: str = Field(min_length=1, max_length=64, description="改派的承办法官")
+    # Checked by the rule, not here: a missing or blank reason is 422 reason_required naming 互相制约-12.
+    reason: str = Field(default="", max_length=2000, description="改派理由（必填，至少 2 个字；互相制约-12）")
 
 
 @router.post("/cases/{case_id}/assignment", summary="改派承办法官（团队长或局领导，写明理由）")

@@ -16,8 +16,8 @@ from services.intake.api.common import (
     Affairs,
     Approver,
     Body,
+    ExtensionApprover,
     Judge,
-    President,
     ReasonIn,
     Rt,
     config,
@@ -116,10 +116,11 @@ async def request_extension(case_id: str, body: ExtensionIn, request: Request, r
                      lambda w: c.RequestExtension(w, body.months, body.reason), out=CaseWritten)
 
 
-@router.post("/cases/{case_id}/extension/approve", summary="院长批准延长执行期限")
-async def approve_extension(case_id: str, request: Request, response: Response, officer: President, rt: Rt
-                            ) -> CaseWritten:
-    return await run(request, response, rt, officer, Role.PRESIDENT, case_id, c.ApproveExtension, out=CaseWritten)
+@router.post("/cases/{case_id}/extension/approve", summary="院长或副院长批准延长执行期限")
+async def approve_extension(case_id: str, request: Request, response: Response, officer: ExtensionApprover,
+                            rt: Rt) -> CaseWritten:
+    role = Role.PRESIDENT if officer.has(Role.PRESIDENT) else Role.VICE_PRESIDENT
+    return await run(request, response, rt, officer, role, case_id, c.ApproveExtension, out=CaseWritten)
 
 
 class InterviewIn(Body):

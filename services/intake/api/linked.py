@@ -18,8 +18,9 @@ from services.intake.api.common import (
     DECIDER,
     Body,
     Clerk,
+    ObjectionReviewer,
     ReasonIn,
-    Reviewer,
+    ResumptionReviewer,
     Rt,
     config,
     next_case_number,
@@ -85,8 +86,8 @@ class ResumptionIn(ReasonIn):
 
 @router.post("/cases/{case_id}/resumption", status_code=201,
              summary="恢复执行终本案件（指定审查人；新立执恢案件并分给非原结案法官）")
-async def resume(case_id: str, body: ResumptionIn, request: Request, response: Response, officer: Reviewer, rt: Rt
-                 ) -> LinkedWritten:
+async def resume(case_id: str, body: ResumptionIn, request: Request, response: Response, officer: ResumptionReviewer,
+                 rt: Rt) -> LinkedWritten:
     cfg = config(request)
     new_case_id = str(uuid.uuid4())
 
@@ -139,6 +140,6 @@ async def register_objection(case_id: str, body: ObjectionIn, request: Request, 
 @router.post("/cases/{case_id}/objections/{objection_case_id}/decision",
              summary="执行异议审查结论或撤回（仅该异议的合议庭成员）")
 async def decide_objection(case_id: str, objection_case_id: str, body: ObjectionDecisionIn, request: Request,
-                           response: Response, officer: Reviewer, rt: Rt) -> CaseWritten:
+                           response: Response, officer: ObjectionReviewer, rt: Rt) -> CaseWritten:
     return await run(request, response, rt, officer, Role.REVIEWER, case_id,
                      lambda w: c.DecideObjection(w, objection_case_id, body.outcome, body.reason), out=CaseWritten)

@@ -168,12 +168,19 @@ def override_triage(cmd: c.OverrideTriage, state: CaseState) -> list[DomainEvent
     return [triaged, *_assign(after, cmd.track, routing, reason=f"繁简分流调整后重新分案：{cmd.reason}")]
 
 
+# 互相制约-12: a manual re-assignment gives its reason (docs/rules.md §7.12).
+MIN_REASON_CHARS = 2
+
+
 def reassign(cmd: c.Reassign, state: CaseState) -> list[DomainEvent]:
     same_court(state, cmd.who)
     status_in(state, "改派承办法官", "registered", "in_progress", "suspended", "postponed")
     roster = cmd.roster
     if not (cmd.is_bureau_chief or cmd.who.officer_id in roster.leads() | set(roster.leaders)):
         raise Forbidden("只有团队长或执行局领导可以改派承办法官", code="not_a_leader", rule="互相制约-12")
+    if len(cmd.reason.strip()) < MIN_REASON_CHARS:
+        raise InvalidInput("改派承办法官须写明理由", code="reason_required", rule="互相制约-12",
+                           errors=[FieldError("reason", f"理由不能为空（至少 {MIN_REASON_CHARS} 个字）", "missing")])
     if cmd.judge_id not in roster.judges():
         raise InvalidInput("该法官不在本院执行团队名册中",
                            errors=[FieldError("judge_id", "不在本院执行团队名册中", "unknown_judge")])

@@ -157,12 +157,16 @@ def choose_judge(
     return Assignment(judge, team, excluded)
 
 
-# 不予受理 grounds (执行工作规定 item 16: the conditions of acceptance, each failing one a ground).
+# 不予受理 grounds: the conditions of acceptance of 执行工作规定 (1998, revised 2020) item 16, each failing
+# one a ground, in the item's order: (1) the document is in force; (2) the applicant is the right-holder
+# or their heir or successor; (3) it orders a payment and names the subject matter and the debtor;
+# (4) the debtor has not performed within the period it sets; (5) this court has jurisdiction
+# (docs/rules.md §2.1).
 REFUSAL_GROUNDS: dict[str, str] = {
     "basis_not_effective": "执行依据尚未生效（执行工作规定第16条第1项）",
     "not_right_holder": "申请人不是生效法律文书确定的权利人或其继承人、权利承受人（第16条第2项）",
-    "no_definite_content": "执行依据无给付内容或给付内容不明确（第16条第4项）",
-    "debtor_performed": "义务人已在生效法律文书确定的期限内履行义务（第16条第3项）",
+    "no_definite_content": "执行依据无给付内容或给付内容不明确（第16条第3项）",
+    "debtor_performed": "义务人已在生效法律文书确定的期限内履行义务（第16条第4项）",
     "no_jurisdiction": "不属于本院管辖（第16条第5项）",
     "materials_not_supplemented": "经一次性告知后逾期未补正材料",
 }

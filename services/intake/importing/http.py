@@ -13,13 +13,13 @@ from services.intake.api.common import Rt, config
 from services.intake.importing.apply import Line, import_batch
 from services.intake.importing.records import IMPORTER_ROLE, Importer, ImportRecord
 from shared import clock
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.envelope import Actor
 from shared.errors import DomainError, FieldError, InvalidInput
 from shared.openapi import ResponseModel, problems
 
 router = APIRouter(tags=["旧案导入 import"])
-Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN, rule=POWERS_LIST))]
 
 MAX_RECORDS = 2000  # per request; the body is also bounded (INTAKE_MAX_BODY_BYTES, 1 MiB by default)
 NDJSON = ("application/x-ndjson", "application/jsonl", "application/jsonlines", "application/x-jsonlines")

@@ -19,13 +19,13 @@ from services.supervision.rebuild.verify import verify
 from services.supervision.settings import Settings
 from services.supervision.trail import dead_letters
 from shared.app import Runtime
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.errors import Conflict, NotFound
 from shared.text import BIGINT_MAX, RequestModel
 
 router = APIRouter(tags=["监管 运维 supervision admin"])
-Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
-Acknowledger = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN))]
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN, rule=POWERS_LIST))]
+Acknowledger = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN, rule=POWERS_LIST))]
 
 
 async def _run(rt: Runtime, run_id: uuid.UUID, require_identical: bool) -> None:

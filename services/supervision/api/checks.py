@@ -23,13 +23,13 @@ from services.supervision.domain.ruleset import ruleset_version
 from services.supervision.settings import Settings
 from services.supervision.trail.checks import load_context, refresh_case
 from services.supervision.trail.integrity import RECORD_RULES
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.envelope import now_shanghai
 from shared.errors import FieldError, InvalidInput
 from shared.text import RequestModel
 
 router = APIRouter(tags=["监管 supervision"])
-Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN, rule=POWERS_LIST))]
 LEVELS = {1: "团队长", 2: "执行局长", 3: "分管副院长", 4: "院长"}
 
 

@@ -17,14 +17,14 @@ from pydantic import Field, model_validator
 
 from services.supervision.api.trail import Rt
 from shared import clock
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.clock_topic import ClockFollower, ClockMove, clock_topic, publish_move
 from shared.errors import Conflict, FieldError, InvalidInput
 from shared.openapi import ResponseModel, problems
 from shared.text import RequestModel
 
 router = APIRouter(tags=["演练时钟 drill clock"])
-Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN, rule=POWERS_LIST))]
 
 
 class ClockMoveIn(RequestModel):

@@ -11,11 +11,11 @@ from services.supervision.alerts.scanner import scan_exclusively, scanner_today
 from services.supervision.api.models import DeadlineSteps, Notifications, ScanReport
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.settings import Settings
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.errors import Conflict, FieldError, InvalidInput
 
 router = APIRouter(tags=["监管 supervision"])
-Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN, rule=POWERS_LIST))]
 
 
 @router.post("/admin/deadline-scan", summary="立即扫描临期、超期节点，记录提醒与督办并发送通知")

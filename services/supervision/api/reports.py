@@ -13,12 +13,12 @@ from services.supervision.indicators import reports
 from services.supervision.indicators.reports import IsoWeek
 from services.supervision.settings import Settings
 from shared import openapi
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.envelope import now_shanghai
 from shared.errors import FieldError, Forbidden, InvalidInput
 
 router = APIRouter(tags=["监管 supervision"])
-Reader = Annotated[Principal, Depends(require_roles(*WATCHERS, Role.TEAM_LEAD, Role.JUDGE))]
+Reader = Annotated[Principal, Depends(require_roles(*WATCHERS, Role.TEAM_LEAD, Role.JUDGE, rule=POWERS_LIST))]
 # format=csv answers the same rows as CSV (beside the JSON body the response model documents).
 AS_CSV = openapi.body_as(
     CSV, "周报（format=json：JSON；format=csv：每名法官、每个团队一行的 CSV，UTF-8 带 BOM，以附件下载）"

@@ -15,14 +15,14 @@ from services.supervision.api.models import CaseTrail, OfficerActions, TrailEntr
 from services.supervision.reads import TrailFilter
 from shared import openapi
 from shared.app import Runtime, runtime
-from shared.auth import Principal, Role, require_roles
+from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.errors import Forbidden, NotFound
 from shared.text import BIGINT_MAX
 
 router = APIRouter(tags=["监管 supervision"])
 WATCHERS = (Role.SUPERVISOR, Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT, Role.ADMIN)
-Watcher = Annotated[Principal, Depends(require_roles(*WATCHERS))]
-Staff = Annotated[Principal, Depends(require_roles(*(r.value for r in Role)))]
+Watcher = Annotated[Principal, Depends(require_roles(*WATCHERS, rule=POWERS_LIST))]
+Staff = Annotated[Principal, Depends(require_roles(*(r.value for r in Role), rule=POWERS_LIST))]
 Rt = Annotated[Runtime, Depends(runtime)]
 Format = Annotated[Literal["csv", "json"], Query(description="csv（UTF-8 带 BOM，便于表格软件打开）或 json（数组）")]
 CSV = "text/csv; charset=utf-8"

@@ -11,6 +11,8 @@ from services.supervision.domain.findings import Context, Found, current_judge, 
 from services.supervision.domain.periods import count_period
 
 MOVABLES = frozenset({"vehicle", "movable", "vessel"})
+# 延长执行期限：报请本院院长或副院长批准 (期限规定 2006 art. 1; 严格审限规定 art. 5 names the president).
+EXTENSION_APPROVERS = frozenset({"president", "vice_president"})
 
 
 @rule(
@@ -159,7 +161,9 @@ def controls_renewed(entries: Sequence[Entry], ctx: Context, found: Found) -> No
             expiry[control] = e
 
 
-@rule("互相制约-11", 1, "延长执行期限须在届满5日前申请并经院长批准", "docs/rules.md §7.11；严格审限规定第5条")
+# v2: a vice-president may approve too (期限规定 2006 art. 1); v1 found every approver but the president.
+@rule("互相制约-11", 2, "延长执行期限须在届满5日前申请并经院长或副院长批准",
+      "docs/rules.md §7.11；严格审限规定第5条；期限规定(2006)第1条")
 def extension_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     requested: Entry | None = None
     cfg = ctx.deadlines
@@ -178,7 +182,7 @@ def extension_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> No
                 )
         elif e.event_type == "intake.extension_approved":
             approver = e.text("approved_by") or e.officer
-            if e.actor_role != "president":
-                found.add(f"延长审限由 {approver} 批准，非院长", [approver], requested, e)
+            if e.actor_role not in EXTENSION_APPROVERS:
+                found.add(f"延长审限由 {approver} 批准，非院长或副院长", [approver], requested, e)
             if requested is None:
                 found.add("延长审限没有申请即获批准", [approver], e)

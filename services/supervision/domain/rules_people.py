@@ -130,7 +130,7 @@ def resumption_double_loop(entries: Sequence[Entry], ctx: Context, found: Found)
                     found.add(f"恢复执行案件仍分给原终本法官 {e.text('judge_id')}", [e.text("judge_id")], registered, e)
 
 
-@rule("互相制约-8", 1, "办理执行实施案件的人不得审查对该案的异议", "docs/rules.md §7.8；民诉法第236条")
+@rule("互相制约-8", 1, "办理执行实施案件的人不得审查对该案的异议", "docs/rules.md §7.8；执行异议复议规定第11条")
 def objection_reviewers(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     for i, e in enumerate(entries):
         if e.event_type == "intake.objection_registered":
