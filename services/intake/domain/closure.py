@@ -9,8 +9,8 @@ from services.intake.domain.commands import ClosureFacts
 from services.intake.domain.state import CaseState
 from services.intake.events import Condition
 
-# 执行期限六个月 (严格审限规定 art. 5); an extension of 3 months needs the president's approval,
-# requested at least 5 days before expiry (互相制约-11).
+# 执行期限六个月 (严格审限规定 art. 5); an extension of 3 months needs the approval of the president or a
+# vice-president, requested at least 5 days before expiry (期限规定 2006 art. 1; 互相制约-11).
 LIMIT_MONTHS = 6
 EXTENSION_NOTICE_DAYS = 5
 

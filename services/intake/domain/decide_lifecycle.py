@@ -19,7 +19,8 @@ from shared.events import DomainEvent
 
 ACTIVE = ("in_progress",)
 OPEN = ("registered", "in_progress", "suspended", "postponed", "closure_proposed")
-# 延长执行期限：经院长批准可延长三个月 (严格审限规定 art. 5)
+# 延长执行期限：经院长批准可延长三个月 (严格审限规定 art. 5); 院长或副院长批准 (期限规定 2006 art. 1: the
+# route's ExtensionApprover)
 MAX_EXTENSION_MONTHS = 3
 # 执行异议由合议庭审查 (执行异议复议规定 art. 11)
 OBJECTION_PANEL = 3
