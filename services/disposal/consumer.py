@@ -130,13 +130,16 @@ async def objection_registered(ctx: ReactionContext) -> None:
 
 @reactions.on("intake.objection_decided")
 async def objection_closed(ctx: ReactionContext) -> None:
-    # Rejected or withdrawn: the asset may be disposed of again; upheld: it stays out (民诉法 art. 238).
+    # Withdrawn: the asset may be disposed of again; rejected: again, 15 days after the rejection
+    # (民诉法解释 art. 463, counted from decided_on); upheld: it stays out (民诉法 art. 238).
     p = ctx.envelope.payload
     objection_id = str(p.get("objection_case_id") or p.get("objection_id") or "")
-    status = "upheld" if p.get("outcome") == "upheld" else "closed"
+    outcome = p.get("outcome")
+    status = outcome if outcome in ("upheld", "rejected", "withdrawn") else "closed"
+    decided_on = iso_date(p.get("decided_on")) or ctx.envelope.occurred_at.astimezone(SHANGHAI).date()
     await ctx.conn.execute(
-        "UPDATE asset_objections SET status = $3 WHERE objection_id = $1 AND case_id = $2",
-        objection_id, ctx.envelope.case_id, status,
+        "UPDATE asset_objections SET status = $3, decided_on = $4 WHERE objection_id = $1 AND case_id = $2",
+        objection_id, ctx.envelope.case_id, status, decided_on,
     )
 
 

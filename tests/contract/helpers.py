@@ -253,7 +253,8 @@ def disposal_course() -> list[Envelope]:
     view = disposal.CaseView(CASE, "黔01", judge_id=judge_id, registered_by="clerk-1")
     asset = disposal.AssetView("fa-1", "vehicle", ("field_ops:fa-1",), ("fo-1a", "judge-1"), pending_objection=False)
     now = datetime.fromisoformat("2026-06-20T10:00:00+08:00")
-    judge, officer = disposal.Acting(judge_id, view, now), disposal.Acting(officer_id, view, now)
+    standing = disposal.AssetStanding("fa-1", (("field_ops:fa-1", "active"),))  # still under control, no objection
+    judge, officer = disposal.Acting(judge_id, view, now, standing), disposal.Acting(officer_id, view, now, standing)
     bid = datetime.fromisoformat("2026-08-01T10:00:00+08:00")
     bid_2 = datetime.fromisoformat("2026-08-20T10:00:00+08:00")
 

@@ -64,7 +64,9 @@ async def known_to_disposal(http: httpx.AsyncClient, system: System, case_id: st
         if r.status_code != 200:
             return None
         body: dict[str, Any] = r.json()
-        ok = len(body["controls"]) >= controls and (judge is None or (body["case"] or {}).get("judge_id") == judge)
+        # in effect, not merely ordered: asset_search's control_ordered lands a moment before control_confirmed
+        active = [c for c in body["controls"] if c["status"] == "active"]
+        ok = len(active) >= controls and (judge is None or (body["case"] or {}).get("judge_id") == judge)
         return body if ok else None
 
     result: dict[str, Any] = await eventually(probe, f"case {case_id} in disposal's projections")

@@ -21,8 +21,12 @@ CASE = c.CaseView("case-1", "黔01", judge_id="judge-1", registered_by="clerk-1"
 ASSET = c.AssetView("asset-1", "vehicle", ("ctl-1",), ("searcher-1",), pending_objection=False)
 
 
-def as_(officer: str, case: c.CaseView = CASE) -> c.Acting:
-    return c.Acting(officer, case, NOW)
+# where asset-1 stands when a step is taken: under control ctl-1 in this case, no objection
+STANDING = c.AssetStanding("asset-1", (("ctl-1", "active"),))
+
+
+def as_(officer: str, case: c.CaseView = CASE, standing: c.AssetStanding | None = STANDING) -> c.Acting:
+    return c.Acting(officer, case, NOW, standing)
 
 
 JUDGE, OFFICER = as_("judge-1"), as_("officer-1")

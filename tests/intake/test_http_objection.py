@@ -1,5 +1,5 @@
-"""A third-party objection naming an asset holds its disposal until the panel decides — over HTTP
-with the real intake and disposal (TEST_SERVICES=intake,disposal)."""
+"""A third-party objection naming an asset holds its disposal until the panel decides, and 15 days
+after a rejection — over HTTP with the real intake and disposal (TEST_SERVICES=intake,disposal)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ async def _decide_disposal(http: httpx.AsyncClient, system: System, case: dict[s
                            headers=judge(case["judge_id"]), json={"asset_id": asset_id})
 
 
-async def test_a_pending_objection_holds_the_disposal_until_the_panel_rejects_it(
+async def test_a_pending_objection_holds_the_disposal_until_15_days_after_the_panel_rejects_it(
     system: System, http: httpx.AsyncClient, publish: Publish
 ) -> None:
     case = await register(http, system)
@@ -80,15 +80,17 @@ async def test_a_pending_objection_holds_the_disposal_until_the_panel_rejects_it
     again = await http.post(url, headers=auth("qz-rev-02", "reviewer"), json={**decision, "outcome": "upheld"})
     assert again.status_code == 409 and again.json()["code"] == "objection_already_decided"
 
-    decided: dict[str, Any] = {}
+    # Rejected today: no disposal for 15 days more (民诉法解释 art. 463; the day after the hold is tested
+    # over HTTP in tests/disposal/test_http_asset_standing.py with a rejection dated in the past).
+    refused: dict[str, Any] = {}
 
-    async def accepted() -> bool:
+    async def held() -> bool:
         r = await _decide_disposal(http, system, case, asset_id)
-        decided.update(r.json())
-        return r.status_code == 201
+        refused.update(r.json())
+        return r.status_code == 422 and r.json()["code"] == "asset_objection_hold"
 
-    await eventually(accepted, "disposal to accept the asset after the objection was rejected")
-    assert decided["asset_id"] == asset_id
+    await eventually(held, "disposal to hold the asset for 15 days after the objection was rejected")
+    assert refused["rule"] == "民诉法解释-463" and "起方可继续处置" in refused["detail"]
 
 
 async def test_an_upheld_objection_keeps_the_asset_out_of_disposal(

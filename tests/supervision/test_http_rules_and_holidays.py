@@ -28,10 +28,10 @@ async def test_the_rule_set_lists_the_twelve_mutual_check_rules_with_their_versi
     body = r.json()
     mutual = {x["rule_id"]: x for x in body["rules"] if x["rule_id"].startswith("互相制约-")}
     assert sorted(mutual, key=lambda rule_id: int(rule_id.split("-")[1])) == [f"互相制约-{n}" for n in range(1, 13)]
-    # as the code declares them (services/supervision/domain/rules_*.py): rule 4 is at version 2
+    # as the code declares them (services/supervision/domain/rules_*.py): rule 4 is at version 3
     assert {k: (x["version"], x["title"], x["source"]) for k, x in mutual.items()} == {
         r.rule_id: (r.version, r.title, r.source) for r in RULES}
-    assert mutual["互相制约-4"]["version"] == 2
+    assert mutual["互相制约-4"]["version"] == 3
     published = [p for p in body["ruleset_version"].split(";") if p.startswith("互相制约-")]
     assert sorted(published) == sorted(f"{k}@{x['version']}" for k, x in mutual.items())
     assert (await http.get(f"{system.url('supervision')}/rules", headers=auth("clerk-r1", "intake_clerk"))

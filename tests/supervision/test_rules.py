@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from services.supervision.domain.calendar import HolidayCalendar
+from services.supervision.domain.entries import Entry
 from services.supervision.domain.ruleset import RULES, Context, check_case, ruleset_version
 from services.supervision.settings import DeadlineSettings
 from tests.supervision.helpers import History
@@ -517,6 +518,151 @@ def test_rule_4_a_control_ending_after_the_decision_is_no_breach(ended: str) -> 
     h.add(ended, "judge-1" if ended.endswith("released") else "system",
           "judge" if ended.endswith("released") else None, control_id="c1", asset_id="a1")
     assert exactly(h, "互相制约-4") == []
+
+
+# 4 (v3): every step of a disposal re-checks the control and third-party objections (issue 14)
+def _decided_a1(h: History) -> Entry:
+    _controlled(h)
+    return h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", **DECIDED_A1)
+
+
+def _sold_and_ruled(h: History) -> list[Entry]:
+    """The centre schedules d1's auction and records it sold; the judge signs the sale ruling (all that day)."""
+    today, at = h.day.isoformat(), f"{h.day.isoformat()}T10:00:00+08:00"
+    return [
+        h.add("disposal.auction_scheduled", "disp-1", "disposal_officer", disposal_id="d1", asset_id="a1",
+              announcement_start=today, bidding_start=at, bidding_end=at),
+        h.add("disposal.auction_ended", "disp-1", "disposal_officer", disposal_id="d1", asset_id="a1",
+              result="sold", price_fen=800_000, buyer="买受人某", ended_at=at),
+        h.add("disposal.sale_ruling_signed", "judge-1", "judge", disposal_id="d1", asset_id="a1", signed_on=today),
+    ]
+
+
+@pytest.mark.parametrize("ended", ["asset_search.control_released", "asset_search.control_lapsed"])
+def test_rule_4_v3_each_step_after_the_control_ended_is_found(ended: str) -> None:
+    h = History().opened()
+    _decided_a1(h)
+    assert findings(h, "互相制约-4") == []
+    released = h.later(3).add(ended, "judge-1" if ended.endswith("released") else "system",
+                               "judge" if ended.endswith("released") else None, control_id="c1", asset_id="a1")
+    steps = _sold_and_ruled(h.later(1))
+    assert exactly(h, "互相制约-4") == [
+        ("互相制约-4", "case-1", (who,), (released.event_id, step.event_id),
+         f"{what}时财产 a1 已不在本案控制之下（控制已解除或失效）")
+        for step, who, what in zip(steps, ("disp-1", "disp-1", "judge-1"), ("排期拍卖", "拍卖成交", "签发成交裁定"),
+                                   strict=True)
+    ]
+
+
+def test_rule_4_v3_steps_while_the_asset_is_still_controlled_are_no_breach() -> None:
+    h = History().opened()
+    _decided_a1(h)
+    _sold_and_ruled(h.later(20))
+    h.add("disposal.auction_ended", "disp-1", "disposal_officer", disposal_id="d1", asset_id="a1", result="unsold")
+    assert findings(h, "互相制约-4") == []
+
+
+def _objection(h: History, asset: str = "a1") -> Entry:
+    return h.add("intake.objection_registered", "clerk-1", "intake_clerk", objection_case_id="o1",
+                 asset_ids=[asset])
+
+
+def _objection_decided(h: History, outcome: str) -> Entry:
+    return h.add("intake.objection_decided", "rev-1", "reviewer", objection_case_id="o1", outcome=outcome,
+                 asset_ids=["a1"], decided_on=h.day.isoformat())
+
+
+def test_rule_4_v3_a_sale_while_a_third_party_objection_is_reviewed_is_found() -> None:
+    h = History().opened()
+    _decided_a1(h)
+    objection = _objection(h.later(2))
+    scheduled, sold, ruled = _sold_and_ruled(h.later(1))
+    assert [(f.event_ids, f.message) for f in findings(h, "互相制约-4")] == [
+        ((objection.event_id, scheduled.event_id), "案外人异议审查期间排期拍卖（财产 a1）"),
+        ((objection.event_id, sold.event_id), "案外人异议审查期间拍卖成交（财产 a1）"),
+        ((objection.event_id, ruled.event_id), "案外人异议审查期间签发成交裁定（财产 a1）"),
+    ]
+
+
+def test_rule_4_v3_a_decision_while_a_third_party_objection_is_reviewed_is_found() -> None:
+    h = History().opened()
+    _controlled(h)
+    objection = _objection(h)
+    decided = h.later(1).add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", **DECIDED_A1)
+    assert exactly(h, "互相制约-4") == [
+        ("互相制约-4", "case-1", ("judge-1",), (objection.event_id, decided.event_id),
+         "案外人异议审查期间决定处置（财产 a1）"),
+    ]
+
+
+def test_rule_4_v3_an_objection_on_another_asset_or_withdrawn_holds_nothing() -> None:
+    h = History().opened()
+    _decided_a1(h)
+    _objection(h, asset="a2")
+    _sold_and_ruled(h.later(1))
+    assert findings(h, "互相制约-4") == []
+    h = History().opened()
+    _decided_a1(h)
+    _objection(h)
+    _objection_decided(h.later(3), "withdrawn")
+    _sold_and_ruled(h)
+    assert findings(h, "互相制约-4") == []
+
+
+def test_rule_4_v3_a_step_after_an_upheld_objection_is_found() -> None:
+    h = History().opened()
+    _decided_a1(h)
+    _objection(h)
+    upheld = _objection_decided(h.later(5), "upheld")
+    scheduled = h.later(1).add("disposal.auction_scheduled", "disp-1", "disposal_officer", disposal_id="d1",
+                               asset_id="a1")
+    [f] = findings(h, "互相制约-4")
+    assert f.event_ids == (upheld.event_id, scheduled.event_id) and f.message == "案外人异议成立后仍排期拍卖（财产 a1）"
+
+
+@pytest.mark.parametrize("days, breach", [(14, True), (15, True), (16, False)])
+def test_rule_4_v3_a_sale_within_15_days_of_the_objections_rejection_is_found(days: int, breach: bool) -> None:
+    # rejected Monday 2 March 2026: the 15 days (the rejection day not counted) run to Tuesday 17 March
+    h = History().opened()
+    _decided_a1(h)
+    _objection(h)
+    rejection = _objection_decided(h.on(date(2026, 3, 2)), "rejected")
+    scheduled, sold, ruled = _sold_and_ruled(h.later(days))
+    if not breach:
+        assert findings(h, "互相制约-4") == []
+        return
+    assert [(f.people, f.event_ids, f.message) for f in findings(h, "互相制约-4")] == [
+        ((who,), (rejection.event_id, step.event_id),
+         f"案外人异议于 2026-03-02 被驳回，十五日内（至 2026-03-17）{what}（财产 a1）")
+        for step, who, what in ((scheduled, "disp-1", "排期拍卖"), (sold, "disp-1", "拍卖成交"),
+                                (ruled, "judge-1", "签发成交裁定"))
+    ]
+
+
+def test_rule_4_v3_a_hold_ending_on_a_rest_day_runs_to_the_next_working_day() -> None:
+    # rejected Friday 6 March 2026: day 15 is Saturday 21 March, so the hold runs to Monday 23 March
+    h = History().opened()
+    _decided_a1(h)
+    _objection(h)
+    _objection_decided(h.on(date(2026, 3, 6)), "rejected")
+    h.on(date(2026, 3, 23)).add("disposal.sale_ruling_signed", "judge-1", "judge", disposal_id="d1",
+                                asset_id="a1", signed_on="2026-03-23")
+    [f] = findings(h, "互相制约-4")
+    assert "至 2026-03-23" in f.message
+    h.on(date(2026, 3, 24)).add("disposal.sale_ruling_signed", "judge-1", "judge", disposal_id="d1",
+                                asset_id="a1", signed_on="2026-03-24")
+    assert len(findings(h, "互相制约-4")) == 1
+
+
+def test_rule_4_v3_a_ruling_recorded_after_the_hold_but_signed_within_it_is_found() -> None:
+    h = History().opened()
+    _decided_a1(h)
+    _objection(h)
+    _objection_decided(h.on(date(2026, 3, 2)), "rejected")
+    h.on(date(2026, 4, 20)).add("disposal.sale_ruling_signed", "judge-1", "judge", disposal_id="d1",
+                                asset_id="a1", signed_on="2026-03-10")
+    [f] = findings(h, "互相制约-4")
+    assert "签发成交裁定" in f.message
 
 
 def _priced_asset(h: History, kind: str, valid_until: str = "2027-01-01") -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
@@ -26,7 +27,7 @@ from services.disposal.api.models import DisposalList, DisposalOut, DisposalWrit
 from services.disposal.domain import commands as cmd
 from services.disposal.domain.decider import DisposalDecider, stream_id
 from services.disposal.domain.state import DisposalState
-from services.disposal.reads import asset_view, disposal_case
+from services.disposal.reads import asset_standing, asset_view, disposal_asset, disposal_case
 from shared.auth import Role
 from shared.commands import fold
 from shared.errors import NotFound
@@ -149,11 +150,17 @@ def disposal_view(s: DisposalState) -> dict[str, Any]:
 
 async def _on_disposal(request: Request, response: Response, rt: Rt, officer: Any, role: Role, disposal_id: str,
                        build: Factory) -> DisposalWritten:
-    case_id = await disposal_case(rt.pool, disposal_id)
-    if case_id is None:
+    found = await disposal_asset(rt.pool, disposal_id)
+    if found is None:
         raise NotFound("未找到该处置", code="disposal_not_found")
+    case_id, asset_id = found
+
+    async def standing(conn: asyncpg.Connection, acting: cmd.Acting) -> Any:
+        """Every step re-checks where its asset stands now, read inside the command's transaction."""
+        return await build(conn, replace(acting, asset=await asset_standing(conn, case_id, asset_id)))
+
     return await run(request, response, rt, officer, role, case_id=case_id, stream_id=stream_id(disposal_id),
-                     decider=DECIDER, build=build, view=disposal_view, out=DisposalWritten)
+                     decider=DECIDER, build=standing, view=disposal_view, out=DisposalWritten)
 
 
 def _simple(make: Any) -> Factory:

@@ -21,6 +21,7 @@ from services.disposal.domain.commands import (
 )
 from services.disposal.domain.decider import DisposalDecider, LedgerDecider, ledger_stream_id, stream_id
 from services.disposal.domain.ledger import ledger_view
+from services.disposal.domain.rules import objection_hold_ends
 from services.disposal.domain.state import LedgerState
 from services.disposal.reads import case_facts, disposal_case
 from shared.auth import Role
@@ -147,4 +148,10 @@ async def list_controls(case_id: str, officer: Staff, rt: Rt) -> Controls:
     objections = await rt.pool.fetch("SELECT * FROM asset_objections WHERE case_id = $1", case_id)
     facts = await rt.pool.fetchrow("SELECT * FROM case_facts WHERE case_id = $1", case_id)
     return Controls.model_validate({"case_id": case_id, "case": dict(facts) if facts else None,
-                                    "controls": [dict(r) for r in rows], "objections": [dict(r) for r in objections]})
+                                    "controls": [dict(r) for r in rows],
+                                    "objections": [_objection(dict(r)) for r in objections]})
+
+
+def _objection(row: dict[str, Any]) -> dict[str, Any]:
+    rejected = row["status"] == "rejected" and row.get("decided_on") is not None
+    return {**row, "hold_until": objection_hold_ends(row["decided_on"]) if rejected else None}

@@ -272,8 +272,12 @@ class AssetObjection(ResponseModel):
     objection_id: str
     case_id: str
     asset_id: str
-    status: Literal["pending", "closed", "upheld"] = Field(
-        description="pending 审查中 / closed 已驳回或撤回 / upheld 异议成立（财产不得处置）")
+    status: Literal["pending", "rejected", "withdrawn", "upheld", "closed"] = Field(
+        description="pending 审查中 / rejected 已驳回（驳回后十五日内不得处分）/ withdrawn 已撤回 / "
+                    "upheld 异议成立（财产不得处置）/ closed 已驳回或撤回（早期记录，未区分）")
+    decided_on: date | None = Field(default=None, description="审查结论作出日期")
+    hold_until: date | None = Field(
+        default=None, description="驳回后不得处分该财产的期间届满日（民诉法解释第463条）；此日之后方可继续处置")
 
 
 class Controls(_OfCase):

@@ -30,6 +30,26 @@ class AssetView:
     pending_objection: bool
     active_disposal_id: str | None = None
     objection_upheld: bool = False
+    rejected_on: tuple[date, ...] = ()  # days third-party objections to it were rejected (民诉法解释 art. 463)
+
+
+@dataclass(frozen=True)
+class AssetStanding:
+    """Where a disposal's asset stands in this case now, from disposal's projections of other services'
+    events (asset_search/field_ops controls, intake's third-party objections): what every step re-checks.
+
+    ``controls`` holds each control of the asset in this case with its status (``ordered``, ``active``,
+    ``released``, ``lapsed``); ``objections`` each third-party objection naming it, with its status
+    (``pending``, ``rejected``, ``withdrawn``, ``upheld``; ``closed`` for one decided before outcomes were
+    kept) and the day it was decided."""
+
+    asset_id: str
+    controls: tuple[tuple[str, str], ...] = ()
+    objections: tuple[tuple[str, str, date | None], ...] = ()
+
+    @property
+    def active_controls(self) -> tuple[str, ...]:
+        return tuple(cid for cid, status in self.controls if status == "active")
 
 
 @dataclass(frozen=True)
@@ -42,9 +62,13 @@ class CaseFacts:
 
 @dataclass(frozen=True)
 class Acting:
+    """Who acts, on which case, when (the court clock); for a step of a decided disposal, where its
+    asset stands now (``asset``; None: not known, and the step is refused)."""
+
     officer_id: str
     case: CaseView
     now: datetime
+    asset: AssetStanding | None = None
 
 
 # ---- commands of one asset's disposal -------------------------------------------------------------

@@ -14,7 +14,13 @@ from services.disposal.domain.commands import (
     ServeNotice,
     StartPriceProcedure,
 )
-from services.disposal.domain.guards import as_disposal_officer, as_judge, check_judge, require
+from services.disposal.domain.guards import (
+    as_disposal_officer,
+    as_judge,
+    check_judge,
+    check_still_disposable,
+    require,
+)
 from services.disposal.domain.rules import RuleBroken
 from services.disposal.domain.state import DisposalState
 from services.disposal.events import (
@@ -27,6 +33,7 @@ from services.disposal.events import (
     PriceProcedureStarted,
     ReferencePriceFixed,
 )
+from shared.clock import SHANGHAI
 from shared.events import DomainEvent
 
 
@@ -45,6 +52,8 @@ def decide_disposal(c: DecideDisposal, s: DisposalState) -> list[DomainEvent]:
     if a.objection_upheld:
         raise RuleBroken("民诉法-238", "asset_id", "案外人对该财产的异议已经成立，应中止对该财产的执行，不得处置",
                          "asset_objection_upheld")
+    # 民诉法解释 art. 463: not within 15 days of a third-party objection's rejection.
+    rules.check_objection_hold(a.rejected_on, [c.acting.now.astimezone(SHANGHAI).date()])
     require(a.active_disposal_id is None, "该财产已有进行中的处置", "asset_already_in_disposal")
     return [DisposalDecided(
         disposal_id=c.disposal_id, asset_id=a.asset_id, asset_kind=a.asset_kind,
@@ -68,6 +77,7 @@ def mark_method_unavailable(c: MarkMethodUnavailable, s: DisposalState) -> list[
 
 def start_price_procedure(c: StartPriceProcedure, s: DisposalState) -> list[DomainEvent]:
     as_disposal_officer(c.acting, s)
+    check_still_disposable(c.acting, s, c.started_on)
     require(s.price is None and s.procedure is None, "参考价程序已进行中或已确定", "price_in_progress")
     rules.check_method_order(c.method, s.unavailable)
     return [PriceProcedureStarted(disposal_id=s.disposal_id, method=c.method, providers=list(c.providers),
@@ -77,6 +87,7 @@ def start_price_procedure(c: StartPriceProcedure, s: DisposalState) -> list[Doma
 
 def extend_price_procedure(c: ExtendPriceProcedure, s: DisposalState) -> list[DomainEvent]:
     as_disposal_officer(c.acting, s)
+    check_still_disposable(c.acting, s, c.requested_on)
     require(s.procedure is not None, "没有进行中的询价或评估", "no_price_procedure")
     assert s.procedure is not None
     method, started_on, ext = s.procedure
@@ -91,6 +102,7 @@ def extend_price_procedure(c: ExtendPriceProcedure, s: DisposalState) -> list[Do
 
 def fix_reference_price(c: FixReferencePrice, s: DisposalState) -> list[DomainEvent]:
     as_disposal_officer(c.acting, s)
+    check_still_disposable(c.acting, s, c.determined_on)
     require(s.price is None, "参考价已确定", "price_already_fixed")
     rules.check_method_order(c.method, s.unavailable)
     amount = c.amount_fen

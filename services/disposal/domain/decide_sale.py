@@ -14,7 +14,13 @@ from services.disposal.domain.commands import (
     ScheduleAuction,
     SignSaleRuling,
 )
-from services.disposal.domain.guards import as_disposal_officer, as_judge, require
+from services.disposal.domain.guards import (
+    as_disposal_officer,
+    as_judge,
+    check_still_disposable,
+    ground_gone,
+    require,
+)
 from services.disposal.domain.rules import RuleBroken
 from services.disposal.domain.state import DisposalState
 from services.disposal.events import (
@@ -25,6 +31,7 @@ from services.disposal.events import (
     DisposalConcluded,
     SaleRulingSigned,
 )
+from shared.clock import SHANGHAI
 from shared.events import DomainEvent
 
 MAX_ROUNDS = 2  # 网拍规定 art. 26: after the second failure, direct sale, offset in kind or release
@@ -33,6 +40,7 @@ NOTICE_LEAD_DAYS = 3  # 网拍规定 art. 16: parties notified 3 days before the
 
 def fix_auction_terms(c: FixAuctionTerms, s: DisposalState) -> list[DomainEvent]:
     as_judge(c.acting, s)
+    check_still_disposable(c.acting, s)
     require(s.price is not None, "参考价尚未确定，不能确定起拍价", "no_price", "互相制约-5")
     require(not s.objection_pending, "参考价异议尚在处理中", "price_objection_pending")
     require(s.sale is None, "财产已成交", "already_sold")
@@ -52,6 +60,7 @@ def fix_auction_terms(c: FixAuctionTerms, s: DisposalState) -> list[DomainEvent]
 
 def schedule_auction(c: ScheduleAuction, s: DisposalState) -> list[DomainEvent]:
     as_disposal_officer(c.acting, s)
+    check_still_disposable(c.acting, s, c.announcement_start, c.bidding_start.astimezone(SHANGHAI).date())
     t = s.terms
     require(t is not None, "法官尚未确定本次拍卖的起拍价和保证金", "no_auction_terms", "互相制约-5")
     assert t is not None and s.price is not None
@@ -78,6 +87,8 @@ def schedule_auction(c: ScheduleAuction, s: DisposalState) -> list[DomainEvent]:
 
 def record_auction_result(c: RecordAuctionResult, s: DisposalState) -> list[DomainEvent]:
     as_disposal_officer(c.acting, s)
+    if c.result == "sold":  # recording a round that found no buyer disposes of nothing
+        check_still_disposable(c.acting, s, c.ended_at.astimezone(SHANGHAI).date())
     require(bool(s.auctions) and s.auctions[-1].round == c.round and s.auctions[-1].result is None,
             f"第 {c.round} 次拍卖不在进行中", "auction_not_open")
     a = s.auctions[-1]
@@ -97,6 +108,7 @@ def record_auction_result(c: RecordAuctionResult, s: DisposalState) -> list[Doma
 
 def record_direct_sale(c: RecordDirectSale, s: DisposalState) -> list[DomainEvent]:
     as_disposal_officer(c.acting, s)
+    check_still_disposable(c.acting, s, c.sold_on)
     _two_failures(s)
     assert s.price is not None
     rules.check_direct_sale_price(s.price.amount_fen, c.price_fen)
@@ -106,6 +118,7 @@ def record_direct_sale(c: RecordDirectSale, s: DisposalState) -> list[DomainEven
 
 def sign_sale_ruling(c: SignSaleRuling, s: DisposalState) -> list[DomainEvent]:
     as_judge(c.acting, s)
+    check_still_disposable(c.acting, s, c.signed_on)
     require(s.sale is not None, "财产尚未成交，不能签发成交裁定", "not_sold")
     assert s.sale is not None
     price, buyer, outcome = s.sale
@@ -119,6 +132,7 @@ def sign_sale_ruling(c: SignSaleRuling, s: DisposalState) -> list[DomainEvent]:
 
 def offset_in_kind(c: OffsetInKind, s: DisposalState) -> list[DomainEvent]:
     as_judge(c.acting, s)
+    check_still_disposable(c.acting, s)
     # 拍卖变卖规定 art. 16: after a failed auction the applicant may take the asset at that
     # auction's starting price.
     require(bool(s.auctions) and s.auctions[-1].result == "unsold" and s.sale is None,
@@ -132,7 +146,10 @@ def offset_in_kind(c: OffsetInKind, s: DisposalState) -> list[DomainEvent]:
 
 def release_asset(c: ReleaseAsset, s: DisposalState) -> list[DomainEvent]:
     as_judge(c.acting, s)
-    _two_failures(s)
+    # A disposal whose ground is gone (control ended, objection upheld) is released at once; otherwise
+    # only after two failed auctions.
+    if not ground_gone(c.acting, s):
+        _two_failures(s)
     return [DisposalConcluded(disposal_id=s.disposal_id, asset_id=s.asset_id, outcome="released",
                               judge_id=c.acting.officer_id, reason=c.reason)]
 

@@ -8,6 +8,7 @@ Money is integer fen; percentages are compared in exact integer arithmetic (no f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -63,6 +64,33 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+# ---- the asset's standing: controlled, and no third-party objection in the way ---------------
+
+OBJECTION_HOLD_DAYS = 15  # 民诉法解释 (2022) art. 463: no disposal within 15 days of the rejection
+
+
+def objection_hold_ends(rejected_on: date) -> date:
+    """Last day of the bar on disposal after a third-party objection was rejected (民诉法解释 art.
+    463: 15 days from the service of the rejection; counted here from the day it was decided, start
+    day not counted, a last day on a rest day moved to the next working day as 民诉法 art. 85 says)."""
+    return statutory_deadline(rejected_on, OBJECTION_HOLD_DAYS)
+
+
+def check_objection_hold(rejected_on: Iterable[date], days: Iterable[date], field: str = "asset_id") -> None:
+    """No step of a disposal on a day from a rejection up to the end of its 15-day hold."""
+    wanted = sorted(set(days))
+    for rejected in sorted(set(rejected_on), reverse=True):
+        ends = objection_hold_ends(rejected)
+        hit = [d for d in wanted if rejected <= d <= ends]
+        if hit:
+            raise RuleBroken(
+                "民诉法解释-463", field,
+                f"案外人对该财产的异议已于 {rejected.isoformat()} 裁定驳回，驳回后十五日内不得处分该财产"
+                f"（本次处置日期 {hit[-1].isoformat()} 在此期间内）；"
+                f"该期间至 {ends.isoformat()} 届满，{(ends + timedelta(days=1)).isoformat()} 起方可继续处置",
+                "asset_objection_hold")
 
 
 # ---- reference price -----------------------------------------------------------------------

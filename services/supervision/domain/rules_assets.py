@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from services.supervision.domain.deadlines import tolling_pauses
 from services.supervision.domain.entries import Entry
@@ -15,22 +15,92 @@ MOVABLES = frozenset({"vehicle", "movable", "vessel"})
 EXTENSION_APPROVERS = frozenset({"president", "vice_president"})
 
 
+# The steps of a disposal that dispose of (or prepare to dispose of) its asset: each needs the asset still
+# under control in the case and no third-party objection in the way (docs/rules.md §4, §7.4).
+DISPOSAL_STEPS = {
+    "disposal.price_procedure_started": "启动询价或评估",
+    "disposal.price_procedure_extended": "延长询价或评估",
+    "disposal.reference_price_fixed": "确定参考价",
+    "disposal.auction_terms_fixed": "确定起拍价",
+    "disposal.auction_scheduled": "排期拍卖",
+    "disposal.auction_ended": "拍卖成交",  # only a sale: a round without a buyer disposes of nothing
+    "disposal.direct_sale_completed": "变卖成交",
+    "disposal.sale_ruling_signed": "签发成交裁定",
+    "disposal.disposal_concluded": "以物抵债",  # only offset in kind: a sale's conclusion goes with its ruling
+}
+STEP_DATES = ("started_on", "requested_on", "determined_on", "announcement_start", "bidding_start", "ended_at",
+              "sold_on", "signed_on")
+OBJECTION_HOLD_DAYS = 15  # 民诉法解释 (2022) art. 463
+
+
+def _is_step(e: Entry) -> bool:
+    if e.event_type == "disposal.auction_ended":
+        return e.payload.get("result") == "sold"
+    if e.event_type == "disposal.disposal_concluded":
+        return e.payload.get("outcome") == "offset_in_kind"
+    return e.event_type in DISPOSAL_STEPS
+
+
 @rule(
     "互相制约-4",
-    2,  # v2: the deciding judge's own signatures (terms, rulings) are not "running the disposal"
-    "处置须经承办法官决定、仅限本案控制的财产；处置人员不得是决定法官或控制人",
-    "docs/rules.md §7.4；民诉法解释第484条",
+    3,  # v2: the deciding judge's own signatures are not "running the disposal"; v3: every step re-checks the
+    # control and third-party objections (pending, upheld, within 15 days of a rejection)
+    "处置须经承办法官决定、仅限本案控制的财产，每一步均须仍在控制之下、无案外人异议审查中或驳回后十五日内；"
+    "处置人员不得是决定法官或控制人",
+    "docs/rules.md §4、§7.4；民诉法解释第484、463条；民诉法执行程序解释第15条；民诉法第238条",
 )
 def disposal_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     controlled: dict[str, Entry] = {}
+    active: dict[str, dict[str, Entry]] = {}  # asset → its controls in effect in the case
+    ended: dict[str, Entry] = {}  # asset → the release or lapse that ended its last control
+    pending: dict[str, dict[str, Entry]] = {}  # asset → objections under review
+    upheld: dict[str, Entry] = {}
+    rejected: dict[str, list[tuple[Entry, date, date]]] = {}  # asset → (decision, decided on, last day of hold)
     decisions: dict[str, Entry] = {}
     flagged: set[tuple[str, str]] = set()
+
+    def standing(asset: str, e: Entry, what: str) -> None:
+        """Findings when ``e`` (a decision or a step) met an asset out of control or held by an objection."""
+        if not active.get(asset):
+            found.add(f"{what}时财产 {asset} 已不在本案控制之下（控制已解除或失效）", [e.officer], ended.get(asset), e)
+        if asset in upheld:
+            found.add(f"案外人异议成立后仍{what}（财产 {asset}）", [e.officer], upheld[asset], e)
+        for objection in pending.get(asset, {}).values():
+            found.add(f"案外人异议审查期间{what}（财产 {asset}）", [e.officer], objection, e)
+        days = {e.day, *(d for d in (e.date_of(f) for f in STEP_DATES) if d is not None)}
+        for decision, on, until in rejected.get(asset, []):
+            if any(on <= d <= until for d in days):
+                found.add(f"案外人异议于 {on.isoformat()} 被驳回，十五日内（至 {until.isoformat()}）"
+                          f"{what}（财产 {asset}）", [e.officer], decision, e)
+
     for i, e in enumerate(entries):
         asset = e.text("asset_id")
         if e.event_type in ("asset_search.control_confirmed", "field_ops.asset_seized_on_site") and asset:
             controlled[asset] = e
+            active.setdefault(asset, {})[e.text("control_id") or f"field_ops:{asset}"] = e
         elif e.event_type in ("asset_search.control_released", "asset_search.control_lapsed") and asset:
-            controlled.pop(asset, None)
+            control_id = e.text("control_id")
+            left = active.get(asset, {})
+            if control_id in left:
+                left.pop(control_id)
+            else:  # a control this trail did not see begin: the asset's controls are taken to end
+                left.clear()
+            if not left:
+                controlled.pop(asset, None)
+                ended[asset] = e
+        elif e.event_type == "intake.objection_registered":
+            for a in e.payload.get("asset_ids") or []:
+                pending.setdefault(str(a), {})[e.text("objection_case_id") or e.event_id] = e
+        elif e.event_type == "intake.objection_decided":
+            oid, outcome = e.text("objection_case_id"), e.text("outcome")
+            for a in e.payload.get("asset_ids") or []:
+                pending.get(str(a), {}).pop(oid or "", None)
+                if outcome == "upheld":
+                    upheld[str(a)] = e
+                elif outcome == "rejected":
+                    on = e.date_of("decided_on") or e.day
+                    until = count_period(on, days=OBJECTION_HOLD_DAYS, calendar=ctx.calendar).due or on
+                    rejected.setdefault(str(a), []).append((e, on, until))
         elif e.event_type == "disposal.disposal_decided":
             decider = e.text("judge_id") or e.officer
             judge = current_judge(entries, i)
@@ -38,14 +108,19 @@ def disposal_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
                 found.add(f"处置由 {decider} 决定，但本案现任承办法官为 {judge or '（未分案）'}", [decider, judge], e)
             if asset not in controlled:
                 found.add(f"处置的财产 {asset} 未在本案控制之下", [decider], e)
+            elif asset:
+                standing(asset, e, "决定处置")
             decisions[str(e.payload.get("disposal_id"))] = e
-        elif (
+        if (
             e.event_type.startswith("disposal.")
-            and e.officer
-            and e.actor_role != "judge"  # the judge signs the rulings a disposal needs; that is no breach
+            and e.event_type != "disposal.disposal_decided"
             and e.text("disposal_id") in decisions
         ):
             decision = decisions[str(e.payload["disposal_id"])]
+            if _is_step(e):
+                standing(str(decision.payload.get("asset_id")), e, DISPOSAL_STEPS[e.event_type])
+            if not e.officer or e.actor_role == "judge":  # the judge signs the rulings a disposal needs
+                continue
             control = controlled.get(str(decision.payload.get("asset_id")))
             controller = control and (control.text("controlled_by") or control.text("seized_by") or control.officer)
             decider = decision.text("judge_id") or decision.officer
