@@ -295,9 +295,11 @@ async def drive_year(demo: Demo, cases: int, months: int, concurrency: int) -> N
             await demo.move_clock(31)  # three such months are always three calendar months (终本)
 
 
-async def summary(demo: Demo, since: date) -> None:
+async def summary(demo: Demo, since: date | None = None) -> None:
+    """The figures of the period ``since`` … today (default: the court year so far)."""
     sup = demo.auth("qz-sup-01", "supervisor")
     await asyncio.sleep(2)  # let supervision catch up with the last events
+    since = since or demo.today.replace(month=1, day=1)
     ind = await demo.get("supervision", "/indicators", sup, **{"from": since.isoformat(), "to": demo.today.isoformat()})
     overdue = await demo.get("supervision", "/indicators/overdue", sup)
     findings = await demo.get("supervision", "/findings", sup)
