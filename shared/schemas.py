@@ -7,6 +7,7 @@ upcaster from the old one). ``check`` lists the differences; the test suite runs
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import pkgutil
@@ -18,6 +19,17 @@ import typer
 from shared.events import REGISTRY
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "event_schemas"
+
+
+@functools.cache
+def published_fields(event_type: str) -> frozenset[str]:
+    """The top-level payload fields of ``event_type``'s newest published schema (the contract a
+    consumer may read without importing the producer's code); empty for an unknown type."""
+    versions = sorted(SCHEMA_DIR.glob(f"{event_type}.v*.json"),
+                      key=lambda p: int(p.name.removeprefix(f"{event_type}.v").removesuffix(".json")))
+    if not versions:
+        return frozenset()
+    return frozenset(json.loads(versions[-1].read_text(encoding="utf-8")).get("properties", {}))
 
 
 def load_all_event_modules() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ from services.supervision.domain.deadlines import tolling_pauses
 from services.supervision.domain.entries import Entry
 from services.supervision.domain.findings import Context, Found, current_judge, rule
 from services.supervision.domain.periods import count_period
+from shared.schemas import published_fields
 
 MOVABLES = frozenset({"vehicle", "movable", "vessel"})
 # 延长执行期限：报请本院院长或副院长批准 (期限规定 2006 art. 1; 严格审限规定 art. 5 names the president).
@@ -31,6 +33,14 @@ DISPOSAL_STEPS = {
 STEP_DATES = ("started_on", "requested_on", "determined_on", "announcement_start", "bidding_start", "ended_at",
               "sold_on", "signed_on")
 OBJECTION_HOLD_DAYS = 15  # 民诉法解释 (2022) art. 463
+
+
+@functools.cache
+def _step_dates(event_type: str) -> tuple[str, ...]:
+    """The business dates of STEP_DATES that ``event_type`` publishes (supervision reads nothing else:
+    tests/contract checks it)."""
+    fields = published_fields(event_type)
+    return tuple(f for f in STEP_DATES if f in fields)
 
 
 def _is_step(e: Entry) -> bool:
@@ -67,7 +77,7 @@ def disposal_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
             found.add(f"案外人异议成立后仍{what}（财产 {asset}）", [e.officer], upheld[asset], e)
         for objection in pending.get(asset, {}).values():
             found.add(f"案外人异议审查期间{what}（财产 {asset}）", [e.officer], objection, e)
-        days = {e.day, *(d for d in (e.date_of(f) for f in STEP_DATES) if d is not None)}
+        days = {e.day, *(d for d in (e.date_of(f) for f in _step_dates(e.event_type)) if d is not None)}
         for decision, on, until in rejected.get(asset, []):
             if any(on <= d <= until for d in days):
                 found.add(f"案外人异议于 {on.isoformat()} 被驳回，十五日内（至 {until.isoformat()}）"
