@@ -14,7 +14,7 @@ from services.intake.domain.closure import add_months
 from shared import clock
 from shared.envelope import Actor
 from tests.conftest import auth
-from tests.intake.conftest import AFFAIRS, CLERK, H, Publish, eventually, judge, register
+from tests.intake.conftest import AFFAIRS, CLERK, H, Publish, application, eventually, judge, register
 
 CHIEF = auth("qz-chief-01", "bureau_chief")
 PRESIDENT = auth("qz-president", "president")
@@ -108,7 +108,18 @@ async def test_a_vice_president_approves_an_extension_and_a_bureau_chief_is_refu
 async def test_zhongben_refusal_lists_every_unmet_condition_from_intakes_own_projections(
     system: System, http: httpx.AsyncClient, publish: Publish
 ) -> None:
-    case = await register(http, system)
+    # The real asset_search searches the case once it is assigned: the agencies (the simulator) are
+    # told to find nothing for it, so only the conditions this test sets up remain.
+    applied = await http.post(f"{system.url('intake')}/applications", json=application(), headers=CLERK)
+    assert applied.status_code == 201, applied.text
+    knobs = await http.put(f"{system.url('simulator')}/knobs", headers=auth("sim-admin-i03", "admin"),
+                           json={"case_id": applied.json()["case_id"], "agency_id": "*",
+                                 "knobs": {"nothing_found": True}})
+    assert knobs.status_code == 200, knobs.text
+    registered = await http.post(f"{system.url('intake')}/applications/{applied.json()['case_id']}/register",
+                                 headers=CLERK)
+    assert registered.status_code == 201, registered.text
+    case = registered.json()
     cid, url, j = case["case_id"], f"{system.url('intake')}/cases/{case['case_id']}", judge(case["judge_id"])
     for kind in KINDS:
         await publish(cid, "asset_search.query_dispatched", {"query_id": f"q-{kind}", "agency_id": f"{kind}-1",
@@ -116,8 +127,11 @@ async def test_zhongben_refusal_lists_every_unmet_condition_from_intakes_own_pro
     await publish(cid, "asset_search.lead_recorded", {"lead_id": "lead-1", "urgent": False})
 
     async def seen() -> bool:
+        # The lead was published after the eight queries, on the same key: once intake shows it, it
+        # has projected them too. The real asset_search also searches the case it saw assigned, so
+        # intake may count its queries as well (eight more): "at least", not "exactly".
         facts = (await http.get(url, headers=CLERK)).json()["facts"]
-        return facts["queries"] == len(KINDS) and facts["unverified_leads"] == ["lead-1"]
+        return facts["unverified_leads"] == ["lead-1"] and facts["queries"] >= len(KINDS)
 
     await eventually(seen, "intake projected the search and the lead")
     body = {"closure_type": "终本", "reason": "穷尽财产调查措施", "debtor_qualifies_for_blacklisting": True}
