@@ -25,6 +25,7 @@ import pytest
 from deploy import stack
 from deploy._common import run_coro
 from deploy.system import SERVICES, System
+from shared.clock import SHANGHAI
 from tests.asset_search.helpers import months_after, search_file, wait_search
 from tests.conftest import OTHER_SYSTEMS, PORT_OFFSET, RUN_ID, auth, case_applied_on
 from tests.intake.conftest import AFFAIRS, CLERK, MATERIALS, H, judge
@@ -93,7 +94,7 @@ async def every_service_on(http: httpx.AsyncClient, system: System, day: date) -
         for name in APPS:
             r = await http.get(f"{system.url(name)}/readyz")
             shown = r.json().get("checks", {}).get("court_clock", {})
-            if not shown.get("now") or datetime.fromisoformat(shown["now"]).date() != day:
+            if not shown.get("now") or datetime.fromisoformat(shown["now"]).astimezone(SHANGHAI).date() != day:
                 return False
         return True
 
@@ -138,14 +139,14 @@ async def test_the_drill_clock_moves_every_service_forward_together_and_never_ba
     assert state["drill"] is True and state["moved"] is True and len(state["moves"]) == moves_before + 1
     last = state["moves"][-1]
     assert (last["actor_id"], last["reason"]) == ("clock-admin-01", "演练：期间经过")
-    assert datetime.fromisoformat(last["moved_to"]).date() == later
+    assert datetime.fromisoformat(last["moved_to"]).astimezone(SHANGHAI).date() == later
 
     # A process started after the move serves on the moved clock from its first answer.
     drill.stop("intake")
     drill.start("intake")
     drill.wait_ready(["intake"], timeout=60)
     shown = (await http.get(f"{drill.url('intake')}/readyz")).json()["checks"]["court_clock"]
-    assert datetime.fromisoformat(shown["now"]).date() == later and shown["caught_up"] is True
+    assert datetime.fromisoformat(shown["now"]).astimezone(SHANGHAI).date() == later and shown["caught_up"] is True
 
 
 async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_reviewer(
@@ -215,7 +216,7 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
         return list(r.json()["events"]) if r.status_code == 200 else []
 
     finds = (await until(found_again, "the re-search's new finds in supervision's trail", timeout_s=60))[0]
-    assert datetime.fromisoformat(finds["occurred_at"]).date() == researched_on
+    assert datetime.fromisoformat(finds["occurred_at"]).astimezone(SHANGHAI).date() == researched_on
 
     resumed = await http.post(f"{url}/resumption", headers=REVIEWER,
                               json={"ground": "applicant_new_lead", "reason": "申请执行人提供被执行人新的银行账户"})
@@ -233,7 +234,7 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
         return list(r.json()["events"]) if r.status_code == 200 else []
 
     [closure] = await until(closure_in_trail, "the closure in supervision's trail")
-    assert datetime.fromisoformat(closure["occurred_at"]).date() == closed_on
+    assert datetime.fromisoformat(closure["occurred_at"]).astimezone(SHANGHAI).date() == closed_on
     found = (await http.get(f"{sv}/findings", params={"case_id": cid}, headers=SUPERVISOR)).json()["findings"]
     assert [f for f in found if f["rule_id"] == "互相制约-6"] == [], found
 
