@@ -13,9 +13,8 @@ The session's shared system has a real clock: there the move is refused.
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,6 +28,7 @@ from shared.clock import SHANGHAI
 from tests.asset_search.helpers import months_after, search_file, wait_search
 from tests.conftest import OTHER_SYSTEMS, PORT_OFFSET, RUN_ID, auth, case_applied_on
 from tests.intake.conftest import AFFAIRS, CLERK, MATERIALS, H, judge
+from tests.waits import poll
 
 ADMIN = auth("clock-admin-01", "admin")
 CHIEF = auth("qz-chief-01", "bureau_chief")
@@ -65,15 +65,6 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def until(probe: Callable[[], Awaitable[Any]], what: str, timeout_s: float = 30) -> Any:
-    for _ in range(int(timeout_s * 10)):
-        value = await probe()
-        if value:
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"gave up after {timeout_s:g} s waiting for {what}")
-
-
 async def post(http: httpx.AsyncClient, url: str, headers: dict[str, str], body: dict[str, Any] | None = None,
                expect: int = 200) -> dict[str, Any]:
     r = await http.post(url, json=body, headers=headers)
@@ -98,7 +89,7 @@ async def every_service_on(http: httpx.AsyncClient, system: System, day: date) -
                 return False
         return True
 
-    await until(agreed, f"every service's court clock on {day}", timeout_s=15)
+    await poll(agreed, f"every service's court clock on {day}", timeout=15)
 
 
 async def move(http: httpx.AsyncClient, system: System, days: int) -> date:
@@ -174,7 +165,7 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
         r = await http.get(f"{fo}/cases/{cid}/field-history", headers=SUPERVISOR)
         return r.status_code == 200 and r.json()["judge_id"] == case["judge_id"]
 
-    await until(field_ops_knows_the_judge, "field_ops to learn the case's judge")
+    await poll(field_ops_knows_the_judge, "field_ops to learn the case's judge")
     issued = await post(http, f"{fo}/cases/{cid}/instructions", j, {
         "kind": "investigate", "region": "520102", "deadline": (registered_on + timedelta(days=14)).isoformat(),
         "target": {"kind": "person", "description": "被执行人王某", "address": "贵阳市南明区某路 1 号"}}, 201)
@@ -189,7 +180,7 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
         r = await http.post(f"{url}/closure", json=zhongben, headers=j)
         return r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["three_months"]
 
-    await until(only_time_missing, "every 终本 condition met but the three months")
+    await poll(only_time_missing, "every 终本 condition met but the three months")
 
     # Three months and a day later, on the moved clock: the same request is accepted.
     closed_on = await move(http, drill, 93)
@@ -215,7 +206,7 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
                            params={"event_type": "asset_search.assets_found_after_closure"})
         return list(r.json()["events"]) if r.status_code == 200 else []
 
-    finds = (await until(found_again, "the re-search's new finds in supervision's trail", timeout_s=60))[0]
+    finds = (await poll(found_again, "the re-search's new finds in supervision's trail", timeout=60))[0]
     assert datetime.fromisoformat(finds["occurred_at"]).astimezone(SHANGHAI).date() == researched_on
 
     resumed = await http.post(f"{url}/resumption", headers=REVIEWER,
@@ -233,7 +224,7 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
         r = await http.get(f"{sv}/cases/{cid}/trail", headers=SUPERVISOR, params={"event_type": "intake.case_closed"})
         return list(r.json()["events"]) if r.status_code == 200 else []
 
-    [closure] = await until(closure_in_trail, "the closure in supervision's trail")
+    [closure] = await poll(closure_in_trail, "the closure in supervision's trail")
     assert datetime.fromisoformat(closure["occurred_at"]).astimezone(SHANGHAI).date() == closed_on
     found = (await http.get(f"{sv}/findings", params={"case_id": cid}, headers=SUPERVISOR)).json()["findings"]
     assert [f for f in found if f["rule_id"] == "互相制约-6"] == [], found
@@ -244,7 +235,7 @@ async def test_zhongben_three_months_later_on_the_drill_clock_then_resumed_by_a_
         return list(r.json()["steps"]) if r.status_code == 200 else []
 
     await move(http, drill, 20)  # the 执恢 case's first nodes (assign + 3 days, first search) are past due
-    steps = await until(stepped, "the scanner's steps for the 执恢 case", timeout_s=20)
+    steps = await poll(stepped, "the scanner's steps for the 执恢 case", timeout=20)
     assert {s["step"] for s in steps} & {"overdue", "level_1", "level_2", "level_3", "level_4"}
 
 
@@ -265,14 +256,14 @@ async def test_a_deadline_goes_warning_overdue_and_up_every_escalation_level_ove
         nodes = {d["key"]: d for d in r.json()["deadlines"]} if r.status_code == 200 else {}
         return nodes.get("notice")
 
-    due = date.fromisoformat((await until(notice_node, "the notice node of the new case"))["due"])
+    due = date.fromisoformat((await poll(notice_node, "the notice node of the new case"))["due"])
 
     async def steps_of_notice(wanted: str) -> set[str]:
         async def seen() -> set[str] | None:
             r = await http.get(f"{sv}/deadline-steps", params={"case_id": cid}, headers=SUPERVISOR)
             steps = {s["step"] for s in r.json()["steps"] if s["key"] == "notice"}
             return steps if wanted in steps else None
-        found: set[str] = await until(seen, f"the step {wanted} of the notice node", timeout_s=20)
+        found: set[str] = await poll(seen, f"the step {wanted} of the notice node", timeout=20)
         return found
 
     async def move_to(day: date) -> None:
@@ -331,7 +322,7 @@ async def test_a_control_is_warned_before_expiry_renewed_in_time_and_an_unrenewe
         found = await controls()
         return found if all(found.get(c, {}).get("status") == "effective" for c in ordered.values()) else None
 
-    found = await until(effective, "both controls in effect")
+    found = await poll(effective, "both controls in effect")
     freeze_ends = date.fromisoformat(found[ordered["bank_deposit"]]["expiry_date"])
     impound_ends = date.fromisoformat(found[ordered["vehicle"]]["expiry_date"])
     assert today < freeze_ends < impound_ends
@@ -340,7 +331,7 @@ async def test_a_control_is_warned_before_expiry_renewed_in_time_and_an_unrenewe
         async def seen() -> bool:
             r = await http.get(f"{sv}/deadline-steps", params={"case_id": cid}, headers=SUPERVISOR)
             return any(s["key"].startswith(f"renew:{control_id}:") and s["step"] == wanted for s in r.json()["steps"])
-        await until(seen, f"the renewal node of {control_id}: {wanted}", timeout_s=20)
+        await poll(seen, f"the renewal node of {control_id}: {wanted}", timeout=20)
 
     await move(http, drill, (freeze_ends - today).days - 10)
     await renew_steps(ordered["bank_deposit"], "warning")
@@ -349,7 +340,7 @@ async def test_a_control_is_warned_before_expiry_renewed_in_time_and_an_unrenewe
     async def lapsed() -> bool:
         return (await controls())[ordered["bank_deposit"]]["status"] == "lapsed"
 
-    await until(lapsed, "the unrenewed freeze lapsed by asset_search")
+    await poll(lapsed, "the unrenewed freeze lapsed by asset_search")
 
     now = await court_today(http, drill)
     await move(http, drill, (impound_ends - now).days - 10)
@@ -362,7 +353,7 @@ async def test_a_control_is_warned_before_expiry_renewed_in_time_and_an_unrenewe
         c = (await controls())[ordered["vehicle"]]
         return c if c["expiry_date"] != impound_ends.isoformat() else None
 
-    c = await until(renewed, "the impound renewed")
+    c = await poll(renewed, "the impound renewed")
     assert (c["status"], c["expiry_date"]) == ("effective", months_after(impound_ends, 24).isoformat())
 
     async def renewal_met() -> bool:
@@ -370,7 +361,7 @@ async def test_a_control_is_warned_before_expiry_renewed_in_time_and_an_unrenewe
         nodes = [d for d in r.json()["deadlines"] if d["key"] == f"renew:{ordered['vehicle']}:{impound_ends}"]
         return bool(nodes) and nodes[0]["status"] == "met"
 
-    await until(renewal_met, "supervision's renewal node met")
+    await poll(renewal_met, "supervision's renewal node met")
 
 
 FIN_MAKER = auth("fin-d01", "finance_officer")
@@ -392,7 +383,7 @@ async def test_money_paid_out_after_thirty_days_is_overdue_in_disposal_and_a_fin
     async def known() -> bool:
         return (await http.get(ledger, headers=FIN_MAKER)).status_code == 200
 
-    await until(known, "the case in disposal's ledger")
+    await poll(known, "the case in disposal's ledger")
     entry = await post(http, f"{ledger}/receipts", FIN_MAKER, {
         "source": "voluntary_payment", "amount_fen": 1_000_000, "received_on": received_on.isoformat(),
         "payer": "被执行人王某"}, 201)
@@ -404,7 +395,7 @@ async def test_money_paid_out_after_thirty_days_is_overdue_in_disposal_and_a_fin
         r = await http.get(f"{sv}/cases/{cid}/deadlines", headers=SUPERVISOR)
         return next((d for d in r.json()["deadlines"] if d["key"] == f"payout:{entry['entry_id']}"), None)
 
-    node = await until(payout_node, "supervision's payout node")
+    node = await poll(payout_node, "supervision's payout node")
     assert node["start_date"] == received_on.isoformat()
 
     await move(http, drill, (pay_by - received_on).days + 5)
@@ -415,7 +406,7 @@ async def test_money_paid_out_after_thirty_days_is_overdue_in_disposal_and_a_fin
         found = await payout_node()
         return found if found and found["status"] == "overdue" else None
 
-    assert (await until(overdue, "the payout node overdue"))["days_overdue"] == 5
+    assert (await poll(overdue, "the payout node overdue"))["days_overdue"] == 5
 
     proposed = await post(http, f"{ledger}/payouts", FIN_MAKER, {"amount_fen": 1_000_000}, 201)
     own = await http.post(f"{ledger}/payouts/{proposed['payout_id']}/approval", headers=FIN_MAKER)
@@ -426,7 +417,7 @@ async def test_money_paid_out_after_thirty_days_is_overdue_in_disposal_and_a_fin
         r = await http.get(f"{sv}/findings", params={"case_id": cid, "rule_id": "互相制约-9"}, headers=SUPERVISOR)
         return list(r.json()["findings"]) if r.status_code == 200 else []
 
-    [finding] = await until(late_finding, "the 互相制约-9 finding of the late payout")
+    [finding] = await poll(late_finding, "the 互相制约-9 finding of the late payout")
     assert finding["message"] == f"执行款于 {received_on.isoformat()} 到账，超过30日才发放", finding
     assert set(finding["people"]) == {"fin-d01", "fin-d02"}
     assert (await payout_node() or {}).get("status") == "late"
@@ -450,11 +441,11 @@ async def test_suspension_and_postponement_pause_the_six_month_limit_over_weeks(
         node = next((d for d in r.json()["deadlines"] if d["key"] == "close"), None) if r.status_code == 200 else None
         return node if node and node["status"] == status else None
 
-    unpaused = await until(lambda: close_node("open"), "the close node running")
+    unpaused = await poll(lambda: close_node("open"), "the close node running")
     assert unpaused["due"] >= months_after(registered_on, 6).isoformat()
 
     await post(http, f"{url}/suspension", j, {"reason": "被执行人死亡，等待确定继承人"})
-    await until(lambda: close_node("paused"), "the close node paused while suspended")
+    await poll(lambda: close_node("paused"), "the close node paused while suspended")
     await move(http, drill, 30)
     await post(http, f"{url}/suspension/lift", j, {"reason": "已确定继承人"})
     lifted_on = await court_today(http, drill)
@@ -471,7 +462,7 @@ async def test_suspension_and_postponement_pause_the_six_month_limit_over_weeks(
         node = await close_node("open") or await close_node("warning")
         return node if node and node["due"] >= expected.isoformat() else None
 
-    node = await until(extended, "supervision's close node moved by both pauses")
+    node = await poll(extended, "supervision's close node moved by both pauses")
     assert date.fromisoformat(node["due"]) - expected < timedelta(days=8)  # at most rolled over a holiday week
     explained = " ".join(node["explanation"])
     assert "中止执行" in explained and "暂缓执行" in explained, node["explanation"]
