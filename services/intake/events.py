@@ -320,6 +320,31 @@ class ObjectionDecided(DomainEvent):
     decided_on: date
 
 
+PartyRole = Literal["applicant", "respondent"]
+
+
+@event("intake.party_mobile_recorded", 1, "登记当事人（{party}）手机号")
+class PartyMobileRecorded(DomainEvent):
+    """A party's mobile number for SMS (节点推送, 执行公开 codes): taken at intake, changed later;
+    ``mobile`` null: the number was removed. Mainland numbers only (shared/contact.py)."""
+
+    party: PartyRole
+    mobile: str | None
+    recorded_by: str
+    recorded_on: date
+
+
+@event("intake.party_sms_opt_out_changed", 1, "当事人（{party}）短信通知设置：opted_out={opted_out}")
+class PartySmsOptOutChanged(DomainEvent):
+    """A party declines (``opted_out``) or accepts again the SMS pushes of their case's nodes. A
+    one-time code the party asks for themselves (执行公开) is still sent."""
+
+    party: PartyRole
+    opted_out: bool
+    changed_by: str
+    changed_on: date
+
+
 def _objection_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
     """v1 objections named no assets."""
     return {**payload, "asset_ids": []}

@@ -138,6 +138,8 @@ def intake_course() -> list[Envelope]:
     other(application(who=_who("clerk-1"), case_id="case-3"), "clerk-1", "intake_clerk")
     other(intake.RegisterCase(_who("clerk-1"), routing(), case_number="（2026）黔01执3号"), "clerk-1", "intake_clerk")
     other(intake.OverrideTriage(_who("qz-lead-01"), "fast", "标的小、事实清楚", routing()), "qz-lead-01", "team_lead")
+    other(intake.ChangePartyContact(_who("clerk-1"), "applicant", mobile="13800000001", sms_opt_out=True),
+          "clerk-1", "intake_clerk")
     other(intake.Reassign(_who("qz-lead-01"), "qz-j-102", "原承办法官回避", ROSTER), "qz-lead-01", "team_lead")
     objector = party("person", name="案外人赵某", id_number="11010519491231002X")
     panel = ("qz-rev-01", "qz-rev-02", "qz-rev-03")

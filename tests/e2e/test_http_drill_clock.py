@@ -418,7 +418,10 @@ async def test_money_paid_out_after_thirty_days_is_overdue_in_disposal_and_a_fin
         return list(r.json()["findings"]) if r.status_code == 200 else []
 
     [finding] = await poll(late_finding, "the 互相制约-9 finding of the late payout")
-    assert finding["message"] == f"执行款于 {received_on.isoformat()} 到账，超过30日才发放", finding
+    paid_on = pay_by + timedelta(days=5)
+    assert finding["message"] == (
+        f"执行款于 {received_on.isoformat()} 到账，应于 {pay_by.isoformat()} 前发放，{paid_on.isoformat()} 才发放"
+    ), finding
     assert set(finding["people"]) == {"fin-d01", "fin-d02"}
     assert (await payout_node() or {}).get("status") == "late"
 

@@ -320,7 +320,39 @@ def test_rule_9_one_person_paying_out_too_much_too_late_is_found() -> None:
         approved_by="fin-1",
     )
     messages = " | ".join(f.message for f in findings(h, "互相制约-9"))
-    assert "制单人与复核人相同" in messages and "余额为负" in messages and "超过30日" in messages
+    assert "制单人与复核人相同" in messages and "余额为负" in messages
+    assert "执行款于 2026-01-05 到账，应于 2026-02-04 前发放，2026-02-14 才发放" in messages
+
+
+def test_rule_9_counts_from_the_day_the_money_was_received_not_the_day_it_was_booked() -> None:
+    # Booked and paid out on the same day, but received 40 days before (issue 14): late.
+    h = History(start=date(2026, 10, 1)).opened()
+    h.on(date(2026, 12, 4)).add("disposal.funds_received", "fin-1", "finance_officer", entry_id="e1",
+                                amount_fen=1000, received_on="2026-10-25")
+    h.add("disposal.payout_approved", "fin-2", "finance_officer", payout_id="p1", amount_fen=1000,
+          proposed_by="fin-1", approved_by="fin-2", paid_on="2026-12-04")
+    [finding] = findings(h, "互相制约-9")
+    assert finding.message == "执行款于 2026-10-25 到账，应于 2026-11-24 前发放，2026-12-04 才发放"
+
+
+def test_rule_9_a_payout_made_in_time_and_entered_late_is_no_finding() -> None:
+    h = History(start=date(2026, 10, 1)).opened()
+    h.on(date(2026, 10, 5)).add("disposal.funds_received", "fin-1", "finance_officer", entry_id="e1",
+                                amount_fen=1000, received_on="2026-10-05")
+    h.on(date(2026, 11, 30)).add("disposal.payout_approved", "fin-2", "finance_officer", payout_id="p1",
+                                 amount_fen=1000, proposed_by="fin-1", approved_by="fin-2", paid_on="2026-11-04")
+    assert findings(h, "互相制约-9") == []
+
+
+def test_rule_9_a_thirtieth_day_on_a_rest_day_moves_to_the_next_working_day() -> None:
+    # Received 2026-10-09 (Fri): day 30 is Sun 11-08 → due Mon 11-09; paid on 11-09 is in time, 11-10 late.
+    for paid, late in (("2026-11-09", False), ("2026-11-10", True)):
+        h = History(start=date(2026, 10, 1)).opened()
+        h.on(date(2026, 10, 9)).add("disposal.funds_received", "fin-1", "finance_officer", entry_id="e1",
+                                    amount_fen=1000, received_on="2026-10-09")
+        h.on(date.fromisoformat(paid)).add("disposal.payout_approved", "fin-2", "finance_officer", payout_id="p1",
+                                           amount_fen=1000, proposed_by="fin-1", approved_by="fin-2", paid_on=paid)
+        assert bool(findings(h, "互相制约-9")) is late, paid
 
 
 def test_rule_9_holds_for_a_timely_four_eyes_payout() -> None:

@@ -1,7 +1,7 @@
 """Intake's HTTP surface: request → command (+ time, ids, actor) → shared runner → response."""
 
-from services.intake.api import cases, filing, lifecycle, linked
+from services.intake.api import cases, contacts, filing, lifecycle, linked
 
-ROUTERS = [filing.router, lifecycle.router, linked.router, cases.router]
+ROUTERS = [filing.router, lifecycle.router, linked.router, cases.router, contacts.router]
 
 __all__ = ["ROUTERS"]

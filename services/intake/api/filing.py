@@ -34,6 +34,7 @@ from services.intake.events import AgentRecord, BasisRecord, MaterialItem, Party
 from shared.auth import Role
 from shared.commands import CommandResult
 from shared.courts import is_known_court
+from shared.contact import check_mobile
 from shared.identity import check_credit_code, check_resident_id
 
 router = APIRouter(tags=["立案 intake"])
@@ -57,6 +58,8 @@ class PartyIn(Body):
     name: str = Field(min_length=1, max_length=200, description="姓名或名称")
     id_number: str = Field(description="自然人：居民身份证号；组织：统一社会信用代码")
     agent: AgentIn | None = None
+    mobile: str | None = Field(default=None, description="手机号（大陆 11 位，可选；用于节点短信推送与执行公开验证码）")
+    sms_opt_out: bool = Field(default=False, description="当事人拒收节点推送短信")
 
     @field_validator("id_number")
     @classmethod
@@ -64,6 +67,14 @@ class PartyIn(Body):
         if info.data.get("kind") == "organisation":
             return check_credit_code(v)
         return check_resident_id(v)
+
+    @field_validator("mobile")
+    @classmethod
+    def _check_mobile(cls, v: str | None) -> str | None:
+        return None if v is None else check_mobile(v)
+
+    def contact(self, party: str) -> c.PartyContact:
+        return c.PartyContact(party=party, mobile=self.mobile, sms_opt_out=self.sms_opt_out)
 
     def record(self) -> PartyRecord:
         agent = AgentRecord(**self.agent.model_dump()) if self.agent else None
@@ -139,6 +150,7 @@ def _application(body: ApplicationIn, who: c.Who, case_id: str, deadline_days: i
         service_address_confirmed=body.service_address_confirmed,
         real_estate_disposal_expected=body.real_estate_disposal_expected, conflicts=tuple(body.conflicts),
         materials_checked_at_counter=body.materials is None,
+        contacts=(body.applicant.contact("applicant"), body.respondent.contact("respondent")),
     )
 
 

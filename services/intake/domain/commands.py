@@ -39,6 +39,26 @@ class Routing:
 
 
 @dataclass(frozen=True)
+class PartyContact:
+    """A party's mobile number and SMS choice as given at intake (``party``: applicant/respondent)."""
+
+    party: str
+    mobile: str | None = None
+    sms_opt_out: bool = False
+
+
+@dataclass(frozen=True)
+class ChangePartyContact:
+    """A later change: a new (or no) mobile number, and/or the SMS opt-out; ``None``: unchanged."""
+
+    who: Who
+    party: str
+    mobile: str | None = None
+    clear_mobile: bool = False
+    sms_opt_out: bool | None = None
+
+
+@dataclass(frozen=True)
 class ReceiveApplication:
     who: Who
     case_id: str
@@ -56,6 +76,7 @@ class ReceiveApplication:
     conflicts: tuple[str, ...] = ()
     linked_case_id: str | None = None
     materials_checked_at_counter: bool = False  # POST /cases: the counter checked paper materials
+    contacts: tuple[PartyContact, ...] = ()
 
 
 @dataclass(frozen=True)

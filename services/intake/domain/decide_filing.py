@@ -52,11 +52,44 @@ def receive(cmd: c.ReceiveApplication, state: CaseState) -> list[DomainEvent]:
         received_by=cmd.who.officer_id, linked_case_id=cmd.linked_case_id,
         materials_checked_at_counter=cmd.materials_checked_at_counter,
     )]
+    out.extend(contact_events(cmd.contacts, cmd.who))
     if missing:  # 一次性告知: one notice listing every missing item, with a deadline
         out.append(ev.SupplementRequested(
             missing=missing, deadline=today + timedelta(days=cmd.supplement_deadline_days),
             requested_by=cmd.who.officer_id,
         ))
+    return out
+
+
+def contact_events(contacts: tuple[c.PartyContact, ...], who: c.Who) -> list[DomainEvent]:
+    """The parties' mobile numbers and SMS opt-outs given with the application."""
+    out: list[DomainEvent] = []
+    for contact in contacts:
+        if contact.mobile:
+            out.append(ev.PartyMobileRecorded(party=contact.party,  # type: ignore[arg-type]
+                                              mobile=contact.mobile, recorded_by=who.officer_id,
+                                              recorded_on=who.today))
+        if contact.sms_opt_out:
+            out.append(ev.PartySmsOptOutChanged(party=contact.party,  # type: ignore[arg-type]
+                                                opted_out=True, changed_by=who.officer_id, changed_on=who.today))
+    return out
+
+
+def change_contact(cmd: c.ChangePartyContact, state: CaseState) -> list[DomainEvent]:
+    """A party's mobile number or SMS choice changed (any time after the application)."""
+    same_court(state, cmd.who)
+    out: list[DomainEvent] = []
+    if cmd.mobile is not None or cmd.clear_mobile:
+        out.append(ev.PartyMobileRecorded(party=cmd.party,  # type: ignore[arg-type]
+                                          mobile=cmd.mobile, recorded_by=cmd.who.officer_id,
+                                          recorded_on=cmd.who.today))
+    if cmd.sms_opt_out is not None:
+        out.append(ev.PartySmsOptOutChanged(party=cmd.party,  # type: ignore[arg-type]
+                                            opted_out=cmd.sms_opt_out, changed_by=cmd.who.officer_id,
+                                            changed_on=cmd.who.today))
+    if not out:
+        raise InvalidInput("请填写手机号（mobile）或短信通知选择（sms_opt_out）",
+                           errors=[FieldError("mobile", "手机号与短信通知选择至少填一项", "missing")])
     return out
 
 

@@ -38,6 +38,7 @@ DECISIONS: dict[type, Callable[[Any, CaseState], list[DomainEvent]]] = {
     c.ResumeCase: lc.resume,
     c.RegisterObjection: lc.register_objection,
     c.DecideObjection: lc.decide_objection,
+    c.ChangePartyContact: f.change_contact,
 }
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from services.supervision.domain.deadlines import tolling_pauses
 from services.supervision.domain.entries import Entry
 from services.supervision.domain.findings import Context, Found, current_judge, rule
+from services.supervision.domain.nodes import business_day
 from services.supervision.domain.periods import count_period
 from shared.schemas import published_fields
 
@@ -192,13 +193,19 @@ def auction_numbers(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
             previous = e
 
 
+PAYOUT_DAYS = 30  # 执行款物管理规定 (2017): 到账后30日内发放
+
+
 @rule(
     "互相制约-9",
-    1,
+    2,
     "执行款发放须两人经手（制单≠复核）、余额不得为负、到账30日内发放",
-    "docs/rules.md §7.9；执行款物管理规定(2017)",
+    "docs/rules.md §7.9；执行款物管理规定(2017)；民诉法第85条",
 )
 def payout_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    """v2: the 30 days run from the day the money was received (``received_on``) to the day it was paid
+    (``paid_on``), not between the days they were entered, and a last day on a rest day moves to the
+    next working day (民诉法 art. 85), as the ledger's ``pay_by`` and the payout node count them."""
     arrivals: list[list[object]] = []  # [entry, unpaid amount]
     balance = 0
     for e in entries:
@@ -220,8 +227,11 @@ def payout_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
                 if remaining <= 0 or unpaid <= 0:
                     continue
                 assert isinstance(arrival, Entry)
-                if (e.day - arrival.day).days > 30:
-                    found.add(f"执行款于 {arrival.day.isoformat()} 到账，超过30日才发放", [maker, checker], arrival, e)
+                received = business_day(arrival)
+                due = count_period(received, days=PAYOUT_DAYS, calendar=ctx.calendar).due
+                if due is not None and business_day(e) > due:
+                    found.add(f"执行款于 {received.isoformat()} 到账，应于 {due.isoformat()} 前发放，"
+                              f"{business_day(e).isoformat()} 才发放", [maker, checker], arrival, e)
                 paid = min(unpaid, remaining)
                 item[1] = unpaid - paid
                 remaining -= paid

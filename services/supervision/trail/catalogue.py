@@ -32,6 +32,8 @@ SUMMARIES: dict[str, str] = {
     "intake.extension_requested": "申请延长执行期限 {months} 个月，申请人 {requested_by}",
     "intake.extension_approved": "批准延长执行期限 {months} 个月，批准人 {approved_by}",
     "intake.applicant_interviewed": "约谈申请执行人，约谈人 {interviewed_by}",
+    "intake.party_mobile_recorded": "登记当事人（{party}）手机号，经办 {recorded_by}",
+    "intake.party_sms_opt_out_changed": "当事人（{party}）短信通知设置变更：拒收={opted_out}，经办 {changed_by}",
     "intake.case_closed": "结案：{closure_type}，承办法官 {judge_id}，批准 {approved_by}",
     "intake.case_resumed": "恢复执行，新案号 {new_case_number}，审查人 {reviewer_id}",
     "intake.objection_registered": "执行异议立案 {objection_case_id}，审查人 {reviewers}",

@@ -1,0 +1,109 @@
+"""The case's own nodes (docs/rules.md §3): registration, assignment, notice, first search,
+investigation, leads, the close-by date, the fast track's target, renewals and the re-searches after
+终本. Each starts on its start event's business date (nodes.business_day). Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.supervision.domain.entries import Entry
+from services.supervision.domain.nodes import NodeBook, business_day, first
+from services.supervision.domain.periods import Pause, add_months, count_period
+from services.supervision.settings import DeadlineSettings
+
+
+def filing_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: DeadlineSettings,
+                 node: NodeBook) -> None:
+    application = reg.date_of("application_date") or reg.day
+    node("register", "立案或不予受理", "执行工作规定第16条：收到申请之日起7日内", None, application, done=reg, days=7)
+    assigned = first(entries, "intake.case_assigned")
+    assign_days = cfg.assign_days_fast if track == "fast" else cfg.assign_days_ordinary
+    node("assign", "分案至承办法官", "期限规定(2006)第2条；快执当日分案（本院规定）", reg,
+         done=assigned, days=assign_days)
+    notice = first(entries, "intake.notice_issued", notice_kind="enforcement_notice")
+    if assigned is None:
+        return
+    by_assignment = node("notice", "发出执行通知书及报告财产令", "期限规定第4条：分案后3日内", assigned,
+                         done=notice, days=3)
+    cap = count_period(application, days=10, calendar=node.cal)
+    if cap.due and by_assignment.due and cap.due < by_assignment.due:
+        node.out[-1] = by_assignment._replace(
+            source="民诉法解释第480条：最迟自申请之日起10日内", start=application, start_event_id=None,
+            due=cap.due, explanation=["依据：民诉法解释第480条（早于分案后3日）", *cap.steps],
+            fallback_calendar=cap.fallback_calendar,
+        )
+
+
+def search_nodes(entries: Sequence[Entry], reg: Entry, cfg: DeadlineSettings, node: NodeBook) -> None:
+    node("first_search", "首次网络查控", "本院规定：立案后3日内发起", reg,
+         done=first(entries, "asset_search.query_dispatched"), days=cfg.first_search_days)
+    queries = [e for e in entries if e.event_type == "asset_search.query_dispatched"]
+    answered = {e.payload.get("query_id"): e for e in entries if e.event_type == "asset_search.agency_answered"}
+    last_answer = None
+    if queries and all(q.payload.get("query_id") in answered for q in queries):
+        last_answer = max((answered[q.payload.get("query_id")] for q in queries), key=lambda e: e.seq)
+    node("investigation", "财产调查完成", "期限规定第7条：约1个月", reg, done=last_answer,
+         months=cfg.investigation_months)
+    for lead in (e for e in entries if e.event_type == "asset_search.lead_recorded"):
+        lead_id = lead.payload.get("lead_id")
+        urgent = bool(lead.payload.get("urgent"))
+        node(
+            f"verify_lead:{lead_id}",
+            "核查申请人提供的财产线索" + ("（紧急）" if urgent else ""),
+            "财产调查规定第2条：7日内（紧急3日）",
+            lead,
+            done=first(entries, "asset_search.lead_verified", lead.seq, lead_id=lead_id),
+            days=3 if urgent else 7,
+        )
+
+
+def closure_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: DeadlineSettings,
+                  pauses: Sequence[Pause], node: NodeBook) -> None:
+    closed = first(entries, "intake.case_closed")
+    basis = reg.payload.get("basis") or {}
+    non_litigation = isinstance(basis, dict) and basis.get("kind") in cfg.non_litigation_basis_kinds
+    months = cfg.close_months_non_litigation if non_litigation else cfg.close_months
+    extension = sum(
+        e.number("months") or cfg.extension_months_default
+        for e in entries
+        if e.event_type == "intake.extension_approved"
+    )
+    node("close", "执行结案", "严格审限规定第5条：立案之日起6个月（非诉3个月），经院长或副院长批准可延长3个月",
+         reg, done=closed, months=months, extension=extension, pauses=pauses)
+    if track == "fast":
+        node("fast_target", "快执内部目标结案", "本院规定：快执90日", reg, done=closed,
+             days=cfg.fast_track_target_days)
+    renewal_nodes(entries, node)
+    if closed is not None and closed.payload.get("closure_type") == "终本":
+        zhongben_nodes(entries, closed, cfg, node)
+
+
+def renewal_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
+    for c in (e for e in entries if e.event_type in ("asset_search.control_confirmed", "asset_search.control_renewed")):
+        expiry = c.date_of("expiry_date")
+        control = c.payload.get("control_id")
+        if expiry is None:
+            continue
+        follow = next(
+            (
+                e
+                for e in entries
+                if e.seq > c.seq
+                and e.payload.get("control_id") == control
+                and e.event_type in ("asset_search.control_renewed", "asset_search.control_released")
+            ),
+            None,
+        )
+        node.renewal(f"renew:{control}:{expiry.isoformat()}", "续行查封/冻结", "民诉法解释第485条：期限届满前续行",
+                     c, expiry, done=follow)
+
+
+def zhongben_nodes(entries: Sequence[Entry], closed: Entry, cfg: DeadlineSettings, node: NodeBook) -> None:
+    searches = [e for e in entries if e.seq > closed.seq and e.event_type == "asset_search.query_dispatched"]
+    last = searches[-1] if searches else closed
+    watch_end = add_months(business_day(closed), 12 * cfg.zhongben_watch_years)
+    # A resumed case (恢复执行) is searched under its new case number: the watch ends.
+    resumed = first(entries, "intake.case_resumed", closed.seq)
+    if business_day(last) < watch_end and (resumed is None or resumed.seq > last.seq):
+        node(f"zhongben_search:{len(searches) + 1}", "终本案件定期网络查控", "终本规定第9条：每6个月查询一次，持续5年",
+             last, done=resumed, months=cfg.zhongben_research_months)

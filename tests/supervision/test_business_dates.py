@@ -1,0 +1,106 @@
+"""Every node starts on the business date its start event carries, not on the day it was entered
+(docs/rules.md §10, issue 14), and a late entry shows on the node."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.supervision.domain.calendar import HolidayCalendar
+from services.supervision.domain.deadlines import compute, status
+from services.supervision.domain.nodes import BUSINESS_DATES, business_day, late_entry
+from services.supervision.settings import DeadlineSettings
+from shared.schemas import published_fields
+from tests.supervision.helpers import History
+
+pytestmark = pytest.mark.unit
+CAL = HolidayCalendar()
+CFG = DeadlineSettings()
+
+
+def nodes(h: History) -> dict[str, dict]:
+    return {d.key: d.to_json() for d in compute(h.entries, CFG, CAL)}
+
+
+def test_every_business_date_read_is_a_field_its_producer_publishes() -> None:
+    for event_type, name in BUSINESS_DATES.items():
+        assert name in published_fields(event_type), (event_type, name)
+
+
+def test_a_payout_is_due_30_days_after_the_money_was_received_not_after_it_was_booked() -> None:
+    # Booked on 2026-12-04 with received_on 40 days back (2026-10-25): due 2026-11-24, overdue at once.
+    h = History(start=date(2026, 10, 1)).opened()
+    h.on(date(2026, 12, 4)).add("disposal.funds_received", "fin-1", "finance_officer", entry_id="E1",
+                                amount_fen=500, received_on="2026-10-25")
+    payout = nodes(h)["payout:E1"]
+    assert payout["start"] == "2026-10-25"
+    assert payout["due"] == "2026-11-24"
+    assert status(payout, date(2026, 12, 4), 3) == "overdue"
+    text = "\n".join(payout["explanation"])
+    assert "自 2026-10-25 起算" in text
+    assert "业务日期 2026-10-25（received_on），录入于 2026-12-04（迟 40 日录入）" in text
+
+
+def test_a_payout_is_done_on_its_paid_on_date() -> None:
+    h = History(start=date(2026, 10, 1)).opened()
+    h.on(date(2026, 10, 5)).add("disposal.funds_received", "fin-1", "finance_officer", entry_id="E1",
+                                amount_fen=500, received_on="2026-10-05")
+    # Paid on 10-30 (in time), approved in the system on 11-20 (late entry, not a late payout).
+    h.on(date(2026, 11, 20)).add("disposal.payout_approved", "fin-2", "finance_officer", payout_id="P1",
+                                 amount_fen=500, proposed_by="fin-1", approved_by="fin-2", paid_on="2026-10-30")
+    payout = nodes(h)["payout:E1"]
+    assert payout["completed_on"] == "2026-10-30"
+    assert status(payout, date(2026, 11, 20), 3) == "met"
+    assert any("完成事件 disposal.payout_approved 业务日期 2026-10-30" in s for s in payout["explanation"])
+
+
+def test_the_sale_starts_within_10_days_of_the_price_fixed_date() -> None:
+    # The price fixed on 2026-09-08 and entered on 2026-12-04: due 09-18, not 12-14.
+    h = History(start=date(2026, 8, 3)).opened()
+    h.on(date(2026, 12, 4)).add("disposal.reference_price_fixed", "disp-1", "disposal_officer",
+                                disposal_id="D1", determined_on="2026-09-08", received_on="2026-09-08")
+    sale = nodes(h)["sale_start:D1"]
+    assert sale["start"] == "2026-09-08"
+    assert sale["due"] == "2026-09-18"
+    assert not any("自 2026-12-04 起算" in s for s in sale["explanation"])
+
+
+def test_the_close_by_date_counts_from_the_registration_day_and_tolls_a_suspension_from_its_ruling() -> None:
+    h = History(start=date(2026, 1, 5))
+    h.on(date(2026, 1, 9)).registered(registered_on="2026-01-05")  # entered four days late
+    h.assigned()
+    h.on(date(2026, 2, 20)).add("intake.case_suspended", "judge-1", "judge", reason="破产审查", on="2026-02-01")
+    h.on(date(2026, 2, 20)).add("intake.suspension_lifted", "judge-1", "judge", reason="审查结束", on="2026-02-11")
+    close = nodes(h)["close"]
+    assert close["start"] == "2026-01-05"
+    # 01-05 + 6 months = 07-05, + 10 days suspended (02-01 to 02-11) = 07-15 (Wed)
+    assert close["due"] == "2026-07-15"
+
+
+def test_a_price_start_counts_from_the_control_s_effective_date_and_ends_on_the_decision_date() -> None:
+    h = History(start=date(2026, 3, 2)).opened()
+    h.add("asset_search.control_confirmed", "system", control_id="C1", asset_id="A1", measure="seize",
+          effective_date="2026-03-02", expiry_date="2029-03-01")
+    h.on(date(2026, 4, 20)).add("disposal.disposal_decided", "judge-1", "judge", disposal_id="D1",
+                                asset_id="A1", decided_on="2026-03-20")
+    price = nodes(h)["price_start:A1"]
+    assert (price["due"], price["completed_on"]) == ("2026-04-01", "2026-03-20")
+    assert status(price, date(2026, 4, 20), 3) == "met"
+
+
+def test_an_entry_on_its_business_day_or_the_next_is_not_a_late_entry() -> None:
+    h = History(start=date(2026, 3, 2)).opened()
+    on_time = h.on(date(2026, 3, 3)).add("disposal.funds_received", "fin-1", "finance_officer", entry_id="E1",
+                                         amount_fen=1, received_on="2026-03-02")
+    late = h.on(date(2026, 3, 4)).add("disposal.funds_received", "fin-1", "finance_officer", entry_id="E2",
+                                      amount_fen=1, received_on="2026-03-02")
+    assert business_day(on_time) == business_day(late) == date(2026, 3, 2)
+    assert late_entry(on_time, "起算事件") is None
+    assert late_entry(late, "起算事件") is not None and "迟 2 日录入" in (late_entry(late, "起算事件") or "")
+
+
+def test_an_event_without_a_business_date_starts_on_its_own_day() -> None:
+    h = History(start=date(2026, 3, 2)).opened()
+    assigned = h.entries[-1]
+    assert business_day(assigned) == assigned.day
