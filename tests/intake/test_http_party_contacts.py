@@ -43,7 +43,8 @@ async def test_mobile_numbers_are_taken_at_intake_checked_and_changed_later_as_e
     bad = await http.post(f"{intake}/cases", json=parties("1380000000", "12800000000"), headers=CLERK)
     assert bad.status_code == 422, bad.text
     errors = {e["field"]: e["message"] for e in bad.json()["errors"]}
-    assert errors == {"applicant.mobile": "手机号应为 11 位", "respondent.mobile": "手机号应以 13–19 开头（大陆手机号段）"}
+    assert errors == {"applicant.mobile": "手机号应为 11 位",
+                      "respondent.mobile": "手机号应以 13–19 开头（大陆手机号段）"}
 
     r = await http.post(f"{intake}/cases", json=parties("+86 138-0000-0001", "13900000002", applicant_opt_out=True),
                         headers=CLERK)

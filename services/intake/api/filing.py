@@ -33,8 +33,8 @@ from services.intake.domain.filing import REFUSAL_GROUNDS
 from services.intake.events import AgentRecord, BasisRecord, MaterialItem, PartyRecord
 from shared.auth import Role
 from shared.commands import CommandResult
-from shared.courts import is_known_court
 from shared.contact import check_mobile
+from shared.courts import is_known_court
 from shared.identity import check_credit_code, check_resident_id
 
 router = APIRouter(tags=["立案 intake"])
