@@ -123,6 +123,30 @@ def _examples(on: date) -> dict[str, dict[str, Any]]:
             "asset_ids": []},
         "intake.objection_decided": {"objection_case_id": "objection-1", "outcome": "rejected", "decided_by": "rev-1",
                                      "reason": "异议不成立", "asset_ids": [], "decided_on": d()},
+        "intake.measure_proposed": {
+            "measure_id": "measure-1", "court": COURT, "subject": {"kind": "person", "name": "王某",
+                                                                   "id_number": RESPONDENT["id_number"]},
+            "ground": "refuse_to_perform", "ground_zh": "拒不履行生效判决、裁定", "facts": "拒不履行",
+            "detention_days": 10, "measure_zh": "拘留 10 日", "region": "520102", "proposed_by": "judge-1",
+            "proposed_on": d()},
+        "intake.measure_approved": {
+            "measure_id": "measure-1", "decision_number": f"（{on.year}）黔01司惩1号",
+            "subject": {"kind": "person", "name": "王某", "id_number": RESPONDENT["id_number"]}, "detention_days": 10,
+            "measure_zh": "拘留 10 日", "region": "520102", "judge_id": "judge-1", "proposed_by": "judge-1",
+            "approved_by": "pres-1", "approved_on": d()},
+        "intake.measure_rejected": {"measure_id": "measure-1", "rejected_by": "pres-1", "reason": "事实不清",
+                                    "rejected_on": d()},
+        "intake.measure_served": {"measure_id": "measure-1", "decision_number": f"（{on.year}）黔01司惩1号",
+                                  "served_on": d(), "served_by": "affairs-1", "reconsider_by": d(3)},
+        "intake.measure_reconsideration_applied": {"measure_id": "measure-1", "applied_on": d(), "grounds": "不服",
+                                                   "higher_court": "贵州省高级人民法院", "recorded_by": "clerk-1",
+                                                   "decide_by": d(5)},
+        "intake.measure_reconsideration_decided": {
+            "measure_id": "measure-1", "result": "upheld", "result_zh": "维持原决定", "decided_on": d(),
+            "decided_within_limit": True, "reason": "事实清楚", "detention_days": 10, "recorded_by": "clerk-1"},
+        "intake.measure_effect_recorded": {"measure_id": "measure-1", "effect": "paid", "effect_zh": "已履行",
+                                           "amount_paid_fen": 100_000, "note": "拘留期间履行", "recorded_on": d(),
+                                           "recorded_by": "judge-1"},
         # asset_search
         "asset_search.query_dispatched": {
             "query_id": "query-1", "agency_id": "bank-network", "agency_kind": "bank_deposit", "channel": "push",

@@ -351,3 +351,6 @@ def _objection_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 REGISTRY.add_upcaster("intake.objection_registered", 1, _objection_v1_to_v2)
+
+# Coercive measures (罚款、拘留) live in their own module; importing it registers their events.
+from services.intake import measure_events as _measure_events  # noqa: E402,F401

@@ -146,9 +146,13 @@ def _date(value: Any) -> Any:
 
 
 async def project(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-    """The inline projector: each run of one case's events in one statement."""
+    """The inline projector: each run of one case's events in one statement. Only the case's own
+    stream feeds the ``cases`` row (a coercive measure's stream ``intake.measure:…`` has its own
+    versions and is read from the store)."""
     run: list[Envelope] = []
     for env in envelopes:
+        if not env.stream_id.startswith("intake.case:"):
+            continue
         if run and run[0].case_id != env.case_id:
             await _project_case(conn, run[0].case_id, run)
             run = []

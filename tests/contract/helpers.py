@@ -154,6 +154,32 @@ def intake_course() -> list[Envelope]:
     return case.envelopes + other.envelopes + refused.envelopes
 
 
+def intake_measures_course() -> list[Envelope]:
+    """Coercive measures on case-3 (its judge after the re-assignment): a detention through service,
+    reconsideration and effect; a fine the president refuses."""
+    from services.intake.domain import measures as m
+    from services.intake.domain.state import CaseState
+    from services.intake.measure_events import MeasureSubject
+
+    judge, day = "qz-j-102", T0.date()
+    case = CaseState(status="in_progress", case_id="case-3", court="黔01", judge_id=judge)
+    person = MeasureSubject(kind="person", name="王某", id_number="11010519491231002X")
+    detention = Course(m.MeasureDecider(), "intake.measure:measure-1", "case-3")
+    detention(m.Propose(judge, "黔01", day, "measure-1", person, "refuse_to_perform", "拒不履行", None, 10, "520102",
+                        case), judge, "judge")
+    detention(m.Approve("president-1", "黔01", day, "（2026）黔01司惩1号"), "president-1", "president")
+    detention(m.Serve("affairs-1", "黔01", day, day), "affairs-1", "affairs_clerk")
+    detention(m.ApplyReconsideration("clerk-1", "黔01", day, day, "不服", "贵州省高级人民法院"),
+              "clerk-1", "intake_clerk")
+    detention(m.DecideReconsideration("clerk-1", "黔01", day, "upheld", day, "事实清楚"), "clerk-1", "intake_clerk")
+    detention(m.RecordEffect(judge, "黔01", day, "paid", "拘留期间履行", 100_000, judge), judge, "judge")
+    fine = Course(m.MeasureDecider(), "intake.measure:measure-2", "case-3")
+    fine(m.Propose(judge, "黔01", day, "measure-2", person, "conceal_property", "转移财产", 1_000_000, None, None,
+                   case), judge, "judge")
+    fine(m.Reject("president-1", "黔01", day, "事实不清"), "president-1", "president")
+    return detention.envelopes + fine.envelopes
+
+
 # ---- asset_search --------------------------------------------------------------------------------------
 
 def asset_search_course() -> list[Envelope]:
@@ -335,7 +361,8 @@ def disposal_course() -> list[Envelope]:
 
 def produced() -> list[Envelope]:
     """Every service's course, in one list (each stream in order)."""
-    return intake_course() + asset_search_course() + field_ops_course() + disposal_course()
+    return (intake_course() + intake_measures_course() + asset_search_course() + field_ops_course()
+            + disposal_course())
 
 
 # ---- reading what a reaction reads -------------------------------------------------------------------
