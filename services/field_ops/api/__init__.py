@@ -1,7 +1,7 @@
 """field_ops's HTTP surface: instructions and their tasks (commands), queues and histories (reads)."""
 
-from services.field_ops.api import instructions, tasks
+from services.field_ops.api import instructions, tasks, worklist
 
-ROUTERS = [instructions.router, tasks.router]
+ROUTERS = [instructions.router, tasks.router, worklist.router]
 
 __all__ = ["ROUTERS"]
