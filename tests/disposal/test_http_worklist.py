@@ -90,7 +90,8 @@ async def test_the_disposal_centres_queue_and_the_judges_step(system: System, ht
     assert item["kind"] == "price_fix" and item["title"].startswith("确定参考价（网络询价")
     assert item["due"] == statutory_deadline(started, 3).isoformat()  # 参考价规定 art. 11: 3 days
 
-    await post(http, system, f"{d}/price", {"method": "online_enquiry", "platform_results_fen": [29_000_000, 31_000_000],
+    await post(http, system, f"{d}/price", {"method": "online_enquiry",
+                                             "platform_results_fen": [29_000_000, 31_000_000],
                                              "determined_on": clock.today().isoformat(),
                                              "received_on": clock.today().isoformat()}, OFFICER)
     assert await of_case(http, base, OFFICER, case_id) == []  # the next step is the judge's

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field, model_validator
 
+from services.supervision import case_refs
 from services.supervision.api.models import (
     CaseDeadlines,
     Findings,
@@ -16,7 +17,7 @@ from services.supervision.api.models import (
     OpenDeadlines,
     Rules,
 )
-from services.supervision.api.trail import Rt, Watcher
+from services.supervision.api.trail import CaseReader, Rt, Watcher, readable_case
 from services.supervision.domain.deadlines import escalation_level, status
 from services.supervision.domain.findings import RULES
 from services.supervision.domain.ruleset import ruleset_version
@@ -67,7 +68,8 @@ async def findings(
         f" FROM findings WHERE {' AND '.join(clauses)} ORDER BY raised_at, finding_id LIMIT {limit}",
         *args,
     )
-    return Findings.model_validate({"findings": [dict(r) for r in rows]})
+    names = await case_refs.numbers(rt.pool, officer.court, (r["case_id"] for r in rows))
+    return Findings.model_validate({"findings": [dict(r) | {"case_number": names.get(r["case_id"])} for r in rows]})
 
 
 def as_it_stood(as_of: date | None, param: str) -> list[str]:
@@ -100,11 +102,13 @@ _DEADLINE_COLUMNS = (
 @router.get("/cases/{case_id}/deadlines", summary="案件各节点期限（含计算说明、状态、督办级别）")
 async def case_deadlines(
     case_id: str,
-    officer: Watcher,
+    officer: CaseReader,
     rt: Rt,
     as_of: Annotated[date | None, Query(description="按此日期判断状态，默认今天")] = None,
 ) -> CaseDeadlines:
     today = as_of or now_shanghai().date()
+    case_id = await readable_case(rt, case_id, officer)
+    number = (await case_refs.numbers(rt.pool, officer.court, [case_id])).get(case_id)
     rows = await rt.pool.fetch(
         f"SELECT {_DEADLINE_COLUMNS} FROM deadlines WHERE case_id = $1 AND court = $2 ORDER BY start_date, key",
         case_id,
@@ -113,8 +117,10 @@ async def case_deadlines(
     settings: Settings = rt.settings  # type: ignore[assignment]
     return CaseDeadlines.model_validate({
         "case_id": case_id,
+        "case_number": number,
         "as_of": today.isoformat(),
-        "deadlines": [_with_status(r, today, settings) for r in rows if as_of is None or r["start_date"] <= as_of],
+        "deadlines": [_with_status(r, today, settings) | {"case_number": number}
+                      for r in rows if as_of is None or r["start_date"] <= as_of],
     })
 
 
@@ -126,6 +132,7 @@ async def open_deadlines(
     as_of: date | None = None,
     judge_id: str | None = None,
     team_id: str | None = None,
+    track: Annotated[Literal["fast", "ordinary"] | None, Query(description="快执 fast / 普执 ordinary")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> OpenDeadlines:
     settings: Settings = rt.settings  # type: ignore[assignment]
@@ -146,12 +153,17 @@ async def open_deadlines(
         if value:
             args.append(value)
             clauses.append(f"{column} = ${len(args)}")
+    if track:
+        args.append(sorted(c for c, t in (await case_refs.tracks(rt.pool, officer.court)).items() if t == track))
+        clauses.append(f"case_id = ANY(${len(args)}::text[])")
     rows = await rt.pool.fetch(
         f"SELECT {_DEADLINE_COLUMNS} FROM deadlines WHERE {' AND '.join(clauses)} ORDER BY due, case_id, key"
         f" LIMIT {limit}",
         *args,
     )
-    items = [d for d in (_with_status(r, today, settings) for r in rows) if d["status"] == status_]
+    names = await case_refs.numbers(rt.pool, officer.court, (r["case_id"] for r in rows))
+    items = [d | {"case_number": names.get(d["case_id"])}
+             for d in (_with_status(r, today, settings) for r in rows) if d["status"] == status_]
     return OpenDeadlines.model_validate({"as_of": today.isoformat(), "status": status_, "deadlines": items})
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import asyncpg
 from fastapi import APIRouter, Query
 
+from services.supervision import case_refs
 from services.supervision.api.checks import as_it_stood
 from services.supervision.api.models import Agencies, IndicatorCases, Indicators, Overdue
 from services.supervision.api.trail import Rt, Watcher
@@ -124,8 +125,15 @@ async def indicator_inputs(
     })
 
 
-@router.get("/indicators/overdue", summary="超期案件：按节点、团队、法官、督办级别")
-async def overdue(officer: Watcher, rt: Rt, as_of: date | None = None) -> Overdue:
+@router.get("/indicators/overdue", summary="超期案件：按节点、团队、法官、督办级别（可按快执/普执、团队、法官筛选）")
+async def overdue(
+    officer: Watcher,
+    rt: Rt,
+    as_of: date | None = None,
+    track: Literal["fast", "ordinary"] | None = None,
+    team_id: str | None = None,
+    judge_id: str | None = None,
+) -> Overdue:
     settings: Settings = rt.settings  # type: ignore[assignment]
     today = as_of or now_shanghai().date()
     rows = await rt.pool.fetch(
@@ -134,6 +142,14 @@ async def overdue(officer: Watcher, rt: Rt, as_of: date | None = None) -> Overdu
         officer.court,
         today,
     )
+    # The same filters as /indicators, so the dashboard's 超期 tile agrees with its other tiles.
+    on_track = await case_refs.tracks(rt.pool, officer.court) if track else {}
+    rows = [
+        r for r in rows
+        if (not track or on_track.get(r["case_id"]) == track)
+        and (not team_id or r["team_id"] == team_id)
+        and (not judge_id or r["judge_id"] == judge_id)
+    ]
     cfg = settings.deadlines
     return Overdue.model_validate(ind.overdue((dict(r) for r in rows), today, cfg.warning_days, cfg.escalation_days))
 

@@ -76,7 +76,8 @@ class TrailEntry(ResponseModel):
     recorded_at: Instant = Field(description="生产者记录时间")
     correlation_id: str = Field(description="关联编号（同一次操作引起的事件相同）")
     causation_id: str | None = Field(description="引起该事件的事件或请求")
-    summary: str = Field(description="中文摘要")
+    summary: str = Field(description="中文摘要（记录时生成，属于哈希链）")
+    text: str | None = Field(default=None, description="以通俗中文写成的一句话（读取时生成：金额为元，代码为中文名称）")
     payload: dict[str, Any] = Field(description="事件内容（随事件类型而不同，原样）")
     prev_hash: str = Field(description="前一事件的哈希（十六进制）；第一件为全零")
     hash: str = Field(description="sha256(prev_hash ‖ 规范化事件)，十六进制")
@@ -86,6 +87,7 @@ class TrailEntry(ResponseModel):
 
 class CaseTrail(ResponseModel):
     case_id: str = Field(description="案件编号")
+    case_number: str | None = Field(default=None, description="案号，如（2026）黔01执1号；尚未立案为 null")
     events: list[TrailEntry] = Field(description="按日志顺序的事件")
 
 
@@ -117,6 +119,7 @@ class FindingOut(ResponseModel):
     rule_id: str = Field(description="违反的规则")
     rule_version: int = Field(description="检查时的规则版本")
     case_id: str = Field(description="案件编号")
+    case_number: str | None = Field(default=None, description="案号；尚未立案为 null")
     people: list[str] = Field(description="涉及人员工号")
     event_ids: list[str] = Field(description="依据的事件")
     message: str = Field(description="中文说明")
@@ -131,6 +134,7 @@ class DeadlineOut(ResponseModel):
     """一个案件节点的期限、计算说明与状态。"""
 
     case_id: str = Field(description="案件编号")
+    case_number: str | None = Field(default=None, description="案号；尚未立案为 null")
     key: str = Field(description="节点在本案中的键（同一节点可多次出现，如各次续行）")
     node: str = Field(description="节点种类，如 close、first_search、renew")
     judge_id: str | None = Field(description="承办法官；尚未分案为 null")
@@ -153,6 +157,7 @@ class DeadlineOut(ResponseModel):
 
 class CaseDeadlines(ResponseModel):
     case_id: str = Field(description="案件编号")
+    case_number: str | None = Field(default=None, description="案号；尚未立案为 null")
     as_of: date = Field(description="判断状态所按的日期")
     deadlines: list[DeadlineOut] = Field(description="按起算日排序")
 

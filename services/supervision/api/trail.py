@@ -10,9 +10,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from services.supervision import case_refs
 from services.supervision import reads as queries
 from services.supervision.api.models import CaseTrail, OfficerActions, TrailEntry
 from services.supervision.reads import TrailFilter
+from services.supervision.trail.sentences import sentence
 from shared import openapi
 from shared.app import Runtime, runtime
 from shared.auth import POWERS_LIST, Principal, Role, require_roles
@@ -23,6 +25,8 @@ router = APIRouter(tags=["监管 supervision"])
 WATCHERS = (Role.SUPERVISOR, Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT, Role.ADMIN)
 Watcher = Annotated[Principal, Depends(require_roles(*WATCHERS, rule=POWERS_LIST))]
 Staff = Annotated[Principal, Depends(require_roles(*(r.value for r in Role), rule=POWERS_LIST))]
+# A case's trail and deadlines: the watchers, and a judge for their own cases (issue 18).
+CaseReader = Annotated[Principal, Depends(require_roles(*WATCHERS, Role.JUDGE, rule=POWERS_LIST))]
 Rt = Annotated[Runtime, Depends(runtime)]
 Format = Annotated[Literal["csv", "json"], Query(description="csv（UTF-8 带 BOM，便于表格软件打开）或 json（数组）")]
 CSV = "text/csv; charset=utf-8"
@@ -91,9 +95,23 @@ def _export(rt: Runtime, flt: TrailFilter, fmt: str, name: str) -> StreamingResp
     )
 
 
-async def _known_case(rt: Runtime, case_id: str, officer: Principal) -> None:
+async def readable_case(rt: Runtime, ref: str, officer: Principal) -> str:
+    """The case id that ``ref`` (an id or a case number such as （2026）黔01执1号) names, if the caller
+    may read it: a watcher any case of the court; a judge only the cases the trail assigns to them
+    (403 otherwise, naming the powers list). Another court's case is answered as an unknown one."""
+    case_id = await case_refs.resolve(rt.pool, officer.court, ref)
     if not await queries.case_exists(rt.pool, case_id, officer.court):
         raise NotFound("监管轨迹中没有该案件（或不属于本院）", code="case_not_found")
+    if not officer.has(*WATCHERS) and await case_refs.judge_of(rt.pool, officer.court, case_id) != officer.officer_id:
+        raise Forbidden("承办法官只能查看本人承办案件的轨迹与期限", code="not_own_case", rule=POWERS_LIST)
+    return case_id
+
+
+def with_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each entry with its plain-Chinese sentence (``text``) beside the recorded summary."""
+    for row in rows:
+        row["text"] = sentence(row["event_type"], row.get("payload") or {})
+    return rows
 
 
 @router.get(
@@ -103,22 +121,23 @@ async def _known_case(rt: Runtime, case_id: str, officer: Principal) -> None:
 )
 async def case_trail(
     case_id: str,
-    officer: Watcher,
+    officer: CaseReader,
     rt: Rt,
     filters: Filters,
     after_seq: Annotated[int | None, Query(ge=0, le=BIGINT_MAX, description="只返回该序号之后的事件（分页）")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> CaseTrail:
-    await _known_case(rt, case_id, officer)
+    case_id = await readable_case(rt, case_id, officer)
     rows = await queries.fetch(rt.pool, filters.filter(officer.court, case_id=case_id, after_seq=after_seq), limit)
-    return CaseTrail.model_validate({"case_id": case_id, "events": rows})
+    number = (await case_refs.numbers(rt.pool, officer.court, [case_id])).get(case_id)
+    return CaseTrail.model_validate({"case_id": case_id, "case_number": number, "events": with_text(rows)})
 
 
 @router.get("/cases/{case_id}/trail/export", summary="导出案件审计轨迹（CSV 或 JSON，流式）", responses=EXPORT)
 async def export_case_trail(
     case_id: str, officer: Watcher, rt: Rt, filters: Filters, format: Format = "csv"
 ) -> StreamingResponse:
-    await _known_case(rt, case_id, officer)
+    case_id = await readable_case(rt, case_id, officer)
     return _export(rt, filters.filter(officer.court, case_id=case_id), format, f"trail-{case_id}")
 
 
@@ -143,7 +162,7 @@ async def officer_actions(
     _may_see_officer(principal, officer_id)
     filters.officer = officer_id
     rows = await queries.fetch(rt.pool, filters.filter(principal.court, case_id=case_id), limit)
-    return OfficerActions.model_validate({"officer_id": officer_id, "actions": rows})
+    return OfficerActions.model_validate({"officer_id": officer_id, "actions": with_text(rows)})
 
 
 @router.get(

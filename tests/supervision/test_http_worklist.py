@@ -1,0 +1,136 @@
+"""Supervision for a person (issue 18): a judge reads the trail and deadlines of their own cases only;
+a case is found by its number (full-width or ASCII brackets); the judge's and the leaders' 我的待办;
+timeline sentences in plain Chinese; the one label table; the 超期 figures under the track filter."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+
+from deploy.system import System
+from tests.conftest import auth
+from tests.supervision.helpers import SUPERVISOR, Story, publish, wait_story
+from tests.waits import poll
+from tests.worklists import of_case
+
+
+def a_case(judge: str, court: str = "黔01", track: str = "ordinary") -> tuple[Story, str]:
+    """A case registered on 2 March 2026 and assigned to ``judge``: long past its first nodes."""
+    s = Story(court=court).on("2026-03-02")
+    number = f"（2026）黔01执{uuid.uuid4().int % 10**7 + 10**6}号"
+    s.add("intake.case_registered", "clerk-1", "intake_clerk", case_number=number, court=court,
+          claim_amount_fen=12_345_600, registered_by="clerk-1")
+    s.add("intake.case_assigned", "system", None, judge_id=judge, team_id="team-wl", track=track,
+          assigned_by="system")
+    s.add("field_ops.instruction_issued", judge, "judge", judge_id=judge,
+          target={"kind": "address", "description": "南明区某路1号"})
+    return s, number
+
+
+async def test_a_judge_reads_their_own_cases_trail_and_deadlines_by_case_number_and_no_one_elses(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    base = system.url("supervision")
+    judge_id = f"wl-j-{uuid.uuid4().hex[:6]}"
+    mine, number = a_case(judge_id)
+    await publish(system, mine.envelopes)
+    await wait_story(http, system, mine)
+    me = auth(judge_id, "judge")
+
+    ascii_number = number.replace("（", "(").replace("）", ")")
+    for ref in (mine.case_id, number, ascii_number):
+        r = await http.get(f"{base}/cases/{ref}/trail", headers=me)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert (body["case_id"], body["case_number"]) == (mine.case_id, number)
+        r = await http.get(f"{base}/cases/{ref}/deadlines", headers=me)
+        assert r.status_code == 200 and r.json()["case_id"] == mine.case_id and r.json()["case_number"] == number
+    texts = [e["text"] for e in body["events"]]
+    assert f"立案登记，案号 {number}，执行标的 123,456.00 元" in texts
+    # A field target as a sentence, not a Python dict.
+    field = f"承办法官 {judge_id} 下达外勤指令：现场调查，对象 地址 南明区某路1号"
+    assert any(t.startswith(field) for t in texts), texts
+    assert not any("{'" in t or "None" in t for t in texts), texts
+
+    other = await http.get(f"{base}/cases/{number}/trail", headers=auth("wl-someone-else", "judge"))
+    assert other.status_code == 403 and other.json()["rule"] == "权责清单" and other.json()["code"] == "not_own_case"
+    other = await http.get(f"{base}/cases/{mine.case_id}/deadlines", headers=auth("wl-someone-else", "judge"))
+    assert other.status_code == 403
+    elsewhere = await http.get(f"{base}/cases/{mine.case_id}/trail", headers=auth(judge_id, "judge", court="粤0304"))
+    assert elsewhere.status_code == 404 and elsewhere.json()["code"] == "case_not_found"
+    unknown = await http.get(f"{base}/cases/（2026）黔01执99999999号/trail", headers=SUPERVISOR)
+    assert unknown.status_code == 404
+    clerk = await http.get(f"{base}/cases/{mine.case_id}/trail", headers=auth("clerk-1", "intake_clerk"))
+    assert clerk.status_code == 403  # still a watcher's or the case's judge's
+
+
+async def test_the_judges_open_nodes_and_the_leaders_escalations_are_their_worklists(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    base = system.url("supervision")
+    judge_id = f"wl-j-{uuid.uuid4().hex[:6]}"
+    s, number = a_case(judge_id)
+    await publish(system, s.envelopes)
+    await wait_story(http, system, s)
+    me = auth(judge_id, "judge")
+
+    async def nodes() -> list[dict[str, Any]]:
+        return await of_case(http, base, me, s.case_id)
+
+    items = await poll(nodes, "the judge's open nodes", until=lambda items: "node:notice" in {i["kind"] for i in items})
+    assert all(i["case_number"] == number and i["role"] == "judge" for i in items)
+    notice = next(i for i in items if i["kind"] == "node:notice")
+    assert notice["status"] == "overdue" and notice["days_left"] < 0 and notice["title"].startswith("发出执行通知书")
+    assert notice["action"] == {"service": "intake", "method": "POST", "path": f"/cases/{s.case_id}/notices",
+                                "label": "制作并签发执行通知书"}
+    close = next(i for i in items if i["kind"] == "node:close")
+    assert close["action"]["path"] == f"/cases/{s.case_id}/closure"
+    assert await of_case(http, base, auth("wl-someone-else", "judge"), s.case_id) == []
+    assert await of_case(http, base, auth(judge_id, "judge", court="粤0304"), s.case_id) == []
+
+    # The leaders: nodes overdue since spring are escalated to the president's level (4).
+    for role in ("bureau_chief", "vice_president", "president"):
+        leader = await of_case(http, base, auth(f"wl-{role}", role), s.case_id)
+        assert leader and {i["kind"] for i in leader} == {"escalation"} and all(i["role"] == role for i in leader)
+        assert all(i["title"].startswith("4级督办：") for i in leader), leader
+        assert all(i["action"]["path"] == f"/cases/{s.case_id}/trail" for i in leader)
+    assert await of_case(http, base, auth("wl-president", "president", court="粤0304"), s.case_id) == []
+
+    # The notice goes out: the node is done and leaves the judge's list and the leaders'.
+    s.add("intake.notice_issued", judge_id, "judge", signed_by=judge_id)
+    await publish(system, s.envelopes[-1:])
+    await poll(nodes, "the notice node off the judge's list",
+               until=lambda items: "node:notice" not in {i["kind"] for i in items})
+    president = await of_case(http, base, auth("wl-president", "president"), s.case_id)
+    assert not [i for i in president if i["ref"] == "notice"]
+
+
+async def test_labels_and_the_overdue_figures_under_a_track_filter(system: System, http: httpx.AsyncClient) -> None:
+    base = system.url("supervision")
+    court = "粤0305"  # a court of its own: the figures are of these two cases only
+    watcher = auth("wl-sup", "supervisor", court=court)
+    fast, _ = a_case("wl-fast-judge", court, "fast")
+    ordinary, _ = a_case("wl-ordinary-judge", court, "ordinary")
+    await publish(system, fast.envelopes + ordinary.envelopes)
+    for s in (fast, ordinary):
+        await wait_story(http, system, s, headers=watcher)
+
+    async def overdue(**params: str) -> dict[str, Any]:
+        r = await http.get(f"{base}/indicators/overdue", headers=watcher, params=params)
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    await poll(overdue, "both cases overdue", until=lambda o: o["cases"] == 2)
+    assert (await overdue(track="fast"))["cases"] == 1
+    assert (await overdue(track="ordinary"))["cases"] == 1
+    assert (await overdue(judge_id="wl-fast-judge"))["by_judge"] == [{"judge_id": "wl-fast-judge", "cases": 1}]
+    board = await http.get(f"{base}/deadlines", headers=watcher, params={"status": "overdue", "track": "fast"})
+    assert {d["case_id"] for d in board.json()["deadlines"]} == {fast.case_id}
+    assert all(d["case_number"] for d in board.json()["deadlines"])
+
+    labels = (await http.get(f"{base}/labels", headers=auth("wl-j", "judge"))).json()["tables"]
+    assert labels["agency_kind"]["bank_deposit"] == "银行存款" and labels["role"]["judge"] == "承办法官"
+    assert labels["measure"]["freeze"] == "冻结" and labels["node"]["first_search"] == "首次网络查控"
+    assert labels["closure_type"]["终本"] == "终结本次执行程序" and labels["track"]["fast"] == "快执"
