@@ -20,6 +20,8 @@ from services.supervision.domain.periods import Pause, count_period
 # The business date each event type publishes (its own payload field, docs/events.md): when the
 # thing happened as a person would give it. An event type not listed carries none: its day is the
 # day it happened (a command's own instant, e.g. an assignment or a decision taken in the system).
+# An online query is such a step: asset_search sends it when it records it (its ``dispatched_at`` is
+# the instant of the assignment it reacts to, which says when it was asked for, not when it went out).
 BUSINESS_DATES: dict[str, str] = {
     "intake.application_received": "application_date",
     "intake.case_registered": "registered_on",
@@ -30,7 +32,6 @@ BUSINESS_DATES: dict[str, str] = {
     "intake.applicant_interviewed": "interviewed_on",
     "intake.case_closed": "closed_on",
     "intake.objection_decided": "decided_on",
-    "asset_search.query_dispatched": "dispatched_at",
     "asset_search.control_confirmed": "effective_date",
     "asset_search.field_asset_recorded": "seal_date",
     "disposal.disposal_decided": "decided_on",

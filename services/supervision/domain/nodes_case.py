@@ -99,9 +99,13 @@ def renewal_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
 
 
 def zhongben_nodes(entries: Sequence[Entry], closed: Entry, cfg: DeadlineSettings, node: NodeBook) -> None:
-    searches = [e for e in entries if e.seq > closed.seq and e.event_type == "asset_search.query_dispatched"]
+    # A search after the closure: entered after it and dated on or after its day (a search dated
+    # before the closure but entered after it, e.g. one reacting to an old assignment, is not one).
+    closed_on = business_day(closed)
+    searches = [e for e in entries if e.seq > closed.seq and e.event_type == "asset_search.query_dispatched"
+                and business_day(e) >= closed_on]
     last = searches[-1] if searches else closed
-    watch_end = add_months(business_day(closed), 12 * cfg.zhongben_watch_years)
+    watch_end = add_months(closed_on, 12 * cfg.zhongben_watch_years)
     # A resumed case (恢复执行) is searched under its new case number: the watch ends.
     resumed = first(entries, "intake.case_resumed", closed.seq)
     if business_day(last) < watch_end and (resumed is None or resumed.seq > last.seq):
