@@ -15,11 +15,12 @@ from services.asset_search.domain.commands import AgencyTarget, DispatchSearch, 
 from services.asset_search.domain.rules import MAX_CONTROL_YEARS, research_dates
 from services.asset_search.execution import decide_in_reaction
 from services.asset_search.projections import Projector
-from shared import case_facts
+from shared import case_facts, clock
 from shared.envelope import SHANGHAI, derived_event_id
+from shared.importing import IMPORTER_ROLE
 from shared.reactions import ReactionContext, Reactions
 
-IMPORTED = "importer"  # the actor role of events imported from a court's old system (intake)
+IMPORTED = IMPORTER_ROLE  # the actor role of events imported from a court's old system
 log = structlog.get_logger("asset_search.consumer")
 
 
@@ -119,10 +120,15 @@ def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions
             base = await ctx.conn.fetchval(
                 "SELECT coalesce(max(round), 0) FROM queries WHERE case_id = $1", env.case_id
             )
+            dates = research_dates(closed_on)
+            # An imported closure (docs/import.md §2b): the rounds whose day passed in the old system are not
+            # caught up on all at once; the schedule starts at the next round due after today (court clock),
+            # numbered as the next round of the case (base_round - skipped + next_index + 1 = base + 1).
+            skipped = sum(1 for d in dates if d <= clock.today()) if env.actor.role == IMPORTED else 0
             await ctx.conn.execute(
-                "INSERT INTO research_schedule (case_id, closed_on, due_dates, base_round) VALUES ($1,$2,$3,$4)"
-                " ON CONFLICT (case_id) DO NOTHING",
-                env.case_id, closed_on, research_dates(closed_on), int(base),
+                "INSERT INTO research_schedule (case_id, closed_on, due_dates, base_round, next_index)"
+                " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (case_id) DO NOTHING",
+                env.case_id, closed_on, dates, int(base) - skipped, skipped,
             )
         else:
             await ctx.conn.execute("UPDATE research_schedule SET stopped = true WHERE case_id = $1", env.case_id)

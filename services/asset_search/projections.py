@@ -14,6 +14,7 @@ import asyncpg
 from services.asset_search.agencies.registry import AgencyRegistry
 from services.asset_search.events import FIELD_AGENCY
 from shared.envelope import Envelope
+from shared.importing import IMPORTER_ROLE
 
 Projector = Callable[[asyncpg.Connection, Sequence[Envelope]], Awaitable[None]]
 
@@ -32,6 +33,8 @@ async def _request(
     conn: asyncpg.Connection, env: Envelope, registry: AgencyRegistry, *,
     request_id: str, kind: str, agency_id: str, ref_id: str, body: dict[str, Any],
 ) -> None:
+    if env.actor.role == IMPORTER_ROLE:
+        return  # history brought in from the old system (docs/import.md): nothing is sent to an agency
     agency = registry.get(agency_id)
     channel = agency.channel if agency else "pull"
     await conn.execute(

@@ -20,6 +20,7 @@ from services.disposal.reads import case_facts
 from shared import case_facts as shared_case_facts
 from shared.commands import fold
 from shared.envelope import SHANGHAI
+from shared.importing import IMPORTER_ROLE
 from shared.payload import iso_date, text
 from shared.reactions import ReactionContext, Reactions
 
@@ -155,6 +156,8 @@ async def _money_in(ctx: ReactionContext, command: ReceiveFunds) -> None:
 @reactions.on("asset_search.deduction_confirmed")
 async def deduction_confirmed(ctx: ReactionContext) -> None:
     env = ctx.envelope
+    if env.actor.role == IMPORTER_ROLE:
+        return  # an imported deduction (docs/import.md §2c): its money is the record's receipt, imported here
     facts = await case_facts(ctx.conn, env.case_id)
     await _money_in(ctx, ReceiveFunds(
         entry_id=f"deduction:{env.event_id}", amount_fen=int(env.payload["amount_fen"]), source="bank_deduction",

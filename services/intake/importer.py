@@ -1,11 +1,13 @@
-"""Import a JSON Lines file of existing cases into intake (docs/import.md).
+"""Import a JSON Lines file of existing cases into intake, asset_search and disposal (docs/import.md).
 
     python -m services.intake.importer cases.jsonl --url http://127.0.0.1:8101 --token "$TOKEN"
     make import FILE=cases.jsonl
 
 The file is read as a stream and sent in batches (``POST /admin/imports``, ``application/x-ndjson``,
-each batch's first line number with it, so the report names the file's lines). Each batch is one
-transaction on the server; a batch that meets a network error or a 502/503/504 is sent again (the
+each batch's first line number with it, so the report names the file's lines): first to intake, then
+the records intake took (imported or unchanged) that carry a search or controls to asset_search, and
+those that carry money to disposal; the three reports are merged per record. Each batch is one
+transaction on each server; a batch that meets a network error or a 502/503/504 is sent again (the
 import is idempotent: what went in is reported "unchanged"). The report, one JSON object per record,
 goes to ``--report`` (default ``<FILE>.report.jsonl``); the records refused or in conflict are printed.
 Exit status: 0 when every record is imported or unchanged, 1 when some were refused or in conflict,
@@ -34,6 +36,10 @@ from shared import clock
 app = typer.Typer(add_completion=False, help="导入旧存和已结案件（JSON Lines，见 docs/import.md）")
 console = Console(stderr=True)
 RETRY_STATUSES = (502, 503, 504)
+# The sections each other service imports (docs/import.md §1b), and the order of the statuses when a
+# record's reports are merged: the worst wins.
+SECTIONS = {"asset_search": ("search", "controls"), "disposal": ("receipts", "payouts")}
+RANK = {"unchanged": 0, "imported": 1, "conflict": 2, "refused": 3}
 
 
 def chunks(path: Path, batch_size: int, max_bytes: int) -> Iterator[tuple[int, bytes, int, int]]:
@@ -80,6 +86,59 @@ def _too_large(first: int, body: bytes, problem: dict[str, Any]) -> list[dict[st
     return out
 
 
+def _send(client: httpx.Client, url: str, body: bytes, params: dict[str, Any], retries: int,
+          first: int) -> httpx.Response:
+    try:
+        return _post(client, "/admin/imports", body, params, retries)
+    except httpx.TransportError as exc:
+        console.print(f"[red]无法连接 {url}：{exc}；已导入的部分不受影响，重新运行即可继续[/]")
+        raise typer.Exit(2) from None
+
+
+def _records(r: httpx.Response, first: int) -> list[dict[str, Any]]:
+    if r.status_code != 200:
+        where = f"{r.url.host}:{r.url.port}"
+        console.print(f"[red]第 {first} 行起的一批未被 {where} 接受（{r.status_code}）：{r.text[:500]}[/]")
+        raise typer.Exit(2)
+    records: list[dict[str, Any]] = r.json()["records"]
+    return records
+
+
+def _part(body: bytes, first: int, taken: set[int], sections: tuple[str, ...]) -> bytes | None:
+    """The lines of ``body`` intake took that carry one of ``sections``, the others blank (a blank line
+    still counts, so the service's report names the file's lines); None when there are none."""
+    lines = body.split(b"\n")
+    keep = False
+    for i, raw in enumerate(lines):
+        wanted = False
+        if first + i in taken:
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                value = None
+            wanted = isinstance(value, dict) and any(value.get(k) for k in sections)
+        if wanted:
+            keep = True
+        else:
+            lines[i] = b""
+    return b"\n".join(lines) if keep else None
+
+
+def merge(outcomes: list[dict[str, Any]], more: list[dict[str, Any]], service: str) -> list[dict[str, Any]]:
+    """A record's reports merged: the worst status wins (refused > conflict > imported > unchanged);
+    another service's errors are named by it."""
+    by_line = {o["line"]: o for o in more}
+    merged = []
+    for o in outcomes:
+        m = by_line.get(o["line"])
+        if m is not None:
+            status = max(o["status"], m["status"], key=lambda s: RANK[s])
+            errors = [*o["errors"], *({**e, "message": f"[{service}] {e['message']}"} for e in m["errors"])]
+            o = {**o, "status": status, "errors": errors}
+        merged.append(o)
+    return merged
+
+
 def _default_batch(path: Path) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]", "", path.stem)[:24] or "import"
     return f"{stem}-{clock.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -89,6 +148,8 @@ def _default_batch(path: Path) -> str:
 def main(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="JSON Lines 文件，每行一个案件"),
     url: str = typer.Option("http://127.0.0.1:8101", help="intake 服务地址"),
+    search_url: str = typer.Option("http://127.0.0.1:8102", help="asset_search 服务地址（网络查控、控制措施）"),
+    disposal_url: str = typer.Option("http://127.0.0.1:8103", help="disposal 服务地址（执行款）"),
     token: str = typer.Option("", envvar="IMPORT_TOKEN", help="管理员（admin）凭证，或设 IMPORT_TOKEN"),
     batch: str = typer.Option("", help="批次编号（字母、数字和 . _ : -）；缺省由文件名和时间生成"),
     batch_size: int = typer.Option(500, min=1, max=2000, help="每批记录数（每批一个事务）"),
@@ -107,25 +168,29 @@ def main(
     started = time.monotonic()
     columns = (TextColumn("[bold]导入[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("字节"),
                TextColumn("{task.fields[counts]}"), TimeElapsedColumn(), TimeRemainingColumn())
-    with httpx.Client(base_url=url, timeout=300, headers={"Authorization": f"Bearer {token}"}) as client, \
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, timeout=300, headers=auth) as client, \
+            httpx.Client(base_url=search_url, timeout=300, headers=auth) as search_client, \
+            httpx.Client(base_url=disposal_url, timeout=300, headers=auth) as disposal_client, \
             report.open("wb") as out, Progress(*columns, console=console) as progress:
+        others = {"asset_search": (search_client, search_url), "disposal": (disposal_client, disposal_url)}
         task = progress.add_task("import", total=file.stat().st_size, counts="")
         for first, body, records, size in chunks(file, batch_size, max_bytes):
             if records == 0:
                 progress.advance(task, size)
                 continue
-            try:
-                r = _post(client, "/admin/imports", body, {"batch": batch, "first_line": first}, retries)
-            except httpx.TransportError as exc:
-                console.print(f"[red]无法连接 {url}：{exc}；已导入的部分不受影响，重新运行即可继续[/]")
-                raise typer.Exit(2) from None
+            params = {"batch": batch, "first_line": first}
+            r = _send(client, url, body, params, retries, first)
             if r.status_code == 413 and records == 1:
                 outcomes = _too_large(first, body, r.json())
-            elif r.status_code != 200:
-                console.print(f"[red]第 {first} 行起的一批未被接受（{r.status_code}）：{r.text[:500]}[/]")
-                raise typer.Exit(2)
             else:
-                outcomes = r.json()["records"]
+                outcomes = _records(r, first)
+                taken = {o["line"] for o in outcomes if o["status"] in ("imported", "unchanged")}
+                for service, (other, other_url) in others.items():
+                    part = _part(body, first, taken, SECTIONS[service])
+                    if part is not None:
+                        outcomes = merge(outcomes, _records(_send(other, other_url, part, params, retries, first),
+                                                            first), service)
             for o in outcomes:
                 totals[o["status"]] += 1
                 out.write(orjson.dumps(o) + b"\n")

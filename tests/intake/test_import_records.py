@@ -176,3 +176,22 @@ def test_the_example_file_is_valid() -> None:
     closures = {p.events[-1][2].closure_type for p in plans if p.events[-1][2].event_type == "intake.case_closed"}
     assert {"执行完毕", "终本", "终结执行"} <= closures
     assert {p.events[2][2].track for p in plans} == {"fast", "ordinary"}
+
+
+def test_the_other_services_sections_are_checked_here_and_left_out_of_intakes_fingerprint() -> None:
+    from tests.import_records import with_sections
+
+    plain, full = plan(record(), WHO), plan(with_sections(record()), WHO)
+    assert [s for s, _, _ in plain.events] == [s for s, _, _ in full.events]
+    assert plain.record_hash == full.record_hash  # asset_search and disposal fingerprint their own sections
+    closed = full.events[-1][2]
+    assert [c.code for c in closed.conditions] == ["online_search"] and closed.conditions[0].met  # type: ignore[attr-defined]
+    assert plain.events[-1][2].conditions == []  # type: ignore[attr-defined]
+    # a wrong section refuses the whole record here, before any service writes anything of it
+    bad = with_sections(record())
+    bad["payouts"][0]["amount_fen"] = 900_000
+    bad["controls"][0]["asset"]["kind"] = "spaceship"
+    # field errors first: the order of dates and money is checked once every field reads
+    assert errors_of(bad) == {("controls.0.asset.kind", "literal_error")}
+    bad["controls"][0]["asset"]["kind"] = "bank_deposit"
+    assert errors_of(bad) == {("payouts.0.amount_fen", "insufficient_balance")}

@@ -818,3 +818,29 @@ def test_rule_11_holds_when_the_request_came_first_even_on_the_same_day() -> Non
     h.on(date(2026, 6, 20)).add("intake.extension_requested", "judge-1", "judge", months=3, requested_by="judge-1")
     h.add("intake.extension_approved", "pres-1", "president", months=3, approved_by="pres-1")
     assert exactly(h, "互相制约-11") == []
+
+
+def _imported_zhongben(conditions: list[dict[str, Any]]) -> History:
+    """An imported 终本 case (docs/import.md): intake's history, then its closure; asset_search's imported
+    search reaches the trail only after the closure."""
+    h = History(start=date(2026, 1, 5)).opened()
+    h.add("intake.notice_issued", "imp-1", "importer", notice_kind="enforcement_notice", signed_by="judge-1")
+    h.add("intake.notice_issued", "imp-1", "importer", notice_kind="consumption_restriction", signed_by="judge-1")
+    h.add("intake.applicant_interviewed", "imp-1", "importer", interviewed_by="judge-1")
+    h.on(date(2026, 5, 6)).add("intake.case_closed", "imp-1", "importer", closure_type="终本", judge_id="judge-1",
+                               approved_by="chief-1", conditions=conditions)
+    return h
+
+
+def test_rule_6_an_imported_closure_is_judged_on_what_was_imported() -> None:
+    attested = [{"code": "online_search", "met": True, "detail": "旧系统网络查控：2026-01-20 发起，01-27 全部反馈"}]
+    assert findings(_imported_zhongben(attested), "互相制约-6") == []
+    [f] = findings(_imported_zhongben([]), "互相制约-6")
+    assert f.message == ("终本条件不满足（旧系统结案，按导入的记录判断）："
+                         "网络查控未全部反馈（导入记录未载明旧系统的网络查控）")
+    # a live closure's conditions attest nothing: its search is in the trail or it is missing
+    h = History(start=date(2026, 1, 5)).opened()
+    h.on(date(2026, 5, 6)).add("intake.case_closed", "judge-1", "judge", closure_type="终本", judge_id="judge-1",
+                               approved_by="chief-1", conditions=attested)
+    [live] = findings(h, "互相制约-6")
+    assert "网络查控未全部反馈" in live.message and "导入" not in live.message

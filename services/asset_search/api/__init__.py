@@ -1,8 +1,8 @@
 """asset_search's HTTP surface: court staff (bearer tokens), agency operations, and the agencies' own
 signed API."""
 
-from services.asset_search.api import agencies, agency, staff, worklist
+from services.asset_search.api import agencies, agency, imports, staff, worklist
 
-ROUTERS = [staff.router, agencies.router, agency.router, worklist.router]
+ROUTERS = [staff.router, agencies.router, agency.router, worklist.router, imports.router]
 
 __all__ = ["ROUTERS"]

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
 
 import asyncpg
 
-from services.intake.importing.records import Importer, Plan, RecordRefused, plan
+from services.intake.importing.records import Importer, Plan, plan
 from services.intake.projections import project_new_cases
 from shared import clock, metrics
 from shared.envelope import Actor, Envelope
 from shared.errors import FieldError
 from shared.eventstore import EventStore
+from shared.importing import Line, Outcome, RecordRefused
 
-Status = Literal["imported", "unchanged", "refused", "conflict"]
+__all__ = ["Line", "Outcome", "import_batch"]
 
 # Sequences of the batch locked (in key order: two batches never deadlock) and moved past its numbers:
 # a live registration waiting on the row takes the next number after the highest imported one.
@@ -46,25 +45,6 @@ _LEDGER = """
 INSERT INTO case_imports (case_id, court, case_number, record_hash, batch, line, imported_by)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[])
 """
-
-
-@dataclass(frozen=True)
-class Line:
-    """One input record: its line in the file (or position in the array) and its parsed JSON, or
-    why it could not be read."""
-
-    line: int
-    value: Any = None
-    error: FieldError | None = None
-
-
-@dataclass
-class Outcome:
-    line: int
-    status: Status
-    case_id: str | None = None
-    case_number: str | None = None
-    errors: list[FieldError] = field(default_factory=list)
 
 
 async def import_batch(

@@ -10,131 +10,41 @@ ids, so that importing the record twice gives the same events.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from datetime import date, datetime
+from typing import Any
 
-import orjson
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 from services.intake import events as ev
-from services.intake.api.filing import MAX_CLAIM_FEN, BasisIn, PartyIn
 from services.intake.config import CourtRoster
 from services.intake.domain.decider import stream_id
 from services.intake.domain.filing import decide_by, limitation_warning
-from shared.clock import SHANGHAI
+from services.intake.importing.models import OTHER_SECTIONS, ImportRecord
 from shared.courts import CaseNumber, is_known_court, parse_case_number
 from shared.envelope import Actor, Envelope
 from shared.errors import FieldError
 from shared.events import DomainEvent
+from shared.import_sections import EARLIEST, check_sections
+from shared.importing import (
+    IMPORT_NAMESPACE,
+    IMPORTER_ROLE,
+    RecordRefused,
+    business_instant,
+    case_id_for,
+    event_id,
+)
+from shared.importing import fingerprint as content_hash
 from shared.problems import validation_field_errors
-from shared.text import RequestModel
 
-Day = date  # a field may be called ``date``
+__all__ = ["IMPORTER_ROLE", "IMPORT_NAMESPACE", "Importer", "Plan", "RecordRefused", "case_id_for", "event_id",
+           "fingerprint", "parse", "plan"]
 
-# uuid5 namespace of imported cases and their events: the same court + case number + step always
-# gives the same id, whoever imports it and however often.
-IMPORT_NAMESPACE = uuid.UUID("3b8f0c52-6a0e-4c1d-9f3e-7d2a41c6e9b0")
-# The role recorded on every imported event (the envelope's actor): a reader of the trail sees at a
-# glance that the step was brought in from the old system, not done in this one.
-IMPORTER_ROLE = "importer"
-# An imported step happened on its original date; the old systems keep dates, not times: 09:00
-# Asia/Shanghai (a court's working morning) stands for "that day".
-TIME_OF_DAY = time(9, 0)
-# Dates older than this are typing errors (the enforcement procedure of the 1982 民诉法(试行)).
-EARLIEST = date(1980, 1, 1)
 # A performance deadline may lie ahead of the application, but not absurdly far.
 LATEST_DEADLINE = date(2100, 12, 31)
 # Case types a record may have in this version (执恢 and 执异 need their original case: not yet).
 IMPORT_CASE_TYPES = ("执", "执保")
-
-Officer = Annotated[str, Field(min_length=1, max_length=64, description="工号")]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Hash = Annotated[str, Field(pattern=r"^(sha256:)?[0-9a-f]{64}$", description="内容哈希（sha256）")]
-
-
-class ApplicationRec(RequestModel):
-    """执行申请：当事人、执行依据、执行标的、申请日期。"""
-
-    applicant: PartyIn
-    respondent: PartyIn
-    basis: BasisIn
-    claim_amount_fen: Annotated[int, Field(strict=True, gt=0, le=MAX_CLAIM_FEN)] = Field(
-        description="执行标的金额，单位：分（整数）")
-    application_date: date = Field(description="申请日期")
-    service_address_confirmed: bool = Field(default=False, description="送达地址已确认")
-    real_estate_disposal_expected: bool = Field(default=False, description="预计需要处置不动产")
-
-
-class RegistrationRec(RequestModel):
-    date: Day = Field(description="立案日期（案号年度应与之相同）")
-    by: Officer | None = Field(default=None, description="立案人员工号；缺省为导入人员")
-
-
-class TriageRec(RequestModel):
-    track: Literal["fast", "ordinary"] = Field(description="fast 简案快执 / ordinary 普通程序")
-    date: Day | None = Field(default=None, description="分流日期；缺省为立案日期")
-    by: Officer | None = Field(default=None, description="分流人员工号；缺省为导入人员")
-
-
-class AssignmentRec(RequestModel):
-    judge_id: Officer = Field(description="承办法官工号")
-    team_id: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
-        default=None, description="承办团队；缺省按本院名册查找该法官所在团队")
-    date: Day = Field(description="分案日期")
-    by: Officer | None = Field(default=None, description="分案人员工号；缺省为导入人员")
-
-
-class NoticeRec(RequestModel):
-    kind: ev.NoticeKind = Field(description="enforcement_notice 执行通知书+报告财产令 / "
-                                            "consumption_restriction 限制消费令 / blacklisting 失信决定")
-    signed_on: date = Field(description="签发日期")
-    signed_by: Officer | None = Field(default=None, description="签发法官；缺省为承办法官")
-    prepared_by: Officer | None = Field(default=None, description="制作人员；缺省为导入人员")
-    document_hash: Hash | None = Field(default=None, description="文书内容哈希；旧系统没有时省略")
-    service_method: Literal["electronic", "post"] | None = Field(
-        default=None, description="electronic 电子送达 / post 邮寄送达；旧系统未记录时省略")
-
-
-class PauseRec(RequestModel):
-    kind: Literal["suspension", "postponement"] = Field(description="suspension 中止执行 / postponement 暂缓执行")
-    from_: date = Field(alias="from", description="开始日期")
-    until: date | None = Field(default=None, description="暂缓期限（暂缓执行必填）")
-    to: date | None = Field(default=None, description="结束（恢复）日期；尚未结束时省略")
-    reason: Text = Field(description="理由")
-    lift_reason: Text | None = Field(default=None, description="结束理由；缺省为“导入：旧系统记录已结束”")
-    by: Officer | None = Field(default=None, description="决定人；缺省为承办法官")
-
-
-class InterviewRec(RequestModel):
-    date: Day = Field(description="约谈申请执行人的日期")
-    by: Officer | None = Field(default=None, description="约谈人；缺省为承办法官")
-    summary_hash: Hash | None = Field(default=None, description="约谈笔录哈希；旧系统没有时省略")
-
-
-class ClosureRec(RequestModel):
-    type: ev.ClosureType = Field(description="结案方式：执行完毕 / 终本 / 终结执行 / 销案 / 不予执行 / 驳回申请")
-    date: Day = Field(description="结案日期")
-    approved_by: Officer = Field(description="批准结案的人员工号")
-    judge_id: Officer | None = Field(default=None, description="提请结案的法官；缺省为承办法官")
-    reason: Text = Field(default="旧系统结案（导入）", description="结案理由")
-
-
-class ImportRecord(RequestModel):
-    """一个旧存或已结案件（JSON Lines 的一行）。格式与规则见 docs/import.md。"""
-
-    court: str = Field(description="法院代字，应为本院，如 黔01")
-    case_number: str = Field(min_length=1, max_length=100, description="原案号，如 （2025）黔01执1234号")
-    application: ApplicationRec
-    registration: RegistrationRec
-    triage: TriageRec
-    assignment: AssignmentRec | None = Field(default=None, description="分案；尚未分案的在办案件可省略，已结案件必填")
-    notices: list[NoticeRec] = Field(default_factory=list, max_length=50, description="已签发的文书")
-    pauses: list[PauseRec] = Field(default_factory=list, max_length=50, description="中止、暂缓（按时间顺序，不重叠）")
-    interview: InterviewRec | None = Field(default=None, description="约谈申请执行人")
-    closure: ClosureRec | None = Field(default=None, description="结案；在办案件省略")
 
 
 @dataclass(frozen=True)
@@ -173,31 +83,10 @@ class Plan:
         ]
 
 
-class RecordRefused(Exception):
-    """The record cannot be imported: every error found, each naming its field."""
-
-    def __init__(self, errors: list[FieldError], case_number: str | None = None) -> None:
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
-        self.case_number = case_number
-
-
-def case_id_for(court: str, case_number: str) -> str:
-    return str(uuid.uuid5(IMPORT_NAMESPACE, f"case|{court}|{case_number}"))
-
-
-def event_id(court: str, case_number: str, step: str) -> uuid.UUID:
-    return uuid.uuid5(IMPORT_NAMESPACE, f"event|{court}|{case_number}|{step}")
-
-
-def business_instant(day: date) -> datetime:
-    return datetime.combine(day, TIME_OF_DAY, tzinfo=SHANGHAI)
-
-
 def fingerprint(record: ImportRecord) -> str:
-    """The record's content, normalised (trimmed text, parsed dates, sorted keys): same content, same hash."""
-    data = record.model_dump(mode="json", by_alias=True)
-    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    """Intake's part of the record, normalised (trimmed text, parsed dates, sorted keys): same content,
+    same hash. The other services' sections are theirs to fingerprint."""
+    return content_hash(record.model_dump(mode="json", by_alias=True, exclude=set(OTHER_SECTIONS)))
 
 
 def parse(raw: Any) -> ImportRecord:
@@ -221,6 +110,7 @@ def plan(raw: Any, who: Importer) -> Plan:
 
     number = _check_identity(record, who, err)
     team_id = _check_dates_and_people(record, who, err)
+    errors += check_sections(record, who.today)
     if errors or number is None:
         raise RecordRefused(errors, record.case_number)
     return _events(record, number, team_id, who)
@@ -418,8 +308,19 @@ def _events(record: ImportRecord, number: CaseNumber, team_id: str | None, who: 
             closer = closure.judge_id or judge
             out.append(("case_closed", closure.date, ev.CaseClosed(
                 closure_type=closure.type, judge_id=closer, approved_by=closure.approved_by, reason=closure.reason,
-                conditions=[], claim_amount_fen=app.claim_amount_fen, registered_on=reg.date,
+                conditions=imported_conditions(record), claim_amount_fen=app.claim_amount_fen, registered_on=reg.date,
                 closed_on=closure.date, track=tri.track)))
             people += [(closer, "judge", "intake.case_closed"), (closure.approved_by, None, "intake.case_closed")]
     return Plan(court=court, case_number=number, case_id=case_id, record_hash=fingerprint(record), events=out,
                 people=people)
+
+
+def imported_conditions(record: ImportRecord) -> list[ev.Condition]:
+    """What the imported closure attests of the old system: its online search, when the record carries
+    it (supervision's 互相制约-6 reads it for an imported closure: asset_search's imported queries reach
+    the trail after intake's closure). Nothing else was checked in the old system that we know of."""
+    s = record.search
+    if s is None:
+        return []
+    detail = f"旧系统网络查控：{s.date} 发起，{s.answered_on} 全部反馈（{len(s.agency_kinds)} 类协助单位，导入）"
+    return [ev.Condition(code="online_search", met=True, detail=detail)]
