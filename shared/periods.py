@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from services.supervision.domain.calendar import HolidayCalendar
+from shared.holidays import HolidayCalendar
 
 
 @dataclass(frozen=True)

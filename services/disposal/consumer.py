@@ -178,3 +178,22 @@ async def offset_in_kind(ctx: ReactionContext) -> None:
         source="offset_in_kind", in_kind=True, received_on=env.occurred_at.astimezone(SHANGHAI).date(),
         officer_id=env.actor.id, facts=facts, disposal_id=env.payload["disposal_id"],
     ))
+
+
+@reactions.on("intake.judicial_aid_decided")
+async def judicial_aid_decided(ctx: ReactionContext) -> None:
+    """A granted aid (国家司法救助) may be paid through the case account once reported for its funds."""
+    p = ctx.envelope.payload
+    if not p.get("granted"):
+        return
+    await ctx.conn.execute(
+        "INSERT INTO judicial_aid_grants (aid_id, case_id, amount_fen) VALUES ($1,$2,$3)"
+        " ON CONFLICT (aid_id) DO UPDATE SET amount_fen = EXCLUDED.amount_fen",
+        p["aid_id"], ctx.envelope.case_id, int(p["amount_fen"]),
+    )
+
+
+@reactions.on("intake.judicial_aid_funds_requested")
+async def judicial_aid_funds_requested(ctx: ReactionContext) -> None:
+    await ctx.conn.execute("UPDATE judicial_aid_grants SET reported = true WHERE aid_id = $1",
+                           ctx.envelope.payload["aid_id"])

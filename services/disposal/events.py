@@ -219,6 +219,20 @@ class ClaimPaidInFull(DomainEvent):
     paid_on: date
 
 
+@event("disposal.judicial_aid_paid", 1, "司法救助金经本案账户发放 {amount_fen} 分（救助 {aid_id}）")
+class JudicialAidPaid(DomainEvent):
+    """Judicial aid (国家司法救助) paid to the applicant through the case account: aid money, kept
+    apart from enforcement money. It is not 执行到位, does not reduce the amount due and never makes
+    the case paid in full."""
+
+    payment_id: str
+    aid_id: str
+    amount_fen: int
+    granted_fen: int
+    paid_on: date
+    paid_by: str
+
+
 def _with_unknown_asset(payload: dict[str, Any]) -> dict[str, Any]:
     """v1 auction events named only their disposal (its ``disposal_decided`` names the asset)."""
     return {"asset_id": None, **payload}

@@ -79,11 +79,26 @@ class ClosurePolicy(_Frozen):
     unsold_rounds_needed: dict[str, int] = Field(default_factory=lambda: {"real_estate": 3, "default": 2})
 
 
+class JudicialAidPolicy(_Frozen):
+    """国家司法救助 (意见 2016 第八条): the province's average monthly wage of employees per year (fen), as
+    published by its statistics bureau; the cap of a decision taken in year Y reads year Y-1."""
+
+    higher_court: str = ""
+    monthly_wage_fen: dict[str, int] = Field(default_factory=dict)
+
+    def wage_for(self, year: int) -> int | None:
+        return self.monthly_wage_fen.get(str(year))
+
+
 class IntakeConfig(_Frozen):
     supplement_deadline_days: int = 15
     rosters: dict[str, CourtRoster]
     triage: TriagePolicy
     closure: ClosurePolicy = ClosurePolicy()
+    judicial_aid: dict[str, JudicialAidPolicy] = Field(default_factory=dict)  # per court
+
+    def aid_policy(self, court: str) -> JudicialAidPolicy:
+        return self.judicial_aid.get(court) or JudicialAidPolicy()
 
     def roster(self, court: str) -> CourtRoster:
         return self.rosters.get(court) or CourtRoster(teams=())

@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from services.intake.petition_projections import is_petition_or_aid, project_petitions
 from shared.envelope import Envelope
 
 
@@ -149,6 +150,9 @@ async def project(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> No
     """The inline projector: each run of one case's events in one statement. Only the case's own
     stream feeds the ``cases`` row (a coercive measure's stream ``intake.measure:…`` has its own
     versions and is read from the store)."""
+    own = [env for env in envelopes if is_petition_or_aid(env)]
+    if own:  # petitions and judicial aid: their own read models (petition_projections.py)
+        await project_petitions(conn, own)
     run: list[Envelope] = []
     for env in envelopes:
         if not env.stream_id.startswith("intake.case:"):

@@ -361,8 +361,10 @@ def disposal_course() -> list[Envelope]:
 
 def produced() -> list[Envelope]:
     """Every service's course, in one list (each stream in order)."""
-    return (intake_course() + intake_measures_course() + asset_search_course() + field_ops_course()
-            + disposal_course())
+    from tests.contract.petitions_course import petitions_course
+
+    return (intake_course() + intake_measures_course() + petitions_course() + asset_search_course()
+            + field_ops_course() + disposal_course())
 
 
 # ---- reading what a reaction reads -------------------------------------------------------------------

@@ -39,9 +39,9 @@ load_all_event_modules()
 REGISTERED = sorted(t.name for t in REGISTRY.all())
 # Types no decider makes: field_ops' proposal comes from its reaction (checked in
 # test_http_event_contracts.py, on what the reaction emits), supervision's events from its consumer
-# and its deadline scanner.
+# and its deadline scanner, and the parties' look-up (supervision/lookup.py).
 NOT_FROM_A_DECIDER = {"field_ops.proposal_received", "supervision.finding_raised", "supervision.deadline_overdue",
-                      "supervision.escalated"}
+                      "supervision.escalated", "supervision.party_lookup_made"}
 
 # For the types supervision's checks rely on, the fields it probes on every event must be published.
 PROBED_FROM = {

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
 from services.disposal.api.common import Fen, FinanceOfficer, PastDate, Rt, Staff, known_case, run
-from services.disposal.api.models import Controls, LedgerOut, PayoutWritten, ReceiptWritten
+from services.disposal.api.models import AidPaymentWritten, Controls, LedgerOut, PayoutWritten, ReceiptWritten
+from services.disposal.domain.aid import AidGrant, PayAid
 from services.disposal.domain.commands import (
     Acting,
     ApprovePayout,
@@ -139,6 +140,29 @@ async def reject_payout(case_id: str, payout_id: str, body: RejectIn, request: R
     return await run(request, response, rt, officer, Role.FINANCE_OFFICER, case_id=case_id,
                      stream_id=ledger_stream_id(case_id), decider=LEDGER, build=build, view=_view(case_id),
                      out=PayoutWritten, extra={"payout_id": payout_id})
+
+
+class AidPaymentIn(In):
+    aid_id: str = Field(min_length=1, max_length=100, description="司法救助申请编号（立案服务已决定并报请拨付）")
+    amount_fen: Fen
+    paid_on: PastDate = Field(description="发放日期")
+
+
+@router.post("/cases/{case_id}/ledger/aid-payments", status_code=201,
+             summary="经本案账户发放国家司法救助金（与执行款分列，不计入执行到位）")
+async def pay_judicial_aid(case_id: str, body: AidPaymentIn, request: Request, response: Response,
+                           officer: FinanceOfficer, rt: Rt) -> AidPaymentWritten:
+    payment_id = str(uuid.uuid4())
+
+    async def build(conn: asyncpg.Connection, acting: Acting) -> PayAid:
+        row = await conn.fetchrow("SELECT amount_fen, reported FROM judicial_aid_grants"
+                                  " WHERE aid_id = $1 AND case_id = $2", body.aid_id, case_id)
+        grant = AidGrant(body.aid_id, int(row["amount_fen"]), bool(row["reported"])) if row else None
+        return PayAid(payment_id, body.aid_id, body.amount_fen, body.paid_on, acting.officer_id, grant)
+
+    return await run(request, response, rt, officer, Role.FINANCE_OFFICER, case_id=case_id,
+                     stream_id=ledger_stream_id(case_id), decider=LEDGER, build=build, view=_view(case_id),
+                     out=AidPaymentWritten, status=201, extra={"payment_id": payment_id})
 
 
 @router.get("/cases/{case_id}/controls", summary="本案已控制的财产（来自查控、外勤事件）")

@@ -188,6 +188,21 @@ class AmountDue(ResponseModel):
     as_of: date = Field(description="计算日期")
 
 
+class AidPaymentOut(ResponseModel):
+    payment_id: str
+    aid_id: str = Field(description="司法救助申请编号（立案服务）")
+    amount_fen: Fen
+    paid_on: date
+    paid_by: str
+
+
+class AidAccount(ResponseModel):
+    """经本案账户发放的国家司法救助金：与执行款分列，不计入执行到位、不减少应付金额。"""
+
+    paid_fen: int = Field(description="已发放救助金合计（分）")
+    payments: list[AidPaymentOut]
+
+
 class Ledger(_OfCase):
     """本案执行款账户（一案一账号）。"""
 
@@ -201,6 +216,7 @@ class Ledger(_OfCase):
     receipts: list[Receipt] = Field(description="到账记录")
     pending_payouts: list[PendingPayout] = Field(description="待审批的发放")
     payout_limits: list[PayoutLimit] = Field(description="尚未发放完毕的到账及发放期限")
+    judicial_aid: AidAccount = Field(description="司法救助金（与执行款分列，不计入执行到位）")
 
 
 def _no_default(schema: dict[str, Any]) -> None:
@@ -228,6 +244,14 @@ class ReceiptWritten(Written, _Entry, Ledger):
 
 class PayoutWritten(Written, _Payout, Ledger):
     """申请、审批或退回发放后的账户（不含应付金额）。"""
+
+
+class _AidPaid(ResponseModel):
+    payment_id: str = Field(description="司法救助金发放记录编号")
+
+
+class AidPaymentWritten(Written, _AidPaid, Ledger):
+    """经本案账户发放司法救助金后的账户（不含应付金额）。"""
 
 
 # ---- what disposal knows of the case -------------------------------------------------------

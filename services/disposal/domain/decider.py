@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from services.disposal.domain import aid
 from services.disposal.domain import commands as c
 from services.disposal.domain import decide_ledger as ledger
 from services.disposal.domain import decide_price as price
@@ -42,6 +43,7 @@ LEDGER_DECISIONS: dict[type, Callable[[Any, LedgerState], list[DomainEvent]]] = 
     c.ProposePayout: ledger.propose,
     c.ApprovePayout: ledger.approve,
     c.RejectPayout: ledger.reject,
+    aid.PayAid: aid.pay_aid,
 }
 
 

@@ -26,6 +26,9 @@ def ledger_view(s: LedgerState, facts: CaseFacts | None, today: date) -> dict[st
         "receipts": [r.__dict__ for r in s.receipts],
         "pending_payouts": [p.__dict__ for p in s.pending],
         "payout_limits": [a.__dict__ for a in s.payout_limits(today)],
+        # Aid money (domain/aid.py): shown apart, in none of the enforcement figures above or below.
+        "judicial_aid": {"paid_fen": sum(p.amount_fen for p in s.aid_payments),
+                         "payments": [p.__dict__ for p in s.aid_payments]},
     }
     if facts is not None:
         due = s.due(facts, today)

@@ -25,6 +25,7 @@ from services.disposal.events import (
     DisposalConcluded,
     DisposalDecided,
     FundsReceived,
+    JudicialAidPaid,
     NoticeServed,
     PayoutApproved,
     PayoutProposed,
@@ -196,6 +197,17 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class AidPayment:
+    """Judicial aid paid through the account (domain/aid.py): never part of the enforcement money."""
+
+    payment_id: str
+    aid_id: str
+    amount_fen: int
+    paid_on: date
+    paid_by: str
+
+
+@dataclass(frozen=True)
 class LedgerState:
     receipts: tuple[Receipt, ...] = ()
     pending: tuple[Pending, ...] = ()
@@ -203,6 +215,7 @@ class LedgerState:
     paid_applicant_fen: int = 0
     paid_fee_fen: int = 0
     paid_in_full: bool = False
+    aid_payments: tuple[AidPayment, ...] = ()
 
     @property
     def cash_in_fen(self) -> int:
@@ -264,7 +277,13 @@ def _paid_in_full(s: LedgerState, e: ClaimPaidInFull) -> LedgerState:
     return replace(s, paid_in_full=True)
 
 
+def _aid_paid(s: LedgerState, e: JudicialAidPaid) -> LedgerState:
+    return replace(s, aid_payments=(*s.aid_payments,
+                                    AidPayment(e.payment_id, e.aid_id, e.amount_fen, e.paid_on, e.paid_by)))
+
+
 EVOLVE_LEDGER: dict[type, Callable[[LedgerState, Any], LedgerState]] = {
+    JudicialAidPaid: _aid_paid,
     FundsReceived: _funds_received,
     PayoutProposed: _payout_proposed,
     PayoutApproved: _payout_approved,

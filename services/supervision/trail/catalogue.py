@@ -98,6 +98,7 @@ SUMMARIES: dict[str, str] = {
     "supervision.finding_raised": "互相制约检查发现 {rule_id}：{message}",
     "supervision.deadline_overdue": "期限超期：{node_name}，应于 {due} 前完成，已超期 {days_overdue} 日",
     "supervision.escalated": "超期督办升级至第{level}级（{escalated_to}）：{node_name}，期限 {due}",
+    "supervision.party_lookup_made": "当事人查询（执行公开）：{party}，{outcome}，证件号 {id_number}，来自 {client}",
 }
 
 
