@@ -41,6 +41,19 @@ SUMMARIES: dict[str, str] = {
     "intake.closure_proposed": "承办法官 {judge_id} 提请结案：{closure_type}",
     "intake.closure_rejected": "结案申请未获批准（{closure_type}）：{reason}，{rejected_by}",
     "intake.objection_decided": "执行异议审查结论：{outcome}",
+    # 涉执信访 and 国家司法救助
+    "intake.petition_registered": "登记涉执信访（{channel_label}），诉求：{request}；"
+    "交承办人 {officer_id}（{team_id}）接待，{accept_by} 前告知是否受理",
+    "intake.petition_acknowledged": "{acknowledged_by} 受理信访事项并告知信访人，{conclude_by} 前办结",
+    "intake.petition_escalated": "信访督办：{escalated_to} 批示「{instruction}」，限 {due_on} 前办理",
+    "intake.petition_discussed": "信访会商（{participants}）：{conclusion}",
+    "intake.petition_extended": "{approved_by} 批准信访办理期限延长 {days} 日至 {conclude_by}：{reason}",
+    "intake.petition_closed": "信访办结：{outcome_label}，是否息访：{petition_stopped}，办理人 {closed_by}",
+    "intake.judicial_aid_applied": "申请国家司法救助 {amount_requested_fen} 分：{grounds}",
+    "intake.judicial_aid_examined": "承办法官 {examined_by} 审查司法救助申请：符合救助条件 {eligible}（{findings}）",
+    "intake.judicial_aid_decided": "合议庭（{panel}）决定司法救助：给予 {granted}，金额 {amount_fen} 分，"
+    "上限 {cap_fen} 分",
+    "intake.judicial_aid_funds_requested": "{reported_by} 报请 {higher_court} 拨付司法救助资金 {amount_fen} 分",
     # asset_search 查人找物 / 控制
     "asset_search.query_dispatched": "发起网络查控：{agency_kind}（{agency_id}）",
     "asset_search.agency_answered": "协助单位 {agency_id} 反馈：{outcome}，{item_count} 项",
@@ -94,6 +107,7 @@ SUMMARIES: dict[str, str] = {
     "disposal.funds_received": "执行款到账 {amount_fen} 分（{source}）",
     "disposal.payout_approved": "执行款发放 {amount_fen} 分，制单 {proposed_by}，复核 {approved_by}",
     "disposal.claim_paid_in_full": "执行款足额到位 {amount_fen} 分",
+    "disposal.judicial_aid_paid": "经本案账户发放司法救助金 {amount_fen} 分（不计入执行到位），经办 {paid_by}",
     # supervision 监管
     "supervision.finding_raised": "互相制约检查发现 {rule_id}：{message}",
     "supervision.deadline_overdue": "期限超期：{node_name}，应于 {due} 前完成，已超期 {days_overdue} 日",
