@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from services.supervision.alerts import next_node
 from services.supervision.domain.findings import Finding
 from services.supervision.events import FindingRaised
 from services.supervision.settings import Settings
@@ -44,7 +45,12 @@ def build_reactions(settings: Settings) -> Reactions:
         by_case: dict[str, list[tuple[ReactionContext, int]]] = {}
         for c, seq in appended:
             by_case.setdefault(c.envelope.case_id, []).append((c, seq))
+        pushing = settings.notifications.push_next_node
+        before = await next_node.open_nodes(conn, by_case) if pushing else {}
         fresh = await refresh_cases(conn, "public", list(by_case), checks_ctx)
+        if pushing:
+            envelopes = {case_id: [c.envelope for c, _ in items] for case_id, items in by_case.items()}
+            await next_node.push(conn, settings.notifications, before, envelopes)
         if settings.publish_findings:
             for case_id, triggers in by_case.items():
                 if fresh.get(case_id):

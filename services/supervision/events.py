@@ -45,3 +45,16 @@ class Escalated(DomainEvent):
     judge_id: str | None
     team_id: str | None
     as_of: str
+
+
+@event("supervision.party_lookup_made", 1, "当事人查询（执行公开）：{party}，{outcome}")
+class PartyLookupMade(DomainEvent):
+    """A party's own look-up of their case (执行公开), audited as every read of personal data: a code
+    sent to their recorded number, a read granted with a code, or a wrong code refused. ``client``:
+    the address the request came from; ``id_number``: the party's, masked."""
+
+    party: str
+    outcome: str  # code_sent / granted / refused
+    id_number: str
+    client: str
+    mobile: str | None = None  # the number the code went to, masked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
@@ -57,17 +58,60 @@ class ScannerSettings(BaseModel):
     page_size: int = 500
 
 
-class NotificationSettings(BaseModel):
-    """The notification outbox and its gateway (SMS/webhook; without a URL, a dev sink that logs)."""
+class SmsSettings(BaseModel):
+    """The SMS gateway adapter: Alibaba Cloud SMS ``SendSms`` (RPC API 2017-05-25, HMAC-SHA1
+    signature v1.0; alerts/sms.py). ``templates``: our template key → the approved TemplateCode."""
 
+    endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    access_key_id: str = ""
+    access_key_secret: str = ""
+    sign_name: str = "执行局"
+    region_id: str = "cn-hangzhou"
+    templates: dict[str, str] = Field(
+        default_factory=lambda: {
+            "next_node": "SMS_NEXT_NODE",
+            "deadline_warning": "SMS_DEADLINE_WARNING",
+            "deadline_overdue": "SMS_DEADLINE_OVERDUE",
+            "escalation": "SMS_ESCALATION",
+            "lookup_code": "SMS_LOOKUP_CODE",
+        }
+    )
+
+
+class NotificationSettings(BaseModel):
+    """The notification outbox and its gateway. ``adapter``: ``log`` (a dev sink), ``webhook`` (POST
+    JSON to ``gateway_url``), ``sms`` (Alibaba Cloud SendSms, ``sms``); ``auto``: webhook when a URL
+    is set, else log (the behaviour before the adapters had names)."""
+
+    adapter: Literal["auto", "log", "webhook", "sms"] = "auto"
     gateway_url: str | None = None
     gateway_token: str | None = None  # sent as a bearer token when set
+    sms: SmsSettings = Field(default_factory=SmsSettings)
+    push_next_node: bool = True  # the next node pushed when a step completes (alerts/next_node.py)
+    # Officers' mobile numbers (the court's staff directory; local values): key an officer id, a
+    # ``<role>@<court>`` desk or leader, or ``team_lead:<team id>``.
+    directory: dict[str, str] = Field(default_factory=dict)
+    # Leaders told of a next node they watch (role → node kinds); local values.
+    leader_nodes: dict[str, list[str]] = Field(
+        default_factory=lambda: {"team_lead": ["first_search", "investigation", "payout"],
+                                 "bureau_chief": ["payout", "objection", "zhongben_search"]}
+    )
     timeout_s: float = 5.0
     max_attempts: int = 8
     backoff_s: float = 2.0  # doubled after each failed attempt
     backoff_max_s: float = 600.0
     batch_size: int = 20
     poll_interval_s: float = 1.0
+
+
+class LookupSettings(BaseModel):
+    """执行公开: a party's own look-up with a one-time code (api/lookup.py)."""
+
+    code_ttl_s: int = 600  # a code is good for 10 minutes
+    code_attempts: int = 5  # wrong codes before it is void
+    window_s: int = 3600  # the rate-limit window
+    per_case: int = 5  # code requests per case number per window
+    per_client: int = 20  # look-up requests (codes and reads) per client address per window
 
 
 class Settings(ServiceSettings):
@@ -80,6 +124,7 @@ class Settings(ServiceSettings):
     deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
     scanner: ScannerSettings = Field(default_factory=ScannerSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    lookup: LookupSettings = Field(default_factory=LookupSettings)
     publish_findings: bool = True
     rebuild_batch_size: int = 1000  # events per replay chunk (a few MB in memory each)
     rebuild_swap_timeout_s: float = 60.0

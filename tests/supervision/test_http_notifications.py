@@ -119,6 +119,7 @@ async def notif(system: System, hook: Webhook) -> AsyncIterator[Notif]:
         "SUPERVISION_SCANNER__INTERVAL_S": "0.3",
         "SUPERVISION_SCANNER__TODAY": SCANNER_DAY,
         "SUPERVISION_SCANNER__ALLOW_AS_OF": "true",
+        "SUPERVISION_NOTIFICATIONS__PUSH_NEXT_NODE": "false",  # the deadline steps only (next nodes: issue 18's test)
         "SUPERVISION_RELAY_POLL_INTERVAL_S": "0.2",
     }
     n = Notif(system, hook, env, system.port("supervision") + 2, topic, dsn)

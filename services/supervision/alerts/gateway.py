@@ -1,4 +1,5 @@
-"""Notification gateways: an SMS/webhook gateway over HTTP, and a dev sink that logs a JSON line."""
+"""Notification gateways (adapters): a webhook over HTTP, an SMS gateway (alerts/sms.py), and a dev sink
+that logs a JSON line."""
 
 from __future__ import annotations
 
@@ -65,6 +66,16 @@ class WebhookGateway:
 
 
 def build_gateway(cfg: NotificationSettings) -> Gateway:
-    if cfg.gateway_url:
+    """The configured adapter (``notifications.adapter``): log, webhook or SMS (alerts/sms.py)."""
+    adapter = cfg.adapter
+    if adapter == "auto":
+        adapter = "webhook" if cfg.gateway_url else "log"
+    if adapter == "sms":
+        from services.supervision.alerts.sms import AliyunSmsGateway
+
+        return AliyunSmsGateway(cfg.sms, cfg.timeout_s)
+    if adapter == "webhook":
+        if not cfg.gateway_url:
+            raise ValueError("notifications.adapter=webhook needs notifications.gateway_url")
         return WebhookGateway(cfg.gateway_url, cfg.gateway_token, cfg.timeout_s)
     return LogSink()

@@ -85,6 +85,13 @@ async def dispatch_once(pool: asyncpg.Pool, gateway: Gateway, cfg: NotificationS
                 row["id"],
                 attempts,
             )
+            if (row["message"] or {}).get("kind") == "lookup_code":  # a sent code is not kept (lookup.py)
+                await conn.execute(
+                    "UPDATE notification_outbox SET message = jsonb_set(jsonb_set(message, '{params,code}',"
+                    " '\"******\"'), '{message}', to_jsonb(replace(message->>'message', message#>>'{params,code}',"
+                    " '******'))) WHERE id = $1",
+                    row["id"],
+                )
     return len(rows)
 
 

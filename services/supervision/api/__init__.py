@@ -1,10 +1,10 @@
 """Supervision's HTTP surface: the trail, checks and deadlines, escalation, indicators, reports, admin."""
 
-from services.supervision.api import admin, checks, clock, escalation, indicators, reports, trail, worklist
+from services.supervision.api import admin, checks, clock, escalation, indicators, lookup, reports, trail, worklist
 
 ROUTERS = [
     trail.router, checks.router, admin.router, indicators.router, escalation.router, reports.router, clock.router,
-    worklist.router,
+    worklist.router, lookup.router,
 ]
 
 __all__ = ["ROUTERS"]
