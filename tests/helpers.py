@@ -265,6 +265,20 @@ def _examples(on: date) -> dict[str, dict[str, Any]]:
             "asset_id": "asset-1", "asset_kind": "vehicle", "description": "白色轿车", "identifier": "贵A12345",
             "location": "花溪区某仓库", "value_fen": 8_000_000, "seized_by": "field-1", "seal_date": d(),
             "task_id": "task-1", "instruction_id": "instruction-1", "judge_id": "judge-1", "evidence": [HASH]},
+        "field_ops.detention_instructed": {
+            "task_id": "task-1", "instruction_id": "instruction-1", "measure_id": "measure-1",
+            "decision_number": f"（{on.year}）黔01司惩1号", "detention_days": 10, "judge_id": "judge-1",
+            "approved_by": "pres-1"},
+        "field_ops.custody_started": {
+            "task_id": "task-1", "instruction_id": "instruction-1", "measure_id": "measure-1", "officer_id": "field-1",
+            "started_at": t(), "started_on": d(), "custody_organ": "南明区拘留所", "detention_days": 10,
+            "release_by": d(9)},
+        "field_ops.family_notified": {
+            "task_id": "task-1", "instruction_id": "instruction-1", "measure_id": "measure-1", "officer_id": "field-1",
+            "notified": True, "notified_at": t(), "within_24h": True, "result_zh": "已在 24 小时内通知"},
+        "field_ops.custody_ended": {
+            "task_id": "task-1", "instruction_id": "instruction-1", "measure_id": "measure-1", "officer_id": "field-1",
+            "released_on": d(9), "days_in_custody": 10, "early": False, "end_zh": "拘留期满解除"},
         # disposal
         "disposal.disposal_decided": {"disposal_id": "disposal-1", "asset_id": "asset-1", "asset_kind": "vehicle",
                                       "asset_class": "movable", "control_ids": ["control-1"],

@@ -2,8 +2,8 @@
 
 - intake's registration, assignment and closure tell it each case's court, number, current judge
   and whether it is closed (the judge check of every instruction reads this);
-- asset_search's request for an on-site check of an applicant's lead, and intake's notice that
-  must be served by hand, become proposals that wait for the judge.
+- asset_search's request for an on-site check of an applicant's lead, intake's notice that
+  must be served by hand, and intake's approved detention, become proposals that wait for the judge.
 """
 
 from __future__ import annotations
@@ -45,17 +45,54 @@ async def notice_issued(ctx: ReactionContext) -> None:
     )
 
 
+@reactions.on("intake.measure_approved")
+async def measure_approved(ctx: ReactionContext) -> None:
+    """An approved detention (民诉法 art. 119) becomes a ``detain`` proposal waiting for the judge's
+    instruction; the decision is kept for the instruction and the 互相制约-14 check."""
+    p = ctx.envelope.payload
+    days = p.get("detention_days")
+    if not isinstance(days, int) or days < 1:
+        return  # a fine alone: nothing for the field centre
+    measure_id = str(p.get("measure_id"))
+    await ctx.conn.execute(
+        "INSERT INTO fo_measures (measure_id, case_id, court, decision_number, detention_days, judge_id, approved_by)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (measure_id) DO NOTHING",
+        measure_id, ctx.envelope.case_id, ctx.envelope.court, str(p.get("decision_number") or ""), days,
+        str(p.get("judge_id") or ""), str(p.get("approved_by") or ""),
+    )
+    raw = p.get("subject")
+    subject: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    target = Target(kind="person", description=str(subject.get("name") or "被拘留人"),
+                    id_number=text(subject.get("id_number")))
+    await _propose(ctx, kind="detain", target=target, region=p.get("region"),
+                   reason=f"司法拘留决定书 {p.get('decision_number')}：拘留 {days} 日，送交公安机关看管",
+                   measure_id=measure_id)
+
+
+@reactions.on("intake.measure_reconsideration_decided")
+async def reconsideration_decided(ctx: ReactionContext) -> None:
+    """The higher court changed the days or revoked the detention: the custody follows the decision."""
+    p = ctx.envelope.payload
+    days = p.get("detention_days")
+    await ctx.conn.execute(
+        "UPDATE fo_measures SET revoked = $2, detention_days = COALESCE($3, detention_days), updated_at = now()"
+        " WHERE measure_id = $1",
+        str(p.get("measure_id")), p.get("result") == "revoked", days if isinstance(days, int) and days > 0 else None,
+    )
+
+
 async def _propose(ctx: ReactionContext, *, kind: str, target: Target | None, region: Any, reason: str,
-                   lead_id: str | None = None, document_hash: str | None = None) -> None:
+                   lead_id: str | None = None, document_hash: str | None = None,
+                   measure_id: str | None = None) -> None:
     env = ctx.envelope
     proposal_id = str(derived_event_id(env.event_id, 0, "field_ops:proposal"))
     region_code = _valid_region(region)
     await ctx.conn.execute(
         "INSERT INTO fo_proposals (proposal_id, case_id, court, kind, target, region, reason, lead_id,"
-        " document_hash, source_event_type, source_event_id, received_at)"
-        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (proposal_id) DO NOTHING",
+        " document_hash, source_event_type, source_event_id, received_at, measure_id)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (proposal_id) DO NOTHING",
         proposal_id, env.case_id, env.court, kind, target.model_dump() if target else None, region_code,
-        reason, lead_id, document_hash, env.event_type, str(env.event_id), env.occurred_at,
+        reason, lead_id, document_hash, env.event_type, str(env.event_id), env.occurred_at, measure_id,
     )
     await ctx.emit(f"field_ops.proposal:{proposal_id}", [ProposalReceived(
         proposal_id=proposal_id, source_event_id=str(env.event_id), source_event_type=env.event_type,

@@ -173,3 +173,59 @@ class AssetSeizedOnSite(DomainEvent):
     instruction_id: str
     judge_id: str
     evidence: tuple[str, ...] = ()
+
+
+# ---- detention (司法拘留) carried out by the field centre (docs/rules.md §9, §7.14) ------------------
+
+@event("field_ops.detention_instructed", 1, "拘留决定 {decision_number} 交外勤执行：拘留 {detention_days} 日")
+class DetentionInstructed(DomainEvent):
+    """Appended with a ``detain`` instruction: the approved decision it carries out (intake's measure)."""
+
+    task_id: str
+    instruction_id: str
+    measure_id: str
+    decision_number: str
+    detention_days: int
+    judge_id: str
+    approved_by: str
+
+
+@event("field_ops.custody_started", 1, "被拘留人送交 {custody_organ} 看管（{started_on}），至迟 {release_by} 解除")
+class CustodyStarted(DomainEvent):
+    task_id: str
+    instruction_id: str
+    measure_id: str
+    officer_id: str
+    started_at: datetime
+    started_on: date
+    custody_organ: str
+    detention_days: int
+    release_by: date  # the last day of custody: started_on + days − 1 (民诉法 art. 118)
+
+
+@event("field_ops.family_notified", 1, "拘留后通知家属：{result_zh}")
+class FamilyNotified(DomainEvent):
+    """民诉法解释 art. 180 (recalled): family told within 24 hours, or the failure recorded."""
+
+    task_id: str
+    instruction_id: str
+    measure_id: str
+    officer_id: str
+    notified: bool
+    notified_at: datetime | None = None
+    within_24h: bool
+    failure_reason: str | None = None
+    result_zh: str
+
+
+@event("field_ops.custody_ended", 1, "解除拘留（{released_on}）：{end_zh}")
+class CustodyEnded(DomainEvent):
+    task_id: str
+    instruction_id: str
+    measure_id: str
+    officer_id: str
+    released_on: date
+    days_in_custody: int
+    early: bool
+    reason: str | None = None
+    end_zh: str

@@ -44,6 +44,8 @@ async def project(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> No
             await _update(conn, env, "attempts = $4", p["attempt_no"])
         elif t == "field_ops.task_reported":
             await _update(conn, env, "status = 'reported', outcome = $4, late = $5", p["outcome"], p["late"])
+        elif t == "field_ops.detention_instructed":
+            await conn.execute("UPDATE fo_tasks SET measure_id = $2 WHERE task_id = $1", p["task_id"], p["measure_id"])
         elif t == "field_ops.task_returned":
             await _update(conn, env, "status = 'returned', return_reason = $4", p["reason"])
 

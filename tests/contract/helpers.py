@@ -270,6 +270,26 @@ def field_ops_course() -> list[Envelope]:
     return seize.envelopes + returned.envelopes
 
 
+def field_ops_detention_course() -> list[Envelope]:
+    """The detention of intake_measures_course (case-3, measure-1) carried out in the field."""
+    from services.field_ops.domain import detention as det
+
+    judge, team = "qz-j-102", frozenset({"fo-t1"})
+    facts = det.DetentionFacts("measure-1", "（2026）黔01司惩1号", 10, judge, "president-1")
+    detain = Course(InstructionDecider(), "field_ops.instruction:ins-9", "case-3")
+    detain(fo.IssueInstruction(
+        instruction_id="ins-9", task_id="task-9", case_id="case-3", kind="detain",
+        target=field_ev.Target(kind="person", description="王某"), region="520102", region_name="贵州省贵阳市南明区",
+        deadline=at(3).date(), notes=None, officer_id=judge, now=T0, route=Route("fo-t1", "外勤一组", "区划 520102"),
+        current_judge_id=judge, proposal_id="proposal-9", detention=facts), judge, "judge")
+    detain(fo.AcceptTask("fo-1a", team, judge), "fo-1a", "field_officer")
+    detain(det.StartCustody("fo-1a", team, at(1), at(1), "南明区拘留所", None), "fo-1a", "field_officer", at(1))
+    detain(det.NotifyFamily("fo-1a", team, at(1.5), True, at(1.2), None), "fo-1a", "field_officer", at(1.5))
+    detain(det.EndCustody("fo-1a", team, at(4), at(4).date(), "已履行全部义务", None), "fo-1a", "field_officer",
+           at(4))
+    return detain.envelopes
+
+
 # ---- disposal ------------------------------------------------------------------------------------------
 
 UNAVAILABLE: list[tuple[Any, str]] = [
@@ -364,7 +384,7 @@ def produced() -> list[Envelope]:
     from tests.contract.petitions_course import petitions_course
 
     return (intake_course() + intake_measures_course() + petitions_course() + asset_search_course()
-            + field_ops_course() + disposal_course())
+            + field_ops_course() + field_ops_detention_course() + disposal_course())
 
 
 # ---- reading what a reaction reads -------------------------------------------------------------------

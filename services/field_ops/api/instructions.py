@@ -15,6 +15,7 @@ import asyncpg
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from services.field_ops.api.detention_reads import detention_facts
 from services.field_ops.api.models import (
     AttemptIn,
     InstructionAnswer,
@@ -118,9 +119,10 @@ async def issue_instruction(
         lead_id = None
         if cmd.proposal_id is not None:
             lead_id = await _open_proposal(conn, case_id, cmd.proposal_id)
+        detention = await detention_facts(conn, case_id, cmd.proposal_id) if cmd.kind == "detain" else None
         return IssueInstruction(**{
             **cmd.__dict__, "current_judge_id": case["judge_id"] if case else None,
-            "case_closed": bool(case and case["closed"]), "lead_id": lead_id,
+            "case_closed": bool(case and case["closed"]), "lead_id": lead_id, "detention": detention,
         })
 
     def respond(result: CommandResult[InstructionState]) -> tuple[int, dict[str, Any]]:

@@ -342,7 +342,8 @@ class ProposalRow(ResponseModel):
     proposal_id: str
     case_id: str
     court: str = Field(description="法院代码")
-    kind: InstructionKind = Field(description="建议的事项：investigate 现场调查 / serve_documents 送达文书")
+    kind: InstructionKind = Field(
+        description="建议的事项：investigate 现场调查 / serve_documents 送达文书 / detain 司法拘留")
     target: TargetOut | None = Field(description="对象（来源事件未能给出时为空）")
     region: str | None = Field(description="行政区划代码（来源事件未给出有效代码时为空）")
     reason: str = Field(description="建议理由")
@@ -351,6 +352,7 @@ class ProposalRow(ResponseModel):
     source_event_type: str = Field(description="来源事件类型")
     source_event_id: str = Field(description="来源事件编号")
     status: Literal["open", "instructed"] = Field(description="open 待决定 / instructed 已转为指令")
+    measure_id: str | None = Field(default=None, description="所依据的拘留决定（intake 强制措施编号，仅 detain）")
     instruction_id: str | None = Field(description="转成的外勤指令")
     received_at: datetime = Field(description="收到时间")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from services.field_ops.domain.detention import DetentionFacts
 from services.field_ops.domain.routing import Route
 from services.field_ops.events import EvidenceItem, FoundAsset, FoundPerson, Outcome, Target
 
@@ -31,6 +32,7 @@ class IssueInstruction:
     case_closed: bool = False
     proposal_id: str | None = None
     lead_id: str | None = None
+    detention: DetentionFacts | None = None  # a ``detain`` instruction: the approved decision
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from services.field_ops.domain.commands import (
     RerouteTask,
     ReturnTask,
 )
+from services.field_ops.domain.detention import check_detention_instruction, refuse_decider
 from services.field_ops.domain.guards import (
     RULE_JUDGE_INSTRUCTS,
     RULE_REROUTE,
@@ -29,6 +30,7 @@ from services.field_ops.domain.state import InstructionState
 from services.field_ops.events import (
     AssetSeizedOnSite,
     AttemptRecorded,
+    DetentionInstructed,
     InstructionIssued,
     TaskAccepted,
     TaskReported,
@@ -57,7 +59,8 @@ def issue(c: IssueInstruction, state: InstructionState) -> list[DomainEvent]:
     if c.deadline < c.now.date():
         raise InvalidInput("完成期限不能早于今天", code="invalid_input",
                            errors=[FieldError("deadline", "完成期限不能早于今天", "deadline_past")])
-    return [
+    check_detention_instruction(c.kind, c.detention)
+    events: list[DomainEvent] = [
         InstructionIssued(
             instruction_id=c.instruction_id, case_id=c.case_id, kind=c.kind, judge_id=c.officer_id,
             target=c.target, region=c.region, region_name=c.region_name, deadline=c.deadline,
@@ -69,6 +72,14 @@ def issue(c: IssueInstruction, state: InstructionState) -> list[DomainEvent]:
             reason=f"按路由表分派（{c.route.rule}）", deadline=c.deadline,
         ),
     ]
+    if c.kind == "detain" and c.detention is not None:
+        f = c.detention
+        events.append(DetentionInstructed(
+            task_id=c.task_id, instruction_id=c.instruction_id, measure_id=f.measure_id,
+            decision_number=f.decision_number, detention_days=f.detention_days, judge_id=f.judge_id,
+            approved_by=f.approved_by,
+        ))
+    return events
 
 
 def reroute(c: RerouteTask, state: InstructionState) -> list[DomainEvent]:
@@ -91,6 +102,7 @@ def accept(c: AcceptTask, state: InstructionState) -> list[DomainEvent]:
     ids = task_ids(state)
     require_status(state, ("routed",), "接受")
     refuse_outsider(state, c.officer_id, c.officer_team_ids)
+    refuse_decider(state, c.officer_id)  # 互相制约-14 (a detain task; no deciders otherwise)
     refuse_issuer_as_executor(state, c.officer_id, c.current_judge_id)
     assert state.team_id is not None
     return [TaskAccepted(**ids, officer_id=c.officer_id, team_id=state.team_id)]

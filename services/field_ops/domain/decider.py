@@ -7,6 +7,7 @@ from typing import Any
 
 from services.field_ops.domain import commands as c
 from services.field_ops.domain import decide_instruction as d
+from services.field_ops.domain import detention as det
 from services.field_ops.domain.state import InstructionState, evolve
 from shared.commands import TableDecider
 from shared.events import DomainEvent
@@ -18,6 +19,9 @@ DECISIONS: dict[type, Callable[[Any, InstructionState], list[DomainEvent]]] = {
     c.RecordAttempt: d.record_attempt,
     c.ReportTask: d.report,
     c.ReturnTask: d.return_task,
+    det.StartCustody: det.start_custody,
+    det.NotifyFamily: det.notify_family,
+    det.EndCustody: det.end_custody,
 }
 
 

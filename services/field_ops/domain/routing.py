@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 InstructionKind = Literal[
-    "investigate", "seize_on_site", "serve_documents", "search_premises", "summon", "other"
+    "investigate", "seize_on_site", "serve_documents", "search_premises", "summon", "detain", "other"
 ]
 
 KIND_NAMES: dict[str, str] = {
@@ -24,6 +24,7 @@ KIND_NAMES: dict[str, str] = {
     "serve_documents": "送达文书",
     "search_premises": "搜查",
     "summon": "传唤",
+    "detain": "司法拘留（送交公安机关看管）",
     "other": "其他",
 }
 

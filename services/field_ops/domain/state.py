@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from services.field_ops.events import (
     AttemptRecorded,
+    CustodyEnded,
+    CustodyStarted,
+    DetentionInstructed,
+    FamilyNotified,
     InstructionIssued,
     TaskAccepted,
     TaskReported,
@@ -36,6 +40,15 @@ class InstructionState:
     team_id: str | None = None
     assignee: str | None = None
     attempts: int = 0
+    # a ``detain`` task: the approved decision it carries out, and the custody (docs/rules.md §9)
+    measure_id: str | None = None
+    deciders: frozenset[str] = frozenset()  # the deciding judge and the approving president
+    detention_days: int | None = None
+    custody: str = "none"  # none → in_custody → ended
+    custody_started_on: date | None = None
+    custody_started_at: datetime | None = None
+    release_by: date | None = None
+    family_notice: bool = False
 
 
 def _issued(state: InstructionState, event: InstructionIssued) -> InstructionState:
@@ -67,7 +80,29 @@ def _returned(state: InstructionState, event: TaskReturned) -> InstructionState:
     return replace(state, status="returned")
 
 
+def _detention(state: InstructionState, event: DetentionInstructed) -> InstructionState:
+    return replace(state, measure_id=event.measure_id, deciders=frozenset({event.judge_id, event.approved_by}),
+                   detention_days=event.detention_days)
+
+
+def _custody(state: InstructionState, event: CustodyStarted) -> InstructionState:
+    return replace(state, custody="in_custody", custody_started_on=event.started_on,
+                   custody_started_at=event.started_at, release_by=event.release_by)
+
+
+def _family(state: InstructionState, event: FamilyNotified) -> InstructionState:
+    return replace(state, family_notice=True)
+
+
+def _ended(state: InstructionState, event: CustodyEnded) -> InstructionState:
+    return replace(state, custody="ended")
+
+
 EVOLVE: dict[type, Callable[[InstructionState, Any], InstructionState]] = {
+    DetentionInstructed: _detention,
+    CustodyStarted: _custody,
+    FamilyNotified: _family,
+    CustodyEnded: _ended,
     InstructionIssued: _issued,
     TaskRouted: _routed,
     TaskRerouted: _rerouted,
