@@ -118,3 +118,14 @@ def test_a_message_becomes_one_signed_sendsms_call_or_a_final_refusal() -> None:
     with pytest.raises(GatewayError) as no_template:
         send_sms_params(cfg, {**message, "template": "unknown"}, datetime.now(UTC), "n")
     assert no_template.value.permanent
+
+
+def test_a_deadline_step_goes_by_sms_with_its_own_template_and_the_officers_number_from_the_directory() -> None:
+    cfg = SmsSettings(access_key_id="k", access_key_secret="s")
+    warning = {"notification_id": "n-2", "kind": "warning",
+               "recipient": {"role": "judge", "id": "judge-1", "court": "黔01"}, "case_number": "（2026）黔01执1号",
+               "node_name": "首次网络查控", "deadline": "2026-03-05", "days_overdue": 0, "level_name": None}
+    p = send_sms_params(cfg, warning, datetime.now(UTC), "n", {"judge-1": "13600000001"})
+    assert (p["PhoneNumbers"], p["TemplateCode"]) == ("13600000001", "SMS_DEADLINE_WARNING")
+    assert p["TemplateParam"] == ('{"case_number":"（2026）黔01执1号","node":"首次网络查控",'
+                                  '"due":"2026-03-05","days":"0"}')

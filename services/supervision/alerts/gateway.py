@@ -73,7 +73,7 @@ def build_gateway(cfg: NotificationSettings) -> Gateway:
     if adapter == "sms":
         from services.supervision.alerts.sms import AliyunSmsGateway
 
-        return AliyunSmsGateway(cfg.sms, cfg.timeout_s)
+        return AliyunSmsGateway(cfg.sms, cfg.timeout_s, cfg.directory)
     if adapter == "webhook":
         if not cfg.gateway_url:
             raise ValueError("notifications.adapter=webhook needs notifications.gateway_url")

@@ -22,6 +22,7 @@ import asyncpg
 from services.supervision.alerts.escalation import DESKS, STEP_NAMESPACE
 from services.supervision.alerts.notifications import enqueue
 from services.supervision.alerts.parties import CaseParties, case_parties
+from services.supervision.alerts.sms import directory_number
 from services.supervision.settings import NotificationSettings
 from shared.envelope import Envelope
 
@@ -50,9 +51,7 @@ def next_node(before: Mapping[tuple[str, date], Any], after: Mapping[tuple[str, 
 
 def mobile_of(cfg: NotificationSettings, recipient: Mapping[str, Any]) -> str | None:
     """An officer's number from the staff directory: by id, then ``team_lead:<team>``, then ``role@court``."""
-    keys = [recipient.get("id"), f"team_lead:{recipient.get('team_id')}" if recipient.get("team_id") else None,
-            f"{recipient.get('role')}@{recipient.get('court')}"]
-    return next((cfg.directory[k] for k in keys if k and k in cfg.directory), None)
+    return directory_number(cfg.directory, recipient)
 
 
 def recipients(node: Mapping[str, Any], parties: CaseParties, cfg: NotificationSettings) -> list[dict[str, Any]]:

@@ -47,15 +47,32 @@ def signature(secret: str, method: str, params: Mapping[str, str]) -> str:
     return base64.b64encode(digest).decode()
 
 
-def send_sms_params(cfg: SmsSettings, message: Mapping[str, Any], now: datetime, nonce: str) -> dict[str, str]:
-    """The signed parameters of one SendSms call for an outbox message (no network)."""
+# The deadline steps' messages (alerts/escalation.py) name no template: theirs by kind.
+STEP_TEMPLATES = {"warning": "deadline_warning", "overdue": "deadline_overdue", "escalation": "escalation"}
+
+
+def template_of(message: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The message's template key and parameters (a deadline step's made from its fields)."""
+    if message.get("template"):
+        return str(message["template"]), dict(message.get("params") or {})
+    params = {"case_number": message.get("case_number") or message.get("case_id"), "node": message.get("node_name"),
+              "due": message.get("deadline"), "days": message.get("days_overdue"), "level": message.get("level_name")}
+    return STEP_TEMPLATES.get(str(message.get("kind")), str(message.get("kind"))), \
+        {k: v for k, v in params.items() if v is not None}
+
+
+def send_sms_params(cfg: SmsSettings, message: Mapping[str, Any], now: datetime, nonce: str,
+                    directory: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The signed parameters of one SendSms call for an outbox message (no network). An officer's
+    number not on the message is looked up in the staff directory."""
     recipient = message.get("recipient") or {}
-    mobile = recipient.get("mobile")
+    mobile = recipient.get("mobile") or directory_number(directory or {}, recipient)
     if not mobile:
         raise GatewayError("收件人没有登记手机号", permanent=True)
-    template = cfg.templates.get(str(message.get("template")))
+    key, values = template_of(message)
+    template = cfg.templates.get(key)
     if not template:
-        raise GatewayError(f"未配置短信模板：{message.get('template')}", permanent=True)
+        raise GatewayError(f"未配置短信模板：{key}", permanent=True)
     params = {
         "AccessKeyId": cfg.access_key_id,
         "Action": "SendSms",
@@ -69,22 +86,30 @@ def send_sms_params(cfg: SmsSettings, message: Mapping[str, Any], now: datetime,
         "PhoneNumbers": str(mobile),
         "SignName": cfg.sign_name,
         "TemplateCode": template,
-        "TemplateParam": orjson.dumps({k: str(v) for k, v in (message.get("params") or {}).items()}).decode(),
+        "TemplateParam": orjson.dumps({k: str(v) for k, v in values.items()}).decode(),
         "OutId": str(message.get("notification_id", "")),
     }
     params["Signature"] = signature(cfg.access_key_secret, "POST", params)
     return params
 
 
+def directory_number(directory: Mapping[str, str], recipient: Mapping[str, Any]) -> str | None:
+    """An officer's number in the staff directory: by id, then ``team_lead:<team>``, then ``role@court``."""
+    keys = [recipient.get("id"), f"team_lead:{recipient.get('team_id')}" if recipient.get("team_id") else None,
+            f"{recipient.get('role')}@{recipient.get('court')}"]
+    return next((directory[k] for k in keys if k and k in directory), None)
+
+
 class AliyunSmsGateway:
     """Sends each message as one SendSms call (one number, one template)."""
 
-    def __init__(self, cfg: SmsSettings, timeout_s: float = 5.0) -> None:
+    def __init__(self, cfg: SmsSettings, timeout_s: float = 5.0, directory: Mapping[str, str] | None = None) -> None:
         self.cfg = cfg
+        self.directory = dict(directory or {})
         self.client = httpx.AsyncClient(timeout=timeout_s)
 
     async def send(self, message: Mapping[str, Any]) -> None:
-        params = send_sms_params(self.cfg, message, datetime.now(UTC), uuid.uuid4().hex)
+        params = send_sms_params(self.cfg, message, datetime.now(UTC), uuid.uuid4().hex, self.directory)
         try:
             r = await self.client.post(self.cfg.endpoint, data=params)
         except httpx.HTTPError as exc:
