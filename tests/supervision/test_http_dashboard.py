@@ -210,11 +210,12 @@ async def test_the_dashboard_shows_the_figures_of_the_api_and_is_screenshotted(
                         raise
             assert bank in await page.inner_text("#agencies")
 
-            # The case timeline: click the finding, see the case's trail.
-            await page.locator("#findings li", has_text=zb.case_id[:8]).first.click()
+            # The case timeline: click the finding (named by its case number), see the case's trail.
+            number = zb.envelopes[0].payload["case_number"]
+            await page.locator("#findings li", has_text=number).first.click()
             # Other services may still be reacting to the case (the whole system runs): at least these.
             await page.wait_for_function(f"document.querySelectorAll('#timeline li').length >= {len(trail)}")
-            assert "结案：终本" in await page.inner_text("#timeline")
+            assert "结案：终结本次执行程序" in await page.inner_text("#timeline")  # 终本, in full
 
             # It refreshes by itself.
             before = int(await page.evaluate("document.body.dataset.refreshes"))

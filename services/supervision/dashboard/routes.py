@@ -26,6 +26,12 @@ async def page() -> FileResponse:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8", headers=NO_CACHE)
 
 
+@router.get("/dashboard/worklist", include_in_schema=False)
+async def worklist_page() -> FileResponse:
+    """我的待办: a small page listing supervision's ``/worklist`` for the token it is given."""
+    return FileResponse(STATIC / "worklist.html", media_type="text/html; charset=utf-8", headers=NO_CACHE)
+
+
 @router.get("/dashboard/", include_in_schema=False)
 async def page_slash(request: Request) -> RedirectResponse:
     query = request.url.query

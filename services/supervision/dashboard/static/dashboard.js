@@ -9,15 +9,17 @@
   const filters = new URLSearchParams();
   for (const k of ["from", "to", "track", "team_id", "judge_id"]) if (params.get(k)) filters.set(k, params.get(k));
   const q = filters.toString() ? `?${filters}` : "";
-  const TRACKS = { fast: "快执", ordinary: "普执", others: "未分流" };
+  // The overdue figures and the escalation board take the same case filters as the indicators (not the
+  // period: overdue is as of today), so the 超期 tile agrees with the other tiles under a track filter.
+  const caseFilters = new URLSearchParams();
+  for (const k of ["track", "team_id", "judge_id"]) if (params.get(k)) caseFilters.set(k, params.get(k));
+  const cq = caseFilters.toString() ? `&${caseFilters}` : "";
   const LEVELS = { 1: "团队长", 2: "执行局长", 3: "分管副院长", 4: "院长" };
-  const ROLES = {
-    intake_clerk: "立案", affairs_clerk: "事务", team_lead: "团队长", judge: "法官", search_officer: "查控",
-    disposal_officer: "处置", finance_officer: "执行款", field_officer: "外勤", field_lead: "外勤组长",
-    reviewer: "审查", supervisor: "监管", bureau_chief: "局长", vice_president: "副院长", president: "院长",
-    admin: "管理员",
-  };
-  const SERVICES = { intake: "立案", asset_search: "查控", disposal: "处置", field_ops: "外勤", supervision: "监管" };
+  // Chinese names of every code, from the one label table (shared/labels.py, served as /labels).
+  let LABELS = { track: { fast: "快执", ordinary: "普执", others: "未分流" } };
+  const label = (kind, code) => (code === null || code === undefined || code === "") ? "—"
+    : ((LABELS[kind] || {})[String(code).split(":")[0]] || String(code));
+  const caseName = (item) => item.case_number || short(item.case_id);
   const KPIS = [
     ["received", "收案（旧存+新收）", (t) => num(t.received), (t) => `旧存 ${t.received_old} · 新收 ${t.received_new}`],
     ["closed", "结案", (t) => num(t.closed), (t) => `未结 ${t.pending}`],
@@ -96,6 +98,7 @@
   function renderTracks(tracks) {
     // 未分流 (执异 cases, cases not yet triaged) only when it holds any: the rows add up to the tiles.
     const keys = ["fast", "ordinary"].concat(tracks.others.received || tracks.others.closed ? ["others"] : []);
+    const TRACKS = Object.fromEntries(keys.map((k) => [k, label("track", k)]));
     Charts.bars($("chart-tracks"), keys.map((k) => TRACKS[k]), [
       { name: "收案", color: "#38bdf8", values: keys.map((k) => tracks[k].received) },
       { name: "结案", color: "#34d399", values: keys.map((k) => tracks[k].closed) },
@@ -110,16 +113,17 @@
       color: { fast: "#38bdf8", ordinary: "#f59e0b", others: "#a78bfa" }[k],
     })), " 天");
     const t = $("track-table");
+    const sum = (f) => ["fast", "ordinary", "others"].reduce((n, k) => n + (tracks[k][f] || 0), 0);
     table(t, ["", "收案", "结案", "结案占比", "结案平均用时"], keys.map((k) => [
       TRACKS[k], num(tracks[k].received), num(tracks[k].closed), pct(tracks[k].share_of_closures), days(tracks[k].mean_days_to_close),
-    ]));
-    [...t.querySelectorAll("tr")].slice(1).forEach((tr, i) => { tr.dataset.track = keys[i]; });
+    ]).concat([["合计", num(sum("received")), num(sum("closed")), "", ""]]));
+    [...t.querySelectorAll("tr")].slice(1).forEach((tr, i) => { tr.dataset.track = keys[i] || "total"; });
   }
 
   function renderOverdue(o) {
     Charts.hbars($("chart-overdue"), o.by_node.map((n) => ({ label: n.title, value: n.cases })), " 件", "#f87171");
     table($("overdue-teams"), ["团队", "超期案件"], o.by_team.map((r) => [r.team_id, r.cases]));
-    table($("overdue-judges"), ["法官", "超期案件"], o.by_judge.map((r) => [r.judge_id, r.cases]));
+    table($("overdue-judges"), ["承办法官", "超期案件"], o.by_judge.map((r) => [r.judge_id, r.cases]));
   }
 
   function renderLevels(deadlines) {
@@ -128,8 +132,8 @@
     $("levels").replaceChildren(...[1, 2, 3, 4].map((l) => node("div", { class: `level level-${l}`, dataset: { level: l } },
       node("h3", {}, node("span", {}, `${l}级 · ${LEVELS[l]}`), node("span", { class: "count" }, by[l].length)),
       node("ul", {}, ...by[l].sort((a, b) => b.days_overdue - a.days_overdue).slice(0, 14).map((d) =>
-        node("li", { title: d.source, onclick: () => showTimeline(d.case_id) },
-          node("span", { class: "case" }, short(d.case_id)), ` ${d.title} 超期 ${d.days_overdue} 天 · ${d.judge_id || "—"}`))))));
+        node("li", { title: d.source, onclick: () => showTimeline(d.case_number || d.case_id) },
+          node("span", { class: "case" }, caseName(d)), ` ${d.title} 超期 ${d.days_overdue} 天 · 承办法官 ${d.judge_id || "未分案"}`))))));
   }
 
   function renderFindings(findings) {
@@ -139,27 +143,31 @@
     $("findings-rules").replaceChildren(...Object.entries(rules).sort().map(([r, n]) => node("span", { class: "chip" }, `${r} × ${n}`)));
     const recent = [...findings].sort((a, b) => String(b.raised_at).localeCompare(String(a.raised_at))).slice(0, 12);
     $("findings").replaceChildren(...(recent.length ? recent.map((f) =>
-      node("li", { onclick: () => showTimeline(f.case_id) }, node("span", { class: "rule" }, f.rule_id),
-        node("span", { class: "case" }, short(f.case_id)), ` ${f.message}`)) : [node("li", { class: "empty" }, "暂无检查发现")]));
+      node("li", { onclick: () => showTimeline(f.case_number || f.case_id) }, node("span", { class: "rule" }, f.rule_id),
+        node("span", { class: "case" }, caseName(f)), ` ${f.message}`)) : [node("li", { class: "empty" }, "暂无检查发现")]));
   }
 
   function renderAgencies(rows) {
     table($("agencies"), ["协助单位", "类型", "发出", "已答复", "待答复", "逾期", "平均用时", "最长"], rows.map((a) => [
-      a.agency_id, a.agency_kind || "—", a.dispatched, a.answered, a.waiting, a.late, secs(a.mean_seconds), secs(a.max_seconds),
+      a.agency_id, label("agency_kind", a.agency_kind), a.dispatched, a.answered, a.waiting, a.late, secs(a.mean_seconds), secs(a.max_seconds),
     ]));
   }
 
-  async function showTimeline(caseId) {
-    if (!caseId) return;
-    $("timeline-case").value = caseId;
+  // A case is named by its number (（2026）黔01执1号, full-width or ASCII brackets) or its id: the trail
+  // API looks the number up.
+  async function showTimeline(ref) {
+    if (!ref) return;
+    $("timeline-case").value = ref;
     try {
-      const data = await api(`/cases/${encodeURIComponent(caseId)}/trail?limit=500`);
+      const data = await api(`/cases/${encodeURIComponent(ref)}/trail?limit=500`);
+      $("timeline-title").textContent = data.case_number ? `案号 ${data.case_number}` : `案件 ${data.case_id}`;
       $("timeline").replaceChildren(...data.events.map((e) => node("li", { title: e.event_type },
         node("span", { class: "when" }, new Date(e.occurred_at).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" })),
-        node("span", { class: "svc" }, SERVICES[e.producer] || e.producer),
-        e.summary,
-        node("span", { class: "who" }, `${e.actor_name || e.actor_id}${e.actor_role ? `（${ROLES[e.actor_role] || e.actor_role}）` : ""}`))));
+        node("span", { class: "svc" }, label("service", e.producer)),
+        e.text || e.summary,
+        node("span", { class: "who" }, `${e.actor_name || e.actor_id}${e.actor_role ? `（${label("role", e.actor_role)}）` : ""}`))));
     } catch (err) {
+      $("timeline-title").textContent = "";
       $("timeline").replaceChildren(node("li", { class: "empty" }, err instanceof AuthError ? err.message : `无法加载：${err.message}`));
     }
   }
@@ -198,9 +206,10 @@
   async function refresh() {
     if (!token()) { showLogin(); return; }
     try {
+      if (!LABELS.role) LABELS = (await api("/labels")).tables;
       const [ind, overdue, board, findings, agencies] = await Promise.all([
-        api(`/indicators${q}`), api("/indicators/overdue"), api("/deadlines?status=overdue"), api("/findings"), api(`/indicators/agencies${q}`),
-        renderTrailAlarm(), renderClock(),
+        api(`/indicators${q}`), api(`/indicators/overdue?${cq.slice(1)}`), api(`/deadlines?status=overdue${cq}`), api("/findings"),
+        api(`/indicators/agencies${q}`), renderTrailAlarm(), renderClock(),
       ]);
       $("login").hidden = true;
       $("board").hidden = false;
