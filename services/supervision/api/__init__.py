@@ -1,10 +1,21 @@
 """Supervision's HTTP surface: the trail, checks and deadlines, escalation, indicators, reports, admin."""
 
-from services.supervision.api import admin, checks, clock, escalation, indicators, lookup, reports, trail, worklist
+from services.supervision.api import (
+    admin,
+    checks,
+    clock,
+    escalation,
+    indicators,
+    lookup,
+    petitions,
+    reports,
+    trail,
+    worklist,
+)
 
 ROUTERS = [
     trail.router, checks.router, admin.router, indicators.router, escalation.router, reports.router, clock.router,
-    worklist.router, lookup.router,
+    worklist.router, lookup.router, petitions.router,
 ]
 
 __all__ = ["ROUTERS"]

@@ -18,6 +18,7 @@ from services.supervision.domain.entries import Entry
 from services.supervision.domain.nodes import Deadline, NodeBook, business_day, first
 from services.supervision.domain.nodes_assets import disposal_nodes, funds_nodes, objection_nodes
 from services.supervision.domain.nodes_case import closure_nodes, filing_nodes, search_nodes
+from services.supervision.domain.nodes_petitions import petition_nodes
 from services.supervision.domain.periods import Pause
 from services.supervision.settings import DeadlineSettings
 
@@ -97,9 +98,11 @@ def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalenda
     objection_nodes(entries, node)
     closure_nodes(entries, reg, track, cfg, tolling_pauses(entries), node)
     closed = first(entries, "intake.case_closed")
+    petitions = NodeBook(cal)  # watched whatever becomes of the case (nodes_petitions.py)
+    petition_nodes(entries, petitions)
     if closed is None:
-        return node.out
-    return [_ended_by_closure(d, closed, cfg) for d in node.out]
+        return node.out + petitions.out
+    return [_ended_by_closure(d, closed, cfg) for d in node.out] + petitions.out
 
 
 def _ended_by_closure(d: Deadline, closed: Entry, cfg: DeadlineSettings) -> Deadline:

@@ -45,6 +45,9 @@ BUSINESS_DATES: dict[str, str] = {
     "disposal.funds_received": "received_on",
     "disposal.payout_approved": "paid_on",
     "disposal.claim_paid_in_full": "paid_on",
+    "intake.petition_registered": "received_on",
+    "intake.petition_acknowledged": "acknowledged_on",
+    "intake.petition_closed": "closed_on",
 }
 # An entry this many days after its business date is a late entry, shown on the node.
 LATE_ENTRY_DAYS = 1

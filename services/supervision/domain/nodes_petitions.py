@@ -1,0 +1,39 @@
+"""Deadline nodes of enforcement petitions (涉执信访) about a case. Pure.
+
+- ``petition_accept:<id>``: decide whether to accept and tell the petitioner within 15 days of
+  receiving the petition (信访工作条例 2022 第三十一条); done by the acknowledgement (or a closure).
+- ``petition_conclude:<id>``: conclude within 60 days of acceptance, extended once by at most 30 days
+  with the head's approval (第三十五条); done by the closure.
+Both are watched whatever becomes of the case (a petition about a closed or 终本 case runs on), warn
+and escalate like every node (alerts/escalation.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.supervision.domain.entries import Entry
+from services.supervision.domain.nodes import NodeBook, first
+
+ACCEPT_DAYS = 15
+CONCLUDE_DAYS = 60
+EXTENSION_MAX_DAYS = 30
+
+
+def petition_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
+    for reg in (e for e in entries if e.event_type == "intake.petition_registered"):
+        pid = reg.payload.get("petition_id")
+        acknowledged = first(entries, "intake.petition_acknowledged", reg.seq, petition_id=pid)
+        closed = first(entries, "intake.petition_closed", reg.seq, petition_id=pid)
+        node(f"petition_accept:{pid}", "信访事项受理告知", "信访工作条例(2022)第三十一条：收到之日起15日内告知是否受理",
+             reg, done=acknowledged or closed, days=ACCEPT_DAYS)
+        if acknowledged is None:
+            continue
+        extended = sum(e.number("days") or 0 for e in entries
+                       if e.event_type == "intake.petition_extended" and e.payload.get("petition_id") == pid)
+        extended = min(extended, EXTENSION_MAX_DAYS)
+        d = node(f"petition_conclude:{pid}", "信访事项办结",
+                 "信访工作条例(2022)第三十五条：受理之日起60日内办结，经批准可延长一次、不超过30日",
+                 acknowledged, done=closed, days=CONCLUDE_DAYS + extended)
+        if extended:
+            node.out[-1] = d._replace(explanation=[*d.explanation, f"经批准延长 {extended} 日"])
