@@ -116,3 +116,36 @@ def _count_period(
     if fallback:
         steps.append(f"{due.year} 年节假日安排未加载，仅按周末判断（需管理员导入当年安排）")
     return Period(shifted, steps, fallback_calendar=fallback)
+
+
+# ── The periods more than one service counts (one function each, so the services agree) ──────────
+
+# 立案或者裁定不予受理：收到申请之日起七日内 (执行工作规定 item 16; 登记立案规定 2015 arts. 8, 18: its
+# procedure applies to applications for enforcement). After a one-time notice to supplement, the 7
+# days run from the receipt of the supplement (登记立案规定 art. 7: 自收到补正材料之日起计算).
+REGISTRATION_DECISION_DAYS = 7
+# 执行期限六个月（非诉三个月），经批准可延长三个月 (严格审限规定 art. 5; 期限规定 2006 art. 1).
+CLOSE_MONTHS = 6
+CLOSE_MONTHS_NON_LITIGATION = 3
+
+
+def registration_decide_by(received_on: date, calendar: HolidayCalendar) -> Period:
+    """Last day to register or refuse an application (or its supplement) received on ``received_on``:
+    7 days, the start day not counted, a last day on a rest day moved to the next working day."""
+    return count_period(received_on, days=REGISTRATION_DECISION_DAYS, calendar=calendar)
+
+
+def close_by(
+    registered_on: date,
+    *,
+    extension_months: int = 0,
+    pauses: Sequence[Pause] = (),
+    non_litigation: bool = False,
+    calendar: HolidayCalendar,
+) -> Period:
+    """The close-by date of an enforcement case: 6 months from registration (3 for a non-litigation
+    basis) plus approved extensions, counted from the start in one go, moved by every tolled
+    interval (严格审限规定 art. 9) and rolled over a rest day (民诉法 art. 85)."""
+    months = CLOSE_MONTHS_NON_LITIGATION if non_litigation else CLOSE_MONTHS
+    return count_period(registered_on, months=months, extension_months=extension_months, pauses=pauses,
+                        calendar=calendar)

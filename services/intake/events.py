@@ -95,11 +95,25 @@ class SupplementRequested(DomainEvent):
     requested_by: str
 
 
-@event("intake.materials_supplemented", 1, "补正材料")
+@event("intake.materials_supplemented", 2, "补正材料")
 class MaterialsSupplemented(DomainEvent):
+    """v2: ``received_on`` (the day the supplement was received) and ``decide_by``: once nothing is
+    missing, the 7 days to register or refuse run again from the supplement's receipt (登记立案规定
+    2015 art. 7); null while items are still missing (and on upcast v1 events)."""
+
     items: list[MaterialItem]
     still_missing: list[MissingItem]
     supplemented_by: str
+    received_on: date | None = None
+    decide_by: date | None = None
+
+
+def _supplemented_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 supplements did not say when they were received nor restart the 7 days."""
+    return {"received_on": None, "decide_by": None, **payload}
+
+
+REGISTRY.add_upcaster("intake.materials_supplemented", 1, _supplemented_v1_to_v2)
 
 
 @event("intake.case_registered", 1, "立案：{case_number}，执行标的 {claim_amount_fen} 分")

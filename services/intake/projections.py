@@ -37,7 +37,9 @@ def _changes(env: Envelope) -> dict[str, Any]:
     if t == "intake.supplement_requested":
         return {"supplement_deadline": _date(p["deadline"])}
     if t == "intake.materials_supplemented":
-        return {"missing": p["still_missing"], "status": "awaiting_supplement" if p["still_missing"] else "applied"}
+        done = {"missing": p["still_missing"], "status": "awaiting_supplement" if p["still_missing"] else "applied"}
+        # 登记立案规定 art. 7: the supplement that completes the materials restarts the 7 days
+        return done | ({"decide_by": _date(p["decide_by"])} if p.get("decide_by") else {})
     if t == "intake.case_registered":
         return {"case_number": p["case_number"], "status": "registered", "registered_at": env.occurred_at,
                 "registered_by": p["registered_by"], "limitation_warning": p["limitation_warning"],

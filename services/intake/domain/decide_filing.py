@@ -101,8 +101,12 @@ def supplement(cmd: c.SupplementMaterials, state: CaseState) -> list[DomainEvent
         raise InvalidInput("请至少提交一项补正材料", errors=[FieldError("items", "至少 1 项", "too_short")])
     materials = [*state.application.materials, *cmd.items]
     still = missing_materials(state.application.applicant, state.application.basis, materials)
+    # 登记立案规定 (2015) art. 7: once the supplement completes the materials, the 7 days to register or
+    # refuse run again from its receipt.
+    received = cmd.who.today
     return [ev.MaterialsSupplemented(items=list(cmd.items), still_missing=still,
-                                     supplemented_by=cmd.who.officer_id)]
+                                     supplemented_by=cmd.who.officer_id, received_on=received,
+                                     decide_by=None if still else decide_by(received))]
 
 
 def route(state: CaseState, routing: c.Routing, decided_by: str = "system") -> list[DomainEvent]:
@@ -136,7 +140,7 @@ def _assign(state: CaseState, track: str, routing: c.Routing, reason: str | None
 def _registration(state: CaseState, who: c.Who, number: str) -> ev.CaseRegistered:
     app = state.application
     assert app is not None
-    limit = decide_by(app.application_date)
+    limit = decide_by(state.decide_from or app.application_date)
     return ev.CaseRegistered(
         case_id=app.case_id, case_number=number, case_type=app.case_type, court=app.court,
         applicant=app.applicant, respondent=app.respondent, basis=app.basis,
@@ -180,7 +184,7 @@ def refuse(cmd: c.RefuseApplication, state: CaseState) -> list[DomainEvent]:
             f"补正期限（{state.supplement_deadline or '未发出补正通知'}）届满前不能以逾期未补正为由不予受理",
             code="supplement_deadline_open", rule="一次性告知",
         )
-    limit = decide_by(state.application.application_date)
+    limit = decide_by(state.decide_from or state.application.application_date)
     return [ev.ApplicationRefused(ground_code=cmd.ground_code, legal_ground=cmd.legal_ground, reason=cmd.reason,
                                   refused_by=cmd.who.officer_id, decide_by=limit,
                                   decided_within_limit=cmd.who.today <= limit)]

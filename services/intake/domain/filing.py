@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from services.intake.config import CourtRoster, Team, TriagePolicy, TriageRule
 from services.intake.events import BasisRecord, MaterialItem, MissingItem, PartyRecord
+from shared.holidays import HolidayCalendar
+from shared.periods import REGISTRATION_DECISION_DAYS, registration_decide_by
 
 # 申请执行的期间为二年 (民诉法 2023 art. 250): the limit is the debtor's defence, so a late
 # application is still registered, with a warning on record.
 LIMITATION_YEARS = 2
-# 立案或者裁定不予受理：七日内 (执行工作规定 item 16).
-DECISION_DAYS = 7
+# 立案或者裁定不予受理：七日内 (执行工作规定 item 16), counted as supervision counts it (one function,
+# shared.periods.registration_decide_by: a last day on a rest day moves to the next working day).
+DECISION_DAYS = REGISTRATION_DECISION_DAYS
+# Intake's calendar: the State Council schedules of the holiday package, weekends for a year it lacks.
+# Known gap (docs/rules.md §3): a year an administrator loads into supervision is not applied here.
+CALENDAR = HolidayCalendar()
 
 
 def add_years(start: date, years: int) -> date:
@@ -40,9 +46,13 @@ def limitation_warning(case_type: str, basis: BasisRecord, application_date: dat
     return case_type in LIMITATION_CASE_TYPES and limitation_expired(basis, application_date)
 
 
-def decide_by(application_date: date) -> date:
-    """Last day to register or refuse: 7 calendar days, the start day not counted."""
-    return application_date + timedelta(days=DECISION_DAYS)
+def decide_by(received_on: date) -> date:
+    """Last day to register or refuse an application, or a supplement that completed it, received on
+    ``received_on``: 7 days, the start day not counted, a rest day moved to the next working day
+    (登记立案规定 2015 arts. 7–8; 民诉法 art. 85)."""
+    due = registration_decide_by(received_on, CALENDAR).due
+    assert due is not None  # no pauses: never paused
+    return due
 
 
 def _need(cls: str, kind: str, text: str) -> MissingItem:

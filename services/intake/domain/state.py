@@ -41,6 +41,9 @@ class CaseState:
     missing: tuple[ev.MissingItem, ...] = ()
     supplement_requested: bool = False
     supplement_deadline: date | None = None
+    # The day the 7 days to register or refuse run from: the application, or the supplement that
+    # completed it (登记立案规定 2015 art. 7).
+    decide_from: date | None = None
     registered_on: date | None = None
     registered_by: str | None = None
     conflicts: frozenset[str] = frozenset()
@@ -85,14 +88,16 @@ def evolve(state: CaseState, event: DomainEvent) -> CaseState:  # long: one flat
                 state, status="awaiting_supplement" if event.missing else "applied", case_id=event.case_id,
                 court=event.court, case_type=event.case_type, application=event, missing=tuple(event.missing),
                 conflicts=frozenset(event.conflicts), linked_case_id=event.linked_case_id,
+                decide_from=event.application_date,
             )
         case ev.SupplementRequested():
             return replace(state, supplement_requested=True, supplement_deadline=event.deadline)
         case ev.MaterialsSupplemented():
             assert state.application is not None
             app = state.application.model_copy(update={"materials": [*state.application.materials, *event.items]})
+            restart = event.received_on if not event.still_missing and event.received_on else state.decide_from
             return replace(state, application=app, missing=tuple(event.still_missing),
-                           status="awaiting_supplement" if event.still_missing else "applied")
+                           status="awaiting_supplement" if event.still_missing else "applied", decide_from=restart)
         case ev.CaseRegistered():
             return replace(
                 state, status="registered", case_id=event.case_id, court=event.court,

@@ -17,7 +17,7 @@ from services.supervision.domain.calendar import HolidayCalendar
 from services.supervision.domain.entries import Entry
 from services.supervision.domain.nodes import Deadline, NodeBook, business_day, first
 from services.supervision.domain.nodes_assets import disposal_nodes, funds_nodes, objection_nodes
-from services.supervision.domain.nodes_case import closure_nodes, filing_nodes, search_nodes
+from services.supervision.domain.nodes_case import closure_nodes, filing_nodes, register_node, search_nodes
 from services.supervision.domain.nodes_petitions import petition_nodes
 from services.supervision.domain.periods import Pause
 from services.supervision.settings import DeadlineSettings
@@ -87,9 +87,13 @@ def tolling_pauses(entries: Sequence[Entry]) -> list[Pause]:
 def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalendar) -> list[Deadline]:
     """Every applicable deadline of a case, from its whole trail."""
     reg = first(entries, "intake.case_registered")
-    if reg is None or reg.payload.get("case_type") in NO_IMPLEMENTATION_NODES:
+    head = reg or first(entries, "intake.application_received")
+    if head is None or head.payload.get("case_type") in NO_IMPLEMENTATION_NODES:
         return []
     node = NodeBook(cal)
+    if reg is None:  # an application still pending (or refused): only its 7 days to decide
+        register_node(entries, head, node)
+        return node.out
     track = next((e.text("track") for e in reversed(entries) if e.event_type == "intake.case_triaged"), None)
     filing_nodes(entries, reg, track, cfg, node)
     search_nodes(entries, reg, cfg, node)

@@ -24,6 +24,7 @@ from services.supervision.domain.periods import Pause, count_period
 # the instant of the assignment it reacts to, which says when it was asked for, not when it went out).
 BUSINESS_DATES: dict[str, str] = {
     "intake.application_received": "application_date",
+    "intake.materials_supplemented": "received_on",
     "intake.case_registered": "registered_on",
     "intake.case_suspended": "on",
     "intake.suspension_lifted": "on",

@@ -10,12 +10,45 @@ from services.supervision.domain.entries import Entry
 from services.supervision.domain.nodes import NodeBook, business_day, first
 from services.supervision.domain.periods import Pause, add_months, count_period
 from services.supervision.settings import DeadlineSettings
+from shared.periods import REGISTRATION_DECISION_DAYS
+
+REGISTER_SOURCE = ("执行工作规定第16条、登记立案规定(2015)第8条：收到申请之日起7日内；"
+                   "补正的，自收到补正材料之日起计算（第7条）")
+
+
+def register_node(entries: Sequence[Entry], head: Entry, node: NodeBook) -> None:
+    """The 7 days to register or refuse (shared.periods.registration_decide_by, as intake counts them),
+    watched from the application on, before any registration: from the application date; after a
+    one-time notice to supplement, paused until the supplement that completes the materials and then
+    run again from its receipt (登记立案规定 2015 art. 7); done by the registration or the refusal."""
+    application = head.date_of("application_date") or head.day
+    decided = next((e for e in entries if e.event_type in ("intake.case_registered", "intake.application_refused")),
+                   None)
+    notice = first(entries, "intake.supplement_requested")
+    completed = next((e for e in entries if e.event_type == "intake.materials_supplemented"
+                      and not e.payload.get("still_missing")), None)
+    if notice is None or (decided is not None and decided.seq < notice.seq):
+        node("register", "立案或不予受理", REGISTER_SOURCE, None, application, done=decided,
+             days=REGISTRATION_DECISION_DAYS)
+    elif completed is not None:
+        d = node("register", "立案或不予受理", REGISTER_SOURCE, completed, done=decided,
+                 days=REGISTRATION_DECISION_DAYS)
+        node.out[-1] = d._replace(explanation=[
+            *d.explanation,
+            f"已于 {business_day(notice).isoformat()} 一次性告知补正（{notice.event_id}）："
+            "补齐材料后自收到补正材料之日起重新计算7日",
+        ])
+    else:
+        waiting = Pause(application, None, "一次性告知补正，待收到补正材料后重新计算（登记立案规定第7条）",
+                        notice.event_id)
+        node("register", "立案或不予受理", REGISTER_SOURCE, None, application, done=decided,
+             days=REGISTRATION_DECISION_DAYS, pauses=[waiting])
 
 
 def filing_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: DeadlineSettings,
                  node: NodeBook) -> None:
     application = reg.date_of("application_date") or reg.day
-    node("register", "立案或不予受理", "执行工作规定第16条：收到申请之日起7日内", None, application, done=reg, days=7)
+    register_node(entries, first(entries, "intake.application_received") or reg, node)
     assigned = first(entries, "intake.case_assigned")
     assign_days = cfg.assign_days_fast if track == "fast" else cfg.assign_days_ordinary
     node("assign", "分案至承办法官", "期限规定(2006)第2条；快执当日分案（本院规定）", reg,
