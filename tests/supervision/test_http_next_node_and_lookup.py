@@ -18,6 +18,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -29,7 +30,7 @@ from deploy import stack
 from deploy.system import System
 from tests.conftest import RUN_ID, scratch_database
 from tests.helpers import APPLICANT, RESPONDENT
-from tests.supervision.helpers import SUPERVISOR, Story, publish, wait_trail
+from tests.supervision.helpers import ADMIN, SUPERVISOR, Story, publish, wait_trail
 from tests.waits import poll
 
 INSTANCE = "supervision@sms"
@@ -128,7 +129,8 @@ async def sms(system: System, stub: SmsStub) -> AsyncIterator[Private]:
         "SUPERVISION_NOTIFICATIONS__DIRECTORY": json.dumps(DIRECTORY),
         "SUPERVISION_NOTIFICATIONS__BACKOFF_S": "0.2",
         "SUPERVISION_NOTIFICATIONS__POLL_INTERVAL_S": "0.2",
-        "SUPERVISION_SCANNER__TODAY": "2020-01-02",  # the scanner finds nothing due: only pushes are sent
+        "SUPERVISION_SCANNER__TODAY": "2020-01-02",  # the background scanner finds nothing due
+        "SUPERVISION_SCANNER__ALLOW_AS_OF": "true",  # a test scans the day it names
         "SUPERVISION_LOOKUP__PER_CASE": "3",
         "SUPERVISION_LOOKUP__PER_CLIENT": "40",
         "SUPERVISION_RELAY_POLL_INTERVAL_S": "0.2",
@@ -206,6 +208,38 @@ async def test_the_next_node_reaches_officer_applicant_and_leaders_by_sms_and_an
     assert {m["recipient_role"] for m in messages} >= {"search_officer", "team_lead", "judge"}
     assert APPLICANT_MOBILE not in r.text
     assert (await http.get(url)).status_code == 401
+
+
+async def test_a_deadline_reminder_goes_by_sms_too_and_not_to_an_applicant_who_opted_out(
+    sms: Private, stub: SmsStub, http: httpx.AsyncClient
+) -> None:
+    s = Story()
+    contact(s, "applicant", APPLICANT_MOBILE)
+    s.add("intake.party_sms_opt_out_changed", "clerk-1", "intake_clerk", party="applicant", opted_out=True,
+          changed_by="clerk-1")
+    s.registered()
+    s.add("intake.case_assigned", "affairs-1", "affairs_clerk", judge_id="judge-s1", team_id="team-s1",
+          track="ordinary", assigned_by="affairs-1")
+    s.add("disposal.funds_received", "fin-1", "finance_officer", amount_fen=10_000)
+    await publish(sms, s.envelopes)
+    await wait_trail(http, sms, s.case_id, len(s.envelopes))
+    payout = next(d for d in await open_nodes(http, sms, s.case_id) if d["node"] == "payout")
+    due = date.fromisoformat(payout["due"])
+    scan = await http.post(f"{sms.url('supervision')}/admin/deadline-scan", headers=ADMIN,
+                           params={"as_of": (due - timedelta(days=2)).isoformat()})
+    assert scan.status_code == 200, scan.text
+
+    # The payout is the applicant's own waiting time, but they declined SMS: the judge alone is warned.
+    want = {"case_number": s.envelopes[2].payload["case_number"], "node": payout["title"], "due": payout["due"],
+            "days": "0"}
+    await poll(lambda: asyncio.sleep(0, [c["params"] for c in stub.sent(PhoneNumbers=DIRECTORY["judge-s1"],
+                                                                       TemplateCode="SMS_DEADLINE_WARNING")]),
+               what="the payout warning to the judge", until=lambda sent: want in sent, timeout=30)
+    messages = (await http.get(f"{sms.url('supervision')}/cases/{s.case_id}/messages", headers=SUPERVISOR)).json()
+    payout_warnings = [m for m in messages["messages"] if m["template"] == "deadline_warning"
+                       and m["params"]["node"] == payout["title"]]
+    assert [m["recipient_role"] for m in payout_warnings] == ["judge"]
+    assert not any(m["recipient_role"] == "applicant" for m in messages["messages"])
 
 
 def lookup_story(**money: int) -> Story:

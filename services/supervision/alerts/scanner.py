@@ -30,6 +30,7 @@ from services.supervision.alerts.escalation import (
     recipients,
 )
 from services.supervision.alerts.notifications import enqueue
+from services.supervision.alerts.parties import case_parties
 from services.supervision.events import DeadlineOverdue, Escalated
 from services.supervision.settings import Settings
 from shared.app import Runtime
@@ -106,7 +107,8 @@ async def scan(pool: asyncpg.Pool, store: EventStore, settings: Settings, today:
 async def _case_facts(
     conn: asyncpg.Connection, case_id: str, cache: dict[str, tuple[str | None, dict[str, Any] | None]]
 ) -> tuple[str | None, dict[str, Any] | None]:
-    """The case number and applicant, from the case's registration in the trail (tolerant)."""
+    """The case number and applicant, from the case's registration in the trail (tolerant); no
+    applicant when they opted out of SMS (intake.party_sms_opt_out_changed)."""
     if case_id not in cache:
         payload = await conn.fetchval(
             "SELECT payload FROM audit_trail WHERE case_id = $1 AND event_type = 'intake.case_registered'"
@@ -115,6 +117,8 @@ async def _case_facts(
         )
         payload = payload or {}
         applicant = payload.get("applicant")
+        if (await case_parties(conn, case_id)).parties["applicant"].opted_out:  # declined SMS (intake)
+            applicant = None
         cache[case_id] = (payload.get("case_number"), applicant if isinstance(applicant, dict) else None)
     return cache[case_id]
 

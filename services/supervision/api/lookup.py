@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from services.supervision import lookup
+from services.supervision.alerts.sms import template_of
 from services.supervision.api.lookup_models import (
     CaseMessages,
     CodeAccepted,
@@ -71,7 +72,8 @@ async def read_case(body: LookupRequest, request: Request, rt: Rt) -> Any:
 def _record(row: Any) -> dict[str, Any]:
     message = row["message"] or {}
     recipient = message.get("recipient") or {}
-    params = {k: str(v) for k, v in (message.get("params") or {}).items()}
+    template, values = template_of(message)
+    params = {k: str(v) for k, v in values.items()}
     text = str(message.get("message", ""))
     if "code" in params:
         text = text.replace(params["code"], "******")
@@ -80,7 +82,7 @@ def _record(row: Any) -> dict[str, Any]:
     party = recipient.get("role") in ("applicant", "respondent")
     return {
         "notification_id": row["notification_id"], "kind": message.get("kind", "?"),
-        "template": message.get("template"), "params": params, "recipient_role": row["recipient_role"],
+        "template": template, "params": params, "recipient_role": row["recipient_role"],
         "recipient_id": mask_id_number(rid) if party else rid, "recipient_name": recipient.get("name"),
         "mobile": mask_mobile(recipient.get("mobile")), "text": text, "status": row["status"],
         "attempts": row["attempts"], "last_error": row["last_error"], "created_at": row["created_at"],

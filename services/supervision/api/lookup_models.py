@@ -16,7 +16,8 @@ class MessageRecord(ResponseModel):
     notification_id: str = Field(description="通知编号（UUID）")
     kind: str = Field(description="next_node 下一节点推送 / lookup_code 查询验证码 / "
                                   "warning、overdue、escalation 期限提醒与督办")
-    template: str | None = Field(description="短信模板键（next_node、lookup_code 等）；期限提醒为 null")
+    template: str = Field(description="短信模板键：next_node、lookup_code、deadline_warning、"
+                                      "deadline_overdue、escalation")
     params: dict[str, str] = Field(description="模板参数（验证码已遮蔽）")
     recipient_role: str = Field(description="接收人角色")
     recipient_id: str | None = Field(description="接收人工号或证件号（证件号已遮蔽）；只知岗位时为 null")
