@@ -110,3 +110,28 @@ async def test_the_clerks_desk_lists_applications_to_register_and_pages_like_oth
                               json={"ground_code": "no_definite_content", "reason": "给付内容不明确"}, headers=CLERK)
     assert refused.status_code == 200, refused.text  # refusing takes the application off the desk
     assert await of_case(http, base, CLERK, cid) == []
+
+
+async def test_a_fine_waits_on_the_presidents_worklist_until_decided(system: System, http: httpx.AsyncClient) -> None:
+    base = system.url("intake")
+    case = await register(http, system)
+    cid = case["case_id"]
+    president = auth("wl-president", "president")
+    body = {"subject": {"kind": "person", "name": "王某", "id_number": "11010519491231002X"},
+            "ground": "conceal_property", "facts": "转移已被查封的车辆", "fine_fen": 2_000_000}
+    r = await http.post(f"{base}/cases/{cid}/measures", headers=judge(case["judge_id"]), json=body)
+    assert r.status_code == 201, r.text
+    mid = r.json()["measure_id"]
+    [item] = await of_case(http, base, president, cid)
+    assert (item["kind"], item["role"], item["ref"], item["due"]) == ("measure_approval", "president", mid, None)
+    assert item["title"].startswith("审批强制措施：罚款") and item["case_number"] == case["case_number"]
+    assert item["action"]["path"] == f"/cases/{cid}/measures/{mid}/approve"
+    assert await of_case(http, base, VICE_PRESIDENT, cid) == []  # 民诉法-119: the president's alone
+    assert await of_case(http, base, auth("wl-president", "president", court="粤0304"), cid) == []
+    # 互相制约-13: the proposing judge, even holding the president's role, is not asked.
+    own = await of_case(http, base, auth(case["judge_id"], "judge", "president"), cid)
+    assert "measure_approval" not in {i["kind"] for i in own} and "case_close" in {i["kind"] for i in own}
+    done = await http.post(f"{base}{item['action']['path']}", headers=president,
+                           json={"decision_number": "（2026）黔01司惩1号"})
+    assert done.status_code == 200, done.text
+    assert await of_case(http, base, president, cid) == []

@@ -6,6 +6,8 @@
   副院长批准), due by the case's close-by date.
 - bureau_chief / vice_president / president: closure proposals (终本 and the others) to approve or
   reject, never of a case they handle (互相制约-6), due by the close-by date.
+- president: fines and detentions proposed by a judge, to approve or refuse (民诉法 2023 art. 119:
+  决定须经院长批准), never one they proposed (互相制约-13); the law sets no time for it (no due date).
 - team_lead: their team's open cases within 30 days of (or past) the close-by date, to supervise.
 - intake_clerk: applications to register or refuse within 7 days (执行工作规定第16条), and
   supplements awaited by their deadline (the desk's queue: every clerk of the court sees it).
@@ -99,6 +101,27 @@ async def _pending_extensions(conn: asyncpg.Connection, court: str) -> list[str]
     return [r["case_id"] for r in rows]
 
 
+async def _measures(conn: asyncpg.Connection, officer: Principal) -> list[Work]:
+    """Fines and detentions proposed and neither approved nor refused yet (the measure streams)."""
+    rows = await conn.fetch(
+        "SELECT p.case_id, c.case_number, p.envelope->'payload'->>'measure_id' AS measure_id,"
+        " p.envelope->'payload'->>'measure_zh' AS what, p.envelope->'payload'->>'proposed_by' AS judge_id"
+        " FROM events p JOIN cases c ON c.case_id = p.case_id WHERE c.court = $1"
+        " AND p.event_type = 'intake.measure_proposed' AND NOT EXISTS (SELECT 1 FROM events d"
+        " WHERE d.case_id = p.case_id AND d.event_type IN ('intake.measure_approved', 'intake.measure_rejected')"
+        " AND d.envelope->'payload'->>'measure_id' = p.envelope->'payload'->>'measure_id')",
+        officer.court,
+    )
+    return [
+        Work("measure_approval", Role.PRESIDENT, r["case_id"], r["case_number"],
+             f"审批强制措施：{r['what']}（承办法官 {r['judge_id']} 提请）", None,
+             "POST", f"/cases/{r['case_id']}/measures/{r['measure_id']}/approve", "批准",
+             ref=r["measure_id"], detail=f"不批准：POST /cases/{r['case_id']}/measures/{r['measure_id']}/reject")
+        for r in rows
+        if r["judge_id"] != officer.officer_id  # 互相制约-13
+    ]
+
+
 async def collect(officer: Principal, rt: Rt, request: Request, today: date) -> list[Work]:
     work: list[Work] = []
     court, me = officer.court, officer.officer_id
@@ -115,6 +138,8 @@ async def collect(officer: Principal, rt: Rt, request: Request, today: date) -> 
             ids += await _pending_extensions(conn, court) if officer.has(Role.VICE_PRESIDENT, Role.PRESIDENT) else []
             for cid in sorted(set(ids)):
                 work += _approvals(officer, await _state(conn, rt, cid), today)
+        if officer.has(Role.PRESIDENT):
+            work += await _measures(conn, officer)
         if officer.has(Role.TEAM_LEAD):
             teams = [t.team_id for t in config(request).roster(court).teams if t.lead_id == me]
             ids = await conn.fetch(
