@@ -209,6 +209,11 @@ async def test_the_dashboard_shows_the_figures_of_the_api_and_is_screenshotted(
                     if attempt == 4:
                         raise
             assert bank in await page.inner_text("#agencies")
+            # 涉执信访 · 司法救助: the figures of /indicators/petitions for the same period.
+            pet = (await http.get(f"{base}/indicators/petitions", headers=WATCHER, params=PERIOD)).json()["totals"]
+            shown = await page.inner_text("#petitions")
+            assert "案访比" in shown and "息访率" in shown and "不计入执行到位" in shown
+            assert f"在执案件 {pet['cases_under_enforcement']} 件" in shown
 
             # The case timeline: click the finding (named by its case number), see the case's trail.
             number = zb.envelopes[0].payload["case_number"]

@@ -118,3 +118,11 @@ def test_per_team_and_judge_a_petition_counts_where_it_was_assigned() -> None:
     assert groups["judge-1"]["judicial_aid"]["paid_fen"] == 3_000_000
     assert groups["judge-2"]["judicial_aid"]["paid_fen"] == 0
     assert groups["judge-2"]["cases_under_enforcement"] == 1
+
+
+def test_a_team_or_judge_filter_keeps_its_petitions_cases_and_aid() -> None:
+    petitions, aids = pi.fold(_trail())
+    p, a, c = pi.select(petitions, aids, CASES, team_id="team-2", judge_id=None)
+    assert {x.petition_id for x in p} == {"P2"} and a == [] and {f.case_id for f in c} == {"case-2", "case-3"}
+    p, a, c = pi.select(petitions, aids, CASES, judge_id="judge-1")
+    assert {x.petition_id for x in p} == {"P1", "P3"} and [x.aid_id for x in a] == ["A1"]

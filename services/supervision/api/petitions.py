@@ -63,11 +63,14 @@ async def petition_indicators(
     start: From = None,
     end: To = None,
     group_by: Annotated[Literal["team", "judge"] | None, Query(description="分组维度")] = None,
+    team_id: str | None = None,
+    judge_id: str | None = None,
 ) -> PetitionIndicators:
     period = _period(start, end)
     cases = await load_facts(rt, officer.court)
     async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
         petitions, aids = pi.fold([e async for e in _entries(conn, officer.court, pi.EVENTS)])
+    petitions, aids, cases = pi.select(petitions, aids, cases, team_id=team_id, judge_id=judge_id)
     body: dict[str, Any] = {
         "court": officer.court,
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},

@@ -132,6 +132,20 @@ def _count(values: Iterable[str]) -> dict[str, int]:
     return dict(out)
 
 
+def select(petitions: Sequence[Petition], aids: Sequence[Aid], cases: Sequence[CaseFacts],
+           **filters: str | None) -> tuple[list[Petition], list[Aid], list[CaseFacts]]:
+    """Only one team's or judge's (``team_id=…``, ``judge_id=…``), as the dashboard's filters choose."""
+    p, a, c = list(petitions), list(aids), list(cases)
+    for attr, value in filters.items():
+        if value is None:
+            continue
+        case_ids = {f.case_id for f in c if getattr(f, attr) == value}
+        p = [x for x in p if getattr(x, attr) == value]
+        a = [x for x in a if x.case_id in case_ids]
+        c = [f for f in c if f.case_id in case_ids]
+    return p, a, c
+
+
 def grouped(petitions: Sequence[Petition], aids: Sequence[Aid], cases: Sequence[CaseFacts], period: Period,
             by: str) -> list[dict[str, Any]]:
     """The figures per team or judge: a petition by the team and officer it was assigned to, a case and

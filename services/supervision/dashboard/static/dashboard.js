@@ -153,6 +153,20 @@
     ]));
   }
 
+  // 涉执信访 and 国家司法救助 (/indicators/petitions, the same period and case filters as the tiles).
+  function renderPetitions(t) {
+    const aid = t.judicial_aid;
+    const money = (fen) => `${(fen / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2 })} 元`;
+    table($("petitions"), ["指标", "本期", "计算"], [
+      ["信访件数", num(t.petitions), `在执案件 ${t.cases_under_enforcement} 件`],
+      ["案访比", pct(t.case_petition_ratio), frac(t.case_petition_ratio)],
+      ["办结率", pct(t.closure_rate), frac(t.closure_rate)],
+      ["息访率", pct(t.stop_rate), frac(t.stop_rate)],
+      ["司法救助（决定给予）", `${aid.granted_cases} 件`, money(aid.granted_fen)],
+      ["司法救助金已发放", `${aid.paid_cases} 件`, `${money(aid.paid_fen)}（不计入执行到位）`],
+    ]);
+  }
+
   // A case is named by its number (（2026）黔01执1号, full-width or ASCII brackets) or its id: the trail
   // API looks the number up.
   async function showTimeline(ref) {
@@ -222,6 +236,7 @@
       renderLevels(board.deadlines);
       renderFindings(findings.findings);
       renderAgencies(agencies.agencies);
+      renderPetitions((await api(`/indicators/petitions${q}`)).totals);
       $("updated").textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
       document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
     } catch (err) {
