@@ -164,3 +164,10 @@ async def agencies(officer: Watcher, rt: Rt, start: From = None, end: To = None)
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "agencies": rows,
     })
+
+
+# Coercive measures' counts (docs/rules.md §9): their own module, on this router (imported last: it
+# uses the period and trail helpers above).
+from services.supervision.api import measures as _measures  # noqa: E402
+
+router.include_router(_measures.router)

@@ -18,6 +18,7 @@ from services.supervision.domain.entries import Entry
 from services.supervision.domain.nodes import Deadline, NodeBook, business_day, first
 from services.supervision.domain.nodes_assets import disposal_nodes, funds_nodes, objection_nodes
 from services.supervision.domain.nodes_case import closure_nodes, filing_nodes, register_node, search_nodes
+from services.supervision.domain.nodes_measures import CLOSED_BY_TIME, measure_nodes
 from services.supervision.domain.nodes_petitions import petition_nodes
 from services.supervision.domain.periods import Pause
 from services.supervision.settings import DeadlineSettings
@@ -37,7 +38,9 @@ def status(d: dict[str, Any], today: date, warning_days: int) -> str:
     that day, so a step done after ``today`` does not count yet (a look back with ``as_of``)."""
     due = date.fromisoformat(d["due"]) if d.get("due") else None
     done = date.fromisoformat(d["completed_on"]) if d.get("completed_on") else None
-    if done is not None and done <= today:
+    # A node closed by time alone (a party's window that ran out, nodes_measures.py) is still open
+    # on its closing day itself.
+    if done is not None and (done < today or (done == today and d.get("completed_event_id") != CLOSED_BY_TIME)):
         return "met" if due is None or done <= due else "late"
     if due is None:
         return "paused"
@@ -100,6 +103,7 @@ def compute(entries: Sequence[Entry], cfg: DeadlineSettings, cal: HolidayCalenda
     disposal_nodes(entries, node)
     funds_nodes(entries, node)
     objection_nodes(entries, node)
+    measure_nodes(entries, node)
     closure_nodes(entries, reg, track, cfg, tolling_pauses(entries), node)
     closed = first(entries, "intake.case_closed")
     petitions = NodeBook(cal)  # watched whatever becomes of the case (nodes_petitions.py)

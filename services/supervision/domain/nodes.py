@@ -49,6 +49,13 @@ BUSINESS_DATES: dict[str, str] = {
     "intake.petition_registered": "received_on",
     "intake.petition_acknowledged": "acknowledged_on",
     "intake.petition_closed": "closed_on",
+    "intake.measure_proposed": "proposed_on",
+    "intake.measure_approved": "approved_on",
+    "intake.measure_served": "served_on",
+    "intake.measure_reconsideration_applied": "applied_on",
+    "intake.measure_reconsideration_decided": "decided_on",
+    "field_ops.custody_started": "started_on",
+    "field_ops.custody_ended": "released_on",
 }
 # An entry this many days after its business date is a late entry, shown on the node.
 LATE_ENTRY_DAYS = 1

@@ -159,3 +159,38 @@ def manual_reassignment(entries: Sequence[Entry], ctx: Context, found: Found) ->
             missing += [] if e.text("reason") else ["未说明理由"]
             found.add("改派承办法官：" + "、".join(missing), [e.text("assigned_by") or e.officer], e)
         assigned = True
+
+
+@rule("互相制约-13", 1, "提请罚款、拘留的法官不得审批；罚款、拘留须经院长批准", "docs/rules.md §7.13；民诉法第119条")
+def measure_approval(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    proposals: dict[str, Entry] = {}
+    for e in entries:
+        if e.event_type == "intake.measure_proposed":
+            proposals[str(e.payload.get("measure_id"))] = e
+        elif e.event_type in ("intake.measure_approved", "intake.measure_rejected"):
+            proposal = proposals.get(str(e.payload.get("measure_id")))
+            approved = e.event_type == "intake.measure_approved"
+            decider = e.text("approved_by" if approved else "rejected_by") or e.officer
+            proposer = (proposal.text("proposed_by") or proposal.officer) if proposal else None
+            if proposer is None and approved:
+                proposer = e.text("proposed_by")
+            if decider and decider == proposer:
+                found.add(f"{decider} 既提请又审批同一罚款、拘留", [decider], *(p for p in (proposal, e) if p))
+            elif approved and e.actor_role not in (None, "president"):
+                found.add(f"罚款、拘留由 {decider}（{e.actor_role}）批准，未经院长批准", [decider], e)
+
+
+@rule("互相制约-14", 1, "执行拘留的外勤人员不得是作出或批准拘留决定的人", "docs/rules.md §7.14")
+def detainer_not_decider(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    decisions: dict[str, Entry] = {}
+    for e in entries:
+        if e.event_type == "intake.measure_approved":
+            decisions[str(e.payload.get("measure_id"))] = e
+        elif e.event_type in ("field_ops.custody_started", "field_ops.custody_ended"):
+            decision = decisions.get(str(e.payload.get("measure_id")))
+            doer = e.text("officer_id") or e.officer
+            if decision is None or not doer:
+                continue
+            deciders = {decision.text("judge_id"), decision.text("approved_by")}
+            if doer in deciders:
+                found.add(f"{doer} 既作出或批准拘留决定又执行拘留", [doer], decision, e)

@@ -41,6 +41,15 @@ SUMMARIES: dict[str, str] = {
     "intake.closure_proposed": "承办法官 {judge_id} 提请结案：{closure_type}",
     "intake.closure_rejected": "结案申请未获批准（{closure_type}）：{reason}，{rejected_by}",
     "intake.objection_decided": "执行异议审查结论：{outcome}",
+    "intake.measure_proposed": "承办法官 {proposed_by} 提请强制措施：{measure_zh}（事由：{ground_zh}）",
+    "intake.measure_approved": "院长 {approved_by} 批准强制措施：{measure_zh}，决定书 {decision_number}"
+    "（提请 {proposed_by}）",
+    "intake.measure_rejected": "院长 {rejected_by} 不批准强制措施：{reason}",
+    "intake.measure_served": "强制措施决定书 {decision_number} 于 {served_on} 送达，复议申请期限至 {reconsider_by}",
+    "intake.measure_reconsideration_applied": "被处罚人于 {applied_on} 向 {higher_court} 申请复议（不停止执行），"
+    "应于 {decide_by} 前决定",
+    "intake.measure_reconsideration_decided": "上级法院复议决定（{decided_on}）：{result_zh}，{reason}",
+    "intake.measure_effect_recorded": "强制措施效果：{effect_zh}，{note}（记录人 {recorded_by}）",
     # 涉执信访 and 国家司法救助
     "intake.petition_registered": "登记涉执信访（{channel_label}），诉求：{request}；"
     "交承办人 {officer_id}（{team_id}）接待，{accept_by} 前告知是否受理",
@@ -85,6 +94,12 @@ SUMMARIES: dict[str, str] = {
     "field_ops.proposal_received": "收到外勤建议 {proposal_id}：{kind}，对象 {target}",
     "field_ops.attempt_recorded": "外勤任务 {task_id} 第{attempt_no}次执行：{place}，{note}",
     "field_ops.asset_seized_on_site": "现场查封：{asset_kind} {description}，价值 {value_fen} 分",
+    "field_ops.detention_instructed": "拘留决定 {decision_number} 交外勤执行：拘留 {detention_days} 日"
+    "（决定 {judge_id}，批准 {approved_by}）",
+    "field_ops.custody_started": "外勤人员 {officer_id} 将被拘留人送交 {custody_organ} 看管（{started_on}），"
+    "至迟 {release_by} 解除",
+    "field_ops.family_notified": "拘留后通知家属：{result_zh}（{officer_id}）",
+    "field_ops.custody_ended": "解除拘留（{released_on}，共 {days_in_custody} 日）：{end_zh}",
     # disposal 财产处置中心 / 执行款
     "disposal.disposal_decided": "决定处置财产 {asset_id}，法官 {judge_id}",
     "disposal.reference_price_fixed": "确定参考价（{method}）：{amount_fen} 分，有效至 {valid_until}",

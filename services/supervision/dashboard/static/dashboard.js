@@ -153,6 +153,20 @@
     ]));
   }
 
+  // Coercive measures (罚款、拘留): the period's totals, then per month and per judge (/indicators/measures).
+  function renderMeasures(m) {
+    const t = m.totals;
+    $("measures-summary").textContent = `提请 ${t.proposed} · 批准 ${t.approved}（罚款 ${t.fines}，拘留 ${t.detentions}）`
+      + ` · 不批准 ${t.rejected} · 罚款合计 ${yuan(t.fine_fen)} · 送交看管 ${t.custody_started} · 提前解除 ${t.released_early}`;
+    table($("measures-months"), ["月份", "提请", "批准", "罚款", "拘留", "罚款金额"], m.by_month.map((r) => [
+      r.month, r.proposed, r.approved, r.fines, r.detentions, yuan(r.fine_fen),
+    ]));
+    table($("measures-judges"), ["承办法官", "提请", "批准", "罚款", "拘留"], m.by_judge.map((r) => [
+      r.judge_id, r.proposed, r.approved, r.fines, r.detentions,
+    ]));
+  }
+  function yuan(fen) { return `${(fen / 100).toLocaleString("zh-CN")} 元`; }
+
   // 涉执信访 and 国家司法救助 (/indicators/petitions, the same period and case filters as the tiles).
   function renderPetitions(t) {
     const aid = t.judicial_aid;
@@ -221,9 +235,9 @@
     if (!token()) { showLogin(); return; }
     try {
       if (!LABELS.role) LABELS = (await api("/labels")).tables;
-      const [ind, overdue, board, findings, agencies] = await Promise.all([
+      const [ind, overdue, board, findings, agencies, measures] = await Promise.all([
         api(`/indicators${q}`), api(`/indicators/overdue?${cq.slice(1)}`), api(`/deadlines?status=overdue${cq}`), api("/findings"),
-        api(`/indicators/agencies${q}`), renderTrailAlarm(), renderClock(),
+        api(`/indicators/agencies${q}`), api(`/indicators/measures${q}`), renderTrailAlarm(), renderClock(),
       ]);
       $("login").hidden = true;
       $("board").hidden = false;
@@ -237,6 +251,7 @@
       renderFindings(findings.findings);
       renderAgencies(agencies.agencies);
       renderPetitions((await api(`/indicators/petitions${q}`)).totals);
+      renderMeasures(measures);
       $("updated").textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
       document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
     } catch (err) {
