@@ -122,6 +122,8 @@ async def test_every_service_documents_credentials_and_errors(system: System, ht
                     assert op["security"] == [{"agencyId": [], "webhookId": [], "webhookTimestamp": [],
                                                "webhookSignature": []}], (path, method)
                     assert {"401", "429"} <= set(op["responses"]), (path, method)
+                elif path.startswith("/public/"):  # a party's own look-up (执行公开): no staff token, limited
+                    assert "security" not in op and "429" in op["responses"], (service, path, method)
                 elif path not in ("/healthz", "/readyz", "/metrics") and not path.startswith("/dashboard"):
                     assert op.get("security") == [{"staffBearer": []}], (service, path, method)
                     assert {"401", "403", "500"} <= set(op["responses"]), (service, path, method)
