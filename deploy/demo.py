@@ -34,6 +34,7 @@ import typer
 from stdnum.cn import ric
 
 from deploy import demo_lives as lives
+from deploy import demo_petitions
 from shared.auth import mint_token
 from shared.envelope import SHANGHAI, now_shanghai
 from shared.settings import ServiceSettings
@@ -228,6 +229,7 @@ async def drive(demo: Demo, cases: int, concurrency: int) -> None:
 
     await asyncio.gather(*(one(i, life, title) for i, (life, title) in enumerate(plan)))
     if open_cases:
+        await demo_petitions.petitions(demo, *open_cases[0])
         await lives.try_zhongben(demo, *open_cases[0])
     demo.skipped.append("恢复执行（执恢）：只能对终本案件决定，而本次演示无法产生终本案件（立案未满3个月），已跳过")
     demo.skipped.append("定期网络查控（终本后每6个月）、控制措施到期续行：需要数月的时间，已跳过")
@@ -269,6 +271,8 @@ async def drive_year(demo: Demo, cases: int, months: int, concurrency: int) -> N
         cohort = list(enumerate(plan))[month * per_month:(month + 1) * per_month]
         started = time.monotonic()
         await asyncio.gather(*(one(i, month, life, title) for i, (life, title) in cohort))
+        if month == 0 and found_nothing:  # a few petitions and one judicial aid case (deploy/demo_petitions.py)
+            await demo_petitions.petitions(demo, *found_nothing[0][1:])
         for item in [c for c in found_nothing if month - c[0] >= 3]:
             found_nothing.remove(item)
             if await lives.zhongben(demo, item[1], item[2]):
@@ -329,10 +333,20 @@ async def summary(demo: Demo, since: date | None = None) -> None:
         f"互相制约检查发现 {len(findings['findings'])} 条："
         + "、".join(sorted({f["rule_id"] for f in findings["findings"]}))
     )
+    pet = (await demo.get("supervision", "/indicators/petitions", sup,
+                          **{"from": since.isoformat(), "to": demo.today.isoformat()}))["totals"]
+    aid = pet["judicial_aid"]
+    typer.echo(f"  涉执信访 {pet['petitions']} 件，息访率 {_ratio(pet['stop_rate'])}，"
+               f"办结率 {_ratio(pet['closure_rate'])}；司法救助发放 {aid['paid_cases']} 件 "
+               f"{aid['paid_fen'] / 100:.2f} 元（不计入执行到位）")
     for s in demo.skipped:
         typer.echo(f"  跳过：{s}")
     token = demo.auth("qz-sup-01", "supervisor")["Authorization"][7:]
     typer.echo(f"\n看板：{demo.url('supervision', '/dashboard')}?token={token}")
+
+
+def _ratio(r: dict[str, Any]) -> str:
+    return "—" if r["value"] is None else f"{r['value'] * 100:.1f}%"
 
 
 def main(
