@@ -91,3 +91,22 @@ def test_a_control_out_of_order_or_of_another_court_is_refused() -> None:
     with pytest.raises(RecordRefused) as future:
         plan(with_sections(record()), "黔01", date(2025, 4, 5), "imp-1")
     assert ("controls.1.ordered_on", "future_date") in {(e["field"], e["code"]) for e in future.value.errors}
+
+
+def test_the_batch_projection_leaves_the_rows_the_events_would() -> None:
+    from services.asset_search.import_projection import rows
+    from shared.clock import now
+    from shared.envelope import Actor
+
+    actor = Actor(kind="officer", id="imp-1", name="导入员", role="importer", court="黔01")
+    p = plan(with_sections(record()), "黔01", TODAY, "imp-1")
+    queries, assets, controls = rows(p.envelopes("asset_search", actor, "import:b", now()))
+    assert len(queries) == 8 and {(q["status"], q["answers"], q["late"]) for q in queries} == {("answered", 1, False)}
+    assert all(q["completed_at"] == q["first_answer_at"] for q in queries)
+    assert len(assets) == 2 and {a["asset_kind"] for a in assets} == {"bank_deposit", "real_estate"}
+    by_measure = {c["measure"]: c for c in controls}
+    assert {m: c["status"] for m, c in by_measure.items()} == {"freeze": "lapsed", "deduct": "effective",
+                                                               "seize": "released"}
+    freeze = by_measure["freeze"]
+    assert (freeze["effective_date"], freeze["expiry_date"], freeze["controlled_by"], freeze["requested_by"]) == (
+        "2025-04-01", "2026-04-01", "legacy-bank_deposit", "qz-j-201")

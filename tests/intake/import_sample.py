@@ -4,6 +4,9 @@
 
 Every record is valid: a mix of closed cases (执行完毕, 终本, 终结执行) and open ones, fast and
 ordinary, some assigned late, some with a suspension; numbers from ``--first`` on, one court year.
+With ``--sections`` (the default) each case also carries the old system's online search, two in five a
+frozen bank account (one in five of those deducted, the rest released at closure or lapsed), and each
+执行完毕 case its money: the claim received and paid out (one payout in five later than 30 days).
 """
 
 from __future__ import annotations
@@ -69,8 +72,36 @@ def record(i: int, court: str, year: int, first: int, rng: random.Random, judges
     return rec
 
 
+def add_sections(rec: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The old system's search, controls and money for ``rec`` (docs/import.md §1b)."""
+    assigned = date.fromisoformat(rec["assignment"]["date"])
+    closure = rec.get("closure")
+    rec["search"] = {"date": (assigned + timedelta(days=1)).isoformat(),
+                     "answered_on": (assigned + timedelta(days=8)).isoformat()}
+    claim = rec["application"]["claim_amount_fen"]
+    if rng.random() < 0.4:
+        ordered = assigned + timedelta(days=10)
+        deduct = rng.random() < 0.2
+        control: dict[str, Any] = {
+            "asset": {"kind": "bank_deposit", "identifier": f"6222{rng.randrange(10**12):012d}"},
+            "measure": "deduct" if deduct else "freeze", "ruling_number": f"{rec['case_number']}之一",
+            "ordered_on": ordered.isoformat(), "effective_date": (ordered + timedelta(days=1)).isoformat(),
+            "amount_limit_fen": claim, "amount_fen": max(1, claim // 3)}
+        if closure is not None and not deduct:
+            control["released"] = {"date": closure["date"]}
+        rec["controls"] = [control]
+    if closure is not None and closure["type"] == "执行完毕":
+        received = assigned + timedelta(days=30)
+        paid = received + timedelta(days=rng.randrange(35, 60) if rng.random() < 0.2 else rng.randrange(1, 25))
+        rec["receipts"] = [{"received_on": received.isoformat(), "amount_fen": claim, "source": "voluntary_payment"}]
+        rec["payouts"] = [{"paid_on": min(paid, date.fromisoformat(closure["date"])).isoformat(), "amount_fen": claim,
+                           "proposed_by": "fin-old-01", "approved_by": "fin-old-02"}]
+    return rec
+
+
 @app.command()
-def main(count: int, out: Path, court: str = "黔01", year: int = 2019, first: int = 1, seed: int = 7) -> None:
+def main(count: int, out: Path, court: str = "黔01", year: int = 2019, first: int = 1, seed: int = 7,
+         sections: bool = True) -> None:
     """Write COUNT made-up cases of COURT, registered in YEAR, to OUT (JSON Lines)."""
     rng = random.Random(seed)
     roster = load_config().roster(court)
@@ -78,7 +109,8 @@ def main(count: int, out: Path, court: str = "黔01", year: int = 2019, first: i
         ("ordinary", "judge-old-01", f"{court}-普执组"), ("fast", "judge-old-02", f"{court}-快执组")]
     with out.open("wb") as f:
         for i in range(count):
-            f.write(orjson.dumps(record(i, court, year, first, rng, judges)) + b"\n")
+            rec = record(i, court, year, first, rng, judges)
+            f.write(orjson.dumps(add_sections(rec, rng) if sections else rec) + b"\n")
 
 
 if __name__ == "__main__":

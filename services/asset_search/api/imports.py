@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from services.asset_search.execution import registry_of
+from services.asset_search.import_projection import project_imported
 from services.asset_search.importing import plan
-from services.asset_search.projections import make_projector
 from shared.import_route import import_router
 from shared.import_sections import CaseView
 from shared.importing import SectionPlan
@@ -31,5 +30,5 @@ router = import_router(
                 "（冻结、查封、扣押、扣划及其续行、解除），记为与在线办理相同的事件，发生时间为原业务日期 09:00"
                 "（北京时间），操作人为导入人员（角色 importer）。不向任何协助单位发送请求。没有这两部分的记录报告为"
                 " unchanged；有错误的记录不导入任何内容；重复导入不作改动。",
-    record_model=CaseView, plan=plan, project_of=lambda rt: make_projector(registry_of(rt)), after=_after,
+    record_model=CaseView, plan=plan, project_of=lambda rt: project_imported, after=_after,
 )
