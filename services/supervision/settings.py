@@ -36,10 +36,12 @@ class DeadlineSettings(BaseModel):
     # time: registration, a lead they gave, money owed to them, the case's time limit).
     applicant_nodes: list[str] = Field(default_factory=lambda: ["register", "verify_lead", "payout", "close"])
     # Nodes still watched once the case is closed (终本: controls, the 6-monthly re-search; money;
-    # an objection, which may be raised against a closed case and is decided within 15 days). The
+    # an objection, which may be raised against a closed case and is decided within 15 days; a petition,
+    # whatever becomes of the case: nodes_petitions.py). The
     # deadline engine ends every other node of a case on its closure (docs/rules.md §2.6).
     watched_after_closure: list[str] = Field(
-        default_factory=lambda: ["renew", "zhongben_search", "payout", "objection"]
+        default_factory=lambda: ["renew", "zhongben_search", "payout", "objection", "petition_accept",
+                                 "petition_conclude"]
     )
 
     def warning_days_for(self, node: str) -> int:

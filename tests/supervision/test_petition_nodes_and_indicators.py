@@ -126,3 +126,15 @@ def test_a_team_or_judge_filter_keeps_its_petitions_cases_and_aid() -> None:
     assert {x.petition_id for x in p} == {"P2"} and a == [] and {f.case_id for f in c} == {"case-2", "case-3"}
     p, a, c = pi.select(petitions, aids, CASES, judge_id="judge-1")
     assert {x.petition_id for x in p} == {"P1", "P3"} and [x.aid_id for x in a] == ["A1"]
+
+
+def test_a_petition_about_a_closed_case_is_still_warned_and_escalated() -> None:
+    from services.supervision.alerts.escalation import OpenNode, steps_reached
+
+    node = OpenNode("case-1", "petition_accept:P1", "petition_accept", "黔01", "信访事项受理告知", date(2026, 3, 17),
+                    judge_id="judge-1", case_closed=True)
+    assert [s.name for s in steps_reached(node, date(2026, 3, 16), CFG)] == ["warning"]
+    assert "overdue" in [s.name for s in steps_reached(node, date(2026, 3, 18), CFG)]
+    # the other nodes of a closed case are not chased any more
+    assert steps_reached(OpenNode("case-1", "notice", "notice", "黔01", "通知", date(2026, 3, 17), case_closed=True),
+                         date(2026, 3, 18), CFG) == []
