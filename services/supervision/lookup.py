@@ -29,6 +29,7 @@ import asyncpg
 
 from services.supervision.alerts.notifications import enqueue
 from services.supervision.alerts.parties import CaseParties, Party, case_parties
+from services.supervision.case_refs import as_case_number
 from services.supervision.events import PartyLookupMade
 from services.supervision.settings import LookupSettings
 from shared.contact import mask_id_number, mask_mobile
@@ -64,10 +65,15 @@ async def hit(conn: asyncpg.Connection | asyncpg.Pool, bucket: str, limit: int, 
         raise Limited(max(1, int((start + timedelta(seconds=window_s) - now).total_seconds()) + 1))
 
 
+def canonical_number(case_number: str) -> str:
+    """The case number as intake writes it (half-width brackets accepted); else as typed, trimmed."""
+    return as_case_number(case_number.strip()) or case_number.strip()
+
+
 async def find_case(pool: asyncpg.Pool, case_number: str) -> str | None:
     return await pool.fetchval(  # type: ignore[no-any-return]
         "SELECT case_id FROM audit_trail WHERE event_type = 'intake.case_registered'"
-        " AND payload->>'case_number' = $1 ORDER BY seq LIMIT 1", case_number.strip())
+        " AND payload->>'case_number' = $1 ORDER BY seq LIMIT 1", canonical_number(case_number))
 
 
 def party_of(parties: CaseParties, id_number: str) -> Party | None:
@@ -98,7 +104,7 @@ async def send_code(pool: asyncpg.Pool, store: EventStore, cfg: LookupSettings, 
     """Count the request; when the combination names a party with a number, queue a fresh code."""
     now = now_shanghai()
     await hit(pool, f"client:{client}", cfg.per_client, cfg.window_s, now)
-    await hit(pool, f"case:{case_number.strip()}", cfg.per_case, cfg.window_s, now)
+    await hit(pool, f"case:{canonical_number(case_number)}", cfg.per_case, cfg.window_s, now)
     case_id = await find_case(pool, case_number)
     if case_id is None:
         return
@@ -114,7 +120,7 @@ async def send_code(pool: asyncpg.Pool, store: EventStore, cfg: LookupSettings, 
         row_id = await conn.fetchval(
             "INSERT INTO lookup_codes (case_id, case_number, party, id_hash, code_hash, expires_at)"
             " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            case_id, case_number.strip(), party.role, id_hash, digest(id_hash, code),
+            case_id, canonical_number(case_number), party.role, id_hash, digest(id_hash, code),
             now + timedelta(seconds=cfg.code_ttl_s))
         message = {
             "notification_id": str(uuid.uuid5(NAMESPACE, f"{case_id}|{row_id}")),
@@ -144,7 +150,7 @@ async def verify(pool: asyncpg.Pool, store: EventStore, cfg: LookupSettings, cas
             "SELECT id, case_id, party, code_hash, attempts FROM lookup_codes"
             " WHERE case_number = $1 AND id_hash = $2 AND used_at IS NULL AND expires_at > $3 AND attempts < $4"
             " ORDER BY id DESC LIMIT 1 FOR UPDATE",
-            case_number.strip(), id_hash, now, cfg.code_attempts)
+            canonical_number(case_number), id_hash, now, cfg.code_attempts)
         if row is None:
             return None
         parties = await case_parties(conn, row["case_id"])
