@@ -7,10 +7,12 @@ who acted on a case (reviewers of resumptions and objections must not be among t
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
+from shared.envelope import SHANGHAI
 from shared.payload import text
 from shared.reactions import Handler, ReactionContext, Reactions
 
@@ -188,3 +190,54 @@ async def disposal_concluded(ctx: ReactionContext) -> None:
 @reactions.on("disposal.claim_paid_in_full")
 async def claim_paid(ctx: ReactionContext) -> None:
     await ctx.conn.execute("UPDATE cases SET paid_in_full = true WHERE case_id = $1", ctx.envelope.case_id)
+
+
+def _shanghai_day(value: Any) -> date | None:
+    """The Asia/Shanghai date of an ISO date or instant (as supervision's Entry.date_of reads it)."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        return datetime.fromisoformat(value).astimezone(SHANGHAI).date()
+    except ValueError:
+        return None
+
+
+async def _tolling(ctx: ReactionContext, ref: str, reason: str, start: date | None, end: date | None) -> None:
+    if start is None:
+        return
+    await ctx.conn.execute(
+        "INSERT INTO ext_tolling (case_id, ref, reason, start_on, end_on) VALUES ($1,$2,$3,$4,$5)"
+        " ON CONFLICT (case_id, ref) DO UPDATE SET end_on = coalesce(EXCLUDED.end_on, ext_tolling.end_on)",
+        ctx.envelope.case_id, ref, reason, start, end,
+    )
+
+
+# 严格审限规定 art. 9: the reference-price procedure and each auction round do not count toward the 6
+# months. Intake keeps the same intervals supervision's close node tolls (its tolling_pauses), each
+# from the business date on the event, so the close-by date is one date (docs/rules.md §3).
+@reactions.on("disposal.disposal_decided")
+async def price_period_began(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await _tolling(ctx, f"price:{text(p.get('disposal_id'))}", "确定参考价（评估）期间",
+                   _shanghai_day(p.get("decided_on")) or ctx.envelope.occurred_at.astimezone(SHANGHAI).date(), None)
+
+
+@reactions.on("disposal.reference_price_fixed")
+async def price_period_ended(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    fixed = _shanghai_day(p.get("determined_on")) or ctx.envelope.occurred_at.astimezone(SHANGHAI).date()
+    await ctx.conn.execute(
+        "UPDATE ext_tolling SET end_on = $3 WHERE case_id = $1 AND ref = $2 AND end_on IS NULL",
+        ctx.envelope.case_id, f"price:{text(p.get('disposal_id'))}", fixed,
+    )
+
+
+@reactions.on("disposal.auction_scheduled")
+async def auction_period(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    round_ = p.get("round") or 1
+    await _tolling(ctx, f"auction:{text(p.get('auction_id'))}", f"拍卖公告及拍卖期间（第{round_}次）",
+                   _shanghai_day(p.get("announcement_start")) or ctx.envelope.occurred_at.astimezone(SHANGHAI).date(),
+                   _shanghai_day(p.get("bidding_end")))

@@ -6,6 +6,7 @@ import asyncpg
 
 from services.intake.config import ClosurePolicy
 from services.intake.domain.commands import ClosureFacts
+from shared.periods import Pause
 
 OPEN_STATUSES = ("registered", "in_progress", "suspended", "postponed", "closure_proposed")  # = 0003 migration
 
@@ -56,3 +57,11 @@ async def closure_facts(conn: asyncpg.Connection, case_id: str, policy: ClosureP
         unresolved_assets=unresolved,
         paid_in_full=bool(paid),
     )
+
+
+async def tolled(conn: asyncpg.Connection, case_id: str) -> tuple[Pause, ...]:
+    """The case's reference-price and auction periods, learnt from disposal (严格审限规定 art. 9)."""
+    rows = await conn.fetch(
+        "SELECT ref, reason, start_on, end_on FROM ext_tolling WHERE case_id = $1 ORDER BY start_on, ref", case_id
+    )
+    return tuple(Pause(r["start_on"], r["end_on"], r["reason"], r["ref"]) for r in rows)

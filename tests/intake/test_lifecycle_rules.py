@@ -41,7 +41,7 @@ def test_only_the_cases_judge_signs_a_notice_and_never_its_preparer() -> None:
 
 def test_suspension_and_postponement_pause_the_six_month_clock() -> None:
     state = registered()
-    assert closure_due(state, date(2026, 11, 23)) == date(2027, 5, 23)
+    assert closure_due(state, date(2026, 11, 23)) == date(2027, 5, 24)  # 05-23 is a Sunday (民诉法 art. 85)
     state = run(state, c.Suspend(who(JUDGE), "被执行人死亡，待确定继承人"))
     with pytest.raises(Conflict):
         decide(c.Suspend(who(JUDGE), "再次中止"), state)
@@ -56,7 +56,7 @@ def test_suspension_and_postponement_pause_the_six_month_clock() -> None:
 
 def test_an_extension_must_be_requested_five_days_before_expiry_and_approved_by_someone_else() -> None:
     state = registered()
-    late = who(JUDGE, now=days_later(178))  # due 2027-05-23; 2027-05-20 is 3 days before
+    late = who(JUDGE, now=days_later(178))  # due 2027-05-24 (05-23 a Sunday); 2027-05-20 is 4 days before
     with pytest.raises(DomainError) as err:
         decide(c.RequestExtension(late, 3, "财产处置中"), state)
     assert err.value.rule == "互相制约-11"

@@ -10,6 +10,7 @@ import pytest
 from services.supervision.domain.calendar import HolidayCalendar
 from services.supervision.domain.deadlines import compute, status
 from services.supervision.domain.nodes import BUSINESS_DATES, business_day, late_entry
+from services.supervision.domain.ruleset import Context, check_case
 from services.supervision.settings import DeadlineSettings
 from shared.schemas import published_fields
 from tests.supervision.helpers import History
@@ -104,3 +105,16 @@ def test_an_event_without_a_business_date_starts_on_its_own_day() -> None:
     h = History(start=date(2026, 3, 2)).opened()
     assigned = h.entries[-1]
     assert business_day(assigned) == assigned.day
+
+
+def test_rule_11_counts_the_six_months_from_the_registration_day_entered_late() -> None:
+    """Registered on 2026-01-05 and entered on 01-20: due 07-06 (07-05 is a Sunday). A request on 06-30 is
+    6 days before: in time (v2 counted from 01-20 would also hold it); one on 07-02 is 4 days before: late,
+    although counted from the entry day (due 07-20) it would look timely."""
+    for asked, late in ((date(2026, 6, 30), False), (date(2026, 7, 2), True)):
+        h = History(start=date(2026, 1, 20))
+        h.registered(registered_on="2026-01-05")
+        h.assigned()
+        h.on(asked).add("intake.extension_requested", "judge-1", "judge", months=3, requested_by="judge-1")
+        found = [f for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-11"]
+        assert bool(found) is late, asked

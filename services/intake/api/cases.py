@@ -11,7 +11,7 @@ from services.intake.api.common import DECIDER, Rt, Staff, config
 from services.intake.api.models import CaseDetail, CaseList, CaseRow, JudgeWorkload, PartyCases, TeamWorkload
 from services.intake.domain.closure import closure_due
 from services.intake.domain.decider import stream_id
-from services.intake.reads import OPEN_STATUSES, closure_facts
+from services.intake.reads import OPEN_STATUSES, closure_facts, tolled
 from shared import clock
 from shared.auth import Principal
 from shared.commands import fold
@@ -51,9 +51,10 @@ async def get_case(case_id: str, request: Request, officer: Staff, rt: Rt) -> Ca
             raise NotFound("未找到该案件", code="case_not_found")
         history = await rt.store.load(conn, stream_id(case_id))
         facts = await closure_facts(conn, case_id, config(request).closure)
+        paused = await tolled(conn, case_id)
     state = fold(DECIDER, history)
     out = _row(row)
-    out["closure_due"] = closure_due(state, clock.today()) if state.registered_on else None
+    out["closure_due"] = closure_due(state, clock.today(), paused) if state.registered_on else None
     out["notices"] = [{"notice_id": n.notice_id, "kind": n.kind, "document_hash": n.document_hash,
                        "prepared_by": n.prepared_by, "signed_by": n.signed_by} for n in state.notices]
     out["interviewed"] = state.interviewed

@@ -27,7 +27,7 @@ from services.intake.api.models import CaseWritten
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
 from services.intake.events import Recipient, ServiceMethod
-from services.intake.reads import closure_facts
+from services.intake.reads import closure_facts, tolled
 from shared.auth import Role
 
 router = APIRouter(tags=["文书、期限与结案 lifecycle"])
@@ -105,6 +105,12 @@ async def lift_postponement(case_id: str, body: ReasonIn, request: Request, resp
                      lambda w: c.LiftPostponement(w, body.reason), out=CaseWritten)
 
 
+async def _with_tolled(conn: asyncpg.Connection, state: CaseState,
+                       cmd: c.RequestExtension | c.ApproveExtension) -> c.RequestExtension | c.ApproveExtension:
+    """The close-by date tolls disposal's periods as supervision does (docs/rules.md §3)."""
+    return replace(cmd, tolled=await tolled(conn, state.case_id or ""))
+
+
 class ExtensionIn(ReasonIn):
     months: int = Field(ge=1, le=3, description="延长月数（最多 3 个月）")
 
@@ -113,14 +119,16 @@ class ExtensionIn(ReasonIn):
 async def request_extension(case_id: str, body: ExtensionIn, request: Request, response: Response, officer: Judge,
                             rt: Rt) -> CaseWritten:
     return await run(request, response, rt, officer, Role.JUDGE, case_id,
-                     lambda w: c.RequestExtension(w, body.months, body.reason), out=CaseWritten)
+                     lambda w: c.RequestExtension(w, body.months, body.reason), out=CaseWritten,
+                     prepare=_with_tolled)
 
 
 @router.post("/cases/{case_id}/extension/approve", summary="院长或副院长批准延长执行期限")
 async def approve_extension(case_id: str, request: Request, response: Response, officer: ExtensionApprover,
                             rt: Rt) -> CaseWritten:
     role = Role.PRESIDENT if officer.has(Role.PRESIDENT) else Role.VICE_PRESIDENT
-    return await run(request, response, rt, officer, role, case_id, c.ApproveExtension, out=CaseWritten)
+    return await run(request, response, rt, officer, role, case_id, c.ApproveExtension, out=CaseWritten,
+                     prepare=_with_tolled)
 
 
 class InterviewIn(Body):

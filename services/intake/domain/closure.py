@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date
 
 from services.intake.config import ClosurePolicy
 from services.intake.domain.commands import ClosureFacts
+from services.intake.domain.filing import CALENDAR
 from services.intake.domain.state import CaseState
 from services.intake.events import Condition
+from shared.periods import CLOSE_MONTHS, Pause, Period, close_by
 
 # 执行期限六个月 (严格审限规定 art. 5); an extension of 3 months needs the approval of the president or a
 # vice-president, requested at least 5 days before expiry (期限规定 2006 art. 1; 互相制约-11).
-LIMIT_MONTHS = 6
+LIMIT_MONTHS = CLOSE_MONTHS
 EXTENSION_NOTICE_DAYS = 5
 
 
@@ -26,17 +29,43 @@ def add_months(start: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def closure_due(state: CaseState, today: date) -> date | None:
-    """The close-by date: registration + 6 months (+ approved extensions), moved by pauses (中止/暂缓)."""
+def _pauses(state: CaseState, tolled: Sequence[Pause], today: date | None) -> list[Pause]:
+    """中止/暂缓 and disposal's periods; with ``today``, a pause still lasting is taken to end today."""
+    own = [Pause(s, e, r, f"intake:{i}") for i, (s, e, r) in enumerate(state.pauses)]
+    every = [*own, *tolled]
+    if today is None:
+        return every
+    return [p if p.end is not None else Pause(p.start, max(today, p.start), p.reason, p.event_id) for p in every]
+
+
+def close_by_period(state: CaseState, tolled: Sequence[Pause] = ()) -> Period | None:
+    """The close-by period exactly as supervision's ``close`` node counts it (shared.periods.close_by:
+    6 months + approved extensions from the registration in one go, every tolled interval, the 民诉法
+    art. 85 rest-day shift); paused (no due date) while a pause lasts."""
     if state.registered_on is None:
         return None
-    paused = state.paused_days + ((today - state.paused_since).days if state.paused_since else 0)
-    return add_months(state.registered_on, LIMIT_MONTHS + state.extension_months) + timedelta(days=paused)
+    return close_by(state.registered_on, extension_months=state.extension_months, pauses=_pauses(state, tolled, None),
+                    calendar=CALENDAR)
 
 
-def extension_request_in_time(state: CaseState, today: date) -> tuple[bool, date | None]:
-    due = closure_due(state, today)
-    return (due is not None and (due - today).days >= EXTENSION_NOTICE_DAYS), due
+def closure_due(state: CaseState, today: date, tolled: Sequence[Pause] = ()) -> date | None:
+    """The close-by date (docs/rules.md §3); while a pause lasts, the date it would be if the clock ran
+    again today (supervision shows the node paused meanwhile)."""
+    if state.registered_on is None:
+        return None
+    return close_by(state.registered_on, extension_months=state.extension_months,
+                    pauses=_pauses(state, tolled, today), calendar=CALENDAR).due
+
+
+def extension_request_in_time(state: CaseState, today: date, tolled: Sequence[Pause] = ()) -> tuple[bool, date | None]:
+    """At least 5 days before the close-by date (期限规定 2006 art. 1); while the period is paused it is
+    not running out, so a request is in time (as supervision's rule 11 reads it)."""
+    period = close_by_period(state, tolled)
+    if period is None:
+        return False, None
+    if period.due is None:
+        return True, closure_due(state, today, tolled)
+    return (period.due - today).days >= EXTENSION_NOTICE_DAYS, period.due
 
 
 def _c(code: str, met: bool, ok: str, not_ok: str) -> Condition:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from services.intake.config import ClosurePolicy, CourtRoster, TriagePolicy
 from services.intake.events import BasisRecord, ClosureType, MaterialItem, NoticeKind, PartyRecord, Recipient
+from shared.periods import Pause
 
 
 @dataclass(frozen=True)
@@ -172,11 +173,13 @@ class RequestExtension:
     who: Who
     months: int
     reason: str
+    tolled: tuple[Pause, ...] = ()  # disposal's periods (reads.tolled), as supervision tolls them
 
 
 @dataclass(frozen=True)
 class ApproveExtension:
     who: Who
+    tolled: tuple[Pause, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@ objection."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from services.intake import events as ev
 from services.intake.domain import commands as c
 from services.intake.domain.closure import (
     EXTENSION_NOTICE_DAYS,
-    add_months,
     closure_conditions,
     closure_due,
     extension_request_in_time,
@@ -104,7 +105,7 @@ def request_extension(cmd: c.RequestExtension, state: CaseState) -> list[DomainE
     if state.extension_months + cmd.months > MAX_EXTENSION_MONTHS:
         raise DomainError(f"执行期限最多延长 {MAX_EXTENSION_MONTHS} 个月", code="extension_too_long",
                           rule="互相制约-11", errors=[FieldError("months", "超过可延长的期限", "too_long")])
-    ok, due = extension_request_in_time(state, cmd.who.today)
+    ok, due = extension_request_in_time(state, cmd.who.today, cmd.tolled)
     if not ok or due is None:
         raise DomainError(
             f"延期申请应在期限届满 {EXTENSION_NOTICE_DAYS} 日前提出；本案期限届满日为 {due}",
@@ -121,9 +122,10 @@ def approve_extension(cmd: c.ApproveExtension, state: CaseState) -> list[DomainE
     if cmd.who.officer_id == state.judge_id:
         raise DomainError("承办法官不能批准本案延期", code="judge_cannot_approve", rule="互相制约-11")
     months = state.extension_months_requested
-    due = closure_due(state, cmd.who.today)
+    # Counted from the registration in one go with the months already approved (shared.periods.close_by).
+    due = closure_due(replace(state, extension_months=state.extension_months + months), cmd.who.today, cmd.tolled)
     assert due is not None
-    return [ev.ExtensionApproved(months=months, approved_by=cmd.who.officer_id, new_due=add_months(due, months))]
+    return [ev.ExtensionApproved(months=months, approved_by=cmd.who.officer_id, new_due=due)]
 
 
 def record_interview(cmd: c.RecordInterview, state: CaseState) -> list[DomainEvent]:

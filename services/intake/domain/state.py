@@ -53,6 +53,9 @@ class CaseState:
     notices: tuple[Notice, ...] = ()
     paused_since: date | None = None
     paused_days: int = 0
+    # 中止 / 暂缓 as intervals (start, end or None while it lasts, reason): the close-by date is counted
+    # from them as supervision counts it (shared.periods.close_by).
+    pauses: tuple[tuple[date, date | None, str], ...] = ()
     extension_months_requested: int = 0
     extension_months: int = 0
     interviewed: bool = False
@@ -77,7 +80,9 @@ class CaseState:
 def _pause_end(state: CaseState, on: date) -> CaseState:
     if state.paused_since is None:
         return state
-    return replace(state, paused_since=None, paused_days=state.paused_days + (on - state.paused_since).days)
+    pauses = tuple((s, on if e is None else e, r) for s, e, r in state.pauses)
+    return replace(state, paused_since=None, paused_days=state.paused_days + (on - state.paused_since).days,
+                   pauses=pauses)
 
 
 def evolve(state: CaseState, event: DomainEvent) -> CaseState:  # long: one flat `case` per event type
@@ -121,9 +126,11 @@ def evolve(state: CaseState, event: DomainEvent) -> CaseState:  # long: one flat
                             for n in state.notices)
             return replace(state, notices=notices)
         case ev.CaseSuspended():
-            return replace(state, status="suspended", paused_since=event.on)
+            return replace(state, status="suspended", paused_since=event.on,
+                           pauses=(*state.pauses, (event.on, None, "中止执行")))
         case ev.CasePostponed():
-            return replace(state, status="postponed", paused_since=event.on)
+            return replace(state, status="postponed", paused_since=event.on,
+                           pauses=(*state.pauses, (event.on, None, "暂缓执行")))
         case ev.SuspensionLifted() | ev.PostponementLifted():
             return replace(_pause_end(state, event.on), status="in_progress")
         case ev.ExtensionRequested():

@@ -101,7 +101,8 @@ def closure_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: 
         for e in entries
         if e.event_type == "intake.extension_approved"
     )
-    node("close", "执行结案", "严格审限规定第5条：立案之日起6个月（非诉3个月），经院长或副院长批准可延长3个月",
+    node("close", "执行结案", "严格审限规定第5条：立案之日起6个月（非诉3个月）；"
+         "延长3个月须届满5日前申请、经院长或副院长批准（期限规定(2006)第1条）",
          reg, done=closed, months=months, extension=extension, pauses=pauses)
     if track == "fast":
         node("fast_target", "快执内部目标结案", "本院规定：快执90日", reg, done=closed,

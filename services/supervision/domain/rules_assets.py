@@ -257,7 +257,9 @@ def controls_renewed(entries: Sequence[Entry], ctx: Context, found: Found) -> No
 
 
 # v2: a vice-president may approve too (期限规定 2006 art. 1); v1 found every approver but the president.
-@rule("互相制约-11", 2, "延长执行期限须在届满5日前申请并经院长或副院长批准",
+# v3: the 6 months count from the registration's business date (registered_on) to the request's day, as
+# intake's check and the close node count them (shared.periods; docs/rules.md §3, §10).
+@rule("互相制约-11", 3, "延长执行期限须在届满5日前申请并经院长或副院长批准",
       "docs/rules.md §7.11；严格审限规定第5条；期限规定(2006)第1条")
 def extension_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     requested: Entry | None = None
@@ -269,7 +271,7 @@ def extension_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> No
             if reg is None:
                 continue
             period = count_period(
-                reg.day, months=cfg.close_months, pauses=tolling_pauses(entries[:i]), calendar=ctx.calendar
+                business_day(reg), months=cfg.close_months, pauses=tolling_pauses(entries[:i]), calendar=ctx.calendar
             )
             if period.due is not None and (period.due - e.day).days < 5:
                 found.add(
