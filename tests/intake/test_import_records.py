@@ -195,3 +195,21 @@ def test_the_other_services_sections_are_checked_here_and_left_out_of_intakes_fi
     assert errors_of(bad) == {("controls.0.asset.kind", "literal_error")}
     bad["controls"][0]["asset"]["kind"] = "bank_deposit"
     assert errors_of(bad) == {("payouts.0.amount_fen", "insufficient_balance")}
+
+
+def test_the_parties_mobile_numbers_and_opt_outs_are_recorded_with_the_application() -> None:
+    rec = record()
+    rec["application"]["applicant"] = {**rec["application"]["applicant"], "mobile": "+86 138 0000 0001"}
+    rec["application"]["respondent"] = {**rec["application"]["respondent"], "mobile": "13900000002",
+                                        "sms_opt_out": True}
+    p = plan(rec, WHO)
+    assert [(step, day.isoformat(), e.event_type) for step, day, e in p.events][:5] == [
+        ("application_received", "2025-03-01", "intake.application_received"),
+        ("contact:applicant:mobile", "2025-03-01", "intake.party_mobile_recorded"),
+        ("contact:respondent:mobile", "2025-03-01", "intake.party_mobile_recorded"),
+        ("contact:respondent:opt_out", "2025-03-01", "intake.party_sms_opt_out_changed"),
+        ("case_registered", "2025-03-03", "intake.case_registered"),
+    ]
+    assert [e.mobile for _, _, e in p.events[1:3]] == ["13800000001", "13900000002"]  # type: ignore[attr-defined]
+    rec["application"]["applicant"]["mobile"] = "12345"
+    assert errors_of(rec) == {("application.applicant.mobile", "value_error")}

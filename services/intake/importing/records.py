@@ -236,6 +236,21 @@ def _check_pauses(record: ImportRecord, err: Any) -> None:
 _ENDS, _ACTS, _STARTS = 0, 1, 2
 
 
+def _contacts(app: Any, registrar: str) -> list[tuple[str, date, DomainEvent]]:
+    """The parties' mobile numbers and SMS opt-outs the old system kept, recorded with the
+    application as intake records them live (a record without them: no event, ids unchanged)."""
+    out: list[tuple[str, date, DomainEvent]] = []
+    roles: tuple[tuple[ev.PartyRole, Any], ...] = (("applicant", app.applicant), ("respondent", app.respondent))
+    for role, party in roles:
+        if party.mobile:
+            out.append((f"contact:{role}:mobile", app.application_date, ev.PartyMobileRecorded(
+                party=role, mobile=party.mobile, recorded_by=registrar, recorded_on=app.application_date)))
+        if party.sms_opt_out:
+            out.append((f"contact:{role}:opt_out", app.application_date, ev.PartySmsOptOutChanged(
+                party=role, opted_out=True, changed_by=registrar, changed_on=app.application_date)))
+    return out
+
+
 def _events(record: ImportRecord, number: CaseNumber, team_id: str | None, who: Importer) -> Plan:
     app, reg, tri, asg, closure = (record.application, record.registration, record.triage, record.assignment,
                                    record.closure)
@@ -253,6 +268,7 @@ def _events(record: ImportRecord, number: CaseNumber, team_id: str | None, who: 
             decide_by=limit, materials=[], missing=[], service_address_confirmed=app.service_address_confirmed,
             real_estate_disposal_expected=app.real_estate_disposal_expected, received_by=registrar,
             materials_checked_at_counter=True)),
+        *_contacts(app, registrar),
         ("case_registered", reg.date, ev.CaseRegistered(
             case_id=case_id, case_number=text_number, case_type=number.type_code, court=court, applicant=applicant,
             respondent=respondent, basis=basis, claim_amount_fen=app.claim_amount_fen,
