@@ -177,6 +177,8 @@ def read_case(raw: Any, court: str, today: date) -> CaseView:
     errors = check_sections(case, today)
     if case.court != court:
         errors.insert(0, FieldError("court", f"只能导入本院（{court}）的案件", "court_mismatch"))
+    elif parse_case_number(case.case_number).court != court:
+        errors.insert(0, FieldError("case_number", f"案号中的法院代字与 court（{court}）不一致", "court_mismatch"))
     if errors:
         raise RecordRefused(errors, case.number)
     return case

@@ -110,3 +110,9 @@ def test_the_batch_projection_leaves_the_rows_the_events_would() -> None:
     freeze = by_measure["freeze"]
     assert (freeze["effective_date"], freeze["expiry_date"], freeze["controlled_by"], freeze["requested_by"]) == (
         "2025-04-01", "2026-04-01", "legacy-bank_deposit", "qz-j-201")
+
+
+def test_a_number_of_another_court_is_refused() -> None:
+    with pytest.raises(RecordRefused) as refused:
+        _plan(with_sections(record(case_number="（2025）黔0103执1234号")))
+    assert refused.value.errors[0]["code"] == "court_mismatch"
