@@ -332,8 +332,8 @@ def _examples(on: date) -> dict[str, dict[str, Any]]:
                                        "message": "立案人员不得担任本案承办法官"},
         "supervision.deadline_overdue": {**overdue, "escalated_to": None},
         "supervision.escalated": {**overdue, "escalated_to": "团队长"},
-        "supervision.party_lookup_made": {"party": "respondent", "outcome": "granted", "id_number": "1101************2X",
-                                          "client": "127.0.0.1", "mobile": None},
+        "supervision.party_lookup_made": {"party": "respondent", "outcome": "granted",
+                                          "id_number": "1101************2X", "client": "127.0.0.1", "mobile": None},
     }
 
 
