@@ -105,6 +105,9 @@ async def send_code(pool: asyncpg.Pool, store: EventStore, cfg: LookupSettings, 
     now = now_shanghai()
     await hit(pool, f"client:{client}", cfg.per_client, cfg.window_s, now)
     await hit(pool, f"case:{canonical_number(case_number)}", cfg.per_case, cfg.window_s, now)
+    await pool.execute(  # housekeeping: windows long past, codes long expired
+        "WITH a AS (DELETE FROM lookup_rate WHERE window_start < $1), b AS (DELETE FROM lookup_codes"
+        " WHERE expires_at < $1) SELECT 1", now - timedelta(seconds=2 * cfg.window_s + 86_400))
     case_id = await find_case(pool, case_number)
     if case_id is None:
         return
