@@ -166,3 +166,47 @@ async def _judicial_aid(http: httpx.AsyncClient, url: str, case: dict[str, Any],
     assert [a["aid_id"] for a in listed.json()["applications"]] == [aid_id]
     assert (await http.get(base, headers=CHIEF)).json()["version"] == 4
     return aid_id
+
+
+async def test_late_steps_are_refused_or_shown_late_and_ineligible_aid_is_only_refused(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    """A petition received 90 days ago and accepted 61 days ago: its 60 days have passed, so no extension
+    (信访条例-35 limit_passed); supervision shows the acceptance late. An application the judge finds
+    ineligible cannot be granted (司法救助意见-3), only refused; nothing is reported or paid for it."""
+    url, today = system.url("intake"), clock.today()
+    case = await register(http, system)
+    p = await _petition(http, url, case, received_on=(today - timedelta(days=90)).isoformat(), channel="online")
+    pid = p["petition_id"]
+    r = await http.post(f"{url}/petitions/{pid}/acknowledgement", headers=CHIEF,  # a leader may step in
+                        json={"acknowledged_on": (today - timedelta(days=61)).isoformat()})
+    assert r.status_code == 200 and r.json()["conclude_by"] == (today - timedelta(days=1)).isoformat(), r.text
+    _refused(await http.post(f"{url}/petitions/{pid}/extension", headers=CHIEF, json={"days": 30, "reason": "复杂"}),
+             422, "信访条例-35", "limit_passed")
+
+    async def accept_node() -> dict[str, Any]:
+        r = await http.get(f"{system.url('supervision')}/cases/{case['case_id']}/deadlines", headers=CHIEF)
+        nodes = {d["key"]: d for d in r.json().get("deadlines", [])} if r.status_code == 200 else {}
+        return nodes.get(f"petition_accept:{pid}", {})
+
+    node = await poll(accept_node, "supervision's petition_accept node", until=lambda d: d.get("status") == "late")
+    assert node["due"] >= (today - timedelta(days=75)).isoformat()  # 15 days from receipt (a rest day moves it)
+
+    r = await http.post(f"{url}/cases/{case['case_id']}/judicial-aid", headers=CLERK, json={
+        "applicant": {"name": "张某"}, "amount_requested_fen": 100_000, "grounds": "生活困难",
+        "applied_on": today.isoformat()})
+    base = f"{url}/judicial-aid/{r.json()['aid_id']}"
+    r = await http.post(f"{base}/examination", headers=judge(case["judge_id"]), json={
+        "case_unenforceable": False, "hardship_grounds": [], "findings": "被执行人有可供执行的存款"})
+    assert r.status_code == 200 and r.json()["eligible"] is False, r.text
+    rev = auth("qz-rev-01", "reviewer")
+    panel = ["qz-rev-01", "qz-rev-02", "qz-rev-03"]
+    grant = {"granted": True, "amount_fen": 100_000, "panel": panel, "reason": "救助"}
+    _refused(await http.post(f"{base}/decision", headers=rev, json=grant), 422, "司法救助意见-3", "not_eligible")
+    r = await http.post(f"{base}/decision", headers=rev, json={"granted": False, "panel": panel, "reason": "可执行"})
+    assert r.status_code == 200 and r.json()["granted"] is False, r.text
+    _refused(await http.post(f"{base}/funds-request", headers=CHIEF, json={}), 422, "司法救助-拨付", "aid_not_granted")
+    r = await http.post(f"{system.url('disposal')}/cases/{case['case_id']}/ledger/aid-payments",
+                        headers=auth("fin-001", "finance_officer"),
+                        json={"aid_id": r.json()["aid_id"], "amount_fen": 1, "paid_on": today.isoformat()})
+    _refused(r, 422, "司法救助-拨付", "aid_not_granted")
