@@ -11,7 +11,7 @@ import structlog
 
 from services.asset_search import events as ev
 from services.asset_search.agencies.registry import AgencyRegistry
-from services.asset_search.domain.commands import AgencyTarget, DispatchSearch, RecordOnSiteSeizure
+from services.asset_search.domain.commands import AgencyTarget, DispatchSearch, RecordLead, RecordOnSiteSeizure
 from services.asset_search.domain.rules import MAX_CONTROL_YEARS, research_dates
 from services.asset_search.execution import decide_in_reaction
 from services.asset_search.projections import Projector
@@ -132,6 +132,30 @@ def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions
             )
         else:
             await ctx.conn.execute("UPDATE research_schedule SET stopped = true WHERE case_id = $1", env.case_id)
+
+    @reactions.on("intake.reward_lead_received")
+    async def reward_lead(ctx: ReactionContext) -> None:
+        """A lead given in answer to a reward notice (悬赏, 财产调查规定 art. 21 ff.) is an asset lead like
+        the applicant's own: recorded under the lead id intake gave it, verified within 7 days."""
+        env, p = ctx.envelope, ctx.envelope.payload
+        if not p.get("lead_id"):
+            return
+        try:
+            received = date.fromisoformat(str(p.get("received_on"))[:10])
+        except ValueError:
+            received = env.occurred_at.astimezone(SHANGHAI).date()
+        kind = p.get("asset_kind")
+        command = RecordLead(
+            lead_id=str(p["lead_id"]), urgent=False,
+            description=f"悬赏线索（提供人 {p.get('informant') or '匿名'}）：{p.get('description') or ''}",
+            asset_kind=str(kind) if kind in MAX_CONTROL_YEARS else None, target=str(p.get("target") or ""),
+            region=p.get("region"), officer_id=str(p.get("recorded_by") or "system"), today=received,
+        )
+        await ctx.conn.execute(
+            "INSERT INTO case_facts (case_id, court) VALUES ($1,$2) ON CONFLICT (case_id) DO NOTHING",
+            env.case_id, env.court,
+        )
+        await decide_in_reaction(ctx, projector, command, court=env.court)
 
     @reactions.on("intake.case_resumed")
     async def case_resumed(ctx: ReactionContext) -> None:

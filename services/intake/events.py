@@ -368,5 +368,6 @@ REGISTRY.add_upcaster("intake.objection_registered", 1, _objection_v1_to_v2)
 
 # Coercive measures (罚款、拘留), petitions (涉执信访) and judicial aid (国家司法救助) live in their own
 # modules; importing them registers their events.
+from services.intake import coercive_events as _coercive_events  # noqa: E402,F401
 from services.intake import events_petitions as _petitions  # noqa: E402,F401
 from services.intake import measure_events as _measure_events  # noqa: E402,F401

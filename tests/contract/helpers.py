@@ -177,7 +177,30 @@ def intake_measures_course() -> list[Envelope]:
     fine(m.Propose(judge, "黔01", day, "measure-2", person, "conceal_property", "转移财产", 1_000_000, None, None,
                    case), judge, "judge")
     fine(m.Reject("president-1", "黔01", day, "事实不清"), "president-1", "president")
-    return detention.envelopes + fine.envelopes
+    return detention.envelopes + fine.envelopes + intake_coercive_course(case, person)
+
+
+def intake_coercive_course(case: Any, person: Any) -> list[Envelope]:
+    """Referral (police decline → private prosecution → outcome), a granted reward with a lead and its
+    payment, an exposure — on case-3."""
+    from services.intake.domain import coercive as co
+
+    day = T0.date()
+    judge, clerk = co.Who("qz-j-102", "黔01", day, case), co.Who("clerk-1", "黔01", day, case)
+    referral = Course(co.CoerciveDecider(), "intake.coercive:referral-1", "case-3")
+    referral(co.Refer(judge, "referral-1", person, "拒不履行", (HASH,), "南明分局", day), "qz-j-102", "judge")
+    referral(co.AnswerReferral(clerk, False, day, "不予立案"), "clerk-1", "intake_clerk")
+    referral(co.FilePrivateProsecution(clerk, day, "甲公司", "告知自诉条件"), "clerk-1", "intake_clerk")
+    referral(co.ConcludeReferral(clerk, "convicted", day, "判处有期徒刑"), "clerk-1", "intake_clerk")
+    reward = Course(co.CoerciveDecider(), "intake.coercive:reward-1", "case-3")
+    reward(co.ApplyReward(clerk, "reward-1", "甲公司", 500_000, day), "clerk-1", "intake_clerk")
+    reward(co.DecideReward(judge, True, day, "符合条件", ("court_website",)), "qz-j-102", "judge")
+    reward(co.ReceiveRewardLead(clerk, "lead-9", "知情人", "车辆停放于某小区", "vehicle", "贵A12345", "520102", day),
+           "clerk-1", "intake_clerk")
+    reward(co.PayReward(clerk, 500_000, day, "lead-9"), "clerk-1", "intake_clerk")
+    exposure = Course(co.CoerciveDecider(), "intake.coercive:exposure-1", "case-3")
+    exposure(co.PublishExposure(judge, "exposure-1", person, "wechat", "曝光失信被执行人", day), "qz-j-102", "judge")
+    return referral.envelopes + reward.envelopes + exposure.envelopes
 
 
 # ---- asset_search --------------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ async def test_the_mutual_checks_of_measures_are_found_over_the_trail_and_counte
     body = r.json()
     assert body["totals"] == {"proposed": 2, "approved": 2, "rejected": 0, "fines": 2, "detentions": 2,
                               "fine_fen": 1_000_000, "reconsiderations_decided": 0, "custody_started": 2,
-                              "released_early": 0}
+                              "released_early": 0, "referrals": 0, "private_prosecutions": 0, "rewards_granted": 0,
+                              "exposures": 0}
     assert body["by_month"] == [{"month": "2026-05", "proposed": 2, "approved": 2, "fines": 2, "detentions": 2,
                                  "fine_fen": 1_000_000}]
     assert body["by_judge"] == [{"judge_id": "j-m03", "proposed": 2, "approved": 2, "detentions": 2, "fines": 2}]

@@ -118,3 +118,18 @@ def test_measures_are_counted_per_month_and_per_judge() -> None:
     ]
     assert counts["by_judge"] == [{"judge_id": "judge-1", "proposed": 2, "approved": 1, "detentions": 1, "fines": 0}]
     assert date(2027, 1, 1) == date(2026, 12, 1) + timedelta(days=31)
+
+
+def test_a_reward_application_is_decided_within_10_days_and_the_other_measures_are_counted() -> None:
+    h = _case()
+    h.add("intake.reward_applied", "clerk-1", "intake_clerk", reward_id="w1", applied_on="2026-12-02")
+    node = _nodes(h)["reward_decision:w1"]
+    assert node["due"] == "2026-12-14"  # + 10 = Sat 12th → Mon 14th
+    assert status(node, date(2026, 12, 15), 3) == "overdue"
+    h.later(5).add("intake.reward_decided", "judge-1", "judge", reward_id="w1", granted=True, decided_on="2026-12-06")
+    h.add("intake.refusal_referred", "judge-1", "judge", referral_id="r1", referred_on="2026-12-06")
+    h.add("intake.exposure_published", "judge-1", "judge", exposure_id="x1", published_on="2026-12-06")
+    assert status(_nodes(h)["reward_decision:w1"], date(2026, 12, 15), 3) == "met"
+    totals = measure_counts([h.entries], date(2026, 12, 1), date(2026, 12, 31))["totals"]
+    assert (totals["rewards_granted"], totals["referrals"], totals["exposures"], totals["private_prosecutions"]) == (
+        1, 1, 1, 0)

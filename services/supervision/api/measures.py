@@ -25,6 +25,10 @@ class MeasureTotals(ResponseModel):
     reconsiderations_decided: int = Field(description="上级法院作出的复议决定")
     custody_started: int = Field(description="送交看管（外勤执行拘留）")
     released_early: int = Field(description="提前解除拘留")
+    referrals: int = Field(description="拒执罪移送公安机关")
+    private_prosecutions: int = Field(description="申请执行人拒执罪自诉")
+    rewards_granted: int = Field(description="准许悬赏")
+    exposures: int = Field(description="曝光")
 
 
 class MeasureMonth(ResponseModel):

@@ -56,6 +56,8 @@ BUSINESS_DATES: dict[str, str] = {
     "intake.measure_reconsideration_decided": "decided_on",
     "field_ops.custody_started": "started_on",
     "field_ops.custody_ended": "released_on",
+    "intake.reward_applied": "applied_on",
+    "intake.reward_decided": "decided_on",
 }
 # An entry this many days after its business date is a late entry, shown on the node.
 LATE_ENTRY_DAYS = 1

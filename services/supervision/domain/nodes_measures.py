@@ -5,6 +5,8 @@
   the node is met by an application, and otherwise simply closes on its last day (never overdue).
 - ``reconsider_decision:<measure>``: the higher court decides within 5 days of receiving the
   application (same article); met by the recorded decision.
+- ``reward_decision:<reward>``: the judge decides on a reward application within 10 days (财产调查规定 2017
+  art. 22, recalled); met by the decision.
 - ``detention_end:<task>``: custody ends at the latest on its last day (start day = day 1; 民诉法 art.
   118) — a fixed date, never moved past a rest day; met by the release.
 """
@@ -33,6 +35,10 @@ def measure_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
         mid = applied.payload.get("measure_id")
         node(f"reconsider_decision:{mid}", "上级法院作出复议决定", "民诉法解释第185条：收到复议申请后5日内", applied,
              done=first(entries, "intake.measure_reconsideration_decided", applied.seq, measure_id=mid), days=5)
+    for applied in (e for e in entries if e.event_type == "intake.reward_applied"):
+        rid = applied.payload.get("reward_id")
+        node(f"reward_decision:{rid}", "决定是否准许悬赏", "财产调查规定第22条：收到悬赏申请之日起10日内", applied,
+             done=first(entries, "intake.reward_decided", applied.seq, reward_id=rid), days=10)
     for started in (e for e in entries if e.event_type == "field_ops.custody_started"):
         task = started.payload.get("task_id")
         last = started.date_of("release_by")

@@ -3,7 +3,8 @@ Pure: each case's trail entries of ``MEASURE_EVENTS`` in, counts out.
 
 A measure counts as proposed in the month of its ``proposed_on`` and as approved (with its fine or
 detention) in the month of its ``approved_on`` — the business dates intake publishes. A judge is the
-proposer. Custody (field_ops) is counted when it started (``started_on``), early releases when released.
+proposer. Custody (field_ops) is counted when it started (``started_on``), early releases when released;
+referrals (拒执罪), private prosecutions, granted rewards and exposures on their own business dates.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from services.supervision.domain.entries import Entry
 MEASURE_EVENTS = (
     "intake.measure_proposed", "intake.measure_approved", "intake.measure_rejected",
     "intake.measure_reconsideration_decided", "field_ops.custody_started", "field_ops.custody_ended",
+    "intake.refusal_referred", "intake.private_prosecution_filed", "intake.reward_decided", "intake.exposure_published",
 )
+# The other measures, counted on their business date: type → (total's key, date field, payload condition)
+OTHERS: dict[str, tuple[str, str, tuple[str, object] | None]] = {
+    "intake.refusal_referred": ("referrals", "referred_on", None),
+    "intake.private_prosecution_filed": ("private_prosecutions", "filed_on", None),
+    "intake.reward_decided": ("rewards_granted", "decided_on", ("granted", True)),
+    "intake.exposure_published": ("exposures", "published_on", None),
+}
 _MONTH = {"proposed": 0, "approved": 0, "fines": 0, "detentions": 0, "fine_fen": 0}
 
 
@@ -29,7 +38,8 @@ def measure_counts(cases: Iterable[Sequence[Entry]], start: date, end: date) -> 
     months: dict[str, dict[str, int]] = {}
     judges: dict[str, dict[str, int]] = {}
     totals = {"proposed": 0, "approved": 0, "rejected": 0, "fines": 0, "detentions": 0, "fine_fen": 0,
-              "reconsiderations_decided": 0, "custody_started": 0, "released_early": 0}
+              "reconsiderations_decided": 0, "custody_started": 0, "released_early": 0,
+              "referrals": 0, "private_prosecutions": 0, "rewards_granted": 0, "exposures": 0}
 
     def month(day: date) -> dict[str, int]:
         return months.setdefault(day.strftime("%Y-%m"), dict(_MONTH))
@@ -70,6 +80,11 @@ def measure_counts(cases: Iterable[Sequence[Entry]], start: date, end: date) -> 
             elif (e.event_type == "field_ops.custody_ended" and e.payload.get("early") is True
                   and start <= _day(e, "released_on") <= end):
                 totals["released_early"] += 1
+            elif e.event_type in OTHERS:
+                key, field, condition = OTHERS[e.event_type]
+                wanted = condition is None or e.payload.get(condition[0]) == condition[1]
+                if wanted and start <= _day(e, field) <= end:
+                    totals[key] += 1
     return {
         "totals": totals,
         "by_month": [{"month": k, **v} for k, v in sorted(months.items())],

@@ -50,6 +50,18 @@ SUMMARIES: dict[str, str] = {
     "应于 {decide_by} 前决定",
     "intake.measure_reconsideration_decided": "上级法院复议决定（{decided_on}）：{result_zh}，{reason}",
     "intake.measure_effect_recorded": "强制措施效果：{effect_zh}，{note}（记录人 {recorded_by}）",
+    "intake.refusal_referred": "承办法官 {referred_by} 将涉嫌拒不执行判决、裁定罪线索移送 {police_organ}"
+    "（{referred_on}）",
+    "intake.referral_answered": "公安机关答复拒执罪移送：{answer_zh}（{answered_on}）：{reason}",
+    "intake.private_prosecution_filed": "申请执行人 {applicant_name} 提起拒执罪自诉（{filed_on}），"
+    "法院引导：{guidance}",
+    "intake.referral_concluded": "拒执罪案件结果：{outcome_zh}（{concluded_on}）",
+    "intake.reward_applied": "申请执行人 {applicant_name} 申请悬赏执行，悬赏金 {reward_fen} 分，"
+    "应于 {decide_by} 前决定",
+    "intake.reward_decided": "承办法官 {decided_by} 对悬赏申请：{decision_zh}（{decided_on}），渠道 {channels}",
+    "intake.reward_lead_received": "悬赏收到财产线索 {lead_id}（提供人 {informant}）：{description}",
+    "intake.reward_paid": "申请执行人支付悬赏金 {amount_fen} 分（{paid_on}）",
+    "intake.exposure_published": "承办法官 {decided_by} 决定曝光被执行人：{channel_zh}（{published_on}）",
     # 涉执信访 and 国家司法救助
     "intake.petition_registered": "登记涉执信访（{channel_label}），诉求：{request}；"
     "交承办人 {officer_id}（{team_id}）接待，{accept_by} 前告知是否受理",

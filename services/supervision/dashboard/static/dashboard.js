@@ -157,7 +157,8 @@
   function renderMeasures(m) {
     const t = m.totals;
     $("measures-summary").textContent = `提请 ${t.proposed} · 批准 ${t.approved}（罚款 ${t.fines}，拘留 ${t.detentions}）`
-      + ` · 不批准 ${t.rejected} · 罚款合计 ${yuan(t.fine_fen)} · 送交看管 ${t.custody_started} · 提前解除 ${t.released_early}`;
+      + ` · 不批准 ${t.rejected} · 罚款合计 ${yuan(t.fine_fen)} · 送交看管 ${t.custody_started} · 提前解除 ${t.released_early}`
+      + ` · 拒执罪移送 ${t.referrals}（自诉 ${t.private_prosecutions}） · 悬赏 ${t.rewards_granted} · 曝光 ${t.exposures}`;
     table($("measures-months"), ["月份", "提请", "批准", "罚款", "拘留", "罚款金额"], m.by_month.map((r) => [
       r.month, r.proposed, r.approved, r.fines, r.detentions, yuan(r.fine_fen),
     ]));
