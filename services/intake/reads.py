@@ -65,3 +65,17 @@ async def tolled(conn: asyncpg.Connection, case_id: str) -> tuple[Pause, ...]:
         "SELECT ref, reason, start_on, end_on FROM ext_tolling WHERE case_id = $1 ORDER BY start_on, ref", case_id
     )
     return tuple(Pause(r["start_on"], r["end_on"], r["reason"], r["ref"]) for r in rows)
+
+
+# An objection reviewer's own review steps are no handling of the case (互相制约-8).
+REVIEW_STEPS = ("intake.objection_decided",)
+
+
+async def acted_on_case(conn: asyncpg.Connection, case_id: str) -> frozenset[str]:
+    """Officers who acted on the case by something other than an objection review (their first act,
+    as ``case_actors`` keeps it; supervision's rule 8 checks every act over the trail)."""
+    rows = await conn.fetch(
+        "SELECT officer_id FROM case_actors WHERE case_id = $1 AND first_event_type <> ALL($2::text[])",
+        case_id, list(REVIEW_STEPS),
+    )
+    return frozenset(r["officer_id"] for r in rows)

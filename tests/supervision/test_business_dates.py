@@ -118,3 +118,34 @@ def test_rule_11_counts_the_six_months_from_the_registration_day_entered_late() 
         h.on(asked).add("intake.extension_requested", "judge-1", "judge", months=3, requested_by="judge-1")
         found = [f for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-11"]
         assert bool(found) is late, asked
+
+
+# 互相制约-8 v2 over the whole review (issue 14)
+def _objection(h: History) -> None:
+    h.add("intake.objection_registered", "clerk-2", "intake_clerk", objection_case_id="o1",
+          reviewers=["rev-1", "rev-2", "rev-3"])
+
+
+def test_rule_8_a_reviewer_who_records_a_lead_then_decides_is_found() -> None:
+    h = History().opened()
+    _objection(h)
+    lead = h.add("asset_search.lead_recorded", "rev-1", "search_officer", lead_id="L1")
+    decided = h.add("intake.objection_decided", "rev-1", "reviewer", objection_case_id="o1", outcome="rejected",
+                    decided_by="rev-1")
+    [f] = [f for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-8"]
+    assert f.people == ("rev-1",) and f.rule_version == 2
+    assert "在审查期间办理本案（asset_search.lead_recorded），其后仍作出审查结论" in f.message
+    assert {lead.event_id, decided.event_id} <= set(f.event_ids)
+
+
+def test_rule_8_a_reviewer_assigned_as_judge_during_the_review_is_found_but_not_after_the_decision() -> None:
+    h = History().opened()
+    _objection(h)
+    h.assigned(judge="rev-2", by="lead-1", role="team_lead", reason="改派")
+    assert [f.people for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-8"] == [("rev-2",)]
+    later = History().opened()
+    _objection(later)
+    later.add("intake.objection_decided", "rev-1", "reviewer", objection_case_id="o1", outcome="rejected",
+              decided_by="rev-1")
+    later.add("asset_search.lead_recorded", "rev-3", "search_officer", lead_id="L1")
+    assert [f for f in check_case(later.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-8"] == []

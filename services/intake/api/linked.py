@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 import asyncpg
@@ -33,7 +34,7 @@ from services.intake.api.models import CaseWritten, LinkedWritten
 from services.intake.domain import CaseState
 from services.intake.domain import commands as c
 from services.intake.domain.decider import stream_id
-from services.intake.reads import handlers
+from services.intake.reads import acted_on_case, handlers
 from shared.api import expected_version
 from shared.app import Runtime
 from shared.auth import Principal, Role
@@ -141,5 +142,9 @@ async def register_objection(case_id: str, body: ObjectionIn, request: Request, 
              summary="执行异议审查结论或撤回（仅该异议的合议庭成员）")
 async def decide_objection(case_id: str, objection_case_id: str, body: ObjectionDecisionIn, request: Request,
                            response: Response, officer: ObjectionReviewer, rt: Rt) -> CaseWritten:
+    async def acted(conn: asyncpg.Connection, state: CaseState, cmd: c.DecideObjection) -> c.DecideObjection:
+        return replace(cmd, acted=await acted_on_case(conn, case_id))
+
     return await run(request, response, rt, officer, Role.REVIEWER, case_id,
-                     lambda w: c.DecideObjection(w, objection_case_id, body.outcome, body.reason), out=CaseWritten)
+                     lambda w: c.DecideObjection(w, objection_case_id, body.outcome, body.reason), out=CaseWritten,
+                     prepare=acted)

@@ -274,3 +274,6 @@ class DecideObjection:
     objection_case_id: str
     outcome: str  # upheld / rejected / withdrawn
     reason: str
+    # Officers who acted on the case other than by reviewing an objection (reads.acted_on_case):
+    # 互相制约-8 is checked again at the decision, not only when the panel was formed.
+    acted: frozenset[str] = frozenset()

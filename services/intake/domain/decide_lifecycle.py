@@ -233,7 +233,8 @@ def register_objection(cmd: c.RegisterObjection, state: CaseState) -> list[Domai
 
 def decide_objection(cmd: c.DecideObjection, state: CaseState) -> list[DomainEvent]:
     """Only a member of the objection's review panel records its decision or withdrawal (互相制约-8:
-    the panel was checked at registration to exclude everyone who handled the case)."""
+    the panel was checked at registration to exclude everyone who handled the case, and the member
+    deciding is checked again: one who acted on the case since may not decide)."""
     same_court(state, cmd.who)
     objection = state.objection(cmd.objection_case_id)
     if objection is None:
@@ -243,6 +244,12 @@ def decide_objection(cmd: c.DecideObjection, state: CaseState) -> list[DomainEve
                         rule="互相制约-8")
     if objection.outcome is not None:
         raise Conflict(f"该执行异议已审结（{objection.outcome}）", code="objection_already_decided")
+    if cmd.who.officer_id in cmd.acted:
+        # 互相制约-8 (执行异议复议规定 art. 11): a panel member who has since acted on the case (e.g.
+        # recorded a lead as search officer) has handled it and may no longer decide its objection.
+        raise DomainError(f"{cmd.who.officer_id} 在异议审查期间办理过本案，不能作出审查结论",
+                          code="reviewer_handled_case", rule="互相制约-8",
+                          errors=[FieldError("officer", f"{cmd.who.officer_id} 办理过本案", "handled_case")])
     return [ev.ObjectionDecided(objection_case_id=objection.objection_case_id, outcome=cmd.outcome,  # type: ignore[arg-type]
                                 decided_by=cmd.who.officer_id, reason=cmd.reason,
                                 asset_ids=list(objection.asset_ids), decided_on=cmd.who.today)]

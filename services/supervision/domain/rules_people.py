@@ -138,14 +138,35 @@ def resumption_double_loop(entries: Sequence[Entry], ctx: Context, found: Found)
                     found.add(f"恢复执行案件仍分给原终本法官 {e.text('judge_id')}", [e.text("judge_id")], registered, e)
 
 
-@rule("互相制约-8", 1, "办理执行实施案件的人不得审查对该案的异议", "docs/rules.md §7.8；执行异议复议规定第11条")
+# An objection reviewer's own review steps are no handling of the case.
+REVIEW_STEPS = frozenset({"intake.objection_decided"})
+
+
+# v2: checked over the whole review, not only when the panel was formed: a panel member who acts on the
+# case before the decision (records a lead as search officer, is assigned as its judge …) is a finding.
+@rule("互相制约-8", 2, "办理执行实施案件的人不得审查对该案的异议", "docs/rules.md §7.8；执行异议复议规定第11条")
 def objection_reviewers(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     for i, e in enumerate(entries):
-        if e.event_type == "intake.objection_registered":
-            reviewers = e.payload.get("reviewers") or []
-            clash = sorted(set(map(str, reviewers)) & handlers_of(entries[:i]))
-            if clash:
-                found.add(f"异议审查人 {'、'.join(clash)} 曾办理本案", clash, e)
+        if e.event_type != "intake.objection_registered":
+            continue
+        reviewers = set(map(str, e.payload.get("reviewers") or []))
+        clash = sorted(reviewers & handlers_of(entries[:i]))
+        if clash:
+            found.add(f"异议审查人 {'、'.join(clash)} 曾办理本案", clash, e)
+        oid = e.payload.get("objection_case_id")
+        decided = next((d for d in entries[i + 1:] if d.event_type == "intake.objection_decided"
+                        and d.payload.get("objection_case_id") == oid), None)
+        for a in entries[i + 1:]:
+            if decided is not None and a.seq >= decided.seq:
+                break
+            judge = a.text("judge_id") if a.event_type == "intake.case_assigned" else None
+            who = a.officer if a.officer in reviewers and a.event_type not in REVIEW_STEPS else None
+            who = who or (judge if judge in reviewers else None)
+            if who is None:
+                continue
+            then = "，其后仍作出审查结论" if decided is not None and decided.officer == who else ""
+            found.add(f"异议审查人 {who} 在审查期间办理本案（{a.event_type}）{then}", [who], e, a,
+                      *([decided] if decided is not None else []))
 
 
 @rule("互相制约-12", 1, "人工改派须由领导决定并说明理由", "docs/rules.md §7.12")
