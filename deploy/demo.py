@@ -34,7 +34,7 @@ import typer
 from stdnum.cn import ric
 
 from deploy import demo_lives as lives
-from deploy import demo_petitions
+from deploy import demo_measures, demo_petitions
 from shared.auth import mint_token
 from shared.envelope import SHANGHAI, now_shanghai
 from shared.settings import ServiceSettings
@@ -230,6 +230,7 @@ async def drive(demo: Demo, cases: int, concurrency: int) -> None:
     await asyncio.gather(*(one(i, life, title) for i, (life, title) in enumerate(plan)))
     if open_cases:
         await demo_petitions.petitions(demo, *open_cases[0])
+        await demo_measures.measures(demo, *open_cases[0])
         await lives.try_zhongben(demo, *open_cases[0])
     demo.skipped.append("恢复执行（执恢）：只能对终本案件决定，而本次演示无法产生终本案件（立案未满3个月），已跳过")
     demo.skipped.append("定期网络查控（终本后每6个月）、控制措施到期续行：需要数月的时间，已跳过")
