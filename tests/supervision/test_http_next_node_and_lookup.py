@@ -221,9 +221,17 @@ async def test_a_deadline_reminder_goes_by_sms_too_and_not_to_an_applicant_who_o
     s.add("intake.case_assigned", "affairs-1", "affairs_clerk", judge_id="judge-s1", team_id="team-s1",
           track="ordinary", assigned_by="affairs-1")
     s.add("disposal.funds_received", "fin-1", "finance_officer", amount_fen=10_000)
-    await publish(sms, s.envelopes)
+    t = Story()  # the same case, the applicant not opted out
+    contact(t, "applicant", APPLICANT_MOBILE)
+    t.registered()
+    t.add("intake.case_assigned", "affairs-1", "affairs_clerk", judge_id="judge-s1", team_id="team-s1",
+          track="ordinary", assigned_by="affairs-1")
+    t.add("disposal.funds_received", "fin-1", "finance_officer", amount_fen=10_000)
+    await publish(sms, s.envelopes + t.envelopes)
     await wait_trail(http, sms, s.case_id, len(s.envelopes))
+    await wait_trail(http, sms, t.case_id, len(t.envelopes))
     payout = next(d for d in await open_nodes(http, sms, s.case_id) if d["node"] == "payout")
+    assert payout["due"] == next(d for d in await open_nodes(http, sms, t.case_id) if d["node"] == "payout")["due"]
     due = date.fromisoformat(payout["due"])
     scan = await http.post(f"{sms.url('supervision')}/admin/deadline-scan", headers=ADMIN,
                            params={"as_of": (due - timedelta(days=2)).isoformat()})
@@ -240,6 +248,15 @@ async def test_a_deadline_reminder_goes_by_sms_too_and_not_to_an_applicant_who_o
                        and m["params"]["node"] == payout["title"]]
     assert [m["recipient_role"] for m in payout_warnings] == ["judge"]
     assert not any(m["recipient_role"] == "applicant" for m in messages["messages"])
+
+    # The applicant who did not opt out is warned at the number intake recorded (masked in reads).
+    theirs = {**want, "case_number": t.envelopes[1].payload["case_number"]}
+    await poll(lambda: asyncio.sleep(0, [c["params"] for c in stub.sent(PhoneNumbers=APPLICANT_MOBILE,
+                                                                       TemplateCode="SMS_DEADLINE_WARNING")]),
+               what="the payout warning to the applicant", until=lambda sent: theirs in sent, timeout=30)
+    outbox = await http.get(f"{sms.url('supervision')}/notifications", headers=SUPERVISOR,
+                            params={"case_id": t.case_id, "recipient_role": "applicant"})
+    assert [n["message"]["recipient"]["mobile"] for n in outbox.json()["notifications"]] == ["138****0001"]
 
 
 def lookup_story(**money: int) -> Story:

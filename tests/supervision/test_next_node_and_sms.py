@@ -129,3 +129,17 @@ def test_a_deadline_step_goes_by_sms_with_its_own_template_and_the_officers_numb
     assert (p["PhoneNumbers"], p["TemplateCode"]) == ("13600000001", "SMS_DEADLINE_WARNING")
     assert p["TemplateParam"] == ('{"case_number":"（2026）黔01执1号","node":"首次网络查控",'
                                   '"due":"2026-03-05","days":"0"}')
+
+
+def test_a_deadline_reminder_to_the_applicant_carries_their_recorded_number() -> None:
+    from services.supervision.alerts.escalation import WARNING, OpenNode, Step
+    from services.supervision.alerts.escalation import recipients as step_recipients
+    from services.supervision.settings import DeadlineSettings
+
+    payout = OpenNode("case-1", "payout:e1", "payout", "黔01", "执行款发放", date(2026, 4, 1), "judge-1", "team-1")
+    step = Step("case-1", "payout:e1", "payout", date(2026, 4, 1), WARNING, 0, 0)
+    applicant = {"name": "甲公司", "id_number": "A1", "mobile": "13800000001"}
+    people = step_recipients(step, payout, DeadlineSettings(), applicant)
+    assert [(p["role"], p.get("mobile")) for p in people] == [("judge", None), ("applicant", "13800000001")]
+    people = step_recipients(step, payout, DeadlineSettings(), {"name": "甲公司", "id_number": "A1"})
+    assert "mobile" not in people[1]  # no number recorded: the message keeps its earlier shape

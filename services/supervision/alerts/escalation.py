@@ -139,14 +139,15 @@ def recipients(
         else:
             people = [{"role": DESKS.get(node.node, "affairs_clerk"), "id": None, "court": court}]
         if applicant and node.node in cfg.applicant_nodes and (applicant.get("id_number") or applicant.get("name")):
-            people.append(
-                {
-                    "role": "applicant",
-                    "id": applicant.get("id_number") or applicant.get("name"),
-                    "name": applicant.get("name"),
-                    "court": court,
-                }
-            )
+            person = {
+                "role": "applicant",
+                "id": applicant.get("id_number") or applicant.get("name"),
+                "name": applicant.get("name"),
+                "court": court,
+            }
+            if applicant.get("mobile"):  # recorded at intake: an SMS gateway sends to it
+                person["mobile"] = applicant["mobile"]
+            people.append(person)
         return people
     role, _ = LEVELS[step.level]
     leader: dict[str, Any] = {"role": role, "id": None, "court": court}

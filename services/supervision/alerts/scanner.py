@@ -108,7 +108,8 @@ async def _case_facts(
     conn: asyncpg.Connection, case_id: str, cache: dict[str, tuple[str | None, dict[str, Any] | None]]
 ) -> tuple[str | None, dict[str, Any] | None]:
     """The case number and applicant, from the case's registration in the trail (tolerant); no
-    applicant when they opted out of SMS (intake.party_sms_opt_out_changed)."""
+    applicant when they opted out of SMS (intake.party_sms_opt_out_changed); their mobile number when
+    intake recorded one."""
     if case_id not in cache:
         payload = await conn.fetchval(
             "SELECT payload FROM audit_trail WHERE case_id = $1 AND event_type = 'intake.case_registered'"
@@ -117,8 +118,11 @@ async def _case_facts(
         )
         payload = payload or {}
         applicant = payload.get("applicant")
-        if (await case_parties(conn, case_id)).parties["applicant"].opted_out:  # declined SMS (intake)
+        contact = (await case_parties(conn, case_id)).parties["applicant"]
+        if contact.opted_out:  # declined SMS (intake)
             applicant = None
+        elif contact.mobile and isinstance(applicant, dict):
+            applicant = {**applicant, "mobile": contact.mobile}
         cache[case_id] = (payload.get("case_number"), applicant if isinstance(applicant, dict) else None)
     return cache[case_id]
 

@@ -12,6 +12,7 @@ from services.supervision.api.models import DeadlineSteps, Notifications, ScanRe
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.settings import Settings
 from shared.auth import POWERS_LIST, Principal, Role, require_roles
+from shared.contact import mask_mobile
 from shared.errors import Conflict, FieldError, InvalidInput
 
 router = APIRouter(tags=["监管 supervision"])
@@ -85,4 +86,12 @@ async def notifications(
         f" WHERE {' AND '.join(clauses)} ORDER BY n.id LIMIT {limit}",
         *args,
     )
-    return Notifications.model_validate({"notifications": [dict(r) for r in rows]})
+    return Notifications.model_validate({"notifications": [_masked(dict(r)) for r in rows]})
+
+
+def _masked(row: dict[str, Any]) -> dict[str, Any]:
+    """A party's number shown masked (the gateway gets it whole)."""
+    recipient = (row.get("message") or {}).get("recipient") or {}
+    if recipient.get("mobile"):
+        row["message"] = {**row["message"], "recipient": {**recipient, "mobile": mask_mobile(recipient["mobile"])}}
+    return row

@@ -226,6 +226,7 @@ class Recipient(ResponseModel):
     name: str | None = absent("申请执行人姓名（仅申请执行人有此项）")
     court: str = Field(description="法院")
     team_id: str | None = absent("团队（仅团队长有此项）")
+    mobile: str | None = absent("手机号（遮蔽，如 138****0001；仅登记了手机号的申请执行人有此项）")
 
 
 class NotificationMessage(ResponseModel):
