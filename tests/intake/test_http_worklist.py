@@ -135,3 +135,29 @@ async def test_a_fine_waits_on_the_presidents_worklist_until_decided(system: Sys
                            json={"decision_number": "（2026）黔01司惩1号"})
     assert done.status_code == 200, done.text
     assert await of_case(http, base, president, cid) == []
+
+
+async def test_an_objection_waits_on_its_reviewers_worklists_until_decided(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    base = system.url("intake")
+    case = await register(http, system)
+    cid = case["case_id"]
+    panel = ["wl-rev-01", "wl-rev-02", "wl-rev-03"]
+    r = await http.post(f"{base}/cases/{cid}/objections", headers=CLERK, json={
+        "objector": {"kind": "person", "name": "案外人赵某", "id_number": "11010519491231002X"},
+        "grounds": "被查封车辆属于案外人", "reviewers": panel})
+    assert r.status_code == 201, r.text
+    oid = r.json()["new_case"]["case_id"]
+    for reviewer in panel:
+        [item] = await of_case(http, base, auth(reviewer, "reviewer"), cid)
+        assert (item["kind"], item["role"], item["ref"]) == ("objection_decision", "reviewer", oid)
+        assert item["title"].startswith("审查执行异议 （") and item["due"] is not None
+        assert item["action"]["path"] == f"/cases/{cid}/objections/{oid}/decision"
+    assert await of_case(http, base, auth("wl-rev-09", "reviewer"), cid) == []  # not on the panel
+    assert await of_case(http, base, auth("wl-rev-01", "reviewer", court="粤0304"), cid) == []
+    decided = await http.post(f"{base}/cases/{cid}/objections/{oid}/decision", headers=auth("wl-rev-01", "reviewer"),
+                              json={"outcome": "rejected", "reason": "车辆登记在被执行人名下，异议不成立"})
+    assert decided.status_code == 200, decided.text
+    for reviewer in panel:
+        assert await of_case(http, base, auth(reviewer, "reviewer"), cid) == []

@@ -8,6 +8,8 @@
   reject, never of a case they handle (互相制约-6), due by the close-by date.
 - president: fines and detentions proposed by a judge, to approve or refuse (民诉法 2023 art. 119:
   决定须经院长批准), never one they proposed (互相制约-13); the law sets no time for it (no due date).
+- reviewer: the objections (执行异议) they were named to review, to decide within 15 days of
+  registration (民诉法 2023 art. 236; counted here in calendar days from the day after).
 - team_lead: their team's open cases within 30 days of (or past) the close-by date, to supervise.
 - intake_clerk: applications to register or refuse within 7 days (执行工作规定第16条), and
   supplements awaited by their deadline (the desk's queue: every clerk of the court sees it).
@@ -33,6 +35,7 @@ from shared.worklist import Limit, Offset, Work, Worklist, worklist
 
 router = APIRouter(tags=["我的待办 worklist"])
 WATCH_DAYS = 30  # a team lead sees cases this close to their close-by date
+OBJECTION_DAYS = 15  # 民诉法 2023 art. 236: 自收到书面异议之日起十五日内审查
 APPROVERS = (Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT)
 
 
@@ -122,6 +125,27 @@ async def _measures(conn: asyncpg.Connection, officer: Principal) -> list[Work]:
     ]
 
 
+async def _objections(conn: asyncpg.Connection, officer: Principal) -> list[Work]:
+    """Objections registered naming the caller as a reviewer and not decided yet."""
+    rows = await conn.fetch(
+        "SELECT r.case_id, c.case_number, r.envelope->'payload'->>'objection_case_id' AS oid,"
+        " r.envelope->'payload'->>'objection_case_number' AS onumber,"
+        " (r.occurred_at AT TIME ZONE 'Asia/Shanghai')::date AS registered_on"
+        " FROM events r JOIN cases c ON c.case_id = r.case_id WHERE c.court = $1"
+        " AND r.event_type = 'intake.objection_registered' AND (r.envelope->'payload'->'reviewers')::jsonb ? $2"
+        " AND NOT EXISTS (SELECT 1 FROM events d WHERE d.case_id = r.case_id"
+        " AND d.event_type = 'intake.objection_decided'"
+        " AND d.envelope->'payload'->>'objection_case_id' = r.envelope->'payload'->>'objection_case_id')",
+        officer.court, officer.officer_id,
+    )
+    return [
+        Work("objection_decision", Role.REVIEWER, r["case_id"], r["case_number"],
+             f"审查执行异议 {r['onumber']}（15日内作出裁定）", r["registered_on"] + timedelta(days=OBJECTION_DAYS),
+             "POST", f"/cases/{r['case_id']}/objections/{r['oid']}/decision", "作出异议裁定", ref=r["oid"])
+        for r in rows
+    ]
+
+
 async def collect(officer: Principal, rt: Rt, request: Request, today: date) -> list[Work]:
     work: list[Work] = []
     court, me = officer.court, officer.officer_id
@@ -140,6 +164,8 @@ async def collect(officer: Principal, rt: Rt, request: Request, today: date) -> 
                 work += _approvals(officer, await _state(conn, rt, cid), today)
         if officer.has(Role.PRESIDENT):
             work += await _measures(conn, officer)
+        if officer.has(Role.REVIEWER):
+            work += await _objections(conn, officer)
         if officer.has(Role.TEAM_LEAD):
             teams = [t.team_id for t in config(request).roster(court).teams if t.lead_id == me]
             ids = await conn.fetch(
