@@ -40,6 +40,7 @@ RETRY_STATUSES = (502, 503, 504)
 # record's reports are merged: the worst wins.
 SECTIONS = {"asset_search": ("search", "controls"), "disposal": ("receipts", "payouts")}
 RANK = {"unchanged": 0, "imported": 1, "conflict": 2, "refused": 3}
+SPENT: dict[str, float] = {}  # seconds waited for each service's answers (printed at the end)
 
 
 def chunks(path: Path, batch_size: int, max_bytes: int) -> Iterator[tuple[int, bytes, int, int]]:
@@ -88,11 +89,14 @@ def _too_large(first: int, body: bytes, problem: dict[str, Any]) -> list[dict[st
 
 def _send(client: httpx.Client, url: str, body: bytes, params: dict[str, Any], retries: int,
           first: int) -> httpx.Response:
+    started = time.monotonic()
     try:
         return _post(client, "/admin/imports", body, params, retries)
     except httpx.TransportError as exc:
         console.print(f"[red]无法连接 {url}：{exc}；已导入的部分不受影响，重新运行即可继续[/]")
         raise typer.Exit(2) from None
+    finally:
+        SPENT[url] = SPENT.get(url, 0.0) + time.monotonic() - started
 
 
 def _records(r: httpx.Response, first: int) -> list[dict[str, Any]]:
@@ -219,6 +223,7 @@ def _print(problems: list[dict[str, Any]], totals: Counter[str], batch: str, rep
         f"未变 {totals['unchanged']}，拒绝 {totals['refused']}，冲突 {totals['conflict']}；"
         f"用时 {elapsed:.1f} 秒（{rate:.0f} 条/秒）。逐条报告：{report}"
     )
+    console.print("各服务用时：" + "，".join(f"{url} {seconds:.1f} 秒" for url, seconds in SPENT.items()))
 
 
 if __name__ == "__main__":
