@@ -149,3 +149,34 @@ def test_rule_8_a_reviewer_assigned_as_judge_during_the_review_is_found_but_not_
               decided_by="rev-1")
     later.add("asset_search.lead_recorded", "rev-3", "search_officer", lead_id="L1")
     assert [f for f in check_case(later.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-8"] == []
+
+
+# 互相制约-7 v2 and 互相制约-12 v2 (issue 14, item 6)
+def _rule(h: History, rule_id: str) -> list:
+    return [f for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id == rule_id]
+
+
+def test_rule_7_a_resumed_case_reassigned_later_to_the_closing_judge_is_found() -> None:
+    h = History(case_id="c2")
+    h.registered(case_type="执恢", linked_case_id="case-1")
+    h.assigned(judge="judge-2", previous_judge_id="judge-1")  # intake names the closing judge
+    assert _rule(h, "互相制约-7") == []
+    h.assigned(judge="judge-1", by="lead-1", role="team_lead", reason="工作调整", previous_judge_id="judge-2")
+    [f] = _rule(h, "互相制约-7")
+    assert f.people == ("judge-1",) and "原终本法官 judge-1" in f.message and f.rule_version == 2
+
+
+def test_rule_12_a_reassignment_that_changes_the_track_without_a_triage_is_found() -> None:
+    h = History().opened()  # ordinary
+    h.add("intake.case_triaged", "system", None, track="ordinary", rule_ids=["r"], reasons=["r"], decided_by="system")
+    h.add("intake.case_assigned", "lead-1", "team_lead", judge_id="judge-9", team_id="team-f", track="fast",
+          assigned_by="lead-1", strategy="manual", reason="工作调整")
+    [f] = _rule(h, "互相制约-12")
+    assert "未经团队长调整繁简分流" in f.message and f.people == ("lead-1",)
+    ok = History().opened()
+    ok.add("intake.case_triaged", "system", None, track="ordinary", rule_ids=["r"], reasons=["r"], decided_by="system")
+    ok.add("intake.case_triaged", "lead-1", "team_lead", track="fast", rule_ids=["TR-OVERRIDE"], reasons=["调整"],
+           decided_by="lead-1", override=True, previous_track="ordinary")
+    ok.add("intake.case_assigned", "lead-1", "team_lead", judge_id="judge-9", team_id="team-f", track="fast",
+           assigned_by="lead-1", strategy="manual", reason="繁简分流调整后重新分案")
+    assert _rule(ok, "互相制约-12") == []

@@ -17,7 +17,6 @@ from services.intake.api.common import (
     Body,
     Clerk,
     Leader,
-    ReasonIn,
     Rt,
     TeamLead,
     answer,
@@ -253,8 +252,10 @@ async def refuse(case_id: str, body: RefusalIn, request: Request, response: Resp
                                                    body.reason), out=CaseWritten)
 
 
-class TriageOverrideIn(ReasonIn):
+class TriageOverrideIn(Body):
     track: Literal["fast", "ordinary"]
+    # Checked by the rule, not here: a missing or blank reason is 422 reason_required naming 繁简分流-团队长.
+    reason: str = Field(default="", max_length=2000, description="调整理由（必填，至少 2 个字）")
 
 
 @router.post("/cases/{case_id}/triage", summary="团队长调整繁简分流（写明理由，随后在新轨道内重新分案）")

@@ -109,7 +109,8 @@ def supplement(cmd: c.SupplementMaterials, state: CaseState) -> list[DomainEvent
                                      decide_by=None if still else decide_by(received))]
 
 
-def route(state: CaseState, routing: c.Routing, decided_by: str = "system") -> list[DomainEvent]:
+def route(state: CaseState, routing: c.Routing, decided_by: str = "system", previous_judge: str | None = None
+          ) -> list[DomainEvent]:
     """Triage then assignment, both automatic at registration (docs/rules.md §2)."""
     app, reg = state.application, state.registered
     assert reg is not None
@@ -121,11 +122,12 @@ def route(state: CaseState, routing: c.Routing, decided_by: str = "system") -> l
     out: list[DomainEvent] = [ev.CaseTriaged(track=outcome.track,  # type: ignore[arg-type]
                                              rule_ids=outcome.rule_ids, reasons=outcome.reasons,
                                              decided_by=decided_by)]
-    out.extend(_assign(state, outcome.track, routing, reason=None))
+    out.extend(_assign(state, outcome.track, routing, reason=None, previous_judge=previous_judge))
     return out
 
 
-def _assign(state: CaseState, track: str, routing: c.Routing, reason: str | None) -> list[DomainEvent]:
+def _assign(state: CaseState, track: str, routing: c.Routing, reason: str | None,
+            previous_judge: str | None = None) -> list[DomainEvent]:
     # 互相制约-1: the registering officer is never the judge; 回避: nobody on the conflict list.
     exclude = routing.exclude | state.conflicts | {state.registered_by or ""}
     pick = choose_judge(routing.roster, track, strategy=routing.roster.strategy, loads=routing.loads,
@@ -134,7 +136,7 @@ def _assign(state: CaseState, track: str, routing: c.Routing, reason: str | None
         return []
     return [ev.CaseAssigned(judge_id=pick.judge_id, team_id=pick.team_id, track=track,  # type: ignore[arg-type]
                             assigned_by="system", strategy=routing.roster.strategy, reason=reason,
-                            previous_judge_id=state.judge_id, excluded=pick.excluded)]
+                            previous_judge_id=state.judge_id or previous_judge, excluded=pick.excluded)]
 
 
 def _registration(state: CaseState, who: c.Who, number: str) -> ev.CaseRegistered:
@@ -195,6 +197,9 @@ def override_triage(cmd: c.OverrideTriage, state: CaseState) -> list[DomainEvent
     status_in(state, "调整繁简分流", "registered", "in_progress")
     if cmd.who.officer_id not in cmd.routing.roster.leads():
         raise Forbidden("只有本院执行团队的团队长可以调整繁简分流", code="not_team_lead", rule="繁简分流-团队长")
+    if len(cmd.reason.strip()) < MIN_REASON_CHARS:
+        raise InvalidInput("调整繁简分流须写明理由", code="reason_required", rule="繁简分流-团队长",
+                           errors=[FieldError("reason", f"理由不能为空（至少 {MIN_REASON_CHARS} 个字）", "missing")])
     if cmd.track == state.track:
         raise Conflict("案件已在该轨道，无需调整", code="same_track")
     triaged = ev.CaseTriaged(track=cmd.track, rule_ids=["TR-OVERRIDE"],  # type: ignore[arg-type]
@@ -229,6 +234,13 @@ def reassign(cmd: c.Reassign, state: CaseState) -> list[DomainEvent]:
         raise Conflict("该法官已是本案承办法官", code="same_judge")
     team = roster.team_of(cmd.judge_id)
     assert team is not None
+    if state.track is not None and team.track != state.track:
+        # 繁简分流: the track is the team lead's triage decision (override_triage, with its reason and a
+        # triage event); a re-assignment may not change it on the side.
+        raise DomainError(f"该法官属于{'快执' if team.track == 'fast' else '普执'}团队，本案为"
+                          f"{'快执' if state.track == 'fast' else '普执'}案件：须先由团队长调整繁简分流",
+                          code="track_change_needs_triage", rule="繁简分流-团队长",
+                          errors=[FieldError("judge_id", "不在本案轨道的团队中", "other_track")])
     return [ev.CaseAssigned(judge_id=cmd.judge_id, team_id=team.team_id, track=team.track,
                             assigned_by=cmd.who.officer_id, strategy="manual", reason=cmd.reason,
                             previous_judge_id=state.judge_id)]
@@ -258,5 +270,8 @@ def register_linked(cmd: c.RegisterLinkedCase, state: CaseState) -> list[DomainE
     registered = _registration(after, cmd.who, cmd.case_number)
     out: list[DomainEvent] = [received, registered]
     if cmd.routing is not None:
-        out.extend(route(evolve(after, registered), cmd.routing))
+        # A 执恢 case's first assignment names the judge who closed the old case (互相制约-7, 双循环), so
+        # that supervision can check it did not go back to them.
+        closing = (old.closed_by_judge or old.judge_id) if cmd.case_type == "执恢" else None
+        out.extend(route(evolve(after, registered), cmd.routing, previous_judge=closing))
     return out

@@ -123,19 +123,26 @@ def zhongben_conditions(entries: Sequence[Entry], ctx: Context, found: Found) ->
             found.add("终本条件不满足" + where + "：" + "、".join(unmet), [judge, approver], e)
 
 
-@rule("互相制约-7", 1, "恢复执行须经未办理本案的指定审查人，并分给终本法官以外的法官（双循环）", "docs/rules.md §7.7")
+# v2: a 执恢 case's first assignment names the judge who closed the old case (intake sets its
+# previous_judge_id); that assignment and every later one (a re-assignment) must go to someone else.
+@rule("互相制约-7", 2, "恢复执行须经未办理本案的指定审查人，并分给终本法官以外的法官（双循环）", "docs/rules.md §7.7")
 def resumption_double_loop(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    closing: str | None = None
+    resumed_case = False
+    registered: Entry | None = None
     for i, e in enumerate(entries):
         if e.event_type == "intake.case_resumed":
             reviewer = e.text("reviewer_id")
             if reviewer is None or reviewer in handlers_of(entries[:i]):
                 found.add(f"恢复执行审查人 {reviewer or '（缺失）'} 曾办理本案或未指定", [reviewer], e)
-        elif e.event_type == "intake.case_assigned" and e.text("previous_judge_id"):
-            registered = next((b for b in entries[:i] if b.event_type == "intake.case_registered"), None)
+        elif e.event_type == "intake.case_registered" and registered is None:
+            registered, resumed_case = e, e.payload.get("case_type") == "执恢"
+        elif e.event_type == "intake.case_assigned" and resumed_case:
             first = not any(b.event_type == "intake.case_assigned" for b in entries[:i])
-            if registered is not None and registered.payload.get("case_type") == "执恢" and first:
-                if e.text("judge_id") == e.text("previous_judge_id"):
-                    found.add(f"恢复执行案件仍分给原终本法官 {e.text('judge_id')}", [e.text("judge_id")], registered, e)
+            if first:
+                closing = e.text("previous_judge_id")
+            if closing is not None and e.text("judge_id") == closing:
+                found.add(f"恢复执行案件仍分给原终本法官 {closing}", [closing], registered, e)
 
 
 # An objection reviewer's own review steps are no handling of the case.
@@ -169,16 +176,29 @@ def objection_reviewers(entries: Sequence[Entry], ctx: Context, found: Found) ->
                       *([decided] if decided is not None else []))
 
 
-@rule("互相制约-12", 1, "人工改派须由领导决定并说明理由", "docs/rules.md §7.12")
+TRACKS = {"fast": "快执", "ordinary": "普执"}
+
+
+# v2: a re-assignment may not change the case's track (快执/普执) on the side: only a triage (the team
+# lead's override, a case_triaged event) does; a judge of the other track's teams needs one first.
+@rule("互相制约-12", 2, "人工改派须由领导决定并说明理由，且不得绕过繁简分流改变轨道", "docs/rules.md §7.12；§2.2")
 def manual_reassignment(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     assigned = False
+    track: str | None = None
     for e in entries:
+        if e.event_type == "intake.case_triaged":
+            track = e.text("track")
+            continue
         if e.event_type != "intake.case_assigned":
             continue
         if assigned and (e.actor_role not in LEADERS or not e.text("reason")):
             missing = [] if e.actor_role in LEADERS else ["非领导改派"]
             missing += [] if e.text("reason") else ["未说明理由"]
             found.add("改派承办法官：" + "、".join(missing), [e.text("assigned_by") or e.officer], e)
+        moved = e.text("track")
+        if assigned and track is not None and moved is not None and moved != track:
+            found.add(f"改派承办法官至{TRACKS.get(moved, moved)}团队，案件为{TRACKS.get(track, track)}案件，"
+                      "未经团队长调整繁简分流", [e.text("assigned_by") or e.officer], e)
         assigned = True
 
 
