@@ -8,7 +8,7 @@ import httpx
 
 from deploy.system import System
 from tests.conftest import auth
-from tests.intake.conftest import CLERK, Publish, application, eventually, judge, register
+from tests.intake.conftest import AFFAIRS, CLERK, H, Publish, application, eventually, judge, register
 from tests.worklists import of_case, worklist
 
 CHIEF = auth("wl-chief-01", "bureau_chief")
@@ -161,3 +161,28 @@ async def test_an_objection_waits_on_its_reviewers_worklists_until_decided(
     assert decided.status_code == 200, decided.text
     for reviewer in panel:
         assert await of_case(http, base, auth(reviewer, "reviewer"), cid) == []
+
+
+async def test_the_enforcement_notice_goes_from_the_affairs_desk_to_the_judge_and_off_both_lists(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    base = system.url("intake")
+    case = await register(http, system)
+    cid, j = case["case_id"], judge(case["judge_id"])
+    [item] = await of_case(http, base, AFFAIRS, cid)
+    assert (item["kind"], item["role"], item["action"]["path"]) == ("notice_prepare", "affairs_clerk",
+                                                                     f"/cases/{cid}/notices")
+    assert item["due"] is not None and item["case_number"] == case["case_number"]
+    assert await of_case(http, base, auth("affairs-i01", "affairs_clerk", court="粤0304"), cid) == []
+    prepared = await http.post(f"{base}/cases/{cid}/notices", headers=AFFAIRS,
+                               json={"notice_kind": "enforcement_notice", "document_hash": H})
+    assert prepared.status_code == 201, prepared.text
+    assert await of_case(http, base, AFFAIRS, cid) == []
+    sign = [i for i in await of_case(http, base, j, cid) if i["kind"] == "notice_sign"]
+    assert len(sign) == 1 and sign[0]["title"] == "签发执行通知书"
+    assert sign[0]["action"]["path"] == f"{prepared.headers['location']}/sign"
+    other = "wl-judge-x" if case["judge_id"] != "wl-judge-x" else "wl-judge-y"
+    assert await of_case(http, base, judge(other), cid) == []
+    signed = await http.post(f"{base}{sign[0]['action']['path']}", headers=j)
+    assert signed.status_code == 200, signed.text
+    assert [i["kind"] for i in await of_case(http, base, j, cid)] == ["case_close"]

@@ -11,6 +11,9 @@
 - reviewer: the objections (执行异议) they were named to review, to decide within 15 days of
   registration (民诉法 2023 art. 236; counted here in calendar days from the day after).
 - team_lead: their team's open cases within 30 days of (or past) the close-by date, to supervise.
+- affairs_clerk: the enforcement notice to prepare for each newly assigned case, within 3 days of
+  assignment (期限规定 art. 4) and at the latest 10 days after the application (民诉法解释 art. 480),
+  counted here in calendar days (supervision's ``notice`` node is the authority); the judge then signs.
 - intake_clerk: applications to register or refuse within 7 days (执行工作规定第16条), and
   supplements awaited by their deadline (the desk's queue: every clerk of the court sees it).
 """
@@ -35,6 +38,7 @@ from shared.worklist import Limit, Offset, Work, Worklist, worklist
 
 router = APIRouter(tags=["我的待办 worklist"])
 WATCH_DAYS = 30  # a team lead sees cases this close to their close-by date
+NOTICE_DAYS, NOTICE_CAP_DAYS = 3, 10  # 期限规定 art. 4; 民诉法解释 art. 480
 OBJECTION_DAYS = 15  # 民诉法 2023 art. 236: 自收到书面异议之日起十五日内审查
 APPROVERS = (Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT)
 
@@ -146,6 +150,28 @@ async def _objections(conn: asyncpg.Connection, officer: Principal) -> list[Work
     ]
 
 
+async def _notices_to_prepare(conn: asyncpg.Connection, court: str) -> list[Work]:
+    rows = await conn.fetch(
+        "SELECT c.case_id, c.case_number, c.application_date, c.judge_id,"
+        " (a.occurred_at AT TIME ZONE 'Asia/Shanghai')::date AS assigned_on FROM cases c"
+        " JOIN LATERAL (SELECT occurred_at FROM events WHERE case_id = c.case_id"
+        " AND event_type = 'intake.case_assigned'"
+        " ORDER BY position LIMIT 1) a ON true"
+        " WHERE c.court = $1 AND c.status IN ('registered', 'in_progress') AND NOT EXISTS (SELECT 1 FROM events n"
+        " WHERE n.case_id = c.case_id AND n.event_type = 'intake.notice_prepared'"
+        " AND n.envelope->'payload'->>'notice_kind' = 'enforcement_notice')",
+        court,
+    )
+    return [
+        Work("notice_prepare", Role.AFFAIRS_CLERK, r["case_id"], r["case_number"],
+             f"制作执行通知书及报告财产令，交承办法官 {r['judge_id']} 签发",
+             min(r["assigned_on"] + timedelta(days=NOTICE_DAYS),
+                 r["application_date"] + timedelta(days=NOTICE_CAP_DAYS)),
+             "POST", f"/cases/{r['case_id']}/notices", "制作文书")
+        for r in rows
+    ]
+
+
 async def collect(officer: Principal, rt: Rt, request: Request, today: date) -> list[Work]:
     work: list[Work] = []
     court, me = officer.court, officer.officer_id
@@ -178,6 +204,8 @@ async def collect(officer: Principal, rt: Rt, request: Request, today: date) -> 
                     work.append(Work("team_watch", Role.TEAM_LEAD, r["case_id"], state.case_number,
                                      f"督促办结：承办法官 {state.judge_id} 的案件临近或超过办结期限", due,
                                      "GET", f"/cases/{r['case_id']}", "查看案件"))
+        if officer.has(Role.AFFAIRS_CLERK):
+            work += await _notices_to_prepare(conn, court)
         if officer.has(Role.INTAKE_CLERK):
             rows = await conn.fetch(
                 "SELECT case_id, status, applicant_name, decide_by, supplement_deadline FROM cases"
