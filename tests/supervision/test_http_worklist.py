@@ -130,6 +130,8 @@ async def test_labels_and_the_overdue_figures_under_a_track_filter(system: Syste
     assert {d["case_id"] for d in board.json()["deadlines"]} == {fast.case_id}
     assert all(d["case_number"] for d in board.json()["deadlines"])
 
+    page = await http.get(f"{base}/dashboard/worklist")  # the 我的待办 page itself is public static HTML
+    assert page.status_code == 200 and "我的待办" in page.text and "/dashboard/static/worklist.js" in page.text
     labels = (await http.get(f"{base}/labels", headers=auth("wl-j", "judge"))).json()["tables"]
     assert labels["agency_kind"]["bank_deposit"] == "银行存款" and labels["role"]["judge"] == "承办法官"
     assert labels["measure"]["freeze"] == "冻结" and labels["node"]["first_search"] == "首次网络查控"
