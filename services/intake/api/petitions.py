@@ -25,7 +25,7 @@ from shared.auth import POWERS_LIST, Principal, Role, require_roles
 from shared.commands import CommandMeta, CommandResult, fold
 from shared.courts import parse_case_number
 from shared.errors import NotFound, in_court
-from shared.openapi import ResponseModel
+from shared.openapi import ResponseModel, problems
 
 router = APIRouter(tags=["涉执信访 petitions"])
 DECIDER = pt.PetitionDecider()
@@ -169,7 +169,8 @@ def _acting(officer: Principal) -> str:
         r for r in officer.roles if r in LEADERS)[0]
 
 
-@router.post("/petitions", status_code=201, summary="登记涉执信访（自动交本案承办团队和承办人：谁办理谁接待）")
+@router.post("/petitions", status_code=201, summary="登记涉执信访（自动交本案承办团队和承办人：谁办理谁接待）",
+             responses=problems(404))  # the case named by id or number does not exist (in this court)
 async def register_petition(body: PetitionIn, request: Request, response: Response, officer: Receptionist,
                             rt: Rt) -> PetitionOut:
     case = await _case_of(rt.pool, officer.court, body.case_id, body.case_number)
