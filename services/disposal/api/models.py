@@ -184,7 +184,11 @@ class AmountDue(ResponseModel):
     fee_fen: int = Field(description="执行申请费（分）")
     interest_fen: int = Field(description="迟延履行期间的加倍部分债务利息（分），计至 as_of")
     total_fen: int = Field(description="应付合计（分）")
-    outstanding_fen: int = Field(description="尚欠金额（分）：合计减去已发放、已抵债、已交费用")
+    outstanding_fen: int = Field(description="尚欠金额（分）：申请执行人尚未受偿的部分（已发放、已抵债计入，"
+                                             "抵债超出部分不抵执行费）加未交的执行费")
+    offset_difference_fen: int = Field(
+        description="以物抵债差价（分）：抵债财产价额超过申请执行人应受清偿债权额的部分，由承受人补交"
+                    "（拍卖变卖规定第16条）；无则为 0")
     as_of: date = Field(description="计算日期")
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from services.disposal.domain.commands import CaseFacts
+from services.disposal.domain.money import offset_difference_fen, outstanding_fen
 from services.disposal.domain.state import LedgerState
 
 
@@ -32,8 +33,11 @@ def ledger_view(s: LedgerState, facts: CaseFacts | None, today: date) -> dict[st
     }
     if facts is not None:
         due = s.due(facts, today)
-        settled = s.paid_applicant_fen + s.in_kind_fen + s.paid_fee_fen
+        owed = due.claim_fen + due.interest_fen
+        outstanding = outstanding_fen(owed, due.fee_fen, s.paid_applicant_fen, s.in_kind_fen, s.paid_fee_fen)
+        # 差价 (拍卖变卖规定 art. 16): an asset taken in kind worth more than the applicant was owed.
+        difference = offset_difference_fen(owed, s.paid_applicant_fen, s.in_kind_fen)
         view["amount_due"] = {"claim_fen": due.claim_fen, "fee_fen": due.fee_fen, "interest_fen": due.interest_fen,
-                              "total_fen": due.total_fen, "outstanding_fen": max(0, due.total_fen - settled),
-                              "as_of": today.isoformat()}
+                              "total_fen": due.total_fen, "outstanding_fen": outstanding,
+                              "offset_difference_fen": difference, "as_of": today.isoformat()}
     return view

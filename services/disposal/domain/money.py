@@ -114,3 +114,19 @@ def payout_schedule(
             pay_by = statutory_deadline(received_on, PAYOUT_DAYS)
             pending.append(PendingArrival(entry_id, received_on, amount, amount - settled, pay_by, today > pay_by))
     return pending
+
+
+def offset_difference_fen(owed_to_applicant_fen: int, paid_to_applicant_fen: int, in_kind_fen: int) -> int:
+    """差价 of an offset in kind: what the applicant who took an asset in kind must pay in because it is
+    worth more than what they were still owed (拍卖变卖规定 2020 art. 16: 承受人应受清偿的债权额低于抵债
+    财产的价额的，人民法院应当责令其在指定的期间内补交差额). ``owed_to_applicant_fen`` is claim + interest;
+    the court's fee is not the applicant's to receive, so it is paid out of the difference."""
+    return max(0, paid_to_applicant_fen + in_kind_fen - owed_to_applicant_fen)
+
+
+def outstanding_fen(owed_to_applicant_fen: int, fee_fen: int, paid_to_applicant_fen: int, in_kind_fen: int,
+                    paid_fee_fen: int) -> int:
+    """What is still owed on the case: to the applicant and, separately, the court's fee — an asset
+    taken in kind worth more than the applicant's claim settles the claim, never the fee."""
+    return (max(0, owed_to_applicant_fen - paid_to_applicant_fen - in_kind_fen)
+            + max(0, fee_fen - paid_fee_fen))
