@@ -98,6 +98,14 @@ async def test_an_imported_case_with_controls_and_money_is_supervised_as_a_live_
     ledger = (await http.get(f"{system.url('disposal')}/cases/{case_id}/ledger", headers=FINANCE)).json()
     assert (ledger["received_fen"], ledger["paid_to_applicant_fen"], ledger["balance_fen"]) == (350_000, 350_000, 0)
 
+    # indicators: the closure in September 2025, its money recovered (other tests' imported cases of the same
+    # judge and month may add to the figures, never take from them)
+    r = await http.get(f"{sup}/indicators", headers=WATCHER,
+                       params={"from": "2025-09-01", "to": "2025-09-30", "judge_id": "qz-j-201"})
+    assert r.status_code == 200, r.text
+    totals = r.json()["totals"]
+    assert totals["closed_by_type"].get("终本", 0) >= 1 and totals["recovered_fen"] >= 350_000, totals
+
     # a rerun changes nothing anywhere
     again = await asyncio.to_thread(_run_importer, system, path)
     assert again.returncode == 1
