@@ -138,3 +138,20 @@ def test_a_petition_about_a_closed_case_is_still_warned_and_escalated() -> None:
     # the other nodes of a closed case are not chased any more
     assert steps_reached(OpenNode("case-1", "notice", "notice", "黔01", "通知", date(2026, 3, 17), case_closed=True),
                          date(2026, 3, 18), CFG) == []
+
+
+def test_sitting_on_an_aid_panel_or_receiving_a_petition_is_not_handling_the_case() -> None:
+    """互相制约-8 (and -7) bar reviewers who handled the enforcement case; a petition or a judicial aid
+    decision on it is a procedure beside the case (intake's case_actors do not count it either)."""
+    from services.supervision.domain.ruleset import Context, check_case
+
+    h = History(start=date(2026, 3, 2)).opened()
+    h.add("intake.judicial_aid_decided", "rev-1", "reviewer", aid_id="A1", panel=["rev-1", "rev-2", "rev-3"])
+    h.add("intake.petition_escalated", "rev-2", "bureau_chief", petition_id="P1")
+    h.add("intake.objection_registered", "clerk-2", "intake_clerk", objection_case_id="o1",
+          reviewers=["rev-1", "rev-2", "rev-3"])
+    h.add("intake.judicial_aid_funds_requested", "rev-3", "bureau_chief", aid_id="A1")
+    found = [f for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id in ("互相制约-7", "互相制约-8")]
+    assert found == []
+    h.add("asset_search.lead_recorded", "rev-3", "search_officer", lead_id="L1")  # handling: still found
+    assert [f.people for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-8"] == [("rev-3",)]

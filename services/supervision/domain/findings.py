@@ -121,9 +121,20 @@ def stage_of(entry: Entry) -> str | None:
     return STAGES.get(entry.event_type.split(".", 1)[0])
 
 
+# Procedures beside the enforcement of the case itself: receiving a petition about it (涉执信访) or
+# deciding and paying judicial aid on it (国家司法救助) is not handling the case (as intake's own
+# ``case_actors`` does not count them), so they never bar a resumption or objection reviewer.
+BESIDE_THE_CASE = ("intake.petition_", "intake.judicial_aid_", "disposal.judicial_aid_")
+
+
+def beside_the_case(entry: Entry) -> bool:
+    return entry.event_type.startswith(BESIDE_THE_CASE)
+
+
 def handlers_of(entries: Sequence[Entry]) -> set[str]:
-    """Everyone who acted on the case as an officer, plus every judge it was assigned to."""
-    people = {e.actor_id for e in entries if e.actor_kind == "officer"}
+    """Everyone who acted on the case as an officer, plus every judge it was assigned to (the steps of a
+    petition or of judicial aid aside: ``beside_the_case``)."""
+    people = {e.actor_id for e in entries if e.actor_kind == "officer" and not beside_the_case(e)}
     people |= {
         str(e.payload["judge_id"])
         for e in entries

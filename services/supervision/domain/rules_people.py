@@ -10,6 +10,7 @@ from services.supervision.domain.findings import (
     LEADERS,
     Context,
     Found,
+    beside_the_case,
     current_judge,
     handlers_of,
     rule,
@@ -167,7 +168,8 @@ def objection_reviewers(entries: Sequence[Entry], ctx: Context, found: Found) ->
             if decided is not None and a.seq >= decided.seq:
                 break
             judge = a.text("judge_id") if a.event_type == "intake.case_assigned" else None
-            who = a.officer if a.officer in reviewers and a.event_type not in REVIEW_STEPS else None
+            acts = a.event_type not in REVIEW_STEPS and not beside_the_case(a)
+            who = a.officer if a.officer in reviewers and acts else None
             who = who or (judge if judge in reviewers else None)
             if who is None:
                 continue
