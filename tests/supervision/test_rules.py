@@ -844,3 +844,20 @@ def test_rule_6_an_imported_closure_is_judged_on_what_was_imported() -> None:
                                approved_by="chief-1", conditions=attested)
     [live] = findings(h, "互相制约-6")
     assert "网络查控未全部反馈" in live.message and "导入" not in live.message
+
+
+def test_rule_10_an_imported_lapse_before_the_closure_is_not_a_closed_cases_lapse() -> None:
+    # imported: intake's closure reaches the trail first, then asset_search's control history, all dated
+    h = History(start=date(2026, 1, 5)).opened()
+    h.on(date(2026, 6, 1)).add("intake.case_closed", "imp-1", "importer", closure_type="执行完毕", judge_id="judge-1",
+                               approved_by="chief-1")
+    h.on(date(2026, 2, 1)).add("asset_search.control_confirmed", "imp-1", "importer", control_id="k1",
+                               expiry_date="2026-03-01")
+    h.on(date(2026, 3, 2)).add("asset_search.control_lapsed", "imp-1", "importer", control_id="k1",
+                               expiry_date="2026-03-01")
+    assert findings(h, "互相制约-10") == []
+    h.on(date(2026, 2, 1)).add("asset_search.control_confirmed", "imp-1", "importer", control_id="k2",
+                               expiry_date="2026-07-01")
+    h.on(date(2026, 7, 2)).add("asset_search.control_lapsed", "imp-1", "importer", control_id="k2",
+                               expiry_date="2026-07-01")
+    assert len(findings(h, "互相制约-10")) == 1

@@ -250,7 +250,8 @@ def controls_renewed(entries: Sequence[Entry], ctx: Context, found: Found) -> No
             due = before.date_of("expiry_date") if before else None
             if due is not None and e.day > due:
                 found.add(f"控制措施 {control} 于 {due.isoformat()} 到期后才续行", [e.officer], before, e)
-        elif e.event_type == "asset_search.control_lapsed" and control and closed is not None:
+        elif e.event_type == "asset_search.control_lapsed" and control and closed is not None \
+                and e.occurred_at >= closed.occurred_at:  # an imported lapse before the closure: not after it
             found.add(f"已结案件的控制措施 {control} 未续行而失效", [], closed, expiry.get(control), e)
         if e.event_type in ("asset_search.control_confirmed", "asset_search.control_renewed") and control:
             expiry[control] = e
