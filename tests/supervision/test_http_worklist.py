@@ -113,9 +113,24 @@ async def test_labels_and_the_overdue_figures_under_a_track_filter(system: Syste
     watcher = auth("wl-sup", "supervisor", court=court)
     fast, _ = a_case("wl-fast-judge", court, "fast")
     ordinary, _ = a_case("wl-ordinary-judge", court, "ordinary")
-    await publish(system, fast.envelopes + ordinary.envelopes)
-    for s in (fast, ordinary):
+    # A 终本 its own judge approved (互相制约-6), closed the day it was assigned: no node left open.
+    zb, zb_number = a_case("wl-zb-judge", court, "ordinary")
+    zb.add("intake.case_closed", "wl-zb-judge", "judge", closure_type="终本", judge_id="wl-zb-judge",
+           approved_by="wl-zb-judge", closed_on="2026-03-02", track="ordinary")
+    await publish(system, fast.envelopes + ordinary.envelopes + zb.envelopes)
+    for s in (fast, ordinary, zb):
         await wait_story(http, system, s, headers=watcher)
+
+    async def findings(**params: str) -> list[str]:
+        r = await http.get(f"{base}/findings", headers=watcher, params=params)
+        assert r.status_code == 200, r.text
+        return [f"{f['case_number']} {f['rule_id']}" for f in r.json()["findings"]]
+
+    await poll(findings, "the 终本 case's finding", until=lambda f: f"{zb_number} 互相制约-6" in f)
+    assert await findings(track="fast") == []  # the dashboard's findings follow its track filter
+    assert f"{zb_number} 互相制约-6" in await findings(track="ordinary")
+    by_number = await findings(case_id=zb_number.replace("（", "(").replace("）", ")"))
+    assert by_number and all(f.startswith(zb_number) for f in by_number)
 
     async def overdue(**params: str) -> dict[str, Any]:
         r = await http.get(f"{base}/indicators/overdue", headers=watcher, params=params)

@@ -53,9 +53,16 @@ async def findings(
     case_id: str | None = None,
     rule_id: str | None = None,
     person: Annotated[str | None, Query(description="涉及人员")] = None,
+    track: Annotated[Literal["fast", "ordinary"] | None, Query(description="快执 fast / 普执 ordinary")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> Findings:
-    clauses, args = ["court = $1"], [officer.court]
+    clauses: list[str] = ["court = $1"]
+    args: list[Any] = [officer.court]
+    if case_id:
+        case_id = await case_refs.resolve(rt.pool, officer.court, case_id)  # a case number will do
+    if track:
+        args.append(sorted(c for c, t in (await case_refs.tracks(rt.pool, officer.court)).items() if t == track))
+        clauses.append(f"case_id = ANY(${len(args)}::text[])")
     for column, value in (("case_id", case_id), ("rule_id", rule_id)):
         if value:
             args.append(value)

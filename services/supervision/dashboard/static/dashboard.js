@@ -237,7 +237,8 @@
     try {
       if (!LABELS.role) LABELS = (await api("/labels")).tables;
       const [ind, overdue, board, findings, agencies, measures] = await Promise.all([
-        api(`/indicators${q}`), api(`/indicators/overdue?${cq.slice(1)}`), api(`/deadlines?status=overdue${cq}`), api("/findings"),
+        api(`/indicators${q}`), api(`/indicators/overdue?${cq.slice(1)}`), api(`/deadlines?status=overdue${cq}`),
+        api(`/findings${params.get("track") ? `?track=${encodeURIComponent(params.get("track"))}` : ""}`),
         api(`/indicators/agencies${q}`), api(`/indicators/measures${q}`), renderTrailAlarm(), renderClock(),
       ]);
       $("login").hidden = true;
