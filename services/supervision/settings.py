@@ -41,7 +41,7 @@ class DeadlineSettings(BaseModel):
     # deadline engine ends every other node of a case on its closure (docs/rules.md §2.6).
     watched_after_closure: list[str] = Field(
         default_factory=lambda: ["renew", "zhongben_search", "payout", "objection", "petition_accept",
-                                 "petition_conclude"]
+                                 "petition_conclude", "petition_supervised"]
     )
 
     def warning_days_for(self, node: str) -> int:

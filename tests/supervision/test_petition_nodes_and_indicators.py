@@ -155,3 +155,15 @@ def test_sitting_on_an_aid_panel_or_receiving_a_petition_is_not_handling_the_cas
     assert found == []
     h.add("asset_search.lead_recorded", "rev-3", "search_officer", lead_id="L1")  # handling: still found
     assert [f.people for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-8"] == [("rev-3",)]
+
+
+def test_a_supervision_due_date_is_a_node_of_its_own_until_the_petition_closes() -> None:
+    h = History(start=date(2026, 3, 2)).opened()
+    petition(h)
+    h.on(date(2026, 3, 4)).add("intake.petition_escalated", "chief-1", "bureau_chief", petition_id="P1",
+                               escalated_on="2026-03-04", due_on="2026-03-13", instruction="十日内答复")
+    node = nodes(h)["petition_supervised:P1:1"]
+    assert node["due"] == "2026-03-13" and status(node, date(2026, 3, 16), 3) == "overdue"
+    h.on(date(2026, 3, 12)).add("intake.petition_closed", "judge-1", "judge", petition_id="P1",
+                                closed_on="2026-03-12", outcome="explained", outcome_label="解释说明", aid_id=None)
+    assert status(nodes(h)["petition_supervised:P1:1"], date(2026, 3, 16), 3) == "met"

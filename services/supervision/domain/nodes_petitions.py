@@ -4,7 +4,9 @@
   receiving the petition (信访工作条例 2022 第三十一条); done by the acknowledgement (or a closure).
 - ``petition_conclude:<id>``: conclude within 60 days of acceptance, extended once by at most 30 days
   with the head's approval (第三十五条); done by the closure.
-Both are watched whatever becomes of the case (a petition about a closed or 终本 case runs on), warn
+- ``petition_supervised:<id>:<n>``: the due date a leader set when supervising it (督办), done by the
+  closure.
+All are watched whatever becomes of the case (a petition about a closed or 终本 case runs on), warn
 and escalate like every node (alerts/escalation.py).
 """
 
@@ -27,6 +29,14 @@ def petition_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
         closed = first(entries, "intake.petition_closed", reg.seq, petition_id=pid)
         node(f"petition_accept:{pid}", "信访事项受理告知", "信访工作条例(2022)第三十一条：收到之日起15日内告知是否受理",
              reg, done=acknowledged or closed, days=ACCEPT_DAYS)
+        for order, esc in enumerate((e for e in entries if e.event_type == "intake.petition_escalated"
+                                     and e.payload.get("petition_id") == pid), start=1):
+            due_on, on = esc.date_of("due_on"), esc.date_of("escalated_on") or esc.day
+            if due_on is not None:
+                node(f"petition_supervised:{pid}:{order}", "信访督办期限",
+                     f"督办意见（{esc.text('escalated_to') or '？'}）：{esc.text('instruction') or ''}，限期办理",
+                     esc, on, done=closed if closed is not None and closed.seq > esc.seq else None,
+                     days=max((due_on - on).days, 0))
         if acknowledged is None:
             continue
         extended = sum(e.number("days") or 0 for e in entries
