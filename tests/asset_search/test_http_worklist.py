@@ -5,6 +5,7 @@ work is due, disappears when done, and never shows to another officer or another
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from deploy.system import System
 from services.asset_search.domain.rules import lead_due
 from shared import clock
 from tests.asset_search.helpers import SEARCHER, judge, open_case, set_knobs
+from tests.asset_search.test_http_controls import _control, _order, found_case  # noqa: F401 (a fixture)
 from tests.conftest import auth
 from tests.waits import poll
 from tests.worklists import of_case
@@ -60,3 +62,32 @@ async def test_a_lead_waits_for_verification_and_a_silent_agency_shows_as_a_quer
     assert [i for i in await of_case(http, base, SEARCHER, case_id) if i["kind"] == "lead_verify"] == []
     assert await of_case(http, base, judge(judge_id), case_id) == []
     await set_knobs(http, system, case_id=case_id, agency_id="bank-network")
+
+
+async def test_a_control_near_its_expiry_is_on_the_judges_worklist_until_renewed(
+    system: System, http: httpx.AsyncClient, found_case: dict[str, Any]  # noqa: F811 (the imported fixture)
+) -> None:
+    base, case_id, judge_id = system.url("asset_search"), found_case["case_id"], found_case["judge_id"]
+    expiry = clock.today() + timedelta(days=20)
+    await set_knobs(http, system, case_id=case_id, agency_id="vehicle-admin", control_expiry_date=expiry.isoformat())
+    ordered = await _order(http, system, found_case, "vehicle", "impound")
+    assert ordered.status_code in (200, 201), ordered.text
+    control_id = ordered.json()["control_id"]
+    await _control(http, system, case_id, control_id, "effective")
+
+    [item] = [i for i in await of_case(http, base, judge(judge_id), case_id) if i["kind"] == "control_renew"]
+    assert (item["ref"], item["due"], item["role"]) == (control_id, expiry.isoformat(), "judge")
+    assert item["title"].startswith("续行扣押（车辆，财产 ")
+    assert item["action"]["path"] == f"/cases/{case_id}/controls/{control_id}/renewal"
+    assert [i for i in await of_case(http, base, judge("judge-someone-else"), case_id)
+            if i["kind"] == "control_renew"] == []
+    assert [i for i in await of_case(http, base, SEARCHER, case_id) if i["kind"] == "control_renew"] == []
+
+    renewed = await http.post(f"{base}{item['action']['path']}", json={"ruling_number": "续封裁定1"},
+                              headers=judge(judge_id))
+    assert renewed.status_code == 200, renewed.text
+
+    async def renew_items() -> list[dict[str, Any]]:
+        return [i for i in await of_case(http, base, judge(judge_id), case_id) if i["kind"] == "control_renew"]
+
+    await poll(renew_items, "the renewed control off the judge's list", until=lambda items: items == [])
