@@ -241,3 +241,32 @@ async def auction_period(ctx: ReactionContext) -> None:
     await _tolling(ctx, f"auction:{text(p.get('auction_id'))}", f"拍卖公告及拍卖期间（第{round_}次）",
                    _shanghai_day(p.get("announcement_start")) or ctx.envelope.occurred_at.astimezone(SHANGHAI).date(),
                    _shanghai_day(p.get("bidding_end")))
+
+
+# What is still moving when a case is closed (docs/rules.md §5): controls in effect, disposals open.
+@reactions.on("asset_search.control_confirmed", "asset_search.control_renewed")
+async def control_in_effect(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await ctx.conn.execute(
+        "INSERT INTO ext_controls (case_id, control_id, asset_id, active) VALUES ($1,$2,$3,true)"
+        " ON CONFLICT (case_id, control_id) DO UPDATE SET active = true",
+        ctx.envelope.case_id, text(p.get("control_id")), text(p.get("asset_id")),
+    )
+
+
+@reactions.on("asset_search.control_released", "asset_search.control_lapsed")
+async def control_ended(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    await ctx.conn.execute(
+        "INSERT INTO ext_controls (case_id, control_id, asset_id, active) VALUES ($1,$2,$3,false)"
+        " ON CONFLICT (case_id, control_id) DO UPDATE SET active = false",
+        ctx.envelope.case_id, text(p.get("control_id")), text(p.get("asset_id")),
+    )
+
+
+@reactions.on("disposal.disposal_concluded")
+async def disposal_closed(ctx: ReactionContext) -> None:
+    await ctx.conn.execute(
+        "UPDATE ext_disposals SET concluded = true WHERE case_id = $1 AND disposal_id = $2",
+        ctx.envelope.case_id, text(ctx.envelope.payload.get("disposal_id")),
+    )

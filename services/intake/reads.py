@@ -50,12 +50,18 @@ async def closure_facts(conn: asyncpg.Connection, case_id: str, policy: ClosureP
         if a["resolution"] is None and a["unsold_rounds"] < needed.get(a["kind"], needed.get("default", 2))
     )
     paid = await conn.fetchval("SELECT paid_in_full FROM cases WHERE case_id = $1", case_id)
+    controls = await conn.fetch(
+        "SELECT control_id FROM ext_controls WHERE case_id = $1 AND active ORDER BY control_id", case_id)
+    disposals = await conn.fetch(
+        "SELECT disposal_id FROM ext_disposals WHERE case_id = $1 AND NOT concluded ORDER BY disposal_id", case_id)
     return ClosureFacts(
         queries=tuple((q["query_id"], q["kind"], q["outcome"]) for q in queries),
         unverified_leads=tuple(r["lead_id"] for r in leads),
         field_reports=int(reports or 0),
         unresolved_assets=unresolved,
         paid_in_full=bool(paid),
+        active_controls=tuple(r["control_id"] for r in controls),
+        open_disposals=tuple(r["disposal_id"] for r in disposals),
     )
 
 

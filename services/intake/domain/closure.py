@@ -117,6 +117,25 @@ def paid_conditions(state: CaseState, facts: ClosureFacts) -> list[Condition]:
                "执行款台账未显示足额支付，也没有已履行完毕的和解协议")]
 
 
+# Closures that end the case without the debt paid or the search exhausted: nothing of it may still be
+# moving. The court releases every control first (查扣冻规定 2020 art. 28: 申请执行人撤回执行申请或者放弃
+# 债权的 … 应当作出解除查封、扣押、冻结裁定) and ends every disposal (an asset of an ended case is not
+# sold: 民诉法解释 art. 484 needs it controlled in a live case). 终本 keeps its controls (§5, §7.10) and
+# 执行完毕 releases them after the payment; both are checked by their own conditions.
+ENDING_CLOSURES = frozenset({"终结执行", "销案", "不予执行", "驳回申请"})
+
+
+def nothing_moving_conditions(facts: ClosureFacts) -> list[Condition]:
+    """No control in effect and no disposal open (docs/rules.md §5)."""
+    return [
+        _c("controls_released", not facts.active_controls, "本案查封、扣押、冻结措施均已解除或失效",
+           f"尚有 {len(facts.active_controls)} 项查封、扣押、冻结措施未解除：{'、'.join(facts.active_controls)}"
+           "（应先裁定解除）"),
+        _c("disposals_concluded", not facts.open_disposals, "本案财产处置均已结束",
+           f"尚有 {len(facts.open_disposals)} 项财产处置未结束：{'、'.join(facts.open_disposals)}"),
+    ]
+
+
 def closure_conditions(
     state: CaseState, closure_type: str, facts: ClosureFacts, policy: ClosurePolicy, today: date,
     blacklisting_required: bool = False,
@@ -125,5 +144,7 @@ def closure_conditions(
         return zhongben_conditions(state, facts, policy, today, blacklisting_required)
     if closure_type == "执行完毕":
         return paid_conditions(state, facts)
+    if closure_type in ENDING_CLOSURES:
+        return nothing_moving_conditions(facts)
     return []
 

@@ -205,6 +205,8 @@ class ClosureFacts:
     field_reports: int = 0
     unresolved_assets: tuple[str, ...] = ()  # found assets neither realised nor shown undisposable
     paid_in_full: bool = False
+    active_controls: tuple[str, ...] = ()  # controls in effect (not released or lapsed)
+    open_disposals: tuple[str, ...] = ()  # disposals decided and not concluded
 
 
 @dataclass(frozen=True)

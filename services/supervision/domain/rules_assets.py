@@ -237,8 +237,12 @@ def payout_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
                 remaining -= paid
 
 
-@rule("互相制约-10", 1, "结案案件的控制措施须在到期前续行", "docs/rules.md §7.10；民诉法解释第485条")
+# v2: a closure that ends the case (终结执行, 销案, 不予执行, 驳回申请) leaves no control in effect and no
+# disposal open (_ending_closure_checks; docs/rules.md §5).
+@rule("互相制约-10", 2, "结案案件的控制措施须在到期前续行；终结执行等结案前须解除控制并结束处置",
+      "docs/rules.md §7.10、§5；民诉法解释第485条；查扣冻规定(2020)第28条")
 def controls_renewed(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    _ending_closure_checks(entries, found)
     expiry: dict[str, Entry] = {}
     closed: Entry | None = None
     for e in entries:
@@ -250,8 +254,7 @@ def controls_renewed(entries: Sequence[Entry], ctx: Context, found: Found) -> No
             due = before.date_of("expiry_date") if before else None
             if due is not None and e.day > due:
                 found.add(f"控制措施 {control} 于 {due.isoformat()} 到期后才续行", [e.officer], before, e)
-        elif e.event_type == "asset_search.control_lapsed" and control and closed is not None \
-                and e.occurred_at >= closed.occurred_at:  # an imported lapse before the closure: not after it
+        elif e.event_type == "asset_search.control_lapsed" and control and closed is not None:
             found.add(f"已结案件的控制措施 {control} 未续行而失效", [], closed, expiry.get(control), e)
         if e.event_type in ("asset_search.control_confirmed", "asset_search.control_renewed") and control:
             expiry[control] = e
@@ -284,3 +287,34 @@ def extension_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> No
                 found.add(f"延长审限由 {approver} 批准，非院长或副院长", [approver], requested, e)
             if requested is None:
                 found.add("延长审限没有申请即获批准", [approver], e)
+
+
+# Closures that end a case without the debt paid or the search exhausted (intake's ENDING_CLOSURES).
+ENDING_CLOSURES = frozenset({"终结执行", "销案", "不予执行", "驳回申请"})
+CONTROL_STARTS = ("asset_search.control_confirmed", "asset_search.control_renewed")
+CONTROL_ENDS = ("asset_search.control_released", "asset_search.control_lapsed")
+
+
+def _ending_closure_checks(entries: Sequence[Entry], found: Found) -> None:
+    """Checked over the whole trail: at such a closure no control of the case is still in effect and no
+    disposal is still open (a control confirmed or renewed and not released or lapsed before it; a
+    disposal decided and not concluded before it)."""
+    active: dict[str, Entry] = {}
+    open_: dict[str, Entry] = {}
+    for e in entries:
+        control, disposal = e.text("control_id"), e.text("disposal_id")
+        if e.event_type in CONTROL_STARTS and control:
+            active[control] = e
+        elif e.event_type in CONTROL_ENDS and control:
+            active.pop(control, None)
+        elif e.event_type == "disposal.disposal_decided" and disposal:
+            open_[disposal] = e
+        elif e.event_type == "disposal.disposal_concluded" and disposal:
+            open_.pop(disposal, None)
+        elif e.event_type == "intake.case_closed" and e.payload.get("closure_type") in ENDING_CLOSURES:
+            parts = ([f"控制措施 {'、'.join(sorted(active))} 未解除"] if active else [])
+            parts += [f"财产处置 {'、'.join(sorted(open_))} 未结束"] if open_ else []
+            if parts:
+                found.add(f"{e.payload.get('closure_type')}结案时" + "，".join(parts),
+                          [e.text("approved_by") or e.officer, e.text("judge_id")], e,
+                          *active.values(), *open_.values())
