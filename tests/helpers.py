@@ -173,6 +173,12 @@ def _examples(on: date) -> dict[str, dict[str, Any]]:
             "subject": {"kind": "person", "name": "王某", "id_number": RESPONDENT["id_number"]},
             "channel": "wechat", "channel_zh": "微信公众号", "content": "曝光失信被执行人", "published_on": d(),
             "decided_by": "judge-1"},
+        "intake.exit_restriction_decided": {
+            "restriction_id": "exit-1",
+            "subject": {"kind": "person", "name": "王某", "id_number": RESPONDENT["id_number"]},
+            "subject_name": "王某", "reason": "拒不履行", "decided_on": d(), "judge_id": "judge-1"},
+        "intake.exit_restriction_lifted": {"restriction_id": "exit-1", "reason": "已履行", "lifted_on": d(),
+                                           "judge_id": "judge-1"},
         "intake.measure_effect_recorded": {"measure_id": "measure-1", "effect": "paid", "effect_zh": "已履行",
                                            "amount_paid_fen": 100_000, "note": "拘留期间履行", "recorded_on": d(),
                                            "recorded_by": "judge-1"},

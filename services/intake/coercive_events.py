@@ -119,3 +119,25 @@ class ExposurePublished(DomainEvent):
     content: str  # what was published (a short description)
     published_on: date
     decided_by: str
+
+
+@event("intake.exit_restriction_decided", 1, "承办法官决定限制 {subject_name} 出境（{decided_on}）")
+class ExitRestrictionDecided(DomainEvent):
+    """民诉法 2023 art. 266: the debtor (or a unit's legal representative, 负责人 or 影响债务履行的直接责任人员) is
+    restricted from leaving the country. Sending it to the border authority is not built yet."""
+
+    restriction_id: str
+    subject: MeasureSubject
+    subject_name: str
+    on_behalf_of: str | None = None  # the unit whose representative is restricted
+    reason: str
+    decided_on: date
+    judge_id: str
+
+
+@event("intake.exit_restriction_lifted", 1, "解除限制出境（{lifted_on}）：{reason}")
+class ExitRestrictionLifted(DomainEvent):
+    restriction_id: str
+    reason: str
+    lifted_on: date
+    judge_id: str

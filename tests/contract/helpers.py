@@ -200,7 +200,10 @@ def intake_coercive_course(case: Any, person: Any) -> list[Envelope]:
     reward(co.PayReward(clerk, 500_000, day, "lead-9"), "clerk-1", "intake_clerk")
     exposure = Course(co.CoerciveDecider(), "intake.coercive:exposure-1", "case-3")
     exposure(co.PublishExposure(judge, "exposure-1", person, "wechat", "曝光失信被执行人", day), "qz-j-102", "judge")
-    return referral.envelopes + reward.envelopes + exposure.envelopes
+    exit_ = Course(co.CoerciveDecider(), "intake.coercive:exit-1", "case-3")
+    exit_(co.RestrictExit(judge, "exit-1", person, None, "拒不履行", day), "qz-j-102", "judge")
+    exit_(co.LiftExitRestriction(judge, "已履行", day), "qz-j-102", "judge")
+    return referral.envelopes + reward.envelopes + exposure.envelopes + exit_.envelopes
 
 
 # ---- asset_search --------------------------------------------------------------------------------------

@@ -108,3 +108,17 @@ def test_exposure_is_the_judges_decision() -> None:
         D.decide(co.PublishExposure(CLERK, "x1", PERSON, "wechat", "失信被执行人曝光", None), D.initial_state())
     [e] = D.decide(co.PublishExposure(JUDGE, "x1", PERSON, "wechat", "失信被执行人曝光", None), D.initial_state())
     assert e.channel_zh == "微信公众号" and e.published_on == TODAY  # type: ignore[attr-defined]
+
+
+def test_exit_restriction_is_the_judges_on_a_person_and_lifted_once() -> None:
+    restrict = co.RestrictExit(JUDGE, "x1", PERSON, None, "被执行人拒不履行", None)
+    with pytest.raises(Forbidden):
+        D.decide(replace(restrict, who=CLERK), D.initial_state())
+    unit = MeasureSubject(kind="organisation", name="某公司", id_number="91110000600037341L")
+    with pytest.raises(InvalidInput):
+        D.decide(replace(restrict, subject=unit), D.initial_state())
+    state = run(D.initial_state(), restrict)
+    lifted = run(state, co.LiftExitRestriction(JUDGE, "已履行全部义务", None))
+    assert lifted.lifted
+    with pytest.raises(Conflict):
+        D.decide(co.LiftExitRestriction(JUDGE, "再次解除", None), lifted)

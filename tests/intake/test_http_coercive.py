@@ -93,5 +93,13 @@ async def test_a_granted_reward_turns_its_leads_into_asset_leads_and_records_the
                         json={"subject": PERSON, "channel": "outdoor_screen", "content": "曝光失信被执行人",
                               "published_on": (today - timedelta(days=1)).isoformat()})
     assert r.status_code == 201 and r.json()["kind"] == "exposure", r.text
+    r = await http.post(_url(system, case, "exit-restrictions"), headers=judge(case["judge_id"]),
+                        json={"subject": PERSON, "reason": "拒不履行，有出境可能"})
+    assert r.status_code == 201 and r.json()["kind"] == "exit_restriction", r.text
+    lift = _url(system, case, f"exit-restrictions/{r.json()['id']}/lift")
+    r = await http.post(lift, headers=CLERK, json={"reason": "已履行"})
+    assert r.status_code == 403
+    r = await http.post(lift, headers=judge(case["judge_id"]), json={"reason": "被执行人已履行全部义务"})
+    assert r.status_code == 200 and r.json()["lifted"] is True, r.text
     listed = await http.get(_url(system, case, "coercive-measures"), headers=CLERK)
-    assert sorted(m["kind"] for m in listed.json()["measures"]) == ["exposure", "reward"]
+    assert sorted(m["kind"] for m in listed.json()["measures"]) == ["exit_restriction", "exposure", "reward"]

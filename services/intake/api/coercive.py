@@ -98,18 +98,31 @@ class ExposureIn(Body):
     published_on: date | None = None
 
 
+class ExitRestrictionIn(Body):
+    subject: SubjectIn = Field(description="被限制出境的自然人（单位的，为其法定代表人、主要负责人等）")
+    on_behalf_of: str | None = Field(default=None, max_length=200, description="其所代表的被执行单位")
+    reason: str = Field(min_length=2, max_length=2000)
+    decided_on: date | None = None
+
+
+class LiftIn(Body):
+    reason: str = Field(min_length=2, max_length=2000, description="解除理由（如已履行义务）")
+    lifted_on: date | None = None
+
+
 class CoerciveView(ResponseModel):
     """一项拒执罪移送、悬赏或曝光的当前状态。"""
 
     id: str
     case_id: str
-    kind: Literal["referral", "reward", "exposure"]
+    kind: Literal["referral", "reward", "exposure", "exit_restriction"]
     police: Literal["none", "accepted", "refused"]
     private_prosecution: bool
     concluded: bool
     reward_status: Literal["none", "applied", "granted", "refused"]
     reward_fen: int
     paid_fen: int
+    lifted: bool = Field(description="限制出境已解除")
     version: int
 
 
@@ -125,7 +138,8 @@ class CoerciveList(ResponseModel):
 def _view(case_id: str, s: co.CoerciveState, version: int) -> dict[str, Any]:
     return {"id": s.id, "case_id": case_id, "kind": s.kind, "police": s.police,
             "private_prosecution": s.private_prosecution, "concluded": s.concluded,
-            "reward_status": s.reward_status, "reward_fen": s.reward_fen, "paid_fen": s.paid_fen, "version": version}
+            "reward_status": s.reward_status, "reward_fen": s.reward_fen, "paid_fen": s.paid_fen, "lifted": s.lifted,
+            "version": version}
 
 
 def _who(officer: Principal, meta: CommandMeta) -> co.Who:
@@ -232,7 +246,22 @@ async def publish_exposure(case_id: str, body: ExposureIn, request: Request, res
         w, eid, _subject(body.subject), body.channel, body.content, body.published_on), 201)
 
 
-@router.get("/cases/{case_id}/coercive-measures", summary="本案的拒执罪移送、悬赏与曝光")
+@router.post("/cases/{case_id}/exit-restrictions", status_code=201, summary="承办法官决定限制被执行人出境")
+async def restrict_exit(case_id: str, body: ExitRestrictionIn, request: Request, response: Response, officer: Judge,
+                        rt: Rt) -> CoerciveWritten:
+    xid = str(uuid.uuid4())
+    return await _run(request, response, rt, officer, Role.JUDGE, case_id, xid, lambda w: co.RestrictExit(
+        w, xid, _subject(body.subject), body.on_behalf_of, body.reason, body.decided_on), 201)
+
+
+@router.post("/cases/{case_id}/exit-restrictions/{restriction_id}/lift", summary="承办法官解除限制出境")
+async def lift_exit_restriction(case_id: str, restriction_id: str, body: LiftIn, request: Request,
+                                response: Response, officer: Judge, rt: Rt) -> CoerciveWritten:
+    return await _run(request, response, rt, officer, Role.JUDGE, case_id, restriction_id,
+                      lambda w: co.LiftExitRestriction(w, body.reason, body.lifted_on))
+
+
+@router.get("/cases/{case_id}/coercive-measures", summary="本案的拒执罪移送、悬赏、曝光与限制出境")
 async def list_coercive(case_id: str, officer: Staff, rt: Rt) -> CoerciveList:
     async with rt.pool.acquire() as conn:
         court = await conn.fetchval("SELECT court FROM cases WHERE case_id = $1", case_id)

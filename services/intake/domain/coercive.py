@@ -124,8 +124,25 @@ class PublishExposure:
 
 
 @dataclass(frozen=True)
+class RestrictExit:
+    who: Who
+    restriction_id: str
+    subject: MeasureSubject
+    on_behalf_of: str | None
+    reason: str
+    decided_on: date | None
+
+
+@dataclass(frozen=True)
+class LiftExitRestriction:
+    who: Who
+    reason: str
+    lifted_on: date | None
+
+
+@dataclass(frozen=True)
 class CoerciveState:
-    kind: str | None = None  # referral | reward | exposure
+    kind: str | None = None  # referral | reward | exposure | exit_restriction
     id: str | None = None
     police: str = "none"  # referral: none → accepted | refused
     private_prosecution: bool = False
@@ -135,6 +152,8 @@ class CoerciveState:
     reward_fen: int = 0
     applied_on: date | None = None
     paid_fen: int = 0
+    decided_on: date | None = None
+    lifted: bool = False
 
 
 def evolve(s: CoerciveState, e: DomainEvent) -> CoerciveState:
@@ -156,6 +175,10 @@ def evolve(s: CoerciveState, e: DomainEvent) -> CoerciveState:
             return replace(s, paid_fen=s.paid_fen + e.amount_fen)
         case ev.ExposurePublished():
             return replace(s, kind="exposure", id=e.exposure_id)
+        case ev.ExitRestrictionDecided():
+            return replace(s, kind="exit_restriction", id=e.restriction_id, decided_on=e.decided_on)
+        case ev.ExitRestrictionLifted():
+            return replace(s, lifted=True)
     return s
 
 
@@ -317,10 +340,37 @@ def publish_exposure(c: PublishExposure, s: CoerciveState) -> list[DomainEvent]:
                                  decided_by=c.who.officer_id)]
 
 
+# ---- exit restriction (限制出境) ----------------------------------------------------------------------
+
+def restrict_exit(c: RestrictExit, s: CoerciveState) -> list[DomainEvent]:
+    """民诉法 2023 art. 266; a unit is restricted through a natural person (its legal representative)."""
+    _fresh(s)
+    _open_case_judge(c.who, "决定限制出境")
+    if c.subject.kind != "person":
+        raise InvalidInput("限制出境的对象应为自然人（单位的，限制其法定代表人、主要负责人或直接责任人员）",
+                           code="exit_restriction_of_unit",
+                           errors=[FieldError("subject.kind", "应为自然人", "not_a_person")])
+    return [ev.ExitRestrictionDecided(restriction_id=c.restriction_id, subject=c.subject, subject_name=c.subject.name,
+                                      on_behalf_of=(c.on_behalf_of or "").strip() or None, reason=c.reason.strip(),
+                                      decided_on=_date(c.decided_on, c.who, "decided_on"), judge_id=c.who.officer_id)]
+
+
+def lift_exit_restriction(c: LiftExitRestriction, s: CoerciveState) -> list[DomainEvent]:
+    _is(s, "exit_restriction", "限制出境决定", c.who)
+    _open_case_judge(c.who, "解除限制出境")
+    if s.lifted:
+        raise Conflict("限制出境已解除", code="exit_restriction_lifted")
+    assert s.id is not None
+    return [ev.ExitRestrictionLifted(restriction_id=s.id, reason=c.reason.strip(),
+                                     lifted_on=_date(c.lifted_on, c.who, "lifted_on", s.decided_on),
+                                     judge_id=c.who.officer_id)]
+
+
 DECISIONS: dict[type, Callable[[Any, CoerciveState], list[DomainEvent]]] = {
     Refer: refer, AnswerReferral: answer_referral, FilePrivateProsecution: file_private_prosecution,
     ConcludeReferral: conclude_referral, ApplyReward: apply_reward, DecideReward: decide_reward,
     ReceiveRewardLead: receive_reward_lead, PayReward: pay_reward, PublishExposure: publish_exposure,
+    RestrictExit: restrict_exit, LiftExitRestriction: lift_exit_restriction,
 }
 
 

@@ -62,6 +62,8 @@ SUMMARIES: dict[str, str] = {
     "intake.reward_lead_received": "悬赏收到财产线索 {lead_id}（提供人 {informant}）：{description}",
     "intake.reward_paid": "申请执行人支付悬赏金 {amount_fen} 分（{paid_on}）",
     "intake.exposure_published": "承办法官 {decided_by} 决定曝光被执行人：{channel_zh}（{published_on}）",
+    "intake.exit_restriction_decided": "承办法官 {judge_id} 决定限制 {subject_name} 出境（{decided_on}）：{reason}",
+    "intake.exit_restriction_lifted": "承办法官 {judge_id} 解除限制出境（{lifted_on}）：{reason}",
     # 涉执信访 and 国家司法救助
     "intake.petition_registered": "登记涉执信访（{channel_label}），诉求：{request}；"
     "交承办人 {officer_id}（{team_id}）接待，{accept_by} 前告知是否受理",
