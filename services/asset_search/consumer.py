@@ -124,7 +124,10 @@ def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions
             # An imported closure (docs/import.md §2b): the rounds whose day passed in the old system are not
             # caught up on all at once; the schedule starts at the next round due after today (court clock),
             # numbered as the next round of the case (base_round - skipped + next_index + 1 = base + 1).
-            skipped = sum(1 for d in dates if d <= clock.today()) if env.actor.role == IMPORTED else 0
+            skipped = 0
+            if env.actor.role == IMPORTED:
+                skipped = sum(1 for d in dates if d <= clock.today())
+                base = max(int(base), 1)  # its round 1 is the old system's search, imported or not (yet)
             await ctx.conn.execute(
                 "INSERT INTO research_schedule (case_id, closed_on, due_dates, base_round, next_index)"
                 " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (case_id) DO NOTHING",

@@ -1,27 +1,15 @@
-"""HTTP: import the search and controls of a court's existing cases (docs/import.md §4)."""
+"""HTTP: import the search and controls of a court's existing cases (docs/import.md §4).
+
+An imported 终本 case's re-search schedule needs nothing from here: the reaction to its closure counts
+round 1 as the old system's search, whether this import has come yet or not (consumer.py).
+"""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-
-import asyncpg
 
 from services.asset_search.import_projection import project_imported
 from services.asset_search.importing import plan
 from shared.import_route import import_router
 from shared.import_sections import CaseView
-from shared.importing import SectionPlan
-
-
-async def _after(conn: asyncpg.Connection, plans: Sequence[SectionPlan]) -> None:
-    """An imported 终本 case's re-search schedule (made when intake's closure arrived, perhaps before
-    this import) counts its rounds after the imported round 1."""
-    searched = [p.case_id for p in plans if any(step.endswith(":dispatched") for step, _, _ in p.events)]
-    if searched:
-        # The schedule's next round is base_round + next_index + 1: after round 1, never round 1 again.
-        await conn.execute("UPDATE research_schedule SET base_round = base_round + 1"
-                           " WHERE case_id = ANY($1::text[]) AND base_round + next_index < 1", searched)
-
 
 router = import_router(
     producer="asset_search", tag="旧案导入 import", what="网络查控和控制措施",
@@ -30,5 +18,5 @@ router = import_router(
                 "（冻结、查封、扣押、扣划及其续行、解除），记为与在线办理相同的事件，发生时间为原业务日期 09:00"
                 "（北京时间），操作人为导入人员（角色 importer）。不向任何协助单位发送请求。没有这两部分的记录报告为"
                 " unchanged；有错误的记录不导入任何内容；重复导入不作改动。",
-    record_model=CaseView, plan=plan, project_of=lambda rt: project_imported, after=_after,
+    record_model=CaseView, plan=plan, project_of=lambda rt: project_imported,
 )
