@@ -18,7 +18,7 @@ from services.intake.domain import aid as ad
 from services.intake.domain import petitions as pt
 from services.intake.domain.commands import Who
 from services.intake.events_petitions import AidApplicant, Petitioner
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 pytestmark = pytest.mark.unit
 SH = ZoneInfo("Asia/Shanghai")
@@ -85,7 +85,8 @@ def test_only_the_assigned_officer_or_a_leader_acknowledges() -> None:
 
 
 def test_acknowledgement_sets_the_conclusion_limit_60_days_on() -> None:
-    [e] = PETITIONS.decide(pt.AcknowledgePetition(who(), DAY + timedelta(days=15)), registered())
+    [e] = PETITIONS.decide(pt.AcknowledgePetition(who(JUDGE, DAY + timedelta(days=15)), DAY + timedelta(days=15)),
+                           registered())
     assert e.conclude_by == DAY + timedelta(days=75)
 
 
@@ -247,3 +248,15 @@ def test_aid_is_paid_only_once_reported_and_never_above_the_grant() -> None:
     with pytest.raises(RuleBroken) as above:
         pay_aid(PayAid("pay-1", "aid-1", 11, DAY, "fin-1", grant), state)
     assert above.value.code == "aid_payment_exceeds_grant" and above.value.rule == "司法救助-拨付"
+
+
+def test_business_dates_are_not_in_the_future() -> None:
+    tomorrow = DAY + timedelta(days=1)
+    with pytest.raises(InvalidInput) as ack:
+        PETITIONS.decide(pt.AcknowledgePetition(who(), tomorrow), registered())
+    assert ack.value.code == "date_in_future"
+    with pytest.raises(InvalidInput):
+        PETITIONS.decide(pt.ClosePetition(who(), "explained", True, "已解释", tomorrow), acknowledged())
+    with pytest.raises(InvalidInput):
+        AID.decide(ad.ApplyForAid(who("clerk-1"), "aid-1", "case-1", "黔01", "（2026）黔01执1号", JUDGE, 1,
+                                  AidApplicant(name="张某"), 1, "困难", tomorrow), AID.initial_state())

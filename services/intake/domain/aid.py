@@ -151,6 +151,9 @@ def apply(c: ApplyForAid, s: AidState) -> list[DomainEvent]:
         raise Conflict("该司法救助申请已登记", code="aid_exists")
     if c.court is None or not in_court(c.who.court, c.court) or c.case_number is None:
         raise NotFound("未找到已立案的该案件", code="case_not_found")
+    if c.applied_on > c.who.today:
+        raise InvalidInput("申请日期不能晚于今天", code="date_in_future",
+                           errors=[FieldError("applied_on", "申请日期不能晚于今天", "date_in_future")])
     if c.amount_requested_fen <= 0:
         raise InvalidInput("申请金额应大于 0", code="amount_not_positive",
                            errors=[FieldError("amount_requested_fen", "申请金额应大于 0", "amount_not_positive")])

@@ -192,7 +192,11 @@ def _handler(s: PetitionState, who: Who, is_leader: bool, action: str) -> None:
                         code="not_petition_handler", rule=RULE_ASSIGNED)
 
 
-def _not_before(day: date, start: date | None, field: str, what: str) -> None:
+def _not_before(day: date, start: date | None, field: str, what: str, today: date | None = None) -> None:
+    """A business date is not before the step it follows, nor (given ``today``) in the future."""
+    if today is not None and day > today:
+        raise InvalidInput(f"{what}不能晚于今天", code="date_in_future",
+                           errors=[FieldError(field, f"{what}不能晚于今天", "date_in_future")])
     if start is not None and day < start:
         raise InvalidInput(f"{what}不能早于 {start.isoformat()}", code="date_before_start",
                            errors=[FieldError(field, f"{what}不能早于 {start.isoformat()}", "date_before_start")])
@@ -220,7 +224,7 @@ def acknowledge(c: AcknowledgePetition, s: PetitionState) -> list[DomainEvent]:
     _handler(s, c.who, c.is_leader, "受理告知")
     if s.status != "registered":
         raise Conflict("该信访事项已受理或已办结", code="petition_already_acknowledged")
-    _not_before(c.acknowledged_on, s.received_on, "acknowledged_on", "受理日期")
+    _not_before(c.acknowledged_on, s.received_on, "acknowledged_on", "受理日期", c.who.today)
     return [PetitionAcknowledged(petition_id=s.petition_id or "", acknowledged_on=c.acknowledged_on,
                                  acknowledged_by=c.who.officer_id, conclude_by=conclude_by(c.acknowledged_on),
                                  note=c.note)]
@@ -244,7 +248,7 @@ def discuss(c: DiscussPetition, s: PetitionState) -> list[DomainEvent]:
     people = tuple(dict.fromkeys(c.participants))
     if len(people) < 2:
         raise PetitionRuleBroken("信访-会商", "participants", "会商至少须有两名不同的参加人员", "too_few_participants")
-    _not_before(c.discussed_on, s.received_on, "discussed_on", "会商日期")
+    _not_before(c.discussed_on, s.received_on, "discussed_on", "会商日期", c.who.today)
     return [PetitionDiscussed(petition_id=s.petition_id or "", participants=list(people), conclusion=c.conclusion,
                               discussed_on=c.discussed_on, recorded_by=c.who.officer_id)]
 
@@ -272,7 +276,7 @@ def close(c: ClosePetition, s: PetitionState) -> list[DomainEvent]:
     _handler(s, c.who, c.is_leader, "办结")
     if s.status != "acknowledged":
         raise Conflict("信访事项须先受理告知，才能办结", code="petition_not_acknowledged")
-    _not_before(c.closed_on, s.acknowledged_on, "closed_on", "办结日期")
+    _not_before(c.closed_on, s.acknowledged_on, "closed_on", "办结日期", c.who.today)
     if c.outcome == "judicial_aid":
         if c.aid_id is None:
             raise PetitionRuleBroken("信访-司法救助", "aid_id", "以司法救助办结须指明本案的司法救助申请",
