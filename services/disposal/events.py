@@ -126,9 +126,11 @@ class AuctionScheduled(DomainEvent):
     scheduled_by: str
 
 
-@event("disposal.auction_ended", 2, "第 {round} 次拍卖结束：{result}")
+@event("disposal.auction_ended", 3, "第 {round} 次拍卖结束：{result}")
 class AuctionEnded(DomainEvent):
-    """v2: ``asset_id``, as on ``auction_scheduled``."""
+    """v2: ``asset_id``, as on ``auction_scheduled``. v3: ``last_bid_at``, the time the last bid
+    entered the platform (网拍规定 art. 20: a bid in the last five minutes extends the bidding by five
+    minutes from that bid); null when unsold, or when not recorded (v2 events, imports)."""
 
     disposal_id: str
     asset_id: str | None = None
@@ -138,6 +140,33 @@ class AuctionEnded(DomainEvent):
     price_fen: int | None = None
     buyer: str | None = None
     ended_at: datetime
+    recorded_by: str
+    last_bid_at: datetime | None = None
+
+
+@event("disposal.online_sale_announced", 1, "网络变卖公告：变卖价 {price_fen} 分，变卖期至 {sale_end}")
+class OnlineSaleAnnounced(DomainEvent):
+    """After the second unsold round, 变卖 on the same platform at that round's starting price for 60
+    days (网拍规定 art. 26; 法明传〔2017〕455号)."""
+
+    disposal_id: str
+    asset_id: str
+    platform: str
+    price_fen: int
+    announced_on: date
+    sale_start: date
+    sale_end: date
+    announced_by: str
+
+
+@event("disposal.online_sale_unsold", 1, "网络变卖期满无人买受")
+class OnlineSaleUnsold(DomainEvent):
+    """The 60-day online sale ended with no buyer: for real estate and other property rights, the
+    third unsold chance (拍卖变卖规定 art. 25)."""
+
+    disposal_id: str
+    asset_id: str
+    ended_on: date
     recorded_by: str
 
 
@@ -240,3 +269,11 @@ def _with_unknown_asset(payload: dict[str, Any]) -> dict[str, Any]:
 
 REGISTRY.add_upcaster("disposal.auction_scheduled", 1, _with_unknown_asset)
 REGISTRY.add_upcaster("disposal.auction_ended", 1, _with_unknown_asset)
+
+
+def _bid_time_unknown(payload: dict[str, Any]) -> dict[str, Any]:
+    """v2 results carried no bid time."""
+    return {**payload, "last_bid_at": None}
+
+
+REGISTRY.add_upcaster("disposal.auction_ended", 2, _bid_time_unknown)

@@ -180,6 +180,20 @@ async def auction_ended(ctx: ReactionContext) -> None:
         await _resolve(ctx.conn, ctx.envelope.case_id, asset_id, "sold")
 
 
+@reactions.on("disposal.online_sale_unsold")
+async def online_sale_unsold(ctx: ReactionContext) -> None:
+    """A 60-day online 变卖 with no buyer counts as one more unsold chance (for real estate and other
+    property rights the third, 拍卖变卖规定 art. 25; 法明传〔2017〕455号)."""
+    asset_id = await _asset_of(ctx.conn, ctx.envelope.case_id, ctx.envelope.payload)
+    if asset_id is None:
+        return
+    await _asset(ctx.conn, ctx.envelope.case_id, asset_id, None)
+    await ctx.conn.execute(
+        "UPDATE ext_assets SET unsold_rounds = unsold_rounds + 1 WHERE case_id = $1 AND asset_id = $2",
+        ctx.envelope.case_id, asset_id,
+    )
+
+
 @reactions.on("disposal.disposal_concluded")
 async def disposal_concluded(ctx: ReactionContext) -> None:
     p = ctx.envelope.payload

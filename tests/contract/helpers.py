@@ -388,6 +388,11 @@ def disposal_course() -> list[Envelope]:
     released = Course(DisposalDecider(), "disposal.disposal:d5")
     twice_unsold(released, "d5")
     released(disposal.ReleaseAsset(judge, "无人竞买，申请人不接受以物抵债"), judge_id, "judge")
+    online = Course(DisposalDecider(), "disposal.disposal:d6")
+    twice_unsold(online, "d6")
+    online(disposal.AnnounceOnlineSale(officer, "平台甲", date(2026, 8, 22), date(2026, 8, 29)), officer_id,
+           "disposal_officer")
+    online(disposal.RecordOnlineSaleUnsold(officer, date(2026, 10, 29)), officer_id, "disposal_officer")
 
     facts = disposal.CaseFacts(claim_fen=1_000_000, deadline=date(2026, 1, 1))
     today = date(2026, 1, 11)
@@ -402,7 +407,7 @@ def disposal_course() -> list[Envelope]:
     ledger(disposal.ProposePayout("p3", 5_000, "court_fee", "fin-1", today, facts), "fin-1", "finance_officer")
     ledger(disposal.ApprovePayout("p3", "fin-2", today, facts), "fin-2", "finance_officer")
     return (sold.envelopes + objected.envelopes + offset.envelopes + direct.envelopes + released.envelopes
-            + ledger.envelopes)
+            + online.envelopes + ledger.envelopes)
 
 
 def produced() -> list[Envelope]:

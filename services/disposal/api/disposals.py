@@ -106,6 +106,19 @@ class ResultIn(In):
     price_fen: Fen | None = None
     buyer: str | None = Field(default=None, max_length=200)
     ended_at: PastInstant
+    last_bid_at: PastInstant | None = Field(
+        default=None,
+        description="最后一次出价进入平台系统的时间（网拍规定第二十条：结束前五分钟内出价的顺延五分钟）；流拍不填")
+
+
+class OnlineSaleIn(In):
+    platform: str = Field(min_length=1, max_length=100)
+    announced_on: PastDate = Field(description="网络变卖公告日期")
+    sale_start: date = Field(description="变卖期开始日期（公告后至少七日）")
+
+
+class OnlineSaleUnsoldIn(In):
+    ended_on: PastDate = Field(description="变卖期届满无人买受的日期")
 
 
 class DirectSaleIn(In):
@@ -144,6 +157,9 @@ def disposal_view(s: DisposalState) -> dict[str, Any]:
         "auction_terms": s.terms.model_dump() if s.terms else None,
         "auctions": [a.__dict__ for a in s.auctions],
         "sale": dict(zip(("price_fen", "buyer", "via"), s.sale, strict=True)) if s.sale else None,
+        "online_sale": {**s.online_sale.model_dump(include={"platform", "price_fen", "announced_on", "sale_start",
+                                                              "sale_end"}),
+                        "unsold": s.online_sale_unsold} if s.online_sale else None,
         "ruling_signed": s.ruling_signed,
     }
 
@@ -270,7 +286,23 @@ async def schedule(disposal_id: str, body: ScheduleIn, request: Request, respons
 async def auction_result(disposal_id: str, round_no: int, body: ResultIn, request: Request, response: Response,
                          officer: DisposalOfficer, rt: Rt) -> DisposalWritten:
     return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
-        lambda a: cmd.RecordAuctionResult(a, round_no, body.result, body.price_fen, body.buyer, body.ended_at)))
+        lambda a: cmd.RecordAuctionResult(a, round_no, body.result, body.price_fen, body.buyer, body.ended_at,
+                                          body.last_bid_at)))
+
+
+@router.post("/disposals/{disposal_id}/online-sale",
+             summary="两次流拍后在同一平台发布网络变卖公告（二拍起拍价，变卖期六十日）")
+async def online_sale(disposal_id: str, body: OnlineSaleIn, request: Request, response: Response,
+                      officer: DisposalOfficer, rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+        lambda a: cmd.AnnounceOnlineSale(a, body.platform, body.announced_on, body.sale_start)))
+
+
+@router.post("/disposals/{disposal_id}/online-sale/unsold", summary="网络变卖期满无人买受")
+async def online_sale_unsold(disposal_id: str, body: OnlineSaleUnsoldIn, request: Request, response: Response,
+                             officer: DisposalOfficer, rt: Rt) -> DisposalWritten:
+    return await _on_disposal(request, response, rt, officer, Role.DISPOSAL_OFFICER, disposal_id, _simple(
+        lambda a: cmd.RecordOnlineSaleUnsold(a, body.ended_on)))
 
 
 @router.post("/disposals/{disposal_id}/direct-sale", summary="两次流拍后变卖成交")

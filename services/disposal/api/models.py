@@ -89,12 +89,23 @@ class AuctionRound(ResponseModel):
     price_fen: int | None = Field(description="成交价（分）；流拍或尚未结束为 null")
     buyer: str | None = Field(description="买受人；流拍或尚未结束为 null")
     ended_on: date | None = Field(description="结束日期；尚未结束为 null")
+    last_bid_at: Instant | None = Field(default=None, description="最后出价时间（顺延五分钟的依据）；未记录为 null")
+    bidding_start: Instant | None = Field(default=None, description="竞价开始时间")
 
 
 class Sale(ResponseModel):
     price_fen: Fen
     buyer: str = Field(description="买受人")
     via: Literal["sold", "direct_sale"] = Field(description="sold 网络拍卖成交 / direct_sale 变卖成交")
+
+
+class OnlineSale(ResponseModel):
+    platform: str
+    price_fen: Fen = Field(description="变卖价：第二次拍卖的起拍价")
+    announced_on: date = Field(description="变卖公告日期")
+    sale_start: date
+    sale_end: date = Field(description="变卖期届满日（六十日）")
+    unsold: bool = Field(description="变卖期满无人买受")
 
 
 class Disposal(ResponseModel):
@@ -118,6 +129,7 @@ class Disposal(ResponseModel):
     auction_terms: AuctionTerms | None
     auctions: list[AuctionRound] = Field(description="各次网络拍卖")
     sale: Sale | None = Field(description="成交情况；尚未成交为 null")
+    online_sale: OnlineSale | None = Field(default=None, description="两次流拍后的网络变卖；未发布为 null")
     ruling_signed: bool = Field(description="成交裁定是否已签发")
 
 

@@ -160,6 +160,21 @@ class RecordAuctionResult:
     price_fen: int | None
     buyer: str | None
     ended_at: datetime
+    last_bid_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AnnounceOnlineSale:
+    acting: Acting
+    platform: str
+    announced_on: date
+    sale_start: date
+
+
+@dataclass(frozen=True)
+class RecordOnlineSaleUnsold:
+    acting: Acting
+    ended_on: date
 
 
 @dataclass(frozen=True)

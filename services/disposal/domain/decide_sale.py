@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from services.disposal.domain import rules
 from services.disposal.domain.commands import (
+    AnnounceOnlineSale,
     FixAuctionTerms,
     OffsetInKind,
     RecordAuctionResult,
     RecordDirectSale,
+    RecordOnlineSaleUnsold,
     ReleaseAsset,
     ScheduleAuction,
     SignSaleRuling,
@@ -29,6 +31,8 @@ from services.disposal.events import (
     AuctionTermsFixed,
     DirectSaleCompleted,
     DisposalConcluded,
+    OnlineSaleAnnounced,
+    OnlineSaleUnsold,
     SaleRulingSigned,
 )
 from shared.clock import SHANGHAI
@@ -92,8 +96,10 @@ def record_auction_result(c: RecordAuctionResult, s: DisposalState) -> list[Doma
     require(bool(s.auctions) and s.auctions[-1].round == c.round and s.auctions[-1].result is None,
             f"第 {c.round} 次拍卖不在进行中", "auction_not_open")
     a = s.auctions[-1]
-    if c.ended_at < a.bidding_end:
-        raise RuleBroken("网拍规定-20", "ended_at", "竞价期间尚未届满", "bidding_not_over")
+    if c.result == "unsold" and c.last_bid_at is not None:
+        raise RuleBroken("网拍规定-26", "last_bid_at", "竞价期间无人出价才是流拍；有出价的应记录成交",
+                         "unsold_with_bid")
+    rules.check_result_after_end(a.bidding_start or a.bidding_end, a.bidding_end, c.last_bid_at, c.ended_at)
     if c.result == "sold":
         if c.price_fen is None or c.price_fen < a.starting_price_fen:
             raise RuleBroken("网拍规定-11", "price_fen", "成交价不得低于起拍价", "price_below_start")
@@ -103,7 +109,35 @@ def record_auction_result(c: RecordAuctionResult, s: DisposalState) -> list[Doma
                          round=a.round, result=c.result,  # type: ignore[arg-type]
                          price_fen=c.price_fen if c.result == "sold" else None,
                          buyer=c.buyer if c.result == "sold" else None, ended_at=c.ended_at,
-                         recorded_by=c.acting.officer_id)]
+                         recorded_by=c.acting.officer_id, last_bid_at=c.last_bid_at)]
+
+
+def announce_online_sale(c: AnnounceOnlineSale, s: DisposalState) -> list[DomainEvent]:
+    """网络变卖 after the second unsold round, at that round's starting price, for 60 days."""
+    as_disposal_officer(c.acting, s)
+    check_still_disposable(c.acting, s, c.announced_on, c.sale_start)
+    _two_failures(s)
+    require(s.online_sale is None, "本项财产已发布网络变卖公告", "online_sale_exists", "网拍变卖-455")
+    ended = s.auctions[-1].ended_on
+    if ended is not None and c.announced_on < ended:
+        raise RuleBroken("网拍规定-26", "announced_on", f"第二次拍卖于 {ended.isoformat()} 流拍，变卖公告不能早于该日",
+                         "online_sale_before_failure")
+    rules.check_online_sale_notice(c.announced_on, c.sale_start)
+    return [OnlineSaleAnnounced(
+        disposal_id=s.disposal_id, asset_id=s.asset_id, platform=c.platform,
+        price_fen=s.auctions[-1].starting_price_fen, announced_on=c.announced_on, sale_start=c.sale_start,
+        sale_end=rules.online_sale_end(c.sale_start), announced_by=c.acting.officer_id)]
+
+
+def record_online_sale_unsold(c: RecordOnlineSaleUnsold, s: DisposalState) -> list[DomainEvent]:
+    as_disposal_officer(c.acting, s)
+    o = s.online_sale
+    require(o is not None and not s.online_sale_unsold and s.sale is None, "没有进行中的网络变卖",
+            "online_sale_not_open", "网拍变卖-455")
+    assert o is not None
+    rules.check_online_sale_over(o.sale_end, c.ended_on)
+    return [OnlineSaleUnsold(disposal_id=s.disposal_id, asset_id=s.asset_id, ended_on=c.ended_on,
+                             recorded_by=c.acting.officer_id)]
 
 
 def record_direct_sale(c: RecordDirectSale, s: DisposalState) -> list[DomainEvent]:
@@ -111,6 +145,10 @@ def record_direct_sale(c: RecordDirectSale, s: DisposalState) -> list[DomainEven
     check_still_disposable(c.acting, s, c.sold_on)
     _two_failures(s)
     assert s.price is not None
+    if s.online_sale is not None:  # on the platform: its price and its 60 days
+        require(not s.online_sale_unsold, "网络变卖期已届满无人买受", "online_sale_over", "网拍变卖-455")
+        rules.check_online_sale_price(s.online_sale.price_fen, c.price_fen)
+        rules.check_within_online_sale(s.online_sale.sale_start, s.online_sale.sale_end, c.sold_on)
     rules.check_direct_sale_price(s.price.amount_fen, c.price_fen)
     return [DirectSaleCompleted(disposal_id=s.disposal_id, price_fen=c.price_fen, buyer=c.buyer, sold_on=c.sold_on,
                                 recorded_by=c.acting.officer_id)]
@@ -150,6 +188,13 @@ def release_asset(c: ReleaseAsset, s: DisposalState) -> list[DomainEvent]:
     # only after two failed auctions.
     if not ground_gone(c.acting, s):
         _two_failures(s)
+        require(s.online_sale is None or s.online_sale_unsold, "网络变卖期尚未届满", "online_sale_open", "网拍变卖-455")
+        needed = rules.failures_before_release(s.asset_class)  # type: ignore[arg-type]
+        chances = len([a for a in s.auctions if a.result == "unsold"]) + (1 if s.online_sale_unsold else 0)
+        if chances < needed:
+            raise RuleBroken("拍卖变卖规定-25", "disposal",
+                             "不动产及其他财产权两次拍卖流拍后，应经网络变卖（第三次处置机会）仍无人买受，"
+                             "且申请执行人不接受以物抵债，方可解除并退还", "third_chance_needed")
     return [DisposalConcluded(disposal_id=s.disposal_id, asset_id=s.asset_id, outcome="released",
                               judge_id=c.acting.officer_id, reason=c.reason)]
 

@@ -32,6 +32,8 @@ DECISIONS: dict[type, Callable[[Any, DisposalState], list[DomainEvent]]] = {
     c.FixAuctionTerms: sale.fix_auction_terms,
     c.ScheduleAuction: sale.schedule_auction,
     c.RecordAuctionResult: sale.record_auction_result,
+    c.AnnounceOnlineSale: sale.announce_online_sale,
+    c.RecordOnlineSaleUnsold: sale.record_online_sale_unsold,
     c.RecordDirectSale: sale.record_direct_sale,
     c.SignSaleRuling: sale.sign_sale_ruling,
     c.OffsetInKind: sale.offset_in_kind,

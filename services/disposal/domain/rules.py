@@ -224,3 +224,83 @@ def check_direct_sale_price(valuation_fen: int, price_fen: int) -> None:
     if price_fen * 2 < valuation_fen:
         raise RuleBroken("拍卖变卖规定-32", "price_fen", "变卖价不得低于评估价（参考价）的二分之一",
                          "direct_sale_too_low")
+
+
+# ---- after the second failure: online direct sale (网络司法变卖) ------------------------------
+# 网拍规定 2016 art. 26: 再次拍卖流拍的，可以依法在同一网络司法拍卖平台变卖. 最高法院《关于认真做好网络
+# 司法拍卖与网络司法变卖衔接工作的通知》(法明传〔2017〕455号): the 变卖 price is the second round's
+# (流拍) starting price, the sale runs 60 days on the same platform, announced 7 days before it
+# starts; an online second failure is followed by 变卖, not by a third auction. For real estate and
+# other property rights the 拍卖变卖规定 (2004, amended 2020) art. 25 wants a third chance (a third
+# auction) before the asset is released; online, that third chance is this 变卖.
+
+ONLINE_SALE_DAYS = 60
+ONLINE_SALE_NOTICE_DAYS = 7
+
+
+def online_sale_end(sale_start: date) -> date:
+    """Last day of the 60-day online sale (start day not counted; a rest day moves it on)."""
+    return statutory_deadline(sale_start, ONLINE_SALE_DAYS)
+
+
+def check_online_sale_notice(announced_on: date, sale_start: date) -> None:
+    if (sale_start - announced_on).days < ONLINE_SALE_NOTICE_DAYS:
+        raise RuleBroken("网拍变卖-455", "sale_start", "网络变卖应在变卖开始七日前公告", "online_sale_notice_too_short")
+
+
+def check_online_sale_price(online_price_fen: int, price_fen: int) -> None:
+    """An online 变卖 sells at its announced price (the second round's starting price) or above."""
+    if price_fen < online_price_fen:
+        raise RuleBroken("网拍变卖-455", "price_fen",
+                         f"网络变卖价为第二次拍卖的起拍价 {online_price_fen} 分，成交价不得低于该价",
+                         "online_sale_below_price")
+
+
+def check_within_online_sale(sale_start: date, sale_end: date, sold_on: date) -> None:
+    if not sale_start <= sold_on <= sale_end:
+        raise RuleBroken("网拍变卖-455", "sold_on",
+                         f"网络变卖期为 {sale_start.isoformat()} 至 {sale_end.isoformat()}，成交日期不在变卖期内",
+                         "outside_online_sale")
+
+
+def check_online_sale_over(sale_end: date, ended_on: date) -> None:
+    if ended_on <= sale_end:
+        raise RuleBroken("网拍变卖-455", "ended_on",
+                         f"网络变卖期至 {sale_end.isoformat()} 届满，届满前不能记录变卖不成", "online_sale_not_over")
+
+
+def failures_before_release(cls: AssetClass) -> int:
+    """Unsold chances before an unsold asset is released: movables two auctions (拍卖变卖规定 art. 26);
+    real estate and other property rights three — online, two auctions and a failed 变卖 (art. 25,
+    法明传〔2017〕455号)."""
+    return 2 if cls == "movable" else 3
+
+
+# ---- the five-minute extension of online bidding -------------------------------------------
+# 网拍规定 2016 art. 20: 竞价程序结束前五分钟内无人出价的，最后出价即为成交价；有出价的，竞价时间自该
+# 出价时点顺延五分钟. A bid's time is when it entered the platform.
+
+EXTENSION = timedelta(minutes=5)
+
+
+def extended_end(bidding_end: datetime, last_bid_at: datetime | None) -> datetime:
+    """When bidding really ended: the announced end, or five minutes after the last bid when that
+    bid came within the last five minutes (of the announced end or of an extension)."""
+    if last_bid_at is None or last_bid_at < bidding_end - EXTENSION:
+        return bidding_end
+    return last_bid_at + EXTENSION
+
+
+def check_result_after_end(bidding_start: datetime, bidding_end: datetime, last_bid_at: datetime | None,
+                           ended_at: datetime) -> None:
+    """A result is recorded at or after the (extended) end; the last bid falls inside the bidding."""
+    if last_bid_at is not None:
+        if last_bid_at < bidding_start:
+            raise RuleBroken("网拍规定-20", "last_bid_at", "最后出价时间早于竞价开始时间", "bid_before_start")
+        if last_bid_at > ended_at:
+            raise RuleBroken("网拍规定-20", "last_bid_at", "最后出价时间晚于记录的结束时间", "bid_after_end")
+    end = extended_end(bidding_end, last_bid_at)
+    if ended_at < end:
+        why = (f"最后出价 {last_bid_at.isoformat()} 在竞价结束前五分钟内，竞价顺延至 {end.isoformat()}"
+               if last_bid_at is not None and end != bidding_end else f"竞价至 {end.isoformat()} 结束")
+        raise RuleBroken("网拍规定-20", "ended_at", f"竞价期间尚未届满：{why}", "bidding_not_over")

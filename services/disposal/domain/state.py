@@ -27,6 +27,8 @@ from services.disposal.events import (
     FundsReceived,
     JudicialAidPaid,
     NoticeServed,
+    OnlineSaleAnnounced,
+    OnlineSaleUnsold,
     PayoutApproved,
     PayoutProposed,
     PayoutRejected,
@@ -53,6 +55,8 @@ class Auction:
     price_fen: int | None = None
     buyer: str | None = None
     ended_on: date | None = None
+    last_bid_at: datetime | None = None
+    bidding_start: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class DisposalState:
     terms: AuctionTermsFixed | None = None
     auctions: tuple[Auction, ...] = ()
     sale: tuple[int, str, str] | None = None  # price, buyer, outcome
+    online_sale: OnlineSaleAnnounced | None = None  # 网络变卖 after the second unsold round
+    online_sale_unsold: bool = False
     ruling_signed: bool = False
     outcome: str | None = None
 
@@ -129,14 +135,23 @@ def _terms_fixed(s: DisposalState, e: AuctionTermsFixed) -> DisposalState:
 
 
 def _auction_scheduled(s: DisposalState, e: AuctionScheduled) -> DisposalState:
-    a = Auction(e.auction_id, e.round, e.starting_price_fen, e.bidding_end)
+    a = Auction(e.auction_id, e.round, e.starting_price_fen, e.bidding_end, bidding_start=e.bidding_start)
     return replace(s, auctions=(*s.auctions, a), terms=None)
 
 
 def _auction_ended(s: DisposalState, e: AuctionEnded) -> DisposalState:
-    last = replace(s.auctions[-1], result=e.result, price_fen=e.price_fen, buyer=e.buyer, ended_on=e.ended_at.date())
+    last = replace(s.auctions[-1], result=e.result, price_fen=e.price_fen, buyer=e.buyer, ended_on=e.ended_at.date(),
+                   last_bid_at=e.last_bid_at)
     sale = (e.price_fen or 0, e.buyer or "", "sold") if e.result == "sold" else None
     return replace(s, auctions=(*s.auctions[:-1], last), sale=sale)
+
+
+def _online_sale(s: DisposalState, e: OnlineSaleAnnounced) -> DisposalState:
+    return replace(s, online_sale=e)
+
+
+def _online_sale_unsold(s: DisposalState, e: OnlineSaleUnsold) -> DisposalState:
+    return replace(s, online_sale_unsold=True)
 
 
 def _direct_sale(s: DisposalState, e: DirectSaleCompleted) -> DisposalState:
@@ -163,6 +178,8 @@ EVOLVE: dict[type, Callable[[DisposalState, Any], DisposalState]] = {
     AuctionTermsFixed: _terms_fixed,
     AuctionScheduled: _auction_scheduled,
     AuctionEnded: _auction_ended,
+    OnlineSaleAnnounced: _online_sale,
+    OnlineSaleUnsold: _online_sale_unsold,
     DirectSaleCompleted: _direct_sale,
     SaleRulingSigned: _ruling_signed,
     DisposalConcluded: _concluded,

@@ -42,6 +42,8 @@ BUSINESS_DATES: dict[str, str] = {
     "disposal.price_objection_raised": "filed_on",
     "disposal.auction_ended": "ended_at",
     "disposal.direct_sale_completed": "sold_on",
+    "disposal.online_sale_announced": "announced_on",
+    "disposal.online_sale_unsold": "ended_on",
     "disposal.sale_ruling_signed": "signed_on",
     "disposal.funds_received": "received_on",
     "disposal.payout_approved": "paid_on",

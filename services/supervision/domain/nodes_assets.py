@@ -54,7 +54,10 @@ def disposal_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
     for f in (e for e in entries if e.event_type == "disposal.reference_price_fixed"):
         node(f"sale_start:{f.payload.get('disposal_id')}", "启动拍卖", "参考价规定第30条：确定参考价后10日内", f,
              done=first(entries, "disposal.auction_scheduled", f.seq), days=10)
-    for a in (e for e in entries if e.event_type == "disposal.auction_ended" and e.payload.get("result") == "unsold"):
+    # Only a first round is re-auctioned: after the second, 变卖 on the platform, offset or release
+    # (网拍规定 art. 26; 法明传〔2017〕455号), for which no statute sets a day here.
+    for a in (e for e in entries if e.event_type == "disposal.auction_ended" and e.payload.get("result") == "unsold"
+              and e.number("round") != 2):
         node(f"reauction:{a.payload.get('auction_id')}", "流拍后再次拍卖", "网拍规定第26条：流拍后30日内", a,
              done=first(entries, "disposal.auction_scheduled", a.seq)
              or first(entries, "disposal.disposal_concluded", a.seq),

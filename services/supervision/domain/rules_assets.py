@@ -27,12 +27,13 @@ DISPOSAL_STEPS = {
     "disposal.auction_terms_fixed": "确定起拍价",
     "disposal.auction_scheduled": "排期拍卖",
     "disposal.auction_ended": "拍卖成交",  # only a sale: a round without a buyer disposes of nothing
+    "disposal.online_sale_announced": "发布网络变卖公告",
     "disposal.direct_sale_completed": "变卖成交",
     "disposal.sale_ruling_signed": "签发成交裁定",
     "disposal.disposal_concluded": "以物抵债",  # only offset in kind: a sale's conclusion goes with its ruling
 }
 STEP_DATES = ("started_on", "requested_on", "determined_on", "announcement_start", "bidding_start", "ended_at",
-              "sold_on", "signed_on")
+              "sold_on", "signed_on", "announced_on", "sale_start")
 OBJECTION_HOLD_DAYS = 15  # 民诉法解释 (2022) art. 463
 
 
@@ -254,7 +255,8 @@ def controls_renewed(entries: Sequence[Entry], ctx: Context, found: Found) -> No
             due = before.date_of("expiry_date") if before else None
             if due is not None and e.day > due:
                 found.add(f"控制措施 {control} 于 {due.isoformat()} 到期后才续行", [e.officer], before, e)
-        elif e.event_type == "asset_search.control_lapsed" and control and closed is not None:
+        elif e.event_type == "asset_search.control_lapsed" and control and closed is not None \
+                and e.occurred_at >= closed.occurred_at:  # an imported lapse before the closure: not after it
             found.add(f"已结案件的控制措施 {control} 未续行而失效", [], closed, expiry.get(control), e)
         if e.event_type in ("asset_search.control_confirmed", "asset_search.control_renewed") and control:
             expiry[control] = e

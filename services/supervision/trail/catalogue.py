@@ -130,6 +130,9 @@ SUMMARIES: dict[str, str] = {
     "disposal.auction_terms_fixed": "法官 {judge_id} 确定第{round}次拍卖起拍价 {starting_price_fen} 分，"
     "保证金 {deposit_fen} 分",
     "disposal.direct_sale_completed": "变卖成交：{price_fen} 分，买受人 {buyer}",
+    "disposal.online_sale_announced": "两次流拍后在 {platform} 发布网络变卖公告：变卖价 {price_fen} 分，"
+    "变卖期 {sale_start} 至 {sale_end}",
+    "disposal.online_sale_unsold": "网络变卖期满无人买受（{ended_on}）",
     "disposal.sale_ruling_signed": "法官 {judge_id} 签发成交裁定：财产 {asset_id}，{price_fen} 分",
     "disposal.payout_proposed": "提出执行款发放 {amount_fen} 分（{recipient}），制单 {proposed_by}",
     "disposal.payout_rejected": "执行款发放 {payout_id} 被退回：{reason}，{rejected_by}",
