@@ -23,6 +23,10 @@ class DeadlineSettings(BaseModel):
     non_litigation_basis_kinds: list[str] = Field(default_factory=lambda: ["administrative_decision"])
     extension_months_default: int = 3  # 严格审限规定 art. 5
     fast_track_target_days: int = 90  # local internal target
+    # Local internal targets (文登 rule, excerpt; docs/rules.md §3): a case whose first search found
+    # nothing is closed (终本) within 100 days; a case with a disposal within 180 days.
+    zhongben_target_days: int = 100
+    disposal_target_days: int = 180
     zhongben_research_months: int = 6  # 终本规定 art. 9
     zhongben_watch_years: int = 5  # 终本规定 art. 9
     warning_days: int = 3  # warn this many days before a due date

@@ -180,3 +180,30 @@ def test_rule_12_a_reassignment_that_changes_the_track_without_a_triage_is_found
     ok.add("intake.case_assigned", "lead-1", "team_lead", judge_id="judge-9", team_id="team-f", track="fast",
            assigned_by="lead-1", strategy="manual", reason="繁简分流调整后重新分案")
     assert _rule(ok, "互相制约-12") == []
+
+
+# Local internal targets (issue 14): 终本 100 days, with disposal 180 days
+def _targets(h: History) -> dict[str, dict]:
+    return {d.key: d.to_json() for d in compute(h.entries, CFG, CAL) if d.key.endswith("_target")}
+
+
+def test_a_case_whose_first_search_found_nothing_has_a_100_day_target() -> None:
+    h = History(start=date(2026, 3, 2)).opened()
+    h.add("asset_search.search_completed", "system", round=1, agency_kinds=["bank_deposit"], query_count=1,
+          asset_count=0)
+    target = _targets(h)["zhongben_target"]
+    assert (target["start"], target["due"]) == ("2026-03-02", "2026-06-10")  # + 100 days, a Wednesday
+    h.on(date(2026, 6, 10)).add("intake.case_closed", "chief-1", "bureau_chief", closure_type="终本",
+                                judge_id="judge-1", approved_by="chief-1", closed_on="2026-06-10")
+    assert status(_targets(h)["zhongben_target"], date(2026, 6, 30), 3) == "met"
+
+
+def test_a_case_with_a_disposal_has_a_180_day_target_and_one_with_assets_found_no_100_day_one() -> None:
+    h = History(start=date(2026, 3, 2)).opened()
+    h.add("asset_search.search_completed", "system", round=1, agency_kinds=["bank_deposit"], query_count=1,
+          asset_count=2)
+    h.add("disposal.disposal_decided", "judge-1", "judge", disposal_id="D1", asset_id="A1", decided_on="2026-03-20")
+    targets = _targets(h)
+    assert set(targets) == {"disposal_target"}
+    assert targets["disposal_target"]["due"] == "2026-08-31"  # 03-02 + 180 days = 08-29 (Sat) → Mon 08-31
+    assert status(targets["disposal_target"], date(2026, 9, 1), 3) == "overdue"

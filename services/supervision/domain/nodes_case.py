@@ -107,6 +107,16 @@ def closure_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: 
     if track == "fast":
         node("fast_target", "快执内部目标结案", "本院规定：快执90日", reg, done=closed,
              days=cfg.fast_track_target_days)
+    # Local internal targets (本院规定, from the 文登 rule, excerpt): a case whose first online search
+    # found nothing is closed within 100 days (终本 after the 3 months); one with a disposal within 180.
+    nothing = next((e for e in entries if e.event_type == "asset_search.search_completed"
+                    and e.number("round") == 1 and e.number("asset_count") == 0), None)
+    if nothing is not None:
+        node("zhongben_target", "无财产案件内部目标结案（终本）", "本院规定：首轮网络查控无财产的案件100日内结案", reg,
+             done=closed, days=cfg.zhongben_target_days)
+    if first(entries, "disposal.disposal_decided") is not None:
+        node("disposal_target", "有财产处置案件内部目标结案", "本院规定：有财产处置的案件180日内结案", reg,
+             done=closed, days=cfg.disposal_target_days)
     renewal_nodes(entries, node)
     if closed is not None and closed.payload.get("closure_type") == "终本":
         zhongben_nodes(entries, closed, cfg, node)
