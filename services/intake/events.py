@@ -299,14 +299,24 @@ class CaseClosed(DomainEvent):
     track: Track | None = None
 
 
-@event("intake.case_resumed", 1, "恢复执行：新案 {new_case_number}")
+@event("intake.case_resumed", 2, "恢复执行：新案 {new_case_number}")
 class CaseResumed(DomainEvent):
+    """v2: ground ``settlement_breached`` (执行和解规定 2018 art. 9; 民诉法解释 art. 465) with the breach as
+    the applicant stated it, the settlement's last day of performance and the application's date."""
+
     new_case_id: str
     new_case_number: str
     reviewer_id: str
     previous_judge_id: str
-    ground: Literal["applicant_new_lead", "ex_officio_research"]
+    ground: Literal["applicant_new_lead", "ex_officio_research", "settlement_breached"]
     reason: str
+    breach: str | None = None
+    settlement_due_on: date | None = None
+    applied_on: date | None = None
+    # 民诉法 art. 250 via 执行和解规定 art. 10: two years from settlement_due_on; passed is recorded, not
+    # refused (the respondent's defence, 民诉法解释 art. 481)
+    limitation_ends: date | None = None
+    limitation_passed: bool = False
 
 
 @event("intake.objection_registered", 2, "执行异议立案：{objection_case_number}")
@@ -371,3 +381,12 @@ REGISTRY.add_upcaster("intake.objection_registered", 1, _objection_v1_to_v2)
 from services.intake import coercive_events as _coercive_events  # noqa: E402,F401
 from services.intake import events_petitions as _petitions  # noqa: E402,F401
 from services.intake import measure_events as _measure_events  # noqa: E402,F401
+
+
+def _resumed_v1(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 resumptions were of 终本 cases: no settlement fields."""
+    return {**payload, "breach": None, "settlement_due_on": None, "applied_on": None, "limitation_ends": None,
+            "limitation_passed": False}
+
+
+REGISTRY.add_upcaster("intake.case_resumed", 1, _resumed_v1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import asyncpg
@@ -80,13 +81,19 @@ def _linked(response: Response, out: dict[str, Any]) -> LinkedWritten:
 
 
 class ResumptionIn(ReasonIn):
-    ground: Literal["applicant_new_lead", "ex_officio_research"] = Field(
-        description="applicant_new_lead 申请执行人提供新线索 / ex_officio_research 依职权复查发现财产"
+    ground: Literal["applicant_new_lead", "ex_officio_research", "settlement_breached"] = Field(
+        description="applicant_new_lead 申请执行人提供新线索 / ex_officio_research 依职权复查发现财产 / "
+                    "settlement_breached 被执行人不履行执行和解协议，申请执行人申请恢复执行（执行和解规定第9条）"
     )
+    breach: str | None = Field(default=None, max_length=4000,
+                               description="不履行或不完全履行和解协议的情况（settlement_breached 必填）")
+    settlement_due_on: date | None = Field(
+        default=None, description="和解协议约定的履行期限最后一日（settlement_breached 必填；二年申请期间自该日起算）")
+    applied_on: date | None = Field(default=None, description="申请执行人提出恢复执行申请的日期；默认今天")
 
 
 @router.post("/cases/{case_id}/resumption", status_code=201,
-             summary="恢复执行终本案件（指定审查人；新立执恢案件并分给非原结案法官）")
+             summary="恢复执行：终本案件，或不履行执行和解协议（指定审查人；新立执恢案件并分给非原结案法官）")
 async def resume(case_id: str, body: ResumptionIn, request: Request, response: Response, officer: ResumptionReviewer,
                  rt: Rt) -> LinkedWritten:
     cfg = config(request)
@@ -94,10 +101,12 @@ async def resume(case_id: str, body: ResumptionIn, request: Request, response: R
 
     async def build(conn: asyncpg.Connection, old: CaseState, w: c.Who) -> tuple[Any, Any]:
         roster = cfg.roster(old.court or officer.court)
-        resumable = old.status == "closed" and old.closure_type == "终本" and old.court == w.court
+        wanted = "终结执行" if body.ground == "settlement_breached" else "终本"
+        resumable = old.status == "closed" and old.closure_type == wanted and old.court == w.court
         number = await next_case_number(conn, old.court or "", "执恢", w.now.year) if resumable else "（未分配）"
         resume_cmd = c.ResumeCase(w, new_case_id, number, body.ground, body.reason,
-                                  frozenset(roster.reviewers), await handlers(conn, case_id))
+                                  frozenset(roster.reviewers), await handlers(conn, case_id),
+                                  body.breach, body.settlement_due_on, body.applied_on)
         exclude = frozenset({old.closed_by_judge or ""})
         register = c.RegisterLinkedCase(w, new_case_id, number, "执恢", old,
                                         await routing(conn, cfg, old.court or officer.court, exclude))

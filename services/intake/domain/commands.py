@@ -241,6 +241,11 @@ class ResumeCase:
     reason: str
     designated_reviewers: frozenset[str]
     handlers: frozenset[str]  # everyone who acted on the case, from intake's projections
+    # a breached settlement (ground settlement_breached): the applicant's statement of the breach, the
+    # settlement's last day of performance, the day the application was received
+    breach: str | None = None
+    settlement_due_on: date | None = None
+    applied_on: date | None = None
 
 
 @dataclass(frozen=True)

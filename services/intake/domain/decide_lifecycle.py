@@ -4,6 +4,7 @@ objection."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from services.intake import events as ev
 from services.intake.domain import commands as c
@@ -14,6 +15,7 @@ from services.intake.domain.closure import (
     extension_request_in_time,
 )
 from services.intake.domain.guards import case_judge, same_court, status_in
+from services.intake.domain.resumption import check_settlement_resumption
 from services.intake.domain.state import CaseState
 from shared.errors import Conflict, DomainError, FieldError, Forbidden, InvalidInput, NotFound
 from shared.events import DomainEvent
@@ -199,7 +201,18 @@ def reject_closure(cmd: c.RejectClosure, state: CaseState) -> list[DomainEvent]:
 
 def resume(cmd: c.ResumeCase, state: CaseState) -> list[DomainEvent]:
     same_court(state, cmd.who)
-    if state.status != "closed" or state.closure_type != "终本":
+    limitation: date | None = None
+    if cmd.ground == "settlement_breached":
+        if state.status != "closed":
+            raise Conflict("案件尚未结案，无须恢复执行", code="not_closed")
+        if cmd.applied_on is not None and cmd.applied_on > cmd.who.today:
+            raise InvalidInput("申请日期不能晚于今天",
+                               errors=[FieldError("applied_on", "不能晚于今天", "date_in_future")])
+        limitation = check_settlement_resumption(
+            closure_type=state.closure_type, settlement_recorded=state.settlement_recorded,
+            settlement_performed=state.settlement_performed, settlement_due_on=cmd.settlement_due_on,
+            applied_on=cmd.applied_on or cmd.who.today, breach=cmd.breach)
+    elif state.status != "closed" or state.closure_type != "终本":
         raise Conflict("只有以终结本次执行程序（终本）结案的案件可以恢复执行", code="not_zhongben")
     if state.resumed_as:
         raise Conflict(f"本案已恢复执行（新案 {state.resumed_as}）", code="already_resumed")
@@ -208,9 +221,14 @@ def resume(cmd: c.ResumeCase, state: CaseState) -> list[DomainEvent]:
     if cmd.who.officer_id in cmd.handlers:
         raise DomainError("审查人员曾办理过本案，不能审查恢复执行", code="reviewer_handled_case", rule="互相制约-7")
     assert state.closed_by_judge is not None
+    settlement: dict[str, object] = {}
+    if limitation is not None:  # a breached settlement: what the application said, and its limitation
+        applied = cmd.applied_on or cmd.who.today
+        settlement = {"breach": cmd.breach, "settlement_due_on": cmd.settlement_due_on, "applied_on": applied,
+                      "limitation_ends": limitation, "limitation_passed": applied > limitation}
     return [ev.CaseResumed(new_case_id=cmd.new_case_id, new_case_number=cmd.new_case_number,
                            reviewer_id=cmd.who.officer_id, previous_judge_id=state.closed_by_judge,
-                           ground=cmd.ground, reason=cmd.reason)]  # type: ignore[arg-type]
+                           ground=cmd.ground, reason=cmd.reason, **settlement)]  # type: ignore[arg-type]
 
 
 def register_objection(cmd: c.RegisterObjection, state: CaseState) -> list[DomainEvent]:

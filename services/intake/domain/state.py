@@ -60,6 +60,7 @@ class CaseState:
     extension_months: int = 0
     interviewed: bool = False
     settlement_performed: bool = False
+    settlement_recorded: bool = False
     proposal: ev.ClosureProposed | None = None
     closure_type: str | None = None
     closed_by_judge: str | None = None
@@ -141,7 +142,8 @@ def evolve(state: CaseState, event: DomainEvent) -> CaseState:  # long: one flat
         case ev.ApplicantInterviewed():
             return replace(state, interviewed=True)
         case ev.SettlementRecorded():
-            return replace(state, settlement_performed=state.settlement_performed or event.performed)
+            return replace(state, settlement_performed=state.settlement_performed or event.performed,
+                           settlement_recorded=True)
         case ev.ClosureProposed():
             return replace(state, status="closure_proposed", proposal=event)
         case ev.ClosureRejected():
