@@ -14,8 +14,8 @@ from aiokafka import AIOKafkaProducer
 from deploy.system import System
 from services.asset_search.domain.rules import lead_due
 from shared import clock
-from tests.asset_search.helpers import SEARCHER, judge, open_case, set_knobs
-from tests.asset_search.test_http_controls import _control, _order, found_case  # noqa: F401 (a fixture)
+from tests.asset_search.helpers import SEARCHER, judge, open_case, set_knobs, wait_search
+from tests.asset_search.test_http_controls import _control, _order
 from tests.conftest import auth
 from tests.waits import poll
 from tests.worklists import of_case
@@ -35,7 +35,7 @@ async def test_a_lead_waits_for_verification_and_a_silent_agency_shows_as_a_quer
     async def waiting() -> list[dict[str, Any]]:
         return [i for i in await of_case(http, base, SEARCHER, case_id) if i["kind"] == "queries_due"]
 
-    [item] = await poll(waiting, "the case's unanswered bank query on the worklist",
+    [item] = await poll(waiting, "the case's unanswered bank query on the worklist", timeout=60,
                         until=lambda items: bool(items) and "银行存款" in items[0]["title"])
     assert item["title"].startswith("跟进协助单位答复：") and item["case_number"].startswith("（")
     assert item["action"] == {"service": "asset_search", "method": "GET", "path": f"/cases/{case_id}/search",
@@ -65,9 +65,14 @@ async def test_a_lead_waits_for_verification_and_a_silent_agency_shows_as_a_quer
 
 
 async def test_a_control_near_its_expiry_is_on_the_judges_worklist_until_renewed(
-    system: System, http: httpx.AsyncClient, found_case: dict[str, Any]  # noqa: F811 (the imported fixture)
+    system: System, http: httpx.AsyncClient, producer: AIOKafkaProducer
 ) -> None:
-    base, case_id, judge_id = system.url("asset_search"), found_case["case_id"], found_case["judge_id"]
+    base, case_id, judge_id = system.url("asset_search"), str(uuid.uuid4()), f"judge-{uuid.uuid4().hex[:6]}"
+    await open_case(producer, system, judge_id, case_id=case_id)
+    found = await wait_search(http, system, case_id, lambda f: any(a["asset_kind"] == "vehicle" for a in f["assets"]),
+                              timeout=90, what="the simulator's vehicle")  # only the vehicle is needed here
+    found_case = {"case_id": case_id, "judge_id": judge_id,
+                  "assets": {a["asset_kind"]: a for a in found["assets"]}}
     expiry = clock.today() + timedelta(days=20)
     await set_knobs(http, system, case_id=case_id, agency_id="vehicle-admin", control_expiry_date=expiry.isoformat())
     ordered = await _order(http, system, found_case, "vehicle", "impound")
