@@ -4,9 +4,14 @@ work is due, disappears when it is done, and never shows to another officer or a
 
 from __future__ import annotations
 
+import json
+import random
+from datetime import timedelta
+
 import httpx
 
 from deploy.system import System
+from shared import clock
 from tests.conftest import auth
 from tests.intake.conftest import AFFAIRS, CLERK, H, Publish, application, eventually, judge, register
 from tests.worklists import of_case, worklist
@@ -186,3 +191,39 @@ async def test_the_enforcement_notice_goes_from_the_affairs_desk_to_the_judge_an
     signed = await http.post(f"{base}{sign[0]['action']['path']}", headers=j)
     assert signed.status_code == 200, signed.text
     assert [i["kind"] for i in await of_case(http, base, j, cid)] == ["case_close"]
+
+
+async def test_a_team_lead_sees_their_teams_cases_nearing_the_close_by_date(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    base = system.url("intake")
+    registered = clock.today() - timedelta(days=165)  # 6 months on: within the lead's 30 days
+    number = f"（{registered.year}）黔01执{random.randint(1_000_000, 9_999_999)}号"
+    record = {
+        "court": "黔01", "case_number": number,
+        "application": {
+            "applicant": {"kind": "organisation", "name": "贵州某某建材有限公司", "id_number": "91520100MA6DL12349"},
+            "respondent": {"kind": "person", "name": "王某", "id_number": "520111198005123011"},
+            "basis": {"kind": "judgment", "issuing_body": "贵阳市云岩区人民法院",
+                      "document_number": "（2025）黔0103民初1号",
+                      "effective_date": (registered - timedelta(days=40)).isoformat()},
+            "claim_amount_fen": 5_000_000, "application_date": (registered - timedelta(days=2)).isoformat(),
+        },
+        "registration": {"date": registered.isoformat(), "by": "wl-clerk-01"},
+        "triage": {"track": "ordinary"},
+        "assignment": {"judge_id": "qz-j-201", "team_id": "黔01-普执一组", "date": registered.isoformat()},
+    }
+    r = await http.post(f"{base}/admin/imports", content=(json.dumps(record, ensure_ascii=False) + "\n").encode(),
+                        headers={**auth("wl-admin", "admin"), "Content-Type": "application/x-ndjson"})
+    assert r.status_code == 200, r.text
+    [imported] = r.json()["records"]
+    assert imported["status"] == "imported", imported
+    cid = imported["case_id"]
+    detail = (await http.get(f"{base}/cases/{cid}", headers=CLERK)).json()
+
+    [item] = await of_case(http, base, auth("qz-lead-02", "team_lead"), cid)
+    assert (item["kind"], item["role"], item["case_number"]) == ("team_watch", "team_lead", number)
+    assert item["due"] == detail["closure_due"] and "qz-j-201" in item["title"]
+    assert item["action"] == {"service": "intake", "method": "GET", "path": f"/cases/{cid}", "label": "查看案件"}
+    assert await of_case(http, base, auth("qz-lead-01", "team_lead"), cid) == []  # another team's lead
+    assert await of_case(http, base, auth("qz-lead-02", "team_lead", court="粤0304"), cid) == []
