@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.courts import parse_case_number
 from shared.errors import FieldError
+from shared.import_disposals import DisposalRec, check_disposals, disposal_dates
 from shared.importing import RecordRefused, case_id_for
 from shared.problems import validation_field_errors
 from shared.text import RequestModel
@@ -151,6 +152,7 @@ class CaseView(_Lenient):
     controls: list[ControlRec] = Field(default_factory=list, max_length=100)
     receipts: list[ReceiptRec] = Field(default_factory=list, max_length=500)
     payouts: list[PayoutRec] = Field(default_factory=list, max_length=500)
+    disposals: list[DisposalRec] = Field(default_factory=list, max_length=100)
 
     @property
     def number(self) -> str:
@@ -217,6 +219,7 @@ def check_sections(case: Any, today: date | None) -> list[FieldError]:
             err("search.agency_kinds", "协助单位类型重复", "duplicate")
     _check_controls(case, err)
     _check_money(case, err)
+    check_disposals(case, err)
     return errors
 
 
@@ -231,7 +234,7 @@ def _dates(case: Any) -> list[tuple[str, date]]:
             out.append((f"controls.{i}.released.date", c.released.date))
     out += [(f"receipts.{i}.received_on", r.received_on) for i, r in enumerate(case.receipts)]
     out += [(f"payouts.{i}.paid_on", p.paid_on) for i, p in enumerate(case.payouts)]
-    return out
+    return out + disposal_dates(case)
 
 
 def _check_controls(case: Any, err: Err) -> None:

@@ -232,7 +232,8 @@ def body_doc(record_schema: dict[str, Any], what: str) -> dict[str, Any]:
 @dataclass
 class SectionPlan:
     """A checked record's part for one service: its events in one stream, in order, with their
-    business days. ``events`` empty: the record has nothing for this service."""
+    business days, and the events of the case's other streams in that service (``more``: e.g. one
+    stream per disposal), each in order. No events at all: the record has nothing for this service."""
 
     court: str
     case_number: str
@@ -240,17 +241,27 @@ class SectionPlan:
     stream_id: str
     record_hash: str
     events: list[tuple[str, date, DomainEvent]]  # (step, business day, payload)
+    more: list[tuple[str, list[tuple[str, date, DomainEvent]]]] = field(default_factory=list)  # (stream, events)
+
+    @property
+    def streams(self) -> list[str]:
+        return [s for s, evs in ((self.stream_id, self.events), *self.more) if evs]
+
+    @property
+    def has_events(self) -> bool:
+        return bool(self.events) or any(evs for _, evs in self.more)
 
     def envelopes(self, producer: str, actor: Actor, correlation_id: str, recorded_at: datetime) -> list[Envelope]:
         return [
             Envelope(
                 event_id=event_id(self.court, self.case_number, step), event_type=e.event_type,
-                schema_version=e.schema_version, case_id=self.case_id, stream_id=self.stream_id,
+                schema_version=e.schema_version, case_id=self.case_id, stream_id=stream,
                 stream_version=i, occurred_at=business_instant(day), recorded_at=recorded_at, producer=producer,
                 actor=actor, court=self.court, correlation_id=correlation_id, causation_id=None,
                 payload=e.model_dump(mode="json"),
             )
-            for i, (step, day, e) in enumerate(self.events, start=1)
+            for stream, evs in ((self.stream_id, self.events), *self.more)
+            for i, (step, day, e) in enumerate(evs, start=1)
         ]
 
 
@@ -285,7 +296,7 @@ async def apply_sections(
         except RecordRefused as exc:
             outcomes.append(Outcome(ln.line, "refused", case_number=exc.case_number, errors=exc.errors))
             continue
-        if p.events:
+        if p.has_events:
             plans.append((ln, p))
         else:
             outcomes.append(Outcome(ln.line, "unchanged", p.case_id, p.case_number))
@@ -295,7 +306,7 @@ async def apply_sections(
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(_LOCK, sorted({p.case_id for _, p in plans}))
         known = {r["case_id"]: r for r in await conn.fetch(_LEDGER_READ, [p.case_id for _, p in plans])}
-        used = {r["stream_id"] for r in await conn.fetch(_STREAMS, [p.stream_id for _, p in plans])}
+        used = {r["stream_id"] for r in await conn.fetch(_STREAMS, [s for _, p in plans for s in p.streams])}
         fresh: list[tuple[Line, SectionPlan]] = []
         in_batch: dict[str, tuple[str, int]] = {}
         for ln, p in plans:
@@ -312,7 +323,7 @@ async def apply_sections(
                     outcomes.append(Outcome(ln.line, "conflict", p.case_id, p.case_number, [FieldError(
                         "case_number", f"案号 {p.case_number} 的{what}{where}，内容与本行不同；未导入。"
                         "如需更正，请联系系统管理员", "content_differs")]))
-            elif p.stream_id in used:
+            elif used.intersection(p.streams):
                 outcomes.append(Outcome(ln.line, "conflict", p.case_id, p.case_number, [FieldError(
                     "case_number", f"案号 {p.case_number} 在本系统中已有{what}，不能再导入", "stream_not_empty")]))
             else:

@@ -28,6 +28,21 @@ SECTIONS: dict[str, Any] = {
         {"paid_on": "2025-06-10", "amount_fen": 50_000, "proposed_by": "qz-fin-01", "approved_by": "qz-fin-02"}],
 }
 
+# The seized flat (controls[2]) disposed of in the old system: decided 47 days after the seizure (late:
+# 30 days, 参考价规定 art. 1), valued, two unsold rounds, the disposal released before the seizure was.
+DISPOSAL: dict[str, Any] = {
+    "control": 2, "decided_on": "2025-05-20",
+    "price": {"method": "valuation", "fixed_on": "2025-06-10", "amount_fen": 80_000_000, "fixed_by": "qz-dsp-01"},
+    "auctions": [
+        {"platform": "淘宝网司法拍卖", "announced_on": "2025-06-16", "start_date": "2025-07-17",
+         "end_date": "2025-07-18", "starting_price_fen": 60_000_000, "deposit_fen": 6_000_000, "result": "unsold"},
+        {"platform": "淘宝网司法拍卖", "announced_on": "2025-07-25", "start_date": "2025-08-10",
+         "end_date": "2025-08-11", "starting_price_fen": 48_000_000, "deposit_fen": 4_800_000,
+         "increment_fen": 100_000, "result": "unsold"},
+    ],
+    "release": {"date": "2025-08-22", "reason": "两次流拍，申请执行人不接受以物抵债"},
+}
+
 
 def with_sections(record: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     """``record`` with the sections above (and ``overrides`` of them)."""

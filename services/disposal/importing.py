@@ -1,4 +1,5 @@
-"""Importing the money of a court's existing cases (docs/import.md §2c): the case account's history.
+"""Importing the money of a court's existing cases (docs/import.md §2c): the case account's history
+(and, in their own streams, the record's disposals: ``import_disposals.py``, §2d).
 
 The record's ``receipts[]`` (执行款到账) and ``payouts[]`` (执行款发放, proposed and approved by two
 officers of the old system) become the events a live case account records, in the case's stream
@@ -19,6 +20,7 @@ from services.disposal import events as ev
 from services.disposal.domain.commands import CaseFacts
 from services.disposal.domain.decider import ledger_stream_id
 from services.disposal.domain.state import LedgerState, evolve_ledger
+from services.disposal.import_disposals import disposal_streams
 from shared.events import DomainEvent
 from shared.import_sections import CaseView, read_case
 from shared.importing import SectionPlan, fingerprint, item_id
@@ -33,6 +35,8 @@ def plan(raw: object, court: str, today: date, officer_id: str) -> SectionPlan:
     number, case_id = case.number, case.case_id
     section = {"receipts": [r.model_dump(mode="json") for r in case.receipts],
                "payouts": [p.model_dump(mode="json") for p in case.payouts]}
+    if case.disposals:  # only when present: money imported before disposals existed stays "unchanged"
+        section["disposals"] = [d.model_dump(mode="json") for d in case.disposals]
     moves = sorted(
         [(r.received_on, 0, i) for i, r in enumerate(case.receipts)]
         + [(p.paid_on, 1, i) for i, p in enumerate(case.payouts)])
@@ -70,7 +74,7 @@ def plan(raw: object, court: str, today: date, officer_id: str) -> SectionPlan:
                     amount_fen=due.total_fen, claim_amount_fen=due.claim_fen, fee_fen=due.fee_fen,
                     interest_fen=due.interest_fen, paid_on=day))
     return SectionPlan(court=case.court, case_number=number, case_id=case_id, stream_id=ledger_stream_id(case_id),
-                       record_hash=fingerprint(section), events=events)
+                       record_hash=fingerprint(section), events=events, more=disposal_streams(case, officer_id))
 
 
 def _facts(case: CaseView) -> CaseFacts:

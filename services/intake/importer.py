@@ -38,7 +38,7 @@ console = Console(stderr=True)
 RETRY_STATUSES = (502, 503, 504)
 # The sections each other service imports (docs/import.md §1b), and the order of the statuses when a
 # record's reports are merged: the worst wins.
-SECTIONS = {"asset_search": ("search", "controls"), "disposal": ("receipts", "payouts")}
+SECTIONS = {"asset_search": ("search", "controls"), "disposal": ("receipts", "payouts", "disposals")}
 RANK = {"unchanged": 0, "imported": 1, "conflict": 2, "refused": 3}
 SPENT: dict[str, float] = {}  # seconds waited for each service's answers (printed at the end)
 

@@ -15,12 +15,13 @@ from pydantic import Field
 
 from services.intake import events as ev
 from services.intake.api.filing import MAX_CLAIM_FEN, BasisIn, PartyIn
+from shared.import_disposals import DisposalRec
 from shared.import_sections import ControlRec, PayoutRec, ReceiptRec, SearchRec
 from shared.text import RequestModel
 
 Day = date  # a field may be called ``date``
 # The sections intake does not import itself: left out of its fingerprint (each service keeps its own).
-OTHER_SECTIONS = frozenset({"search", "controls", "receipts", "payouts"})
+OTHER_SECTIONS = frozenset({"search", "controls", "receipts", "payouts", "disposals"})
 
 Officer = Annotated[str, Field(min_length=1, max_length=64, description="工号")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -113,3 +114,5 @@ class ImportRecord(RequestModel):
                                        description="控制措施（冻结、查封、扣押、扣划）")
     receipts: list[ReceiptRec] = Field(default_factory=list, max_length=500, description="执行款到账")
     payouts: list[PayoutRec] = Field(default_factory=list, max_length=500, description="执行款发放")
+    disposals: list[DisposalRec] = Field(default_factory=list, max_length=100,
+                                         description="财产处置（决定、参考价、拍卖、变卖、以物抵债、解除、成交裁定）")

@@ -11,6 +11,7 @@ from services.supervision.domain.entries import Entry
 from services.supervision.domain.findings import Context, Found, current_judge, rule
 from services.supervision.domain.nodes import business_day
 from services.supervision.domain.periods import count_period
+from services.supervision.domain.rules_people import IMPORTER_ROLE
 from shared.schemas import published_fields
 
 MOVABLES = frozenset({"vehicle", "movable", "vessel"})
@@ -142,9 +143,13 @@ def disposal_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
                 found.add(f"{e.officer} 作为{role}又实施处置", [e.officer], decision, e)
 
 
+# v2: an imported round (actor role importer, docs/import.md §6) is judged on what was imported: every
+# number is the record's own (nothing defaulted); its bidding is known by day (the old system keeps
+# dates), so it is short when it ends on the day it starts; a later round is compared with the previous
+# round of the same disposal.
 @rule(
     "互相制约-5",
-    1,
+    2,
     "拍卖数字符合规定：起拍价、降价幅度、公告期、保证金、参考价有效期、竞价时长",
     "网拍规定第10、12、17、26条；参考价规定第27条",
 )
@@ -154,6 +159,7 @@ def auction_numbers(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
     price: dict[str, Entry] = {}
     last_price: Entry | None = None
     previous: Entry | None = None
+    previous_of: dict[str, Entry] = {}  # disposal → its last round (the imported reading)
     for e in entries:
         if e.text("asset_id") and e.text("asset_kind"):
             kinds[str(e.payload["asset_id"])] = str(e.payload["asset_kind"])
@@ -176,15 +182,19 @@ def auction_numbers(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
             announced, bidding = e.instant_of("announcement_start"), e.instant_of("bidding_start")
             ends = e.instant_of("bidding_end")
             rnd = e.number("round") or 1
+            imported = e.actor_role == IMPORTER_ROLE
+            before = previous_of.get(disposal or "") if imported else previous
             if rnd > 1:
                 need = 7 if kind in MOVABLES else 15
-                if previous is not None and start * 10 < (previous.number("starting_price_fen") or 0) * 8:
+                if before is not None and start * 10 < (before.number("starting_price_fen") or 0) * 8:
                     problems.append("再次拍卖降价超过前次起拍价的20%")
             else:
                 need = 15 if kind in MOVABLES else 30
             if announced and bidding and (bidding.date() - announced.date()).days < need:
                 problems.append(f"公告期不足{need}日")
-            if bidding and ends and ends - bidding < timedelta(hours=24):
+            short = (ends.date() <= bidding.date() if imported else ends - bidding < timedelta(hours=24)) \
+                if bidding and ends else False
+            if short:
                 problems.append("竞价时间不足24小时")
             valid = ref.date_of("valid_until") if ref else None
             if valid and announced and announced.date() > valid:
@@ -192,6 +202,7 @@ def auction_numbers(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
             if problems:
                 found.add("拍卖不合规：" + "、".join(problems), [e.officer], *(x for x in (ref, e) if x))
             previous = e
+            previous_of[disposal or ""] = e
 
 
 PAYOUT_DAYS = 30  # 执行款物管理规定 (2017): 到账后30日内发放

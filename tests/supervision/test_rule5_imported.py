@@ -1,0 +1,57 @@
+"""互相制约-5 over imported auction rounds (docs/import.md §6): judged on what was imported. Pure."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.supervision.domain.calendar import HolidayCalendar
+from services.supervision.domain.ruleset import Context, check_case
+from services.supervision.settings import DeadlineSettings
+from tests.supervision.helpers import History
+
+pytestmark = pytest.mark.unit
+CTX = Context(HolidayCalendar(), DeadlineSettings())
+
+
+def _decided(h: History, disposal: str, asset: str) -> None:
+    h.add("asset_search.control_confirmed", "search-1", "search_officer", control_id=f"c-{asset}", asset_id=asset,
+          asset_kind="real_estate", measure="seize")
+    h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", disposal_id=disposal, asset_id=asset,
+          asset_kind="real_estate", asset_class="real_estate_or_rights", control_ids=[f"c-{asset}"])
+    h.add("disposal.reference_price_fixed", "imp-1", "importer", disposal_id=disposal, amount_fen=1_000_000,
+          valid_until="2027-01-01")
+
+
+def _round(h: History, disposal: str, rnd: int, start: int, announced: str, first: str, last: str,
+           role: str = "importer") -> None:
+    h.add("disposal.auction_scheduled", "imp-1", role, auction_id=f"{disposal}-{rnd}", disposal_id=disposal, round=rnd,
+          starting_price_fen=start, deposit_fen=start // 10, announcement_start=announced,
+          bidding_start=f"{first}T10:00:00+08:00", bidding_end=f"{last}T10:00:00+08:00")
+
+
+def _messages(h: History) -> list[str]:
+    return [f.message for f in check_case(h.entries, CTX) if f.rule_id == "互相制约-5"]
+
+
+def test_an_imported_round_is_short_when_it_ends_the_day_it_starts_and_lawful_over_a_day() -> None:
+    h = History().opened()
+    _decided(h, "d1", "a1")
+    _round(h, "d1", 1, 700_000, "2025-03-01", "2025-04-01", "2025-04-02")
+    assert _messages(h) == []
+    _round(h, "d1", 2, 560_000, "2025-04-10", "2025-04-26", "2025-04-26")
+    [message] = _messages(h)
+    assert message == "拍卖不合规：竞价时间不足24小时"
+
+
+def test_an_imported_later_round_is_compared_with_its_own_disposals_previous_round() -> None:
+    """Imported disposals reach the trail one after another; a round 2 is cut from its own round 1,
+    not from another asset's round that came between."""
+    h = History().opened()
+    _decided(h, "d1", "a1")
+    _decided(h, "d2", "a2")
+    _round(h, "d1", 1, 700_000, "2025-03-01", "2025-04-01", "2025-04-02")
+    _round(h, "d2", 1, 2_000_000, "2025-03-01", "2025-04-01", "2025-04-02")
+    _round(h, "d1", 2, 560_000, "2025-04-10", "2025-04-26", "2025-04-27")
+    assert [m for m in _messages(h) if "降价" in m] == []
+    _round(h, "d2", 2, 1_500_000, "2025-04-10", "2025-04-26", "2025-04-27")  # 25 % below its own round 1
+    assert [m for m in _messages(h) if "降价" in m] == ["拍卖不合规：再次拍卖降价超过前次起拍价的20%"]
