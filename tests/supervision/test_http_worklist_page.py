@@ -13,10 +13,12 @@ import httpx
 
 from deploy._common import run_dir
 from deploy.system import System
+from shared.labels import label
 from tests.conftest import auth
 from tests.supervision.helpers import publish, wait_story
 from tests.supervision.test_http_dashboard import ARGS, CHROMIUM, async_playwright, pytestmark  # noqa: F401
 from tests.supervision.test_http_worklist import a_case
+from tests.waits import poll
 
 COURT = "粤0307"  # a court of its own: the tiles count these cases only
 PERIOD = {"from": "2026-01-01", "to": "2026-12-31"}
@@ -63,6 +65,15 @@ async def test_the_dashboard_speaks_plain_chinese_and_the_worklist_page_lists_a_
             assert total[:2] == ["合计", "1"]  # 收案 = 快执 + 普执 + 未分流, equal to the tile
             # The escalation board names the case by its number.
             assert number in await page.inner_text("#levels")
+            # The agencies by name and kind, once the real search's answers are in (the whole system runs).
+            async def named() -> list[dict[str, Any]]:
+                r = await http.get(f"{base}/indicators/agencies", headers=watcher, params=PERIOD)
+                return [a for a in r.json()["agencies"] if a["agency_name"]]
+
+            first = (await poll(named, "an agency's answer with its name", timeout=60))[0]
+            await page.wait_for_function(
+                f"document.querySelector('#agencies').innerText.includes({first['agency_name']!r})", timeout=20_000)
+            assert label("agency_kind", first["agency_kind"]) in await page.inner_text("#agencies")
 
             # A case number typed with ASCII brackets finds the case; the timeline reads as sentences.
             await page.fill("#timeline-case", number.replace("（", "(").replace("）", ")"))

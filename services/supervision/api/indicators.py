@@ -159,6 +159,12 @@ async def agencies(officer: Watcher, rt: Rt, start: From = None, end: To = None)
     period = _period(start, end)
     async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
         rows = ind.agency_response_times([e async for e in _entries(conn, officer.court, ind.AGENCY_EVENTS)], period)
+        # Each agency's name as its own answers recorded it: the screens show 不动产登记中心, not an id.
+        names = {r["actor_id"]: r["actor_name"] for r in await conn.fetch(
+            "SELECT DISTINCT ON (actor_id) actor_id, actor_name FROM audit_trail WHERE court = $1"
+            " AND event_type = 'asset_search.agency_answered' AND actor_kind = 'agency' AND actor_name IS NOT NULL"
+            " ORDER BY actor_id, seq DESC", officer.court)}
+        rows = [r | {"agency_name": names.get(r["agency_id"])} for r in rows]
     return Agencies.model_validate({
         "court": officer.court,
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},

@@ -414,6 +414,7 @@ class Overdue(ResponseModel):
 class AgencyTimes(ResponseModel):
     agency_id: str = Field(description="联动单位编号")
     agency_kind: str | None = Field(description="联动单位类别" + _RECORDED)
+    agency_name: str | None = Field(default=None, description="联动单位名称（其答复事件记录的名称；尚未答复为 null）")
     dispatched: int = Field(ge=0, description="期间内发出的查询")
     answered: int = Field(ge=0, description="已答复")
     late: int = Field(ge=0, description="逾期答复")

@@ -149,7 +149,7 @@
 
   function renderAgencies(rows) {
     table($("agencies"), ["协助单位", "类型", "发出", "已答复", "待答复", "逾期", "平均用时", "最长"], rows.map((a) => [
-      a.agency_id, label("agency_kind", a.agency_kind), a.dispatched, a.answered, a.waiting, a.late, secs(a.mean_seconds), secs(a.max_seconds),
+      a.agency_name || a.agency_id, label("agency_kind", a.agency_kind), a.dispatched, a.answered, a.waiting, a.late, secs(a.mean_seconds), secs(a.max_seconds),
     ]));
   }
 
