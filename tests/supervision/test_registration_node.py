@@ -77,3 +77,14 @@ def test_an_objection_application_gets_no_register_node() -> None:
     h = History()
     received(h, date(2026, 11, 20), case_type="执异")
     assert compute(h.entries, CFG, CAL) == []
+
+
+def test_an_application_entered_days_after_it_was_received_counts_from_its_application_date_and_says_so() -> None:
+    h = History()
+    h.on(date(2026, 11, 30)).add("intake.application_received", "clerk-1", "intake_clerk",
+                                 application_date="2026-11-20")
+    reg = nodes(h)["register"]
+    assert (reg["start"], reg["due"]) == ("2026-11-20", "2026-11-27")
+    late = "业务日期 2026-11-20（application_date），录入于 2026-11-30（迟 10 日录入）"
+    assert any(late in s for s in reg["explanation"])
+    assert status(reg, date(2026, 11, 30), 3) == "overdue"

@@ -27,8 +27,10 @@ def register_node(entries: Sequence[Entry], head: Entry, node: NodeBook) -> None
     notice = first(entries, "intake.supplement_requested")
     completed = next((e for e in entries if e.event_type == "intake.materials_supplemented"
                       and not e.payload.get("still_missing")), None)
+    # The application received is the start event (its late entry shows), dated by its application_date.
+    received = head if head.event_type == "intake.application_received" else None
     if notice is None or (decided is not None and decided.seq < notice.seq):
-        node("register", "立案或不予受理", REGISTER_SOURCE, None, application, done=decided,
+        node("register", "立案或不予受理", REGISTER_SOURCE, received, application, done=decided,
              days=REGISTRATION_DECISION_DAYS)
     elif completed is not None:
         d = node("register", "立案或不予受理", REGISTER_SOURCE, completed, done=decided,
@@ -41,7 +43,7 @@ def register_node(entries: Sequence[Entry], head: Entry, node: NodeBook) -> None
     else:
         waiting = Pause(application, None, "一次性告知补正，待收到补正材料后重新计算（登记立案规定第7条）",
                         notice.event_id)
-        node("register", "立案或不予受理", REGISTER_SOURCE, None, application, done=decided,
+        node("register", "立案或不予受理", REGISTER_SOURCE, received, application, done=decided,
              days=REGISTRATION_DECISION_DAYS, pauses=[waiting])
 
 
