@@ -1,10 +1,13 @@
 """A court's existing case with its search, controls and money, imported through the command
 (``services.intake.importer``: intake, then asset_search, then disposal), and what the system makes of
-it: one trail from three services, deadlines and findings from the original dates (docs/import.md)."""
+it: one trail from three services, deadlines and findings from the original dates (docs/import.md). The
+case's seized flat was disposed of in the old system (decided late, valued, two unsold rounds, released):
+its disposal's nodes and rules are judged on the imported dates and numbers."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import random
 import subprocess
 import sys
@@ -16,9 +19,9 @@ import orjson
 
 from deploy.system import System
 from shared import clock
-from shared.importing import case_id_for
+from shared.importing import case_id_for, item_id
 from tests.conftest import auth, token
-from tests.import_records import ndjson, zhongben_record
+from tests.import_records import DISPOSAL, ndjson, zhongben_record
 from tests.waits import drained, poll
 
 WATCHER = auth("imp-sup-e2e", "supervisor")
@@ -44,7 +47,7 @@ async def test_an_imported_case_with_controls_and_money_is_supervised_as_a_live_
     bad = zhongben_record(seq + 1)
     bad["payouts"][0]["paid_on"] = "2025-04-01"  # before any money arrived: the whole record is refused
     path = tmp_path / "cases.jsonl"
-    path.write_bytes(ndjson([zhongben_record(seq), bad]))
+    path.write_bytes(ndjson([zhongben_record(seq, disposals=[copy.deepcopy(DISPOSAL)]), bad]))
 
     done = await asyncio.to_thread(_run_importer, system, path)
     assert done.returncode == 1, done.stderr  # one record refused
@@ -62,7 +65,8 @@ async def test_an_imported_case_with_controls_and_money_is_supervised_as_a_live_
 
     events = await poll(trail, "the imported case's trail from three services",
                         until=lambda es: {e["producer"] for e in es} >= {"intake", "asset_search", "disposal"}
-                        and any(e["event_type"] == "disposal.payout_approved" for e in es))
+                        and any(e["event_type"] == "disposal.payout_approved" for e in es)
+                        and any(e["event_type"] == "disposal.disposal_concluded" for e in es))
     await drained(http, system, ("asset_search", "disposal", "supervision"), case_ids=[case_id])
     events = [e for e in await trail() if e["producer"] != "supervision"]  # its own: the findings raised
     assert {e["actor_role"] for e in events} == {"importer"}, [
@@ -73,12 +77,16 @@ async def test_an_imported_case_with_controls_and_money_is_supervised_as_a_live_
     r = await http.get(f"{sup}/cases/{case_id}/deadlines", headers=WATCHER)
     nodes = {(d["node"], d["start_date"]): (d["status"], d["completed_on"]) for d in r.json()["deadlines"]}
     # a late step in the old system is late here: the first search 18 days after registration, the first
-    # payout 39 days after its arrival, the seized flat neither priced within 30 days nor released before
+    # payout 39 days after its arrival, the seized flat's disposal decided 47 days after the seizure (30)
     assert nodes[("first_search", "2025-03-03")] == ("late", "2025-03-21"), nodes
     assert nodes[("investigation", "2025-03-03")] == ("met", "2025-03-28")
     assert nodes[("payout", "2025-04-11")] == ("late", "2025-05-20")
     assert nodes[("payout", "2025-06-02")] == ("met", "2025-06-10")
-    assert nodes[("price_start", "2025-04-03")] == ("late", "2025-08-25")
+    assert nodes[("price_start", "2025-04-03")] == ("late", "2025-05-20")
+    # …and its later steps in time: the first round announced 6 days after the price (10), the second 7
+    # days after the first went unsold (30)
+    assert nodes[("sale_start", "2025-06-10")] == ("met", "2025-06-16")
+    assert nodes[("reauction", "2025-07-18")] == ("met", "2025-07-25")
     assert nodes[("close", "2025-03-03")] == ("met", "2025-09-01")
     # the 6-monthly re-search after 终本 counts from the old closure: overdue now
     assert nodes[("zhongben_search", "2025-09-01")] == ("overdue", None)
@@ -87,6 +95,12 @@ async def test_an_imported_case_with_controls_and_money_is_supervised_as_a_live_
     rules = {f["rule_id"] for f in r.json()["findings"]}
     assert "互相制约-6" not in rules, r.json()  # the old system's search is attested by the imported closure
     assert "互相制约-9" in rules  # the late payout
+    # the imported rounds' numbers are lawful (75 % of the price, 10 % deposits, 31 and 16 days' notice, a 20 %
+    # cut) and the flat was under seizure on each step's day, though its release reached the trail first
+    assert not rules & {"互相制约-4", "互相制约-5"}, r.json()
+    view = (await http.get(f"{system.url('disposal')}/disposals/{item_id('disposal', '黔01', number, '0')}",
+                           headers=JUDGE)).json()
+    assert (view["outcome"], [a["result"] for a in view["auctions"]]) == ("released", ["unsold", "unsold"]), view
 
     # asset_search: round 1 from the import, the re-search scheduled from the next round due after today
     file = (await http.get(f"{system.url('asset_search')}/cases/{case_id}/search", headers=JUDGE)).json()

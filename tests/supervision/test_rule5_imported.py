@@ -1,10 +1,14 @@
-"""互相制约-5 over imported auction rounds (docs/import.md §6): judged on what was imported. Pure."""
+"""互相制约-5 and -4, and the price_start node, over an imported disposal (docs/import.md §6): judged on
+what was imported and by its business dates. Pure."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 
 from services.supervision.domain.calendar import HolidayCalendar
+from services.supervision.domain.deadlines import compute
 from services.supervision.domain.ruleset import Context, check_case
 from services.supervision.settings import DeadlineSettings
 from tests.supervision.helpers import History
@@ -55,3 +59,31 @@ def test_an_imported_later_round_is_compared_with_its_own_disposals_previous_rou
     assert [m for m in _messages(h) if "降价" in m] == []
     _round(h, "d2", 2, 1_500_000, "2025-04-10", "2025-04-26", "2025-04-27")  # 25 % below its own round 1
     assert [m for m in _messages(h) if "降价" in m] == ["拍卖不合规：再次拍卖降价超过前次起拍价的20%"]
+
+
+# 互相制约-4 v4 and the price_start node over an imported disposal: judged by business dates, though the
+# disposal's part reaches the trail after asset_search's (the seizure's release included).
+def _imported_seizure_then_released(h: History) -> None:
+    h.on(date(2025, 4, 3)).add("asset_search.control_confirmed", "imp-1", "importer", control_id="c1", asset_id="a1",
+                               asset_kind="real_estate", measure="seize", effective_date="2025-04-03")
+    h.on(date(2025, 8, 25)).add("asset_search.control_released", "imp-1", "importer", control_id="c1", asset_id="a1")
+
+
+def _decided_on(h: History, day: date) -> None:
+    h.on(day).add("disposal.disposal_decided", "imp-1", "importer", judge_id="judge-1", disposal_id="d1",
+                  asset_id="a1", asset_kind="real_estate", asset_class="real_estate_or_rights", control_ids=["c1"],
+                  decided_on=day.isoformat())
+
+
+def test_an_imported_decision_is_judged_on_its_day_not_on_the_trail_order() -> None:
+    h = History().opened()
+    _imported_seizure_then_released(h)
+    _decided_on(h, date(2025, 5, 20))  # 47 days after the seizure: late, but under control that day
+    assert [f.message for f in check_case(h.entries, CTX) if f.rule_id == "互相制约-4"] == []
+    [price_start] = [n for n in compute(h.entries, DeadlineSettings(), HolidayCalendar()) if n.node == "price_start"]
+    assert (price_start.start, price_start.completed_on) == (date(2025, 4, 3), date(2025, 5, 20))
+    late = History().opened()
+    _imported_seizure_then_released(late)
+    _decided_on(late, date(2025, 9, 1))  # after the release
+    [finding] = [f for f in check_case(late.entries, CTX) if f.rule_id == "互相制约-4"]
+    assert "决定处置时（2025-09-01）财产 a1 不在本案控制之下（按导入的业务日期）" == finding.message

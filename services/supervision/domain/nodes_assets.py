@@ -39,10 +39,13 @@ def disposal_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
         if c.payload.get("measure") not in SEIZING:
             continue
         decided = first(entries, "disposal.disposal_decided", c.seq, asset_id=asset)
-        # A control released or lapsed needs no price any more: the node ends with it.
+        # A control released or lapsed needs no price any more: the node ends with it. Whichever came first
+        # by business date (an imported decision reaches the trail after asset_search's imported release).
         ended = control_ended(entries, c)
+        decided_first = decided is not None and (
+            ended is None or (business_day(decided), decided.seq) < (business_day(ended), ended.seq))
         d = node(f"price_start:{asset}", "启动确定参考价程序", "参考价规定第1条：查封后30日内", c,
-                 done=decided if decided is not None and (ended is None or decided.seq < ended.seq) else ended,
+                 done=decided if decided_first else ended,
                  days=30)
         if ended is not None and d.completed_event_id == ended.event_id:
             what = "解除" if ended.event_type == "asset_search.control_released" else "到期失效"

@@ -56,8 +56,10 @@ def _is_step(e: Entry) -> bool:
 
 @rule(
     "互相制约-4",
-    3,  # v2: the deciding judge's own signatures are not "running the disposal"; v3: every step re-checks the
-    # control and third-party objections (pending, upheld, within 15 days of a rejection)
+    4,  # v2: the deciding judge's own signatures are not "running the disposal"; v3: every step re-checks the
+    # control and third-party objections (pending, upheld, within 15 days of a rejection); v4: an imported
+    # decision or step (actor role importer) is judged by business dates: the asset under a control in effect
+    # on its day (its part reaches the trail after asset_search's whole part, releases included)
     "处置须经承办法官决定、仅限本案控制的财产，每一步均须仍在控制之下、无案外人异议审查中或驳回后十五日内；"
     "处置人员不得是决定法官或控制人",
     "docs/rules.md §4、§7.4；民诉法解释第484、463条；民诉法执行程序解释第15条；民诉法第238条",
@@ -71,10 +73,18 @@ def disposal_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
     rejected: dict[str, list[tuple[Entry, date, date]]] = {}  # asset → (decision, decided on, last day of hold)
     decisions: dict[str, Entry] = {}
     flagged: set[tuple[str, str]] = set()
+    spans = _control_spans(entries)
 
     def standing(asset: str, e: Entry, what: str) -> None:
         """Findings when ``e`` (a decision or a step) met an asset out of control or held by an objection."""
-        if not active.get(asset):
+        if e.actor_role == IMPORTER_ROLE:
+            day = business_day(e)
+            if not any(start <= day and (end is None or day <= end.day) for start, end in spans.get(asset, [])):
+                last_end = max((end for _, end in spans.get(asset, []) if end is not None), default=None,
+                               key=lambda x: x.seq)
+                found.add(f"{what}时（{day.isoformat()}）财产 {asset} 不在本案控制之下（按导入的业务日期）",
+                          [e.officer], last_end, e)
+        elif not active.get(asset):
             found.add(f"{what}时财产 {asset} 已不在本案控制之下（控制已解除或失效）", [e.officer], ended.get(asset), e)
         if asset in upheld:
             found.add(f"案外人异议成立后仍{what}（财产 {asset}）", [e.officer], upheld[asset], e)
@@ -119,7 +129,9 @@ def disposal_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
             judge = current_judge(entries, i)
             if decider != judge:
                 found.add(f"处置由 {decider} 决定，但本案现任承办法官为 {judge or '（未分案）'}", [decider, judge], e)
-            if asset not in controlled:
+            if e.actor_role == IMPORTER_ROLE and asset and asset in spans:
+                standing(asset, e, "决定处置")
+            elif asset not in controlled:
                 found.add(f"处置的财产 {asset} 未在本案控制之下", [decider], e)
             elif asset:
                 standing(asset, e, "决定处置")
@@ -147,6 +159,25 @@ def disposal_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
 # number is the record's own (nothing defaulted); its bidding is known by day (the old system keeps
 # dates), so it is short when it ends on the day it starts; a later round is compared with the previous
 # round of the same disposal.
+def _control_spans(entries: Sequence[Entry]) -> dict[str, list[tuple[date, Entry | None]]]:
+    """Per asset, each control's first day in effect and the release or lapse that ended it (if any),
+    over the whole trail: how an imported disposal is judged (by business dates, not trail order)."""
+    started: dict[str, tuple[str, date]] = {}  # control → (asset, effective from)
+    ends: dict[str, Entry] = {}
+    for e in entries:
+        control = e.text("control_id")
+        if not control:
+            continue
+        if e.event_type == "asset_search.control_confirmed" and e.text("asset_id"):
+            started[control] = (str(e.payload["asset_id"]), e.date_of("effective_date") or e.day)
+        elif e.event_type in ("asset_search.control_released", "asset_search.control_lapsed"):
+            ends.setdefault(control, e)
+    out: dict[str, list[tuple[date, Entry | None]]] = {}
+    for control, (asset, start) in started.items():
+        out.setdefault(asset, []).append((start, ends.get(control)))
+    return out
+
+
 @rule(
     "互相制约-5",
     2,
