@@ -120,7 +120,9 @@ def _examples(on: date) -> dict[str, dict[str, Any]]:
             "objection_case_id": "objection-1", "objection_case_number": f"（{on.year}）黔01执异1号",
             "objector": {"kind": "person", "name": "案外人赵某", "id_number": "11010519491231002X"},
             "grounds": "被查封财产属于案外人", "reviewers": ["rev-1", "rev-2", "rev-3"], "registered_by": "clerk-1",
-            "asset_ids": []},
+            "asset_ids": [], "received_on": d(), "decide_by": d()},
+        "intake.objection_hearing_held": {"objection_case_id": "objection-1", "held_on": d(), "held_by": "rev-1",
+                                          "notes": "异议人、申请执行人到庭陈述"},
         "intake.objection_decided": {"objection_case_id": "objection-1", "outcome": "rejected", "decided_by": "rev-1",
                                      "reason": "异议不成立", "asset_ids": [], "decided_on": d()},
         "intake.measure_proposed": {

@@ -319,9 +319,12 @@ class CaseResumed(DomainEvent):
     limitation_passed: bool = False
 
 
-@event("intake.objection_registered", 2, "执行异议立案：{objection_case_number}")
+@event("intake.objection_registered", 3, "执行异议立案：{objection_case_number}")
 class ObjectionRegistered(DomainEvent):
-    """v2: ``asset_ids`` — the assets a third party (案外人) claims; disposal holds them until decided."""
+    """v2: ``asset_ids`` — the assets a third party (案外人) claims; disposal holds them until decided.
+    v3: ``received_on`` — the day the written objection was received, from which the 15 days of
+    民诉法 (2023) art. 236 run, and ``decide_by``, their last day (null on upcast v2: the day it was
+    recorded stands for the receipt)."""
 
     objection_case_id: str
     objection_case_number: str
@@ -330,6 +333,19 @@ class ObjectionRegistered(DomainEvent):
     reviewers: list[str]
     registered_by: str
     asset_ids: list[str] = Field(default_factory=list)
+    received_on: date | None = None
+    decide_by: date | None = None  # 15 days from received_on (民诉法 arts. 236, 85)
+
+
+@event("intake.objection_hearing_held", 1, "执行异议听证（{held_on}）")
+class ObjectionHearingHeld(DomainEvent):
+    """A hearing of an objection, held by its panel (执行异议复议规定 2015 art. 12: 书面审查；案情复杂、争议较大的，
+    应当进行听证). It does not move the 15 days of 民诉法 art. 236."""
+
+    objection_case_id: str
+    held_on: date
+    held_by: str
+    notes: str
 
 
 @event("intake.objection_decided", 1, "执行异议审查结论：{outcome}")
@@ -375,6 +391,14 @@ def _objection_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 REGISTRY.add_upcaster("intake.objection_registered", 1, _objection_v1_to_v2)
+
+
+def _objection_v2_to_v3(payload: dict[str, Any]) -> dict[str, Any]:
+    """v2 objections carried no receipt date (the day it was recorded stands for it)."""
+    return {**payload, "received_on": None, "decide_by": None}
+
+
+REGISTRY.add_upcaster("intake.objection_registered", 2, _objection_v2_to_v3)
 
 # Coercive measures (罚款、拘留), petitions (涉执信访) and judicial aid (国家司法救助) live in their own
 # modules; importing them registers their events.

@@ -74,7 +74,7 @@ async def tolled(conn: asyncpg.Connection, case_id: str) -> tuple[Pause, ...]:
 
 
 # An objection reviewer's own review steps are no handling of the case (互相制约-8).
-REVIEW_STEPS = ("intake.objection_decided",)
+REVIEW_STEPS = ("intake.objection_decided", "intake.objection_hearing_held")
 
 
 async def acted_on_case(conn: asyncpg.Connection, case_id: str) -> frozenset[str]:

@@ -145,6 +145,8 @@ def intake_course() -> list[Envelope]:
     panel = ("qz-rev-01", "qz-rev-02", "qz-rev-03")
     other(intake.RegisterObjection(_who("clerk-1"), "case-4", "（2026）黔01执异1号", objector, "车辆属于案外人", panel,
                                    frozenset(), ("asset-1",)), "clerk-1", "intake_clerk")
+    other(intake.HoldObjectionHearing(_who("qz-rev-02"), "case-4", _who("qz-rev-02").today, "双方到庭陈述"),
+          "qz-rev-02", "reviewer")
     other(intake.DecideObjection(_who("qz-rev-02"), "case-4", "rejected", "异议不成立"), "qz-rev-02", "reviewer")
 
     refused = Course(CaseDecider(), "intake.case:case-5", "case-5")

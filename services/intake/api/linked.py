@@ -122,6 +122,13 @@ class ObjectionIn(Body):
     reviewers: list[str] = Field(min_length=1, max_length=7, description="合议庭成员（审查人员）")
     asset_ids: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list, max_length=50, description="案外人主张权利的财产（查控或外勤登记的财产编号）")
+    received_on: date | None = Field(
+        default=None, description="收到书面异议的日期（十五日审查期限自该日起算，民诉法第236条）；默认今天")
+
+
+class HearingIn(Body):
+    held_on: date = Field(description="听证日期")
+    notes: str = Field(min_length=2, max_length=4000, description="听证情况摘要")
 
 
 class ObjectionDecisionIn(ReasonIn):
@@ -139,7 +146,8 @@ async def register_objection(case_id: str, body: ObjectionIn, request: Request, 
         acting = old.status != "new" and old.court == w.court
         number = await next_case_number(conn, old.court or "", "执异", w.now.year) if acting else "（未分配）"
         objection = c.RegisterObjection(w, new_case_id, number, body.objector.record(), body.grounds,
-                                        tuple(body.reviewers), await handlers(conn, case_id), tuple(body.asset_ids))
+                                        tuple(body.reviewers), await handlers(conn, case_id), tuple(body.asset_ids),
+                                        body.received_on)
         register = c.RegisterLinkedCase(w, new_case_id, number, "执异", old, None, body.objector.record())
         return objection, register
 
@@ -157,3 +165,12 @@ async def decide_objection(case_id: str, objection_case_id: str, body: Objection
     return await run(request, response, rt, officer, Role.REVIEWER, case_id,
                      lambda w: c.DecideObjection(w, objection_case_id, body.outcome, body.reason), out=CaseWritten,
                      prepare=acted)
+
+
+@router.post("/cases/{case_id}/objections/{objection_case_id}/hearing",
+             summary="执行异议听证（仅该异议的合议庭成员；执行异议复议规定第12条）")
+async def objection_hearing(case_id: str, objection_case_id: str, body: HearingIn, request: Request,
+                            response: Response, officer: ObjectionReviewer, rt: Rt) -> CaseWritten:
+    return await run(request, response, rt, officer, Role.REVIEWER, case_id,
+                     lambda w: c.HoldObjectionHearing(w, objection_case_id, body.held_on, body.notes),
+                     out=CaseWritten)

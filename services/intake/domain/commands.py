@@ -271,6 +271,17 @@ class RegisterObjection:
     reviewers: tuple[str, ...]
     handlers: frozenset[str]
     asset_ids: tuple[str, ...] = ()
+    received_on: date | None = None  # the written objection's receipt (民诉法 art. 236); default today
+
+
+@dataclass(frozen=True)
+class HoldObjectionHearing:
+    """A hearing (听证) of an objection, recorded by a member of its panel (执行异议复议规定 art. 12)."""
+
+    who: Who
+    objection_case_id: str
+    held_on: date
+    notes: str
 
 
 @dataclass(frozen=True)

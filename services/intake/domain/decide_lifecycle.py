@@ -15,6 +15,7 @@ from services.intake.domain.closure import (
     extension_request_in_time,
 )
 from services.intake.domain.guards import case_judge, same_court, status_in
+from services.intake.domain.objections import objection_received_on, review_due
 from services.intake.domain.resumption import check_settlement_resumption
 from services.intake.domain.state import CaseState
 from shared.errors import Conflict, DomainError, FieldError, Forbidden, InvalidInput, NotFound
@@ -243,10 +244,12 @@ def register_objection(cmd: c.RegisterObjection, state: CaseState) -> list[Domai
         raise DomainError(f"以下人员办理过本案，不能审查执行异议：{'、'.join(acted)}",
                           code="reviewer_handled_case", rule="互相制约-8",
                           errors=[FieldError("reviewers", f"{r} 办理过本案", "handled_case") for r in acted])
+    received = objection_received_on(cmd.received_on, cmd.who.today)
     return [ev.ObjectionRegistered(objection_case_id=cmd.objection_case_id,
                                    objection_case_number=cmd.objection_case_number, objector=cmd.objector,
                                    grounds=cmd.grounds, reviewers=reviewers, registered_by=cmd.who.officer_id,
-                                   asset_ids=list(dict.fromkeys(cmd.asset_ids)))]
+                                   asset_ids=list(dict.fromkeys(cmd.asset_ids)),
+                                   received_on=received, decide_by=review_due(received))]
 
 
 def decide_objection(cmd: c.DecideObjection, state: CaseState) -> list[DomainEvent]:

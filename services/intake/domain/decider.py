@@ -9,6 +9,7 @@ from typing import Any
 from services.intake.domain import commands as c
 from services.intake.domain import decide_filing as f
 from services.intake.domain import decide_lifecycle as lc
+from services.intake.domain import objections
 from services.intake.domain.state import CaseState, evolve
 from shared.commands import TableDecider
 from shared.events import DomainEvent
@@ -38,6 +39,7 @@ DECISIONS: dict[type, Callable[[Any, CaseState], list[DomainEvent]]] = {
     c.ResumeCase: lc.resume,
     c.RegisterObjection: lc.register_objection,
     c.DecideObjection: lc.decide_objection,
+    c.HoldObjectionHearing: objections.hold_hearing,
     c.ChangePartyContact: f.change_contact,
 }
 

@@ -27,6 +27,8 @@ class Objection:
     reviewers: tuple[str, ...]
     asset_ids: tuple[str, ...]
     outcome: str | None = None  # upheld / rejected / withdrawn once decided
+    received_on: date | None = None
+    hearings: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,13 @@ def evolve(state: CaseState, event: DomainEvent) -> CaseState:  # long: one flat
         case ev.CaseResumed():
             return replace(state, resumed_as=event.new_case_id)
         case ev.ObjectionRegistered():
-            o = Objection(event.objection_case_id, tuple(event.reviewers), tuple(event.asset_ids))
+            o = Objection(event.objection_case_id, tuple(event.reviewers), tuple(event.asset_ids),
+                          received_on=event.received_on)
             return replace(state, objections=(*state.objections, o))
+        case ev.ObjectionHearingHeld():
+            objections = tuple(replace(o, hearings=o.hearings + 1) if o.objection_case_id == event.objection_case_id
+                               else o for o in state.objections)
+            return replace(state, objections=objections)
         case ev.ObjectionDecided():
             objections = tuple(replace(o, outcome=event.outcome) if o.objection_case_id == event.objection_case_id
                                else o for o in state.objections)

@@ -7,6 +7,7 @@ from services.supervision.api import (
     escalation,
     indicators,
     lookup,
+    objections,
     petitions,
     reports,
     trail,
@@ -15,7 +16,7 @@ from services.supervision.api import (
 
 ROUTERS = [
     trail.router, checks.router, admin.router, indicators.router, escalation.router, reports.router, clock.router,
-    worklist.router, lookup.router, petitions.router,
+    worklist.router, lookup.router, petitions.router, objections.router,
 ]
 
 __all__ = ["ROUTERS"]

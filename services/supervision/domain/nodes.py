@@ -32,6 +32,8 @@ BUSINESS_DATES: dict[str, str] = {
     "intake.postponement_lifted": "on",
     "intake.applicant_interviewed": "interviewed_on",
     "intake.case_closed": "closed_on",
+    "intake.objection_registered": "received_on",
+    "intake.objection_hearing_held": "held_on",
     "intake.objection_decided": "decided_on",
     "asset_search.control_confirmed": "effective_date",
     "asset_search.field_asset_recorded": "seal_date",

@@ -147,7 +147,7 @@ def resumption_double_loop(entries: Sequence[Entry], ctx: Context, found: Found)
 
 
 # An objection reviewer's own review steps are no handling of the case.
-REVIEW_STEPS = frozenset({"intake.objection_decided"})
+REVIEW_STEPS = frozenset({"intake.objection_decided", "intake.objection_hearing_held"})
 
 
 # v2: checked over the whole review, not only when the panel was formed: a panel member who acts on the

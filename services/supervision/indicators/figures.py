@@ -30,6 +30,14 @@ from services.supervision.domain.deadlines import escalation_level, status
 from services.supervision.domain.entries import Entry
 
 IMPLEMENTATION_TYPES = frozenset({"执", "执恢"})
+# An objection case (执异) is a review with its own life and figures (indicators/objections.py): it is in
+# none of the enforcement figures — not received, closed or pending, not in 结案率 (issue 14).
+NOT_ENFORCEMENT = frozenset({"执异"})
+
+
+def enforcement(facts: Iterable[CaseFacts]) -> list[CaseFacts]:
+    """The cases the enforcement indicators count: every case but objection cases."""
+    return [f for f in facts if f.case_type not in NOT_ENFORCEMENT]
 ZHONGBEN = "终本"
 PAID = "执行完毕"
 TERMINATED = "终结执行"
@@ -162,7 +170,9 @@ def within_limit(f: CaseFacts) -> bool:
 
 
 def indicators(facts: Sequence[CaseFacts], period: Period) -> dict[str, Any]:
-    """Every indicator (docs/rules.md §8) of a set of cases over a period (inclusive dates)."""
+    """Every indicator (docs/rules.md §8) of a set of cases over a period (inclusive dates); objection
+    cases (执异) left out."""
+    facts = enforcement(facts)
     new = [f for f in facts if f.registered_on in period]
     old = [
         f
@@ -208,15 +218,15 @@ TRACKS = ("fast", "ordinary", "others")
 
 
 def track_of(f: CaseFacts) -> str:
-    """快执, 普执, or others: cases never triaged into either (执异 objection cases, cases not yet
-    triaged), so the tracks add up to the totals."""
+    """快执, 普执, or others: cases never triaged into either (cases not yet triaged; 执异 objection
+    cases are in no track, being in no enforcement figure), so the tracks add up to the totals."""
     return f.track if f.track in ("fast", "ordinary") else "others"
 
 
 def tracks(facts: Sequence[CaseFacts], period: Period) -> dict[str, dict[str, Any]]:
     """快执 versus 普执 (and others): received (旧存 + 新收, as in the totals), closed, pending, share
     of all closures, mean days to close. Each count of the totals is the sum of the tracks'."""
-    closed_all = sum(1 for f in facts if f.closed_on in period)
+    closed_all = sum(1 for f in enforcement(facts) if f.closed_on in period)
     out: dict[str, dict[str, Any]] = {}
     for track in TRACKS:
         figures = indicators([f for f in facts if track_of(f) == track], period)

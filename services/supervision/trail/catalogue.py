@@ -40,6 +40,7 @@ SUMMARIES: dict[str, str] = {
     "intake.settlement_recorded": "记录执行和解，履行情况：{performed}，记录人 {recorded_by}",
     "intake.closure_proposed": "承办法官 {judge_id} 提请结案：{closure_type}",
     "intake.closure_rejected": "结案申请未获批准（{closure_type}）：{reason}，{rejected_by}",
+    "intake.objection_hearing_held": "执行异议听证（{held_on}），主持 {held_by}",
     "intake.objection_decided": "执行异议审查结论：{outcome}",
     "intake.measure_proposed": "承办法官 {proposed_by} 提请强制措施：{measure_zh}（事由：{ground_zh}）",
     "intake.measure_approved": "院长 {approved_by} 批准强制措施：{measure_zh}，决定书 {decision_number}"

@@ -1,0 +1,61 @@
+"""An objection (执异) as its own procedure: received, heard where the panel holds a hearing, decided
+within 15 days of receipt. Pure.
+
+- 民诉法 (2023) art. 236: 人民法院应当自收到书面异议之日起十五日内审查 — the 15 days run from the
+  receipt of the written objection (start day not counted, a last day on a rest day moved on, art. 85).
+- 执行异议复议规定 (2015) art. 12: objections are reviewed in writing; a hearing is held where the case
+  is complex or disputed. The panel decides whether to hold one; the system records it, held by a
+  member of the panel, between the receipt and the decision. It does not move the 15 days.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.intake import events as ev
+from services.intake.domain import commands as c
+from services.intake.domain.filing import CALENDAR
+from services.intake.domain.guards import same_court
+from services.intake.domain.state import CaseState
+from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from shared.events import DomainEvent
+from shared.periods import count_period
+
+REVIEW_DAYS = 15  # 民诉法 (2023) art. 236
+
+
+def objection_received_on(received_on: date | None, today: date) -> date:
+    """The written objection's receipt: given, never after today; today when not given."""
+    if received_on is None:
+        return today
+    if received_on > today:
+        raise InvalidInput("收到书面异议的日期不能晚于今天",
+                           errors=[FieldError("received_on", "不能晚于今天", "date_in_future")])
+    return received_on
+
+
+def review_due(received_on: date) -> date:
+    """Last day to decide: 15 days from the receipt (民诉法 arts. 236, 85)."""
+    due = count_period(received_on, days=REVIEW_DAYS, calendar=CALENDAR).due
+    assert due is not None
+    return due
+
+
+def hold_hearing(cmd: c.HoldObjectionHearing, state: CaseState) -> list[DomainEvent]:
+    same_court(state, cmd.who)
+    objection = state.objection(cmd.objection_case_id)
+    if objection is None:
+        raise NotFound("本案没有该执行异议", code="objection_not_found")
+    if cmd.who.officer_id not in objection.reviewers:
+        raise Forbidden("只有该执行异议的合议庭成员可以主持听证", code="not_objection_reviewer",
+                        rule="执行异议复议规定-12")
+    if objection.outcome is not None:
+        raise Conflict(f"该执行异议已审结（{objection.outcome}），不能再听证", code="objection_already_decided")
+    if cmd.held_on > cmd.who.today:
+        raise InvalidInput("听证日期不能晚于今天", errors=[FieldError("held_on", "不能晚于今天", "date_in_future")])
+    if objection.received_on is not None and cmd.held_on < objection.received_on:
+        raise InvalidInput("听证日期不能早于收到书面异议的日期",
+                           errors=[FieldError("held_on", f"早于收到异议的日期 {objection.received_on.isoformat()}",
+                                                "before_receipt")])
+    return [ev.ObjectionHearingHeld(objection_case_id=objection.objection_case_id, held_on=cmd.held_on,
+                                    held_by=cmd.who.officer_id, notes=cmd.notes)]
