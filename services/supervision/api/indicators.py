@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query
 
 from services.supervision import case_refs
 from services.supervision.api.checks import as_it_stood
-from services.supervision.api.models import Agencies, IndicatorCases, Indicators, Overdue
+from services.supervision.api.models_indicators import Agencies, IndicatorCases, Indicators, Overdue
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.dashboard.routes import router as dashboard_router
 from services.supervision.domain.entries import ENTRY_COLUMNS, Entry, entry_from_row
@@ -158,7 +158,11 @@ async def overdue(
 async def agencies(officer: Watcher, rt: Rt, start: From = None, end: To = None) -> Agencies:
     period = _period(start, end)
     async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
-        rows = ind.agency_response_times([e async for e in _entries(conn, officer.court, ind.AGENCY_EVENTS)], period)
+        # The drill clock's moves (docs/import.md §6): time it skipped is not counted as the agencies'.
+        follower = rt.extras.get("clock")
+        skipped = [(m.moved_from, m.moved_to) for m in (follower.moves if follower is not None else [])]
+        rows = ind.agency_response_times([e async for e in _entries(conn, officer.court, ind.AGENCY_EVENTS)], period,
+                                         skipped)
         # Each agency's name as its own answers recorded it: the screens show 不动产登记中心, not an id.
         names = {r["actor_id"]: r["actor_name"] for r in await conn.fetch(
             "SELECT DISTINCT ON (actor_id) actor_id, actor_name FROM audit_trail WHERE court = $1"

@@ -23,7 +23,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from services.supervision.domain.deadlines import escalation_level, status
@@ -298,9 +298,24 @@ def overdue(
     }
 
 
-def agency_response_times(entries: Iterable[Entry], period: Period | None = None) -> list[dict[str, Any]]:
+def skipped_seconds(start: datetime, end: datetime, skipped: Sequence[tuple[datetime, datetime]]) -> float:
+    """How much of the court time from ``start`` to ``end`` the drill clock skipped: the overlap with
+    each move's (moved_from, moved_to). That time never passed for anyone, an agency included."""
+    total = 0.0
+    for moved_from, moved_to in skipped:
+        lo, hi = max(start, moved_from), min(end, moved_to)
+        if hi > lo:
+            total += (hi - lo).total_seconds()
+    return total
+
+
+def agency_response_times(entries: Iterable[Entry], period: Period | None = None,
+                          skipped: Sequence[tuple[datetime, datetime]] = ()) -> list[dict[str, Any]]:
     """Per agency: queries dispatched (in the period), answered, still waiting, late, and the time from
-    dispatch to the first answer (seconds: mean, median, max), from the trail's own timestamps."""
+    dispatch to the first answer (seconds: mean, median, max), from the trail's own timestamps (business
+    time), less the court time the drill clock ``skipped`` in between (its moves: (moved_from,
+    moved_to)): a month skipped while the query waited is not a month the agency took. An imported
+    pair (actor role importer) keeps its old system's days whole: it happened before any move."""
     dispatched: dict[str, Entry] = {}
     answered: dict[str, Entry] = {}
     for e in entries:
@@ -333,7 +348,10 @@ def agency_response_times(entries: Iterable[Entry], period: Period | None = None
             continue
         row["answered"] += 1
         row["late"] += 1 if a.payload.get("late") is True else 0
-        row["_s"].append(max(0.0, (a.occurred_at - d.occurred_at).total_seconds()))
+        took = (a.occurred_at - d.occurred_at).total_seconds()
+        if skipped and a.actor_role != "importer":
+            took -= skipped_seconds(d.occurred_at, a.occurred_at, skipped)
+        row["_s"].append(max(0.0, took))
     out = []
     for row in sorted(per.values(), key=lambda r: (r["agency_kind"] or "", r["agency_id"])):
         seconds: list[float] = row.pop("_s")
