@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import Field
 
-from services.supervision.api.models import DeadLetter, DeadLetters, RebuildRun, RebuildStarted, Verification
+from services.supervision.api.models_admin import DeadLetter, DeadLetters, RebuildRun, RebuildStarted, Verification
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.rebuild.engine import Rebuild
 from services.supervision.rebuild.pipeline import Progress, RebuildAborted

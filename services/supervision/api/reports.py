@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from services.supervision.api.models import WeeklyReport
+from services.supervision.api.models_indicators import WeeklyReport
 from services.supervision.api.trail import CSV, WATCHERS, Rt, attachment
 from services.supervision.indicators import reports
 from services.supervision.indicators.reports import IsoWeek
