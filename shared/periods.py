@@ -124,9 +124,9 @@ def _count_period(
 # procedure applies to applications for enforcement). After a one-time notice to supplement, the 7
 # days run from the receipt of the supplement (登记立案规定 art. 7: 自收到补正材料之日起计算).
 REGISTRATION_DECISION_DAYS = 7
-# 执行期限六个月（非诉三个月），经批准可延长三个月 (严格审限规定 art. 5; 期限规定 2006 art. 1).
+# 执行期限六个月，经批准可延长三个月 (严格审限规定 art. 5; 期限规定 2006 art. 1). The three months of
+# 非诉执行 cases are not counted: this system takes in no non-litigation (administrative) enforcement.
 CLOSE_MONTHS = 6
-CLOSE_MONTHS_NON_LITIGATION = 3
 
 
 def registration_decide_by(received_on: date, calendar: HolidayCalendar) -> Period:
@@ -140,12 +140,10 @@ def close_by(
     *,
     extension_months: int = 0,
     pauses: Sequence[Pause] = (),
-    non_litigation: bool = False,
     calendar: HolidayCalendar,
 ) -> Period:
-    """The close-by date of an enforcement case: 6 months from registration (3 for a non-litigation
-    basis) plus approved extensions, counted from the start in one go, moved by every tolled
-    interval (严格审限规定 art. 9) and rolled over a rest day (民诉法 art. 85)."""
-    months = CLOSE_MONTHS_NON_LITIGATION if non_litigation else CLOSE_MONTHS
-    return count_period(registered_on, months=months, extension_months=extension_months, pauses=pauses,
+    """The close-by date of an enforcement case: 6 months from registration plus approved extensions,
+    counted from the start in one go, moved by every tolled interval (严格审限规定 art. 9) and rolled
+    over a rest day (民诉法 art. 85)."""
+    return count_period(registered_on, months=CLOSE_MONTHS, extension_months=extension_months, pauses=pauses,
                         calendar=calendar)

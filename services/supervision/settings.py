@@ -19,8 +19,6 @@ class DeadlineSettings(BaseModel):
     first_search_days: int = 3  # local rule
     investigation_months: int = 1  # 期限规定 art. 7 ("about one month")
     close_months: int = 6  # 严格审限规定 art. 5
-    close_months_non_litigation: int = 3  # 严格审限规定 art. 5
-    non_litigation_basis_kinds: list[str] = Field(default_factory=lambda: ["administrative_decision"])
     extension_months_default: int = 3  # 严格审限规定 art. 5
     fast_track_target_days: int = 90  # local internal target
     # Local internal targets (文登 rule, excerpt; docs/rules.md §3): a case whose first search found

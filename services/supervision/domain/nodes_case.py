@@ -95,15 +95,15 @@ def search_nodes(entries: Sequence[Entry], reg: Entry, cfg: DeadlineSettings, no
 def closure_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: DeadlineSettings,
                   pauses: Sequence[Pause], node: NodeBook) -> None:
     closed = first(entries, "intake.case_closed")
-    basis = reg.payload.get("basis") or {}
-    non_litigation = isinstance(basis, dict) and basis.get("kind") in cfg.non_litigation_basis_kinds
-    months = cfg.close_months_non_litigation if non_litigation else cfg.close_months
+    # 6 months for every case: the 3 months of 非诉执行 (administrative decisions enforced on an
+    # agency's application) concern a procedure this system does not take in (docs/rules.md §3).
+    months = cfg.close_months
     extension = sum(
         e.number("months") or cfg.extension_months_default
         for e in entries
         if e.event_type == "intake.extension_approved"
     )
-    node("close", "执行结案", "严格审限规定第5条：立案之日起6个月（非诉3个月）；"
+    node("close", "执行结案", "严格审限规定第5条：立案之日起6个月；"
          "延长3个月须届满5日前申请、经院长或副院长批准（期限规定(2006)第1条）",
          reg, done=closed, months=months, extension=extension, pauses=pauses)
     if track == "fast":
