@@ -90,6 +90,8 @@ def add_sections(rec: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         if closure is not None and not deduct:
             control["released"] = {"date": closure["date"]}
         rec["controls"] = [control]
+    if rng.random() < 0.15:
+        add_disposal(rec, assigned, rng)
     if closure is not None and closure["type"] == "执行完毕":
         received = assigned + timedelta(days=30)
         paid = received + timedelta(days=rng.randrange(35, 60) if rng.random() < 0.2 else rng.randrange(1, 25))
@@ -97,6 +99,49 @@ def add_sections(rec: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         rec["payouts"] = [{"paid_on": min(paid, date.fromisoformat(closure["date"])).isoformat(), "amount_fen": claim,
                            "proposed_by": "fin-old-01", "approved_by": "fin-old-02"}]
     return rec
+
+
+def add_disposal(rec: dict[str, Any], assigned: date, rng: random.Random) -> None:
+    """A seized vehicle and its disposal (docs/import.md §1b ``disposals[]``): decided within 30 days of
+    the seizure (one in six late), valued, one or two rounds (one in twenty starting under 70 % of the
+    price), sold with its ruling or released. Only when it ends by the closure."""
+    seized = assigned + timedelta(days=13)
+    decided = seized + timedelta(days=rng.randrange(35, 50) if rng.random() < 1 / 6 else rng.randrange(5, 25))
+    value = rng.randrange(2_000_000, 30_000_000)
+    fixed = decided + timedelta(days=15)
+    rounds: list[dict[str, Any]] = []
+    start_price = value * (65 if rng.random() < 0.05 else 75) // 100
+    announced = fixed + timedelta(days=5)
+    for n in (1, 2):
+        begin = announced + timedelta(days=16 if n == 1 else 8)
+        sold = rng.random() < 0.6
+        rounds.append({"platform": "淘宝网司法拍卖", "announced_on": announced.isoformat(),
+                       "start_date": begin.isoformat(), "end_date": (begin + timedelta(days=1)).isoformat(),
+                       "starting_price_fen": start_price, "deposit_fen": start_price // 10,
+                       "result": "sold" if sold else "unsold",
+                       **({"price_fen": start_price + 100_000, "buyer": "竞买人某某"} if sold else {})})
+        end = begin + timedelta(days=1)
+        if sold:
+            break
+        announced, start_price = end + timedelta(days=7), start_price * 8 // 10
+    disposal: dict[str, Any] = {"control": len(rec.get("controls", [])), "decided_on": decided.isoformat(),
+                                "price": {"method": "valuation", "fixed_on": fixed.isoformat(), "amount_fen": value},
+                                "auctions": rounds}
+    last = end + timedelta(days=3)
+    if rounds[-1]["result"] == "sold":
+        disposal["sale_ruling"] = {"signed_on": last.isoformat()}
+    else:
+        disposal["release"] = {"date": last.isoformat()}
+    closure = rec.get("closure")
+    if closure is not None and last > date.fromisoformat(closure["date"]):
+        return
+    control = {"asset": {"kind": "vehicle", "identifier": f"贵A{rng.randrange(10**5):05d}", "value_fen": value},
+               "measure": "seize", "ruling_number": f"{rec['case_number']}之二", "ordered_on": (seized - timedelta(
+                   days=1)).isoformat(), "effective_date": seized.isoformat()}
+    if closure is not None:
+        control["released"] = {"date": closure["date"]}
+    rec["controls"] = [*rec.get("controls", []), control]
+    rec["disposals"] = [disposal]
 
 
 @app.command()
