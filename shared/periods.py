@@ -127,6 +127,12 @@ REGISTRATION_DECISION_DAYS = 7
 # 执行期限六个月，经批准可延长三个月 (严格审限规定 art. 5; 期限规定 2006 art. 1). The three months of
 # 非诉执行 cases are not counted: this system takes in no non-litigation (administrative) enforcement.
 CLOSE_MONTHS = 6
+# 执行通知书：分案后3日内发出 (期限规定 2006 art. 4)，最迟自收到申请执行书之日起10日内 (民诉法解释
+# 2022 art. 480) — the earlier of the two, each counted as every period is.
+NOTICE_DAYS = 3
+NOTICE_CAP_DAYS = 10
+# 执行异议：自收到书面异议之日起十五日内审查 (民诉法 2023 art. 236).
+OBJECTION_REVIEW_DAYS = 15
 
 
 def registration_decide_by(received_on: date, calendar: HolidayCalendar) -> Period:
@@ -147,3 +153,20 @@ def close_by(
     over a rest day (民诉法 art. 85)."""
     return count_period(registered_on, months=CLOSE_MONTHS, extension_months=extension_months, pauses=pauses,
                         calendar=calendar)
+
+
+def notice_by(assigned_on: date, application_date: date, calendar: HolidayCalendar) -> Period:
+    """Last day to send the enforcement notice (and the order to report property): 3 days from the
+    assignment, but never later than 10 days from the application; each count moved over a rest day
+    (民诉法 art. 85). Supervision's ``notice`` node and intake's worklist both read it."""
+    by_assignment = count_period(assigned_on, days=NOTICE_DAYS, calendar=calendar)
+    cap = count_period(application_date, days=NOTICE_CAP_DAYS, calendar=calendar)
+    if cap.due is not None and by_assignment.due is not None and cap.due < by_assignment.due:
+        return cap
+    return by_assignment
+
+
+def objection_decide_by(received_on: date, calendar: HolidayCalendar) -> Period:
+    """Last day to decide an objection received on ``received_on``: 15 days, the start day not
+    counted, a last day on a rest day moved to the next working day (民诉法 arts. 236, 85)."""
+    return count_period(received_on, days=OBJECTION_REVIEW_DAYS, calendar=calendar)

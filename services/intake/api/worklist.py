@@ -9,11 +9,13 @@
 - president: fines and detentions proposed by a judge, to approve or refuse (民诉法 2023 art. 119:
   决定须经院长批准), never one they proposed (互相制约-13); the law sets no time for it (no due date).
 - reviewer: the objections (执行异议) they were named to review, to decide within 15 days of
-  registration (民诉法 2023 art. 236; counted here in calendar days from the day after).
+  receipt of the written objection (民诉法 2023 art. 236): the decide_by the registration recorded, else
+  shared.periods.objection_decide_by from the receipt (older events: the day it was registered).
 - team_lead: their team's open cases within 30 days of (or past) the close-by date, to supervise.
 - affairs_clerk: the enforcement notice to prepare for each newly assigned case, within 3 days of
   assignment (期限规定 art. 4) and at the latest 10 days after the application (民诉法解释 art. 480),
-  counted here in calendar days (supervision's ``notice`` node is the authority); the judge then signs.
+  counted by shared.periods.notice_by as supervision's ``notice`` node counts it (a last day on a rest
+  day moved to the next working day, 民诉法 art. 85); the judge then signs.
 - intake_clerk: applications to register or refuse within 7 days (执行工作规定第16条), and
   supplements awaited by their deadline (the desk's queue: every clerk of the court sees it).
 """
@@ -29,17 +31,18 @@ from fastapi import APIRouter, Request
 from services.intake.api.common import DECIDER, Rt, Staff, config
 from services.intake.domain.closure import closure_due
 from services.intake.domain.decider import stream_id
+from services.intake.domain.filing import CALENDAR
+from services.intake.domain.objections import review_due
 from services.intake.domain.state import CaseState
 from shared import clock
 from shared.auth import Principal, Role
 from shared.commands import fold
 from shared.labels import label
+from shared.periods import notice_by
 from shared.worklist import Limit, Offset, Work, Worklist, worklist
 
 router = APIRouter(tags=["我的待办 worklist"])
 WATCH_DAYS = 30  # a team lead sees cases this close to their close-by date
-NOTICE_DAYS, NOTICE_CAP_DAYS = 3, 10  # 期限规定 art. 4; 民诉法解释 art. 480
-OBJECTION_DAYS = 15  # 民诉法 2023 art. 236: 自收到书面异议之日起十五日内审查
 APPROVERS = (Role.BUREAU_CHIEF, Role.VICE_PRESIDENT, Role.PRESIDENT)
 
 
@@ -129,11 +132,20 @@ async def _measures(conn: asyncpg.Connection, officer: Principal) -> list[Work]:
     ]
 
 
+def objection_due(decide_by: str | None, received_on: str | None, registered_on: date) -> date:
+    """The objection's last day: as its registration recorded it (v3), else counted from its receipt
+    (or, for an older event without one, the day it was registered) — supervision's objection node."""
+    if decide_by:
+        return date.fromisoformat(decide_by)
+    return review_due(date.fromisoformat(received_on) if received_on else registered_on)
+
+
 async def _objections(conn: asyncpg.Connection, officer: Principal) -> list[Work]:
     """Objections registered naming the caller as a reviewer and not decided yet."""
     rows = await conn.fetch(
         "SELECT r.case_id, c.case_number, r.envelope->'payload'->>'objection_case_id' AS oid,"
         " r.envelope->'payload'->>'objection_case_number' AS onumber,"
+        " r.envelope->'payload'->>'received_on' AS received_on, r.envelope->'payload'->>'decide_by' AS decide_by,"
         " (r.occurred_at AT TIME ZONE 'Asia/Shanghai')::date AS registered_on"
         " FROM events r JOIN cases c ON c.case_id = r.case_id WHERE c.court = $1"
         " AND r.event_type = 'intake.objection_registered' AND (r.envelope->'payload'->'reviewers')::jsonb ? $2"
@@ -144,7 +156,8 @@ async def _objections(conn: asyncpg.Connection, officer: Principal) -> list[Work
     )
     return [
         Work("objection_decision", Role.REVIEWER, r["case_id"], r["case_number"],
-             f"审查执行异议 {r['onumber']}（15日内作出裁定）", r["registered_on"] + timedelta(days=OBJECTION_DAYS),
+             f"审查执行异议 {r['onumber']}（15日内作出裁定）", objection_due(r["decide_by"], r["received_on"],
+                                                                 r["registered_on"]),
              "POST", f"/cases/{r['case_id']}/objections/{r['oid']}/decision", "作出异议裁定", ref=r["oid"])
         for r in rows
     ]
@@ -165,8 +178,7 @@ async def _notices_to_prepare(conn: asyncpg.Connection, court: str) -> list[Work
     return [
         Work("notice_prepare", Role.AFFAIRS_CLERK, r["case_id"], r["case_number"],
              f"制作执行通知书及报告财产令，交承办法官 {r['judge_id']} 签发",
-             min(r["assigned_on"] + timedelta(days=NOTICE_DAYS),
-                 r["application_date"] + timedelta(days=NOTICE_CAP_DAYS)),
+             notice_by(r["assigned_on"], r["application_date"], CALENDAR).due,
              "POST", f"/cases/{r['case_id']}/notices", "制作文书")
         for r in rows
     ]

@@ -19,9 +19,9 @@ from services.intake.domain.guards import same_court
 from services.intake.domain.state import CaseState
 from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from shared.events import DomainEvent
-from shared.periods import count_period
+from shared.periods import OBJECTION_REVIEW_DAYS, objection_decide_by
 
-REVIEW_DAYS = 15  # 民诉法 (2023) art. 236
+REVIEW_DAYS = OBJECTION_REVIEW_DAYS  # 民诉法 (2023) art. 236 (shared.periods: supervision counts the same)
 
 
 def objection_received_on(received_on: date | None, today: date) -> date:
@@ -36,7 +36,7 @@ def objection_received_on(received_on: date | None, today: date) -> date:
 
 def review_due(received_on: date) -> date:
     """Last day to decide: 15 days from the receipt (民诉法 arts. 236, 85)."""
-    due = count_period(received_on, days=REVIEW_DAYS, calendar=CALENDAR).due
+    due = objection_decide_by(received_on, CALENDAR).due
     assert due is not None
     return due
 

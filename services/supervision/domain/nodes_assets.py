@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from services.supervision.domain.entries import Entry
 from services.supervision.domain.nodes import NodeBook, business_day, first
+from shared.periods import OBJECTION_REVIEW_DAYS
 
 SEIZING = {"seize", "impound"}
 CONTROL_ENDS = ("asset_search.control_released", "asset_search.control_lapsed")
@@ -30,7 +31,8 @@ def objection_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
     for obj in (e for e in entries if e.event_type == "intake.objection_registered"):
         oid = obj.payload.get("objection_case_id")
         node(f"objection:{oid}", "执行异议审查", "民诉法第236条：15日内", obj,
-             done=first(entries, "intake.objection_decided", obj.seq, objection_case_id=oid), days=15)
+             done=first(entries, "intake.objection_decided", obj.seq, objection_case_id=oid),
+             days=OBJECTION_REVIEW_DAYS)  # shared.periods.objection_decide_by, as intake counts it
 
 
 def disposal_nodes(entries: Sequence[Entry], node: NodeBook) -> None:

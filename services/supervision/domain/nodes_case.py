@@ -10,7 +10,7 @@ from services.supervision.domain.entries import Entry
 from services.supervision.domain.nodes import NodeBook, business_day, first
 from services.supervision.domain.periods import Pause, add_months, count_period
 from services.supervision.settings import DeadlineSettings
-from shared.periods import REGISTRATION_DECISION_DAYS
+from shared.periods import NOTICE_CAP_DAYS, NOTICE_DAYS, REGISTRATION_DECISION_DAYS
 
 REGISTER_SOURCE = ("执行工作规定第16条、登记立案规定(2015)第8条：收到申请之日起7日内；"
                    "补正的，自收到补正材料之日起计算（第7条）")
@@ -59,8 +59,9 @@ def filing_nodes(entries: Sequence[Entry], reg: Entry, track: str | None, cfg: D
     if assigned is None:
         return
     by_assignment = node("notice", "发出执行通知书及报告财产令", "期限规定第4条：分案后3日内", assigned,
-                         done=notice, days=3)
-    cap = count_period(application, days=10, calendar=node.cal)
+                         done=notice, days=NOTICE_DAYS)
+    # The same count as shared.periods.notice_by (intake's worklist), with this node's explanation.
+    cap = count_period(application, days=NOTICE_CAP_DAYS, calendar=node.cal)
     if cap.due and by_assignment.due and cap.due < by_assignment.due:
         node.out[-1] = by_assignment._replace(
             source="民诉法解释第480条：最迟自申请之日起10日内", start=application, start_event_id=None,
