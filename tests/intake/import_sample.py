@@ -123,7 +123,7 @@ def add_disposal(rec: dict[str, Any], assigned: date, rng: random.Random) -> Non
         end = begin + timedelta(days=1)
         if sold:
             break
-        announced, start_price = end + timedelta(days=7), start_price * 8 // 10
+        announced, start_price = end + timedelta(days=7), -(-start_price * 8 // 10)  # a cut of at most 20 %
     disposal: dict[str, Any] = {"control": len(rec.get("controls", [])), "decided_on": decided.isoformat(),
                                 "price": {"method": "valuation", "fixed_on": fixed.isoformat(), "amount_fen": value},
                                 "auctions": rounds}
