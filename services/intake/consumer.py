@@ -257,6 +257,26 @@ async def auction_period(ctx: ReactionContext) -> None:
                    _shanghai_day(p.get("bidding_end")))
 
 
+@reactions.on("disposal.online_sale_announced")
+async def online_sale_period(ctx: ReactionContext) -> None:
+    """网络变卖 from its announcement to the end of its 60 days (a sale before then ends it that day)."""
+    p = ctx.envelope.payload
+    await _tolling(ctx, f"online_sale:{text(p.get('disposal_id'))}", "网络变卖公告及变卖期间",
+                   _shanghai_day(p.get("announced_on")) or ctx.envelope.occurred_at.astimezone(SHANGHAI).date(),
+                   _shanghai_day(p.get("sale_end")))
+
+
+@reactions.on("disposal.direct_sale_completed")
+async def online_sale_sold(ctx: ReactionContext) -> None:
+    p = ctx.envelope.payload
+    sold = _shanghai_day(p.get("sold_on"))
+    if sold is not None:
+        await ctx.conn.execute(
+            "UPDATE ext_tolling SET end_on = least(end_on, $3) WHERE case_id = $1 AND ref = $2",
+            ctx.envelope.case_id, f"online_sale:{text(p.get('disposal_id'))}", sold,
+        )
+
+
 # What is still moving when a case is closed (docs/rules.md §5): controls in effect, disposals open.
 @reactions.on("asset_search.control_confirmed", "asset_search.control_renewed")
 async def control_in_effect(ctx: ReactionContext) -> None:

@@ -82,6 +82,14 @@ def tolling_pauses(entries: Sequence[Entry]) -> list[Pause]:
             announced = e.date_of("announcement_start") or e.day
             ends = e.date_of("bidding_end")
             pauses.append(Pause(announced, ends, f"拍卖公告及拍卖期间（第{e.payload.get('round', 1)}次）", e.event_id))
+        elif e.event_type == "disposal.online_sale_announced":
+            # 网络变卖: from its announcement to the end of its 60 days, or to the day it sold
+            sold = first(entries, "disposal.direct_sale_completed", e.seq, disposal_id=e.payload.get("disposal_id"))
+            ends = e.date_of("sale_end")
+            sold_on = sold.date_of("sold_on") if sold else None
+            if sold_on is not None and (ends is None or sold_on < ends):
+                ends = sold_on
+            pauses.append(Pause(e.date_of("announced_on") or e.day, ends, "网络变卖公告及变卖期间", e.event_id))
     for start_type, began in open_.items():
         pauses.append(Pause(business_day(began), None, pairs[start_type][1], began.event_id))
     return pauses
