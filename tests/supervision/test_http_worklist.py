@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 
 from deploy.system import System
+from services.supervision.trail.names import UUID
+from shared.envelope import Actor
 from tests.conftest import auth
 from tests.supervision.helpers import SUPERVISOR, Story, publish, wait_story
 from tests.waits import poll
@@ -35,6 +37,18 @@ async def test_a_judge_reads_their_own_cases_trail_and_deadlines_by_case_number_
     base = system.url("supervision")
     judge_id = f"wl-j-{uuid.uuid4().hex[:6]}"
     mine, number = a_case(judge_id)
+    # The judge acts under a name; the second round's query goes to an agency that answers under its own.
+    mine.envelopes[-1] = mine.envelopes[-1].model_copy(update={"actor": Actor(
+        kind="officer", id=judge_id, name="李明", role="judge", court="黔01")})
+    query, request = str(uuid.uuid4()), str(uuid.uuid4())
+    mine.add("asset_search.query_dispatched", query_id=query, agency_id="wl-land-bureau",
+             agency_kind="real_estate", round=2)
+    mine.add("asset_search.request_delivered", request_id=request, request_kind="query", ref_id=query,
+             agency_id="wl-land-bureau")
+    answered = mine.add("asset_search.agency_answered", query_id=query, agency_id="wl-land-bureau",
+                        agency_kind="real_estate", outcome="nothing_found", item_count=0, items=[])
+    mine.envelopes[-1] = answered.model_copy(update={"actor": Actor(
+        kind="agency", id="wl-land-bureau", name="某市自然资源局", court="黔01")})
     await publish(system, mine.envelopes)
     await wait_story(http, system, mine)
     me = auth(judge_id, "judge")
@@ -49,10 +63,14 @@ async def test_a_judge_reads_their_own_cases_trail_and_deadlines_by_case_number_
         assert r.status_code == 200 and r.json()["case_id"] == mine.case_id and r.json()["case_number"] == number
     texts = [e["text"] for e in body["events"]]
     assert f"立案登记，案号 {number}，执行标的 123,456.00 元" in texts
-    # A field target as a sentence, not a Python dict.
-    field = f"承办法官 {judge_id} 下达外勤指令：现场调查，对象 地址 南明区某路1号"
+    # A field target as a sentence, not a Python dict; the judge by name (their own event carries it).
+    field = "承办法官 李明 下达外勤指令：现场调查，对象 地址 南明区某路1号"
     assert any(t.startswith(field) for t in texts), texts
-    assert not any("{'" in t or "None" in t for t in texts), texts
+    assert "分案：承办法官 李明，团队 team-wl，普执" in texts
+    # A request delivered: the agency's name and kind and the query's round, never the request's UUID.
+    assert "第 2 轮网络查控的查询请求已送达 某市自然资源局（不动产）" in texts
+    assert "某市自然资源局（不动产） 答复第 2 轮查询：未查得财产，0 项" in texts
+    assert not any("{'" in t or "None" in t or UUID.search(t) for t in texts), texts
 
     other = await http.get(f"{base}/cases/{number}/trail", headers=auth("wl-someone-else", "judge"))
     assert other.status_code == 403 and other.json()["rule"] == "权责清单" and other.json()["code"] == "not_own_case"

@@ -14,6 +14,7 @@ from services.supervision import case_refs
 from services.supervision import reads as queries
 from services.supervision.api.models import CaseTrail, OfficerActions, TrailEntry
 from services.supervision.reads import TrailFilter
+from services.supervision.trail.names import NAMING_EVENTS, OFFICER_FIELDS, Names
 from services.supervision.trail.sentences import sentence
 from shared import openapi
 from shared.app import Runtime, runtime
@@ -107,10 +108,37 @@ async def readable_case(rt: Runtime, ref: str, officer: Principal) -> str:
     return case_id
 
 
-def with_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def names_for(rt: Runtime, court: str, rows: list[dict[str, Any]]) -> Names:
+    """What the rows' events name, as the trail of their cases tells it (trail/names.py): the naming
+    events of those cases (queries, assets, leads, tasks …, not only the page shown), and the name
+    each officer or agency the rows mention last acted under in the court."""
+    case_ids = sorted({str(r["case_id"]) for r in rows})
+    naming = await rt.pool.fetch(
+        "SELECT case_id, event_type, payload, actor_kind, actor_id, actor_name FROM audit_trail"
+        " WHERE court = $1 AND case_id = ANY($2::text[]) AND event_type = ANY($3::text[]) ORDER BY case_id, seq",
+        court, case_ids, list(NAMING_EVENTS),
+    )
+    ids: set[str] = set()
+    for r in rows:
+        payload = r.get("payload") or {}
+        for key, value in payload.items():
+            if key in OFFICER_FIELDS or key == "agency_id":
+                ids.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v)
+    known = await rt.pool.fetch(
+        "SELECT i.id, n.actor_kind, n.actor_name FROM unnest($2::text[]) AS i(id) CROSS JOIN LATERAL"
+        " (SELECT actor_kind, actor_name FROM audit_trail WHERE actor_id = i.id AND court = $1"
+        " AND actor_name IS NOT NULL AND actor_kind IN ('officer', 'agency') ORDER BY occurred_at DESC LIMIT 1) n",
+        court, sorted(ids),
+    )
+    seen = [{"actor_kind": k["actor_kind"], "actor_id": k["id"], "actor_name": k["actor_name"]} for k in known]
+    return Names.from_rows([*seen, *(dict(r) for r in naming), *rows])
+
+
+async def with_text(rt: Runtime, court: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each entry with its plain-Chinese sentence (``text``) beside the recorded summary."""
+    names = await names_for(rt, court, rows) if rows else None
     for row in rows:
-        row["text"] = sentence(row["event_type"], row.get("payload") or {})
+        row["text"] = sentence(row["event_type"], row.get("payload") or {}, names)
     return rows
 
 
@@ -130,7 +158,8 @@ async def case_trail(
     case_id = await readable_case(rt, case_id, officer)
     rows = await queries.fetch(rt.pool, filters.filter(officer.court, case_id=case_id, after_seq=after_seq), limit)
     number = (await case_refs.numbers(rt.pool, officer.court, [case_id])).get(case_id)
-    return CaseTrail.model_validate({"case_id": case_id, "case_number": number, "events": with_text(rows)})
+    return CaseTrail.model_validate({"case_id": case_id, "case_number": number,
+                                     "events": await with_text(rt, officer.court, rows)})
 
 
 @router.get("/cases/{case_id}/trail/export", summary="导出案件审计轨迹（CSV 或 JSON，流式）", responses=EXPORT)
@@ -162,7 +191,8 @@ async def officer_actions(
     _may_see_officer(principal, officer_id)
     filters.officer = officer_id
     rows = await queries.fetch(rt.pool, filters.filter(principal.court, case_id=case_id), limit)
-    return OfficerActions.model_validate({"officer_id": officer_id, "actions": with_text(rows)})
+    return OfficerActions.model_validate({"officer_id": officer_id,
+                                         "actions": await with_text(rt, principal.court, rows)})
 
 
 @router.get(
