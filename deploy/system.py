@@ -73,8 +73,13 @@ class System:
         return f"{self.topic}.clock"
 
     @property
+    def calendar_topic(self) -> str:
+        """The court's holiday years (shared/calendar_topic.py): one partition, kept for ever."""
+        return f"{self.topic}.calendar"
+
+    @property
     def topics(self) -> list[str]:
-        return [self.topic, self.dead_letter_topic, self.clock_topic]
+        return [self.topic, self.dead_letter_topic, self.clock_topic, self.calendar_topic]
 
     def db_name(self, service: str) -> str:
         return f"{self.db_prefix}{service}"
@@ -107,7 +112,7 @@ class System:
         """Create the databases and topics (idempotent)."""
         await stack.create_databases(self.server_dsn, [self.db_name(s.name) for s in SERVICES])
         await stack.create_topics(self.bootstrap, {self.topic: partitions, self.dead_letter_topic: partitions,
-                                                   self.clock_topic: 1})
+                                                   self.clock_topic: 1, self.calendar_topic: 1})
 
     def start(
         self, service: str, *, instance: str = "", port: int | None = None, extra_env: dict[str, str] | None = None

@@ -31,6 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import clock, db, metrics, openapi
 from shared.bus import build_producer
+from shared.calendar_topic import CalendarFollower, CalendarYear, calendar_topic
+from shared.calendar_topic import describe as describe_calendar
 from shared.clock_topic import ClockFollower, ClockMove, clock_topic
 from shared.clock_topic import describe as describe_clock
 from shared.commands import CommandRunner, Projector
@@ -176,11 +178,14 @@ def create_service_app(
     background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = (),
     readiness: Mapping[str, ReadinessCheck] | None = None,
     on_clock_move: Callable[[Runtime, ClockMove], Awaitable[None]] | None = None,
+    on_calendar_load: Callable[[Runtime, CalendarYear], Awaitable[None]] | None = None,
 ) -> FastAPI:
     """Build a service's FastAPI app; I/O starts only when the app's lifespan starts.
 
     With a drill clock (``COURT_CLOCK_DRILL``) the process follows the clock topic: it applies every
-    move made so far before it serves, then each new one (``on_clock_move`` runs after it)."""
+    move made so far before it serves, then each new one (``on_clock_move`` runs after it). Always,
+    it follows the calendar topic the same way: every holiday year loaded so far goes into its court
+    calendar (``shared.holidays.COURT``) before it serves (``on_calendar_load`` runs after each)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -235,6 +240,14 @@ def create_service_app(
             rt.loops.start("court_clock", follower.run)
             if not await follower.wait_caught_up(15):
                 log.warning("court_clock_not_caught_up", topic=follower.topic)
+        calendar = CalendarFollower(
+            settings.kafka_bootstrap_servers, calendar_topic(settings.case_events_topic),
+            on_load=functools.partial(on_calendar_load, rt) if on_calendar_load else None,
+        )
+        rt.extras["calendar"] = calendar
+        rt.loops.start("court_calendar", calendar.run)
+        if not await calendar.wait_caught_up(15):
+            log.warning("court_calendar_not_caught_up", topic=calendar.topic)
         for hook in on_startup:
             await hook(rt)
         if settings.relay_enabled:
@@ -341,6 +354,9 @@ def _ops_router(settings: ServiceSettings, own_checks: Mapping[str, ReadinessChe
         ok = ok and all(loop["running"] for loop in checks["loops"].values())
         # A drill's moved clock is visible here, and whether this process applied every move.
         checks["court_clock"] = describe_clock(rt.extras.get("clock"))
+        # The holiday years this process counts periods with: loaded by an administrator, or the package.
+        checks["calendar"] = describe_calendar(rt.extras.get("calendar"))
+        ok = ok and checks["calendar"]["caught_up"] is not False  # not yet every load applied: wrong due dates
         own_ok = True
         for name, check in own_checks.items():
             passed, checks[name] = await check(rt)

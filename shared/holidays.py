@@ -4,6 +4,12 @@
 after it; weekends count as rest days, make-up working days (调休) as working days. For a year
 with no data (neither the package nor an administrator's schedule) only weekends are known: the
 calendar says so, and every date computed from it is flagged.
+
+The lookup order, for a day of year Y: the schedule an administrator loaded for Y (the whole year:
+a loaded year replaces the package's for that year), else the package's schedule, else weekends
+only. ``COURT`` is this process's court calendar: the years loaded so far on the calendar topic
+(``shared/calendar_topic.py``), which every process of every service applies before it serves — so
+all services count every period on one calendar.
 """
 
 from __future__ import annotations
@@ -37,6 +43,12 @@ class YearSchedule:
     year: int
     holidays: frozenset[date]
     workdays: frozenset[date] = frozenset()
+
+
+def package_years() -> tuple[int, int]:
+    """The first and last year the package has a schedule for."""
+    years = [d.year for d in chinese_calendar.holidays]
+    return min(years), max(years)
 
 
 @dataclass(frozen=True)
@@ -75,3 +87,48 @@ class HolidayCalendar:
             day += timedelta(days=1)
             fallback = fallback or self.source(day) == FALLBACK
         return day, skipped, fallback
+
+
+@dataclass(frozen=True)
+class LoadedYear:
+    """A year's schedule as loaded on the calendar topic: by whom, why, from which publication."""
+
+    schedule: YearSchedule
+    source: str
+    loaded_by: str
+    reason: str
+    event_id: str
+    recorded_at: str
+
+
+class CourtYears:
+    """The years loaded into one process's court calendar; the latest load of a year wins."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, YearSchedule] = {}
+        self.calendar = HolidayCalendar(self._years)  # the same object throughout: loads change it
+        self.loaded: dict[int, LoadedYear] = {}
+
+    def load(self, year: LoadedYear) -> None:
+        self._years[year.schedule.year] = year.schedule
+        self.loaded[year.schedule.year] = year
+        self.calendar.memo.clear()  # periods counted on the old schedule are stale
+
+    def describe(self) -> dict[str, Any]:
+        """For /readyz: which years come from an administrator's load, and which from the package."""
+        first, last = package_years()
+        return {
+            "years_loaded": sorted(self.loaded),
+            "source_per_year": {
+                str(y): {"source": LOADED, "document": v.source, "loaded_by": v.loaded_by, "event_id": v.event_id,
+                         "holidays": len(v.schedule.holidays), "workdays": len(v.schedule.workdays)}
+                for y, v in sorted(self.loaded.items())
+            },
+            "package_years": f"{first}-{last}",
+            "otherwise": FALLBACK,
+        }
+
+
+# This process's court calendar (see the module's docstring).
+COURT_YEARS = CourtYears()
+COURT = COURT_YEARS.calendar

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from services.supervision.alerts.notifications import dispatch_job
 from services.supervision.alerts.scanner import scan_job, wake_scanner
 from services.supervision.api import ROUTERS
+from services.supervision.api.checks import store_year
 from services.supervision.consumer import build_reactions
 from services.supervision.readiness import trail_check
 from services.supervision.settings import Settings
@@ -30,5 +31,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         background=[scan_job, dispatch_job],
         readiness={"trail": trail_check},
         on_clock_move=wake_scanner,
+        on_calendar_load=store_year,
     )
     return app

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, timedelta
 from fractions import Fraction
 
-import chinese_calendar
+from shared.holidays import COURT
 
 ASSET_NAMESPACE = uuid.UUID("0b7d4f0e-5a3c-4b61-8e0d-3f1a9c2b7e55")
 
@@ -77,11 +77,10 @@ def application_fee_fen(claim_fen: int) -> int:
 
 
 def is_working_day(day: date) -> bool:
-    """Working day by the State Council schedule; weekends only where no schedule is known."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
+    """The court's calendar (shared/holidays.py ``COURT``): a year an administrator loaded on the
+    calendar topic first, the State Council schedule of the package otherwise, weekends only where
+    neither is known — the same calendar in every service."""
+    return COURT.is_workday(day)
 
 
 def period_end(start: date, days: int) -> date:

@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-import chinese_calendar
-
 from shared.errors import DomainError, FieldError
+from shared.holidays import COURT
 
 AssetClass = Literal["movable", "real_estate_or_rights"]
 PriceMethod = Literal["agreement", "targeted_enquiry", "online_enquiry", "valuation"]
@@ -43,11 +42,10 @@ def asset_class(asset_kind: str) -> AssetClass:
 # ---- calendar ------------------------------------------------------------------------------
 
 def is_working_day(day: date) -> bool:
-    """The State Council schedule where chinese-calendar has it; weekends otherwise."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
+    """The court's calendar (shared/holidays.py ``COURT``): a year an administrator loaded on the
+    calendar topic first, the State Council schedule of the package otherwise, weekends only where
+    neither is known — the same calendar in every service."""
+    return COURT.is_workday(day)
 
 
 def statutory_deadline(start: date, days: int) -> date:

@@ -8,7 +8,7 @@ from datetime import date
 
 from services.intake.config import CourtRoster, Team, TriagePolicy, TriageRule
 from services.intake.events import BasisRecord, MaterialItem, MissingItem, PartyRecord
-from shared.holidays import HolidayCalendar
+from shared.holidays import COURT
 from shared.periods import REGISTRATION_DECISION_DAYS, registration_decide_by
 
 # 申请执行的期间为二年 (民诉法 2023 art. 250): the limit is the debtor's defence, so a late
@@ -17,9 +17,10 @@ LIMITATION_YEARS = 2
 # 立案或者裁定不予受理：七日内 (执行工作规定 item 16), counted as supervision counts it (one function,
 # shared.periods.registration_decide_by: a last day on a rest day moves to the next working day).
 DECISION_DAYS = REGISTRATION_DECISION_DAYS
-# Intake's calendar: the State Council schedules of the holiday package, weekends for a year it lacks.
-# Known gap (docs/rules.md §3): a year an administrator loads into supervision is not applied here.
-CALENDAR = HolidayCalendar()
+# Intake's calendar is the court's (shared/holidays.py ``COURT``): the years an administrator loaded
+# (applied from the calendar topic before intake serves), the holiday package otherwise, weekends for
+# a year neither knows — the calendar every service counts with.
+CALENDAR = COURT
 
 
 def add_years(start: date, years: int) -> date:

@@ -20,13 +20,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-import chinese_calendar
-
 from services.intake import measure_events as ev
 from services.intake.domain.state import CaseState
 from shared.commands import TableDecider
 from shared.errors import Conflict, DomainError, FieldError, Forbidden, InvalidInput, NotFound, in_court
 from shared.events import DomainEvent
+from shared.holidays import COURT
 
 RULE_FINE_DETENTION_LIMITS = "民诉法-118"
 RULE_PRESIDENT_APPROVES = "民诉法-119"
@@ -83,10 +82,10 @@ def check_amounts(subject_kind: str, fine_fen: int | None, detention_days: int |
 
 
 def is_working_day(day: date) -> bool:
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:  # a year the package has no schedule for: weekends only
-        return day.weekday() < 5
+    """The court's calendar (shared/holidays.py ``COURT``): a year an administrator loaded on the
+    calendar topic first, the State Council schedule of the package otherwise, weekends only where
+    neither is known — the same calendar in every service."""
+    return COURT.is_workday(day)
 
 
 def period_end(start: date, days: int) -> date:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -22,9 +23,12 @@ from services.supervision.domain.deadlines import escalation_level, status
 from services.supervision.domain.findings import RULES
 from services.supervision.domain.ruleset import ruleset_version
 from services.supervision.settings import Settings
-from services.supervision.trail.checks import load_context, refresh_case
+from services.supervision.trail.checks import load_context, refresh_case, save_year
 from services.supervision.trail.integrity import RECORD_RULES
+from shared.app import Runtime
 from shared.auth import POWERS_LIST, Principal, Role, require_roles
+from shared.calendar_topic import CalendarFollower, CalendarYear, calendar_topic, publish_year
+from shared.clock import SHANGHAI
 from shared.envelope import now_shanghai
 from shared.errors import FieldError, InvalidInput
 from shared.text import RequestModel
@@ -179,6 +183,9 @@ class YearScheduleIn(RequestModel):
 
     holidays: list[date] = Field(description="放假日期（含调休放假的工作日）")
     workdays: list[date] = Field(default_factory=list, description="调休上班的周末日期")
+    source: str = Field(default="未注明", min_length=1, max_length=200,
+                        description="依据：国务院办公厅关于该年部分节假日安排的通知（文号）")
+    reason: str = Field(default="导入当年节假日安排", min_length=1, max_length=500, description="导入理由")
 
     @model_validator(mode="after")
     def _consistent(self) -> YearScheduleIn:
@@ -190,11 +197,13 @@ class YearScheduleIn(RequestModel):
 
 @router.get("/admin/holidays", summary="已导入的节假日安排")
 async def list_holidays(officer: Admin, rt: Rt) -> Holidays:
-    rows = await rt.pool.fetch("SELECT year, holidays, workdays, loaded_by, loaded_at FROM holiday_years ORDER BY 1")
+    rows = await rt.pool.fetch("SELECT year, holidays, workdays, loaded_by, loaded_at, source, reason, event_id"
+                               " FROM holiday_years ORDER BY 1")
     return Holidays.model_validate({"years": [dict(r) for r in rows]})
 
 
-@router.put("/admin/holidays/{year}", summary="导入某年节假日安排，并重算所有案件期限")
+@router.put("/admin/holidays/{year}",
+            summary="导入某年节假日安排：各服务与模拟器一秒内随之采用（节假日记录），并重算所有案件期限")
 async def load_holidays(year: int, body: YearScheduleIn, officer: Admin, rt: Rt) -> HolidaysLoaded:
     wrong = [
         FieldError(f"{name}[{i}]", f"日期 {d.isoformat()} 不在 {year} 年", "wrong_year")
@@ -205,23 +214,34 @@ async def load_holidays(year: int, body: YearScheduleIn, officer: Admin, rt: Rt)
     if not 2000 <= year <= 2100 or wrong:
         raise InvalidInput("节假日安排与年份不符", errors=wrong or [FieldError("year", "年份应在2000至2100之间")])
     settings: Settings = rt.settings  # type: ignore[assignment]
-    async with rt.pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            "INSERT INTO holiday_years (year, holidays, workdays, loaded_by) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (year) DO UPDATE SET holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,"
-            " loaded_by = EXCLUDED.loaded_by, loaded_at = now()",
-            year,
-            sorted(set(body.holidays)),
-            sorted(set(body.workdays)),
-            officer.officer_id,
-        )
+    # One calendar for every service: the load is a record on the calendar topic, which every process
+    # of every service applies (shared/calendar_topic.py); this process's copy goes into holiday_years.
+    record = CalendarYear(
+        event_id=uuid.uuid4(), year=year, holidays=sorted(set(body.holidays)), workdays=sorted(set(body.workdays)),
+        source=body.source, actor_id=officer.officer_id, actor_name=officer.name, reason=body.reason,
+        recorded_at=datetime.now(SHANGHAI),  # when it was loaded (the wall clock, as for a clock move)
+    )
+    await publish_year(rt.producer, calendar_topic(rt.settings.case_events_topic), record)
+    follower: CalendarFollower | None = rt.extras.get("calendar")
+    if follower is not None:
+        await follower.applied(record.event_id, within_s=10)
+    async with rt.pool.acquire() as conn:
+        await save_year(conn, record)  # applied already, normally: a no-op then
     recomputed = await recompute_all(rt, settings)
     return HolidaysLoaded.model_validate({
         "year": year,
-        "holidays": len(set(body.holidays)),
-        "workdays": len(set(body.workdays)),
+        "holidays": len(record.holidays),
+        "workdays": len(record.workdays),
         "cases_recomputed": recomputed,
+        "event_id": record.event_id,
+        "source": record.source,
     })
+
+
+async def store_year(rt: Runtime, record: CalendarYear) -> None:
+    """Every supervision process keeps its copy of each load (``on_calendar_load``)."""
+    async with rt.pool.acquire() as conn:
+        await save_year(conn, record)
 
 
 async def recompute_all(rt: Rt, settings: Settings) -> int:

@@ -12,6 +12,7 @@ trail keeps whatever a producer published, so they are described rather than enu
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -174,6 +175,9 @@ class HolidayYear(ResponseModel):
     workdays: list[date] = Field(description="调休上班日期")
     loaded_by: str = Field(description="导入人员工号")
     loaded_at: Instant = Field(description="导入时间")
+    source: str = Field(default="", description="依据（国务院办公厅通知文号）")
+    reason: str = Field(default="", description="导入理由")
+    event_id: uuid.UUID | None = Field(default=None, description="节假日记录编号（节假日主题上的记录）")
 
 
 class Holidays(ResponseModel):
@@ -185,6 +189,8 @@ class HolidaysLoaded(ResponseModel):
     holidays: int = Field(ge=0, description="导入的放假日数")
     workdays: int = Field(ge=0, description="导入的调休上班日数")
     cases_recomputed: int = Field(ge=0, description="重算了期限的案件数")
+    event_id: uuid.UUID = Field(description="节假日记录编号：各服务采用的就是这条记录")
+    source: str = Field(description="依据（国务院办公厅通知文号）")
 
 
 # ---- reminders and escalation ------------------------------------------------------------------

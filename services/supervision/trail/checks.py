@@ -20,6 +20,7 @@ from services.supervision.domain.entries import ENTRY_COLUMNS, Entry, entry_from
 from services.supervision.domain.ruleset import Context, Finding
 from services.supervision.settings import DeadlineSettings
 from services.supervision.trail.integrity import check_all
+from shared.calendar_topic import CalendarYear
 
 FINDING_COLUMNS = (
     "finding_id",
@@ -182,9 +183,27 @@ def by_case(rows: Sequence[Any]) -> Iterator[tuple[str, Sequence[Any]]]:
 
 
 async def load_calendar(conn: asyncpg.Connection) -> HolidayCalendar:
+    """The years loaded on the calendar topic (this table is supervision's copy of it, ``save_year``),
+    the package otherwise: the court calendar every service counts with."""
     rows = await conn.fetch("SELECT year, holidays, workdays FROM public.holiday_years")
     return HolidayCalendar.with_years(
         YearSchedule(r["year"], frozenset(r["holidays"]), frozenset(r["workdays"])) for r in rows
+    )
+
+
+async def save_year(conn: asyncpg.Connection, year: CalendarYear) -> None:
+    """A load from the calendar topic into ``holiday_years`` (every supervision process, at start-up
+    and for each new load): the latest load of a year wins, an older replayed one changes nothing."""
+    await conn.execute(
+        "INSERT INTO public.holiday_years (year, holidays, workdays, loaded_by, loaded_at, source, reason, event_id)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (year) DO UPDATE SET holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,"
+        " loaded_by = EXCLUDED.loaded_by, loaded_at = EXCLUDED.loaded_at, source = EXCLUDED.source,"
+        " reason = EXCLUDED.reason, event_id = EXCLUDED.event_id"
+        " WHERE holiday_years.event_id IS DISTINCT FROM EXCLUDED.event_id"
+        " AND holiday_years.loaded_at <= EXCLUDED.loaded_at",
+        year.year, sorted(set(year.holidays)), sorted(set(year.workdays)), year.actor_id, year.recorded_at,
+        year.source, year.reason, year.event_id,
     )
 
 
