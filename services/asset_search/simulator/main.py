@@ -38,10 +38,13 @@ from services.asset_search.settings import DEV_AGENCIES
 from services.asset_search.simulator.behaviour import Knobs, answers_for, items_for
 from shared import clock
 from shared.auth import POWERS_LIST, Role, require_roles
+from shared.calendar_topic import CalendarFollower, calendar_topic
+from shared.calendar_topic import describe as describe_calendar
 from shared.clock_topic import ClockFollower, clock_topic
 from shared.clock_topic import describe as describe_clock
 from shared.problems import install_error_handlers
 from shared.settings import ServiceSettings
+from shared.topic_follower import follow_forever
 
 log = structlog.get_logger("simulator")
 
@@ -210,9 +213,15 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
             app.state.clock = ClockFollower(common.kafka_bootstrap_servers, clock_topic(common.case_events_topic))
             follower = asyncio.create_task(_follow(app.state.clock))
             await app.state.clock.wait_caught_up(15)
+        # The court's holiday calendar, as every service has it (shared/calendar_topic.py), always.
+        common = ServiceSettings(service_name="simulator")
+        app.state.calendar = CalendarFollower(common.kafka_bootstrap_servers, calendar_topic(common.case_events_topic))
+        calendar = asyncio.create_task(follow_forever(app.state.calendar))
+        await app.state.calendar.wait_caught_up(15)
         try:
             yield
         finally:
+            calendar.cancel()
             if follower is not None:
                 follower.cancel()
             poller.cancel()
@@ -231,7 +240,8 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz() -> dict[str, Any]:
-        return {"status": "ready", "checks": {"court_clock": describe_clock(getattr(app.state, "clock", None))}}
+        return {"status": "ready", "checks": {"court_clock": describe_clock(getattr(app.state, "clock", None)),
+                                              "calendar": describe_calendar(getattr(app.state, "calendar", None))}}
 
     @app.post("/agencies/{agency_id}/requests", status_code=202, summary="接收法院推送的请求（验签）")
     async def receive(agency_id: str, request: Request) -> JSONResponse:
