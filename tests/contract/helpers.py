@@ -395,6 +395,12 @@ def disposal_course() -> list[Envelope]:
     online(disposal.AnnounceOnlineSale(officer, "平台甲", date(2026, 8, 22), date(2026, 8, 29)), officer_id,
            "disposal_officer")
     online(disposal.RecordOnlineSaleUnsold(officer, date(2026, 10, 29)), officer_id, "disposal_officer")
+    online_sold = Course(DisposalDecider(), "disposal.disposal:d7")  # sold during its online sale
+    twice_unsold(online_sold, "d7")
+    online_sold(disposal.AnnounceOnlineSale(officer, "平台甲", date(2026, 8, 22), date(2026, 8, 29)), officer_id,
+                "disposal_officer")
+    online_sold(disposal.RecordDirectSale(officer, 560_001, "买受人某", date(2026, 9, 10)), officer_id,
+                "disposal_officer")
 
     facts = disposal.CaseFacts(claim_fen=1_000_000, deadline=date(2026, 1, 1))
     today = date(2026, 1, 11)
@@ -409,7 +415,7 @@ def disposal_course() -> list[Envelope]:
     ledger(disposal.ProposePayout("p3", 5_000, "court_fee", "fin-1", today, facts), "fin-1", "finance_officer")
     ledger(disposal.ApprovePayout("p3", "fin-2", today, facts), "fin-2", "finance_officer")
     return (sold.envelopes + objected.envelopes + offset.envelopes + direct.envelopes + released.envelopes
-            + online.envelopes + ledger.envelopes)
+            + online.envelopes + online_sold.envelopes + ledger.envelopes)
 
 
 def produced() -> list[Envelope]:
