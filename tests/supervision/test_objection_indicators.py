@@ -46,3 +46,10 @@ def test_objection_cases_are_in_no_enforcement_figure() -> None:
     assert (totals["received"], totals["pending"], totals["结案率"]["denominator"]) == (1, 1, 1)
     tracks = ind.tracks([enforcement, objection_case], PERIOD)
     assert sum(t["received"] for t in tracks.values()) == 1
+
+
+def test_an_objection_case_is_not_under_enforcement_for_the_case_petition_ratio() -> None:
+    from services.supervision.indicators.petitions import under_enforcement
+
+    assert under_enforcement(ind.CaseFacts("case-1", case_type="执", registered_on=date(2026, 11, 2)), PERIOD)
+    assert not under_enforcement(ind.CaseFacts("case-2", case_type="执异", registered_on=date(2026, 11, 3)), PERIOD)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from services.supervision.indicators.figures import CaseFacts, Period, ratio
+from services.supervision.indicators.figures import NOT_ENFORCEMENT, CaseFacts, Period, ratio
 
 EVENTS = (
     "intake.petition_registered",
@@ -89,6 +89,10 @@ def fold(entries: Iterable[Any]) -> tuple[list[Petition], list[Aid]]:
 
 
 def under_enforcement(f: CaseFacts, period: Period) -> bool:
+    """Registered by the period's end and not closed before its start; an objection case (执异) is
+    never under enforcement."""
+    if f.case_type in NOT_ENFORCEMENT:
+        return False
     registered = f.registered_on is not None and f.registered_on <= period.end
     return registered and (f.closed_on is None or f.closed_on >= period.start)
 
