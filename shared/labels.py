@@ -24,7 +24,7 @@ SERVICES = {"intake": "立案", "asset_search": "查控", "disposal": "处置", 
 AGENCY_KINDS = {
     "bank_deposit": "银行存款", "real_estate": "不动产", "vehicle": "车辆", "securities": "证券",
     "equity": "股权", "housing_fund": "住房公积金", "online_payment": "网络支付账户", "vessel": "船舶",
-    "movable": "动产", "field_ops": "外勤现场",
+    "movable": "动产", "field_ops": "外勤现场", "border": "出入境边控",
 }
 ASSET_KINDS = AGENCY_KINDS
 MEASURES = {"freeze": "冻结", "seize": "查封", "impound": "扣押", "deduct": "扣划"}

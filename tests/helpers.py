@@ -267,6 +267,15 @@ def _examples(on: date) -> dict[str, dict[str, Any]]:
         "asset_search.lead_recorded": {"lead_id": "lead-1", "urgent": False, "description": "被执行人名下车辆",
                                        "asset_kind": "vehicle", "target": "贵A12345", "region": "520102",
                                        "due_date": d(7), "recorded_by": "search-1"},
+        "asset_search.exit_restriction_requested": {
+            "request_id": "exit-request-1", "restriction_id": "exit-1", "action": "restrict", "action_zh": "限制出境",
+            "agency_id": "border-control",
+            "subject": {"kind": "person", "name": "王某", "id_number": RESPONDENT["id_number"]}, "subject_name": "王某",
+            "case_number": f"（{on.year}）黔01执1号"},
+        "asset_search.exit_restriction_confirmed": {
+            "request_id": "exit-request-1", "restriction_id": "exit-1", "action": "restrict", "action_zh": "限制出境",
+            "agency_id": "border-control", "outcome": "effective", "outcome_zh": "已生效", "effective_date": d(),
+            "raw_hash": HASH},
         "asset_search.lead_verified": {"lead_id": "lead-1", "urgent": False, "outcome": "not_found",
                                        "note": "车辆登记系统无记录", "verified_by": "search-1", "late": False},
         "asset_search.field_check_requested": {"lead_id": "lead-1", "target": "南明区某路 1 号", "region": "520102",

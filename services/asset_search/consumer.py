@@ -11,6 +11,7 @@ import structlog
 
 from services.asset_search import events as ev
 from services.asset_search.agencies.registry import AgencyRegistry
+from services.asset_search.domain.border import RequestExitRestriction
 from services.asset_search.domain.commands import AgencyTarget, DispatchSearch, RecordLead, RecordOnSiteSeizure
 from services.asset_search.domain.rules import MAX_CONTROL_YEARS, research_dates
 from services.asset_search.execution import decide_in_reaction
@@ -25,8 +26,8 @@ log = structlog.get_logger("asset_search.consumer")
 
 
 def targets(registry: AgencyRegistry) -> tuple[AgencyTarget, ...]:
-    """Every registered agency gets the query (paused ones too: their queries wait)."""
-    return tuple(AgencyTarget(a.id, a.kind, a.channel, a.answer_within_s) for a in registry.all())
+    """Every registered agency but the border authority gets the query (paused ones too: their queries wait)."""
+    return tuple(AgencyTarget(a.id, a.kind, a.channel, a.answer_within_s) for a in registry.searchable())
 
 
 def on_site_command(p: dict[str, Any]) -> RecordOnSiteSeizure | None:
@@ -47,6 +48,13 @@ def on_site_command(p: dict[str, Any]) -> RecordOnSiteSeizure | None:
         judge_id=str(p.get("judge_id") or ""),
         raw_hash=hashlib.sha256(orjson.dumps(p, option=orjson.OPT_SORT_KEYS)).hexdigest(),
     )
+
+
+def _subject(raw: Any) -> ev.Subject | None:
+    if not isinstance(raw, dict) or not raw.get("name"):
+        return None
+    return ev.Subject(kind=str(raw.get("kind") or "person"), name=str(raw["name"]),
+                      id_number=str(raw.get("id_number") or ""))
 
 
 def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions:
@@ -159,6 +167,38 @@ def build_reactions(registry: AgencyRegistry, projector: Projector) -> Reactions
             env.case_id, env.court,
         )
         await decide_in_reaction(ctx, projector, command, court=env.court)
+
+    async def exit_request(ctx: ReactionContext, action: str) -> None:
+        """intake's exit restriction or its lifting → a request to the border authority (限制出境, 民诉法 art. 266)."""
+        env, p = ctx.envelope, ctx.envelope.payload
+        agency = registry.border()
+        if agency is None or not p.get("restriction_id"):
+            log.warning("exit_restriction_not_sent", case_id=env.case_id, reason="no border agency configured")
+            return
+        row = await ctx.conn.fetchrow("SELECT court, case_number, respondent FROM case_facts WHERE case_id = $1",
+                                      env.case_id)
+        # A decision names the person; a lifting lifts the restriction the earlier request named.
+        named = p.get("subject") if action == "restrict" and isinstance(p.get("subject"), dict) else None
+        debtor = row["respondent"] if row is not None and row["respondent"] else None
+        command = RequestExitRestriction(
+            request_id=str(derived_event_id(env.event_id, 0, "asset_search:exit")),
+            restriction_id=str(p["restriction_id"]), action=action, agency_id=agency.id,
+            subject=_subject(named), case_number=row["case_number"] if row else None,
+            fallback_subject=_subject(debtor),
+        )
+        await ctx.conn.execute(
+            "INSERT INTO case_facts (case_id, court) VALUES ($1,$2) ON CONFLICT (case_id) DO NOTHING",
+            env.case_id, env.court,
+        )
+        await decide_in_reaction(ctx, projector, command, court=(row["court"] if row else None) or env.court)
+
+    @reactions.on("intake.exit_restriction_decided")
+    async def exit_restriction_decided(ctx: ReactionContext) -> None:
+        await exit_request(ctx, "restrict")
+
+    @reactions.on("intake.exit_restriction_lifted")
+    async def exit_restriction_lifted(ctx: ReactionContext) -> None:
+        await exit_request(ctx, "lift")
 
     @reactions.on("intake.case_resumed")
     async def case_resumed(ctx: ReactionContext) -> None:

@@ -18,7 +18,7 @@ AssetKind = Literal[
 ]
 Measure = Literal["freeze", "seize", "impound", "deduct"]
 Outcome = Literal["found", "nothing_found", "partial", "correction"]
-RequestKind = Literal["query", "control", "renewal", "release"]
+RequestKind = Literal["query", "control", "renewal", "release", "exit_restriction"]
 Origin = Literal["ruling", "on_site"]  # a judge's ruling carried out by an agency, or a field seizure
 FIELD_AGENCY = "field_ops"  # the "agency" of an on-site seizure: the field team, no request is sent
 
@@ -58,11 +58,13 @@ class QueryDispatched(DomainEvent):
     due_at: datetime
 
 
-@event("asset_search.request_delivered", 1, "请求 {request_id} 已送达联动单位 {agency_id}")
+@event("asset_search.request_delivered", 2, "请求 {request_id} 已送达联动单位 {agency_id}")
 class RequestDelivered(DomainEvent):
+    """v2: ``request_kind`` may be ``exit_restriction`` (a request to the border authority)."""
+
     request_id: str
     request_kind: RequestKind
-    ref_id: str  # query_id or control_id
+    ref_id: str  # query_id, control_id, or the request id of an exit restriction
     agency_id: str
     channel: Literal["push", "pull"]
     attempts: int
@@ -286,3 +288,37 @@ def _confirmed_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
 
 REGISTRY.add_upcaster("asset_search.control_ordered", 1, _ordered_v1_to_v2)
 REGISTRY.add_upcaster("asset_search.control_confirmed", 1, _confirmed_v1_to_v2)
+
+
+REGISTRY.add_upcaster("asset_search.request_delivered", 1, dict)  # v1 → v2: the kinds only grew
+
+ExitAction = Literal["restrict", "lift"]
+ACTION_ZH = {"restrict": "限制出境", "lift": "解除限制出境"}
+
+
+@event("asset_search.exit_restriction_requested", 1, "请求边控机关{action_zh}：{subject_name}（{agency_id}）")
+class ExitRestrictionRequested(DomainEvent):
+    """intake's exit restriction (or its lifting) sent to the border authority through the agency channel."""
+
+    request_id: str
+    restriction_id: str
+    action: ExitAction
+    action_zh: str
+    agency_id: str
+    subject: Subject
+    subject_name: str
+    case_number: str | None = None
+
+
+@event("asset_search.exit_restriction_confirmed", 1, "边控机关回执：{action_zh}{outcome_zh}（{agency_id}）")
+class ExitRestrictionConfirmed(DomainEvent):
+    request_id: str
+    restriction_id: str
+    action: ExitAction
+    action_zh: str
+    agency_id: str
+    outcome: Literal["effective", "refused"]
+    outcome_zh: str
+    effective_date: date | None = None
+    reason: str | None = None
+    raw_hash: str

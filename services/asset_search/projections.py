@@ -60,6 +60,14 @@ async def _query_dispatched(conn: asyncpg.Connection, env: Envelope, p: dict[str
                    })
 
 
+async def _exit_requested(conn: asyncpg.Connection, env: Envelope, p: dict[str, Any], reg: AgencyRegistry) -> None:
+    await _request(conn, env, reg, request_id=p["request_id"], kind="exit_restriction", agency_id=p["agency_id"],
+                   ref_id=p["request_id"], body={
+                       "restriction_id": p["restriction_id"], "action": p["action"], "subject": p["subject"],
+                       "case_number": p.get("case_number"),
+                   })
+
+
 async def _delivered(conn: asyncpg.Connection, env: Envelope, p: dict[str, Any], reg: AgencyRegistry) -> None:
     await conn.execute(
         "UPDATE deliveries SET status = 'delivered', delivered_at = $2, lease_until = NULL, attempts = $3"
@@ -217,4 +225,5 @@ _HANDLERS: dict[str, Handler] = {
     "asset_search.control_renewed": _renewed,
     "asset_search.lead_recorded": _lead_recorded,
     "asset_search.lead_verified": _lead_verified,
+    "asset_search.exit_restriction_requested": _exit_requested,
 }

@@ -217,6 +217,13 @@ def asset_search_course() -> list[Envelope]:
                 search.AgencyTarget("real-estate-center", "real_estate", "pull", 3600))
     f(search.DispatchSearch(("q1", "q2"), agencies, subject, "（2026）黔01执1号", "case_assigned", T0, 1))
     f(search.RecordDelivery("request-q1", "query", "q1", "bank-network", "push", 1))
+    from services.asset_search.domain import border
+
+    f(border.RequestExitRestriction("exit-request-1", "exit-1", "restrict", "border-control", subject,
+                                    "（2026）黔01执1号"))
+    f(search.RecordDelivery("exit-request-1", "exit_restriction", "exit-request-1", "border-control", "push", 1))
+    f(border.ConfirmExitRestriction("exit-request-1", "border-control", "effective", T0.date(), None, HASH),
+      Actor(kind="agency", id="border-control"))
     f(search.MarkOverdue("q2", at(1)), when=at(1))
     account = search_ev.FoundItem(asset_kind="bank_deposit", identifier="6222 0000 1111", value_fen=5_000_000,
                                   holder_id=RESPONDENT["id_number"], holder_name="王某")

@@ -12,6 +12,8 @@ AgencyKind = Literal[
     "bank_deposit", "real_estate", "vehicle", "securities", "equity", "housing_fund", "online_payment", "vessel",
 ]
 AGENCY_KINDS: tuple[str, ...] = AgencyKind.__args__  # type: ignore[attr-defined]
+# The border authority (出入境边防检查): no assets, no queries; it receives exit restrictions (限制出境).
+BORDER = "border"
 
 
 class AgencyConfig(BaseModel):
@@ -21,7 +23,7 @@ class AgencyConfig(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{1,62}$")
     name: str
-    kind: AgencyKind
+    kind: AgencyKind | Literal["border"]
     channel: Literal["push", "pull"]
     endpoint: str | None = None  # push agencies: where requests are POSTed
     secrets: tuple[str, ...] = Field(min_length=1, max_length=2)  # two during rotation
@@ -48,6 +50,13 @@ class AgencyRegistry:
 
     def all(self) -> list[AgencyConfig]:
         return list(self._by_id.values())
+
+    def searchable(self) -> list[AgencyConfig]:
+        """The agencies a search queries: every one but the border authority."""
+        return [a for a in self._by_id.values() if a.kind != BORDER]
+
+    def border(self) -> AgencyConfig | None:
+        return next((a for a in self._by_id.values() if a.kind == BORDER), None)
 
     @property
     def paused_ids(self) -> list[str]:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 from services.asset_search.agencies import signing
 from services.asset_search.agencies.registry import AgencyConfig, AgencyRegistry
 from services.asset_search.api import models as m
+from services.asset_search.domain.border import ConfirmExitRestriction
 from services.asset_search.domain.commands import ConfirmControl, RecordAnswer, RecordDelivery
 from services.asset_search.events import AssetKind, FoundItem
 from services.asset_search.execution import execute
@@ -196,6 +197,7 @@ _OWNED = {
     # what an agency answers: (table, key column, alias), each row addressed to one agency
     "query": ("queries", "query_id", "q"),
     "control": ("controls", "control_id", "k"),
+    "exit_restriction": ("deliveries", "request_id", "d"),
 }
 
 
@@ -348,3 +350,33 @@ async def confirm_control(control_id: str, call: Agency, request: Request, rt: R
         idempotency=call.idempotency(request),
     )
     return m.ConfirmationAccepted.model_validate(out)
+
+
+class ExitConfirmationIn(RequestModel):
+    """边控回执：effective 已办理（限制或解除生效）/ refused 未能办理。"""
+
+    outcome: Literal["effective", "refused"]
+    effective_date: date | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+
+@router.post("/exit-restrictions/{request_id}/confirmation", summary="边控机关提交限制出境（或解除）回执",
+             openapi_extra=openapi.raw_json_body(ExitConfirmationIn))
+async def confirm_exit_restriction(request_id: str, call: Agency, request: Request, rt: Rt
+                                   ) -> m.ExitConfirmationAccepted:
+    case_id, court = await _owned_case(rt, "exit_restriction", request_id, call, "未找到该边控请求")
+    body: ExitConfirmationIn = call.parse(ExitConfirmationIn)
+    digest = hashlib.sha256(call.body).hexdigest()
+
+    def respond(result: CommandResult[Any]) -> tuple[int, dict[str, Any]]:
+        return 200, {"request_id": request_id, "events": [e.event_type for e in result.events], "raw_hash": digest}
+
+    _, out = await execute(
+        rt, case_id=case_id, court=court, actor=call.actor,
+        build=lambda now: ConfirmExitRestriction(
+            request_id=request_id, agency_id=call.agency.id, outcome=body.outcome,
+            effective_date=body.effective_date, reason=body.reason, raw_hash=digest,
+        ),
+        respond=respond, prepare=_evidence(case_id, call, request_id, digest), idempotency=call.idempotency(request),
+    )
+    return m.ExitConfirmationAccepted.model_validate(out)

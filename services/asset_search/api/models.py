@@ -266,7 +266,7 @@ class AgencyView(ResponseModel):
 
     id: str = Field(description="联动单位编号")
     name: str = Field(description="名称")
-    kind: AgencyKind = Field(description="类别")
+    kind: AgencyKind | Literal["border"] = Field(description="类别（border：出入境边控，只收限制出境）")
     channel: Literal["push", "pull"] = Field(description="push 本系统推送 / pull 单位拉取")
     paused: bool = Field(description="是否暂停（配置暂停或人工暂停）")
     paused_in_configuration: bool = Field(description="是否在配置中暂停")
@@ -390,8 +390,23 @@ class ReleaseRequest(ResponseModel):
     reason: str = Field(description="解除理由")
 
 
+class ExitRestrictionRequest(ResponseModel):
+    """限制出境（或解除）请求：送边控机关（民诉法第266条）。"""
+
+    request_id: str = Field(description="请求编号：提交回执时使用")
+    kind: Literal["exit_restriction"]
+    agency_id: str
+    case_id: str
+    court: str = Field(description="法院代码")
+    restriction_id: str = Field(description="法院的限制出境决定编号")
+    action: Literal["restrict", "lift"] = Field(description="restrict 限制出境 / lift 解除")
+    subject: Subject
+    case_number: str | None = Field(description="案号")
+
+
 AgencyRequest = Annotated[
-    QueryRequest | ControlRequest | RenewalRequest | ReleaseRequest, Field(discriminator="kind")
+    QueryRequest | ControlRequest | RenewalRequest | ReleaseRequest | ExitRestrictionRequest,
+    Field(discriminator="kind"),
 ]
 
 
@@ -399,7 +414,8 @@ class PendingRequests(ResponseModel):
     """本单位待处理的请求（按产生先后，最多 100 个；暂停期间为空）。"""
 
     paused: bool = Field(description="本单位是否已被暂停（暂停期间不发请求，恢复后照常）")
-    requests: list[AgencyRequest] = Field(description="kind：query 查询 / control 控制 / renewal 续行 / release 解除")
+    requests: list[AgencyRequest] = Field(
+        description="kind：query 查询 / control 控制 / renewal 续行 / release 解除 / exit_restriction 限制出境")
 
 
 class TakenRequest(ResponseModel):
@@ -423,4 +439,12 @@ class ConfirmationAccepted(ResponseModel):
 
     control_id: str
     events: list[str] = Field(description="本次记录的事件类型，如 asset_search.control_confirmed")
+    raw_hash: str = Field(description="所提交原文的 SHA-256（十六进制）")
+
+
+class ExitConfirmationAccepted(ResponseModel):
+    """边控回执已接收并记录（原文作为证据保存）。"""
+
+    request_id: str
+    events: list[str] = Field(description="本次记录的事件类型，如 asset_search.exit_restriction_confirmed")
     raw_hash: str = Field(description="所提交原文的 SHA-256（十六进制）")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from services.asset_search.domain import border, control, leads, on_site, search
 from services.asset_search.domain import commands as c
-from services.asset_search.domain import control, leads, on_site, search
 from services.asset_search.domain.state import SearchFile, evolve
 from shared.commands import TableDecider
 from shared.events import DomainEvent
@@ -24,6 +24,8 @@ DECISIONS: dict[type, Callable[[Any, SearchFile], list[DomainEvent]]] = {
     c.RecordLead: leads.record_lead,
     c.VerifyLead: leads.verify_lead,
     c.RecordOnSiteSeizure: on_site.record_on_site_seizure,
+    border.RequestExitRestriction: border.request_exit_restriction,
+    border.ConfirmExitRestriction: border.confirm_exit_restriction,
 }
 
 

@@ -67,6 +67,17 @@ class LeadState:
 
 
 @dataclass
+class ExitRequest:
+    """An exit restriction (or its lifting) sent to the border authority (docs/rules.md §9)."""
+
+    restriction_id: str
+    action: str
+    agency_id: str
+    subject: ev.Subject | None = None
+    confirmed: bool = False
+
+
+@dataclass
 class SearchFile:
     queries: dict[str, QueryState] = field(default_factory=dict)
     assets: dict[str, AssetState] = field(default_factory=dict)
@@ -74,6 +85,7 @@ class SearchFile:
     leads: dict[str, LeadState] = field(default_factory=dict)
     delivered: set[str] = field(default_factory=set)
     completed_rounds: set[int] = field(default_factory=set)
+    exit_requests: dict[str, ExitRequest] = field(default_factory=dict)
 
     @property
     def rounds(self) -> int:
@@ -144,5 +156,9 @@ def evolve(state: SearchFile, e: DomainEvent) -> SearchFile:
         state.leads[e.lead_id] = LeadState(e.lead_id, e.urgent, e.due_date, e.target, e.region)
     elif isinstance(e, ev.LeadVerified):
         state.leads[e.lead_id].verified = True
+    elif isinstance(e, ev.ExitRestrictionRequested):
+        state.exit_requests[e.request_id] = ExitRequest(e.restriction_id, e.action, e.agency_id, e.subject)
+    elif isinstance(e, ev.ExitRestrictionConfirmed):
+        state.exit_requests[e.request_id].confirmed = True
     return state
 

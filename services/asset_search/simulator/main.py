@@ -142,6 +142,9 @@ class Simulator:
         elif kind == "control":
             confirmation = self._confirmation(knobs, req)
             await self.send(agency, f"/agency/controls/{req['control_id']}/confirmation", confirmation)
+        elif kind == "exit_restriction":  # the border authority: a restriction or its lifting takes effect
+            await self.send(agency, f"/agency/exit-restrictions/{req['request_id']}/confirmation",
+                            {"outcome": "effective", "effective_date": clock.today().isoformat()})
         elif kind == "renewal":
             given = req.get("current_expiry_date")
             current = date.fromisoformat(given) if given else clock.today()

@@ -98,6 +98,8 @@ SUMMARIES: dict[str, str] = {
     "asset_search.assets_found_after_closure": "终本后第 {round} 轮查询发现新财产",
     "asset_search.control_refused": "联动单位未能执行控制 {control_id}：{reason}",
     "asset_search.control_renewal_ordered": "法官 {judge_id} 裁定续行控制 {control_id}",
+    "asset_search.exit_restriction_requested": "请求边控机关{action_zh}：{subject_name}（{agency_id}）",
+    "asset_search.exit_restriction_confirmed": "边控机关回执：{action_zh}{outcome_zh}（{agency_id}，{effective_date}）",
     "asset_search.field_asset_recorded": "外勤现场查封的财产入卷：{asset_kind} {description}，查封人 {seized_by}",
     # field_ops 外勤事务中心
     "field_ops.instruction_issued": "承办法官 {judge_id} 下达外勤指令：{kind}，对象 {target}，期限 {deadline}",
