@@ -150,3 +150,13 @@ def test_the_bid_time_is_consistent_with_the_result() -> None:
     with_bid = c.RecordAuctionResult(OFFICER, 1, "unsold", None, None, END, END - timedelta(hours=1))
     assert refusal(s, with_bid).code == "unsold_with_bid"
     assert as_("officer-1") == OFFICER
+
+
+@pytest.mark.parametrize("kind", ["real_estate", "equity", "vehicle", "vessel", "movable"])
+def test_intake_counts_the_unsold_chances_disposal_needs_before_a_release(kind: str) -> None:
+    """What makes an asset "could not be disposed of" for 终本 in intake is what disposal needs before it
+    releases an unsold asset (拍卖变卖规定 arts. 25–26)."""
+    from services.intake.config import load_config
+
+    needed = load_config().closure.unsold_rounds_needed
+    assert needed.get(kind, needed["default"]) == rules.failures_before_release(rules.asset_class(kind))
