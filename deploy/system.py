@@ -9,6 +9,7 @@ functions start a private copy of the system for the end-to-end tests.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -44,6 +45,8 @@ SERVICES: tuple[Service, ...] = (
     Service("supervision", 8105, "监管服务"),
     Service("simulator", 8109, "联动单位模拟器", "services.asset_search.simulator.main:create_app"),
 )
+# The services whose 我的待办 supervision's page gathers besides its own.
+WORKLIST_SERVICES = ("intake", "asset_search", "disposal", "field_ops")
 
 
 def database_url(server_dsn: str, database: str) -> str:
@@ -105,8 +108,17 @@ class System:
             "PYTHONUNBUFFERED": "1",
             "ASSET_SEARCH_SIMULATOR_URL": self.url("simulator"),
             "SIMULATOR_ASSET_SEARCH_URL": self.url("asset_search"),
+            # 我的待办: supervision's page reads each service's GET /worklist from the browser (CORS).
+            "CORS_ALLOW_ORIGINS": ",".join(self.page_origins),
+            "SUPERVISION_WORKLIST_SOURCES": json.dumps({s: self.url(s) for s in WORKLIST_SERVICES}),
             **self.extra_env,
         }
+
+    @property
+    def page_origins(self) -> list[str]:
+        """Where supervision's pages are opened from (127.0.0.1 or localhost)."""
+        port = self.port("supervision")
+        return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
 
     async def prepare(self, partitions: int) -> None:
         """Create the databases and topics (idempotent)."""

@@ -29,7 +29,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared import clock, db, metrics, openapi
+from shared import clock, cors, db, metrics, openapi
 from shared.bus import build_producer
 from shared.calendar_topic import CalendarFollower, CalendarYear, calendar_topic
 from shared.calendar_topic import describe as describe_calendar
@@ -276,6 +276,7 @@ def create_service_app(
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name,
                        max_body_bytes=settings.max_body_bytes)
+    cors.install(app, settings.cors_origins)  # outermost: a preflight is answered before anything else
     app.include_router(_ops_router(settings, readiness or {}))
     for router in routers:
         app.include_router(router)

@@ -47,7 +47,14 @@ class ServiceSettings(BaseSettings):
 
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     log_json: bool = Field(default=True, validation_alias="LOG_JSON")
+    # Pages allowed to read this service's GET routes from the browser (CORS; shared/cors.py): the
+    # origins of supervision's 我的待办 page, comma-separated (e.g. http://127.0.0.1:8105). Empty: none.
+    cors_allow_origins: str = Field(default="", validation_alias="CORS_ALLOW_ORIGINS")
 
     @property
     def group_id(self) -> str:
         return self.consumer_group or self.service_name
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_allow_origins.split(",") if o.strip()]

@@ -129,6 +129,10 @@ class Settings(ServiceSettings):
     scanner: ScannerSettings = Field(default_factory=ScannerSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     lookup: LookupSettings = Field(default_factory=LookupSettings)
+    # The other services' addresses as the court's browsers reach them (service → base URL; env
+    # SUPERVISION_WORKLIST_SOURCES as JSON): the 我的待办 page reads each one's GET /worklist there, with
+    # the caller's token (shared/cors.py; services never call each other, docs/architecture.md §1).
+    worklist_sources: dict[str, str] = Field(default_factory=dict)
     publish_findings: bool = True
     rebuild_batch_size: int = 1000  # events per replay chunk (a few MB in memory each)
     rebuild_swap_timeout_s: float = 60.0

@@ -1,6 +1,8 @@
 """Plain Chinese on the screens, in a real headless Chromium (issue 18): the dashboard finds a case by
 its number typed with ASCII brackets and shows its timeline as sentences; its 超期 tile and track table
-agree with /indicators under the track filter; the 我的待办 page lists a judge's work by case number."""
+agree with /indicators under the track filter; the 我的待办 page lists a judge's work by case number,
+gathered in the browser from every service's GET /worklist (services never call each other: each lets
+the page's origin read its GET routes, shared/cors.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from deploy._common import run_dir
 from deploy.system import System
 from shared.labels import label
 from tests.conftest import auth
+from tests.intake.conftest import register
 from tests.supervision.helpers import publish, wait_story
 from tests.supervision.test_http_dashboard import ARGS, CHROMIUM, async_playwright, pytestmark  # noqa: F401
 from tests.supervision.test_http_worklist import a_case
@@ -107,6 +110,73 @@ async def test_the_dashboard_speaks_plain_chinese_and_the_worklist_page_lists_a_
             await page.evaluate("sessionStorage.setItem('supervision.dashboard.token', 'not-a-token')")
             await page.reload()
             await page.wait_for_selector("#login:not([hidden])")
+            assert not errors, errors
+            await ctx.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+async def test_the_worklist_page_gathers_the_callers_work_from_every_service(
+    system: System, http: httpx.AsyncClient, run_id: str
+) -> None:
+    base = system.url("supervision")
+    sources = (await http.get(f"{base}/dashboard/worklist/sources")).json()["sources"]
+    assert [s["service"] for s in sources] == ["supervision", "intake", "asset_search", "disposal", "field_ops"]
+    assert [s["name"] for s in sources] == ["监管", "立案", "查控", "处置", "外勤"]
+    assert sources[1]["url"] == system.url("intake") and sources[0]["url"] == ""
+    # Each service lets the page's origin read (GET only, the token in the header, no cookies); no other.
+    origin = system.page_origins[0]
+    for svc in ("intake", "asset_search", "disposal", "field_ops"):
+        pre = await http.options(f"{system.url(svc)}/worklist", headers={
+            "Origin": origin, "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization"})
+        assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == origin, (svc, pre.text)
+        assert "access-control-allow-credentials" not in pre.headers
+    foreign = await http.options(f"{system.url('intake')}/worklist", headers={
+        "Origin": "http://evil.example", "Access-Control-Request-Method": "GET"})
+    assert foreign.status_code == 400 and "access-control-allow-origin" not in foreign.headers
+    post = await http.options(f"{system.url('intake')}/cases", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST"})
+    assert post.status_code == 400  # the page only reads
+
+    # A case registered and assigned in intake: its judge's close-by date is intake's work, its nodes
+    # are supervision's — one page shows both, by case number, each marked with its service.
+    case = await register(http, system)
+    judge = auth(case["judge_id"], "judge")
+
+    async def nodes() -> list[dict[str, Any]]:
+        r = await http.get(f"{base}/worklist", headers=judge, params={"limit": 500})
+        return [i for i in r.json()["items"] if i["case_id"] == case["case_id"]]
+
+    await poll(nodes, "the case's nodes on supervision's worklist", timeout=60)
+    shots = run_dir() / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    profile = tempfile.mkdtemp(prefix="worklist-all-chromium-")
+    try:
+        async with async_playwright() as p:
+            ctx = await browser(p, profile)
+            page = await ctx.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await page.goto(f"{base}/dashboard/worklist?token={judge['Authorization'][7:]}")
+            await page.wait_for_selector("body[data-loaded]")
+            mine = page.locator(f'#items tr[data-case="{case["case_id"]}"]')
+            services = {s for i in range(await mine.count()) for s in
+                        (await mine.nth(i).get_attribute("data-service") or "").split()}
+            assert {"intake", "supervision"} <= services, services
+            # The closure is due on both lists (intake owns the command, supervision watches the node):
+            # one row, in intake's words, naming both services.
+            close = page.locator(f'#items tr[data-case="{case["case_id"]}"][data-kind="case_close"]')
+            assert await close.count() == 1
+            assert set((await close.get_attribute("data-service") or "").split()) == {"intake", "supervision"}
+            text = await close.inner_text()
+            assert case["case_number"] in text and "在法定期限内办结本案" in text and "提请结案：POST /cases/" in text
+            assert "监管 · 立案" in text
+            assert await page.locator(f'#items tr[data-case="{case["case_id"]}"]').filter(
+                has_text="提请结案：POST /cases/").count() == 1
+            assert "立案" in await page.inner_text("#sources") and "监管" in await page.inner_text("#sources")
+            assert await page.is_hidden("#error")
+            await page.screenshot(path=str(shots / f"worklist-all-services-{run_id}.png"), full_page=True)
             assert not errors, errors
             await ctx.close()
     finally:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
 from shared.errors import NotFound
+from shared.labels import label
 
 STATIC = Path(__file__).parent / "static"
 ASSETS = {p.name: p for p in STATIC.iterdir() if p.is_file() and p.suffix in (".js", ".css", ".svg")}
@@ -30,6 +31,17 @@ async def page() -> FileResponse:
 async def worklist_page() -> FileResponse:
     """我的待办: a small page listing supervision's ``/worklist`` for the token it is given."""
     return FileResponse(STATIC / "worklist.html", media_type="text/html; charset=utf-8", headers=NO_CACHE)
+
+
+@router.get("/dashboard/worklist/sources", include_in_schema=False)
+async def worklist_sources(request: Request) -> dict[str, list[dict[str, str]]]:
+    """Where the 我的待办 page reads the caller's lists: supervision's own (this origin) and each
+    configured service's ``GET /worklist`` (the browser calls them with the caller's token; CORS)."""
+    configured: dict[str, str] = request.app.state.settings.worklist_sources
+    sources = [{"service": "supervision", "name": label("service", "supervision"), "url": ""}]
+    sources += [{"service": svc, "name": label("service", svc), "url": url.rstrip("/")}
+                for svc, url in configured.items() if svc != "supervision" and url]
+    return {"sources": sources}
 
 
 @router.get("/dashboard/", include_in_schema=False)
