@@ -495,3 +495,36 @@ async def test_the_dashboard_says_it_runs_on_the_drill_clock(drill: System, http
         finally:
             await browser.close()
     assert shown.startswith(f"演练时钟 {today.isoformat()}") and "比实际时间快" in shown, shown
+
+
+async def test_an_agency_answer_across_a_move_is_timed_without_the_skipped_month(
+    drill: System, http: httpx.AsyncClient
+) -> None:
+    """/indicators/agencies (the dashboard's 协助单位 平均用时 / 最长) leaves out the court time a move of the
+    drill clock skipped while the agencies were answering: not 744 hours for a month skipped (docs/import.md §6)."""
+    intake, sv = drill.url("intake"), drill.url("supervision")
+    dispatched_on = await court_today(http, drill)
+    applied = await post(http, f"{intake}/applications", CLERK,
+                         case_applied_on(dispatched_on, materials=MATERIALS), 201)
+    cid = applied["case_id"]
+    r = await http.put(f"{drill.url('simulator')}/knobs", headers=ADMIN,
+                       json={"case_id": cid, "agency_id": "*", "knobs": {"delay_s": 20}})
+    assert r.status_code == 200, r.text
+    await post(http, f"{intake}/applications/{cid}/register", CLERK, None, 201)
+    await wait_search(http, drill, cid, lambda f: bool(f.get("rounds")), what="round 1 dispatched")
+    moved_to = await move(http, drill, 31)  # while every agency is still on it
+
+    period = {"from": dispatched_on.isoformat(), "to": dispatched_on.isoformat()}
+
+    async def answered() -> list[dict[str, Any]]:
+        r = await http.get(f"{sv}/indicators/agencies", headers=SUPERVISOR, params=period)
+        rows = list(r.json()["agencies"]) if r.status_code == 200 else []
+        return rows if sum(a["answered"] for a in rows) >= len(KINDS) else []
+
+    rows = await poll(answered, "the agencies' answers on the trail", timeout=90)
+    trail = (await http.get(f"{sv}/cases/{cid}/trail", headers=SUPERVISOR)).json()["events"]
+    answers = [e for e in trail if e["event_type"] == "asset_search.agency_answered"]
+    assert answers and all(datetime.fromisoformat(e["occurred_at"]).astimezone(SHANGHAI).date() >= moved_to
+                           for e in answers), answers  # answered on the moved clock: 31 days after dispatch
+    longest = max(a["max_seconds"] for a in rows if a["max_seconds"] is not None)
+    assert 0 < longest < 3600, rows  # the agencies' 20-odd seconds, not 31 days (2,678,400 s)
