@@ -51,7 +51,11 @@ def _excluded(schema: Any) -> Any:
     # (tests/supervision/test_http_rebuild.py); generated calls would start rebuilds mid-suite.
     # A dead letter whose case is unknown belongs to no court: generated ids (small integers) could
     # acknowledge another test's (tests/supervision/test_http_trail_hostile.py drives that endpoint).
-    return schema.exclude(path_regex="^/admin/(rebuild|dead-letters)")
+    # A holiday year loaded is applied by every process of the session's system (the calendar topic):
+    # a generated schedule (say, a current year with no holidays) would move every other test's due
+    # dates (tests/supervision/test_http_checks.py and tests/e2e/test_http_court_calendar.py drive it).
+    return schema.exclude(path_regex="^/admin/(rebuild|dead-letters)").exclude(path="/admin/holidays/{year}",
+                                                                               method="PUT")
 
 
 def _settings(fn: Any) -> Any:
