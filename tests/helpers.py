@@ -89,7 +89,7 @@ def _examples(on: date) -> dict[str, dict[str, Any]]:
         "intake.case_triaged": {"track": "ordinary", "rule_ids": ["TR-DEFAULT-ORDINARY"],
                                 "reasons": ["TR-DEFAULT-ORDINARY：未命中任何规则，按默认"], "decided_by": "system"},
         "intake.case_assigned": {"judge_id": "judge-1", "team_id": "team-1", "track": "ordinary",
-                                 "assigned_by": "system", "strategy": "least_loaded"},
+                                 "assigned_by": "system", "strategy": "least_loaded", "team_lead_id": "lead-1"},
         "intake.notice_prepared": {"notice_id": "notice-1", "notice_kind": "enforcement_notice", "document_hash": HASH,
                                    "prepared_by": "affairs-1", "service_method": "electronic"},
         "intake.notice_issued": {"notice_id": "notice-1", "notice_kind": "enforcement_notice", "document_hash": HASH,

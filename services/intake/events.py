@@ -155,8 +155,11 @@ class CaseTriaged(DomainEvent):
     previous_track: Track | None = None
 
 
-@event("intake.case_assigned", 1, "分案：承办法官 {judge_id}（{team_id}）")
+@event("intake.case_assigned", 2, "分案：承办法官 {judge_id}（{team_id}）")
 class CaseAssigned(DomainEvent):
+    """v2: ``team_lead_id``, the lead of the judge's team on the roster when the case was assigned
+    (the officer a level-1 督办 goes to; supervision reads it). Null on upcast v1 events."""
+
     judge_id: str
     team_id: str
     track: Track
@@ -165,6 +168,15 @@ class CaseAssigned(DomainEvent):
     reason: str | None = None
     previous_judge_id: str | None = None
     excluded: list[str] = Field(default_factory=list)
+    team_lead_id: str | None = None
+
+
+def _assigned_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 assignments did not name the team's lead."""
+    return {"team_lead_id": None, **payload}
+
+
+REGISTRY.add_upcaster("intake.case_assigned", 1, _assigned_v1_to_v2)
 
 
 class Recipient(Payload):

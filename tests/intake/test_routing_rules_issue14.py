@@ -51,3 +51,13 @@ def test_a_reassignment_to_the_other_track_s_judge_needs_a_triage_first() -> Non
     assert (err.value.code, err.value.rule) == ("track_change_needs_triage", "繁简分流-团队长")
     [same_track] = decide(c.Reassign(who(LEAD), "qz-j-202", "工作调整", ROSTER), state)
     assert same_track.track == "ordinary"
+
+
+def test_an_assignment_names_the_lead_of_the_judge_s_team_for_supervision_s_team_lead_list() -> None:
+    """intake.case_assigned v2: the roster's lead of the chosen judge's team (a level-1 督办 goes to them)."""
+    events = decide(c.RegisterCase(who(), routing(), case_number="（2026）黔01执3号"), run(given(), application()))
+    assigned = events[-1]
+    team = next(t for t in ROSTER.teams if t.team_id == assigned.team_id)
+    assert assigned.judge_id in team.judges and assigned.team_lead_id == team.lead_id
+    moved = decide(c.OverrideTriage(who(LEAD), "fast", "双方调解结案，标的较小", routing()), registered())[1]
+    assert moved.team_lead_id == next(t.lead_id for t in ROSTER.teams if t.track == "fast")

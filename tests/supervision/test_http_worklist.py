@@ -18,14 +18,14 @@ from tests.waits import poll
 from tests.worklists import of_case
 
 
-def a_case(judge: str, court: str = "黔01", track: str = "ordinary") -> tuple[Story, str]:
-    """A case registered on 2 March 2026 and assigned to ``judge``: long past its first nodes."""
+def a_case(judge: str, court: str = "黔01", track: str = "ordinary", lead: str = "wl-lead") -> tuple[Story, str]:
+    """A case registered on 2 March 2026 and assigned to ``judge`` of ``lead``'s team: long past its first nodes."""
     s = Story(court=court).on("2026-03-02")
     number = f"（2026）黔01执{uuid.uuid4().int % 10**7 + 10**6}号"
     s.add("intake.case_registered", "clerk-1", "intake_clerk", case_number=number, court=court,
           claim_amount_fen=12_345_600, registered_by="clerk-1")
     s.add("intake.case_assigned", "system", None, judge_id=judge, team_id="team-wl", track=track,
-          assigned_by="system")
+          assigned_by="system", team_lead_id=lead)
     s.add("field_ops.instruction_issued", judge, "judge", judge_id=judge,
           target={"kind": "address", "description": "南明区某路1号"})
     return s, number
@@ -115,6 +115,11 @@ async def test_the_judges_open_nodes_and_the_leaders_escalations_are_their_workl
         assert all(i["title"].startswith("4级督办：") for i in leader), leader
         assert all(i["action"]["path"] == f"/cases/{s.case_id}/trail" for i in leader)
     assert await of_case(http, base, auth("wl-president", "president", court="粤0304"), s.case_id) == []
+    # The team's lead (named on the assignment, intake.case_assigned v2): level 1 and above, their team only.
+    lead = await of_case(http, base, auth("wl-lead", "team_lead"), s.case_id)
+    assert lead and all(i["kind"] == "escalation" and i["role"] == "team_lead" for i in lead), lead
+    assert {i["ref"] for i in lead} >= {"notice", "close"} and all(i["role_name"] == "团队长" for i in lead)
+    assert await of_case(http, base, auth("wl-other-lead", "team_lead"), s.case_id) == []
 
     # The notice goes out: the node is done and leaves the judge's list and the leaders'.
     s.add("intake.notice_issued", judge_id, "judge", signed_by=judge_id)

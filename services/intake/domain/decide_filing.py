@@ -134,9 +134,11 @@ def _assign(state: CaseState, track: str, routing: c.Routing, reason: str | None
                         draw=routing.draw, exclude=frozenset(exclude))
     if pick is None:
         return []
+    lead = next((t.lead_id for t in routing.roster.teams if t.team_id == pick.team_id), None)
     return [ev.CaseAssigned(judge_id=pick.judge_id, team_id=pick.team_id, track=track,  # type: ignore[arg-type]
                             assigned_by="system", strategy=routing.roster.strategy, reason=reason,
-                            previous_judge_id=state.judge_id or previous_judge, excluded=pick.excluded)]
+                            previous_judge_id=state.judge_id or previous_judge, excluded=pick.excluded,
+                            team_lead_id=lead)]
 
 
 def _registration(state: CaseState, who: c.Who, number: str) -> ev.CaseRegistered:
@@ -243,7 +245,7 @@ def reassign(cmd: c.Reassign, state: CaseState) -> list[DomainEvent]:
                           errors=[FieldError("judge_id", "不在本案轨道的团队中", "other_track")])
     return [ev.CaseAssigned(judge_id=cmd.judge_id, team_id=team.team_id, track=team.track,
                             assigned_by=cmd.who.officer_id, strategy="manual", reason=cmd.reason,
-                            previous_judge_id=state.judge_id)]
+                            previous_judge_id=state.judge_id, team_lead_id=team.lead_id)]
 
 
 def register_linked(cmd: c.RegisterLinkedCase, state: CaseState) -> list[DomainEvent]:

@@ -284,9 +284,11 @@ def _events(record: ImportRecord, number: CaseNumber, team_id: str | None, who: 
         assert team_id is not None
         judge = asg.judge_id
         people.append((judge, "judge", "intake.case_assigned"))
+        # The team's lead as the roster names it now (the old system's record does not say who led it then).
+        lead = next((t.lead_id for t in who.roster.teams if t.team_id == team_id), None)
         out.append(("case_assigned", asg.date, ev.CaseAssigned(
             judge_id=judge, team_id=team_id, track=tri.track, assigned_by=asg.by or me, strategy="manual",
-            reason="旧系统分案（导入）")))
+            reason="旧系统分案（导入）", team_lead_id=lead)))
         middle: list[tuple[date, int, str, DomainEvent]] = []  # sorted (stably) by day, then rank
         for i, n in enumerate(record.notices):
             notice_id = str(uuid.uuid5(IMPORT_NAMESPACE, f"notice|{court}|{text_number}|{i}"))

@@ -4,6 +4,10 @@
   §3), each pointing at the command of the service that does it (intake, asset_search, disposal).
 - bureau_chief / vice_president / president: the overdue nodes escalated to their level (四级督办:
   level 2 执行局长, 3 分管副院长, 4 院长; ``ESCALATION_DAYS``), to chase.
+- team_lead: the overdue nodes escalated to level 1 or above (团队长督办) of the cases whose latest
+  assignment names them as the team's lead (intake.case_assigned v2 ``team_lead_id``: intake's roster
+  knows the leads, supervision only what the events say). A case assigned before v2 names no lead and
+  is on no team lead's list (its leaders' levels 2–4 still are).
 """
 
 from __future__ import annotations
@@ -75,8 +79,20 @@ async def collect(rt: Rt, officer: Principal, today: date) -> list[Work]:
     if leader:
         late = await rt.pool.fetch(
             f"SELECT {cols} FROM deadlines WHERE court = $1 AND completed_on IS NULL AND due < $2", court, today)
-    names = await case_refs.numbers(rt.pool, court, [r["case_id"] for r in [*rows, *late]])
+    team: list[Any] = []
+    if officer.has(Role.TEAM_LEAD):
+        team = await rt.pool.fetch(
+            f"SELECT {', '.join('d.' + c for c in cols.split(', '))} FROM deadlines d JOIN LATERAL ("
+            " SELECT payload->>'team_lead_id' AS lead FROM audit_trail a WHERE a.court = d.court"
+            " AND a.case_id = d.case_id AND a.event_type = 'intake.case_assigned' ORDER BY a.seq DESC LIMIT 1"
+            ") l ON true WHERE d.court = $1 AND d.completed_on IS NULL AND d.due < $2 AND l.lead = $3",
+            court, today, me)
+    names = await case_refs.numbers(rt.pool, court, [r["case_id"] for r in [*rows, *late, *team]])
     work += [_judge_item(r, names.get(r["case_id"])) for r in rows]
+    for r in team:
+        level = escalation_level((today - r["due"]).days, settings.deadlines.escalation_days)
+        if level >= 1:
+            work.append(_leader_item(Role.TEAM_LEAD, r, names.get(r["case_id"]), today, level))
     if leader:
         role = max(leader, key=lambda r: LEADER_LEVELS[r])
         floor = min(LEADER_LEVELS[r] for r in leader)
