@@ -3,7 +3,8 @@ databases and topics): an administrator loads a made-up 2031 schedule with a res
 through supervision; every process of every service and the simulator applies it (their /readyz say
 so), and intake's decide_by, disposal's payout limit and supervision's register and payout nodes all
 move over that Wednesday alike. A restarted intake still has it (it applies the calendar topic before
-it serves). Before the load, 2031 is a year the holiday package does not know: weekends only.
+it serves). Before the load, 2031 is a year the holiday package does not know: weekends only. A year
+supervision held before the calendar topic existed is published to every service when it starts.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -158,3 +160,29 @@ async def test_a_year_loaded_through_supervision_moves_every_services_periods_al
     assert 2031 in restarted["years_loaded"] and restarted["caught_up"] is True
     _, due_again = await decide_by(http, cal)
     assert due_again == "2031-03-13"
+
+
+async def test_a_year_supervision_held_before_the_calendar_topic_is_published_at_its_start(
+    cal: System, http: httpx.AsyncClient
+) -> None:
+    # A year in supervision's table as the route wrote it before the calendar topic existed (no record id).
+    conn = await asyncpg.connect(cal.dsn("supervision"))
+    try:
+        await conn.execute("INSERT INTO holiday_years (year, holidays, workdays, loaded_by) VALUES ($1, $2, $3, $4)",
+                           2032, [date(2032, 3, 10)], [], "admin-old-01")
+    finally:
+        await conn.close()
+    cal.stop("supervision")
+    cal.start("supervision")
+    cal.wait_ready(["supervision"], timeout=90)
+
+    async def everywhere() -> dict[str, Any] | None:
+        shown = await calendars(http, cal, APPS)
+        ok = all("2032" in c.get("source_per_year", {}) for c in shown.values())
+        return shown if ok else None
+
+    shown = await poll(everywhere, "2032 published to every process by the restarted supervision", timeout=15)
+    assert {c["source_per_year"]["2032"]["loaded_by"] for c in shown.values()} == {"admin-old-01"}
+    listed = (await http.get(f"{cal.url('supervision')}/admin/holidays", headers=ADMIN)).json()["years"]
+    [y2032] = [y for y in listed if y["year"] == 2032]
+    assert y2032["event_id"] == shown["intake"]["source_per_year"]["2032"]["event_id"]  # published once, recorded

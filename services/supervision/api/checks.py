@@ -244,6 +244,23 @@ async def store_year(rt: Runtime, record: CalendarYear) -> None:
         await save_year(conn, record)
 
 
+async def publish_earlier_years(rt: Runtime) -> None:
+    """At start-up (after the calendar topic was applied): a year in ``holiday_years`` that was loaded
+    before the calendar topic existed (no record id) is published once, so every service has it too."""
+    rows = await rt.pool.fetch("SELECT year, holidays, workdays, loaded_by, loaded_at, source, reason"
+                               " FROM holiday_years WHERE event_id IS NULL ORDER BY year")
+    follower: CalendarFollower | None = rt.extras.get("calendar")
+    for r in rows:
+        record = CalendarYear(
+            event_id=uuid.uuid4(), year=r["year"], holidays=list(r["holidays"]), workdays=list(r["workdays"]),
+            source=r["source"] or "未注明（节假日记录建立前导入）", actor_id=r["loaded_by"], actor_name=r["loaded_by"],
+            reason=r["reason"] or "节假日记录建立前导入的年份：启动时补发给各服务", recorded_at=r["loaded_at"],
+        )
+        await publish_year(rt.producer, calendar_topic(rt.settings.case_events_topic), record)
+        if follower is not None:
+            await follower.applied(record.event_id, within_s=10)
+
+
 async def recompute_all(rt: Rt, settings: Settings) -> int:
     """Refresh every case's deadlines (and findings) with the current calendar, case by case."""
     from services.supervision.trail.record import PROJECTION_LOCK
