@@ -28,10 +28,11 @@ async def test_the_rule_set_lists_the_fourteen_mutual_check_rules_with_their_ver
     body = r.json()
     mutual = {x["rule_id"]: x for x in body["rules"] if x["rule_id"].startswith("互相制约-")}
     assert sorted(mutual, key=lambda rule_id: int(rule_id.split("-")[1])) == [f"互相制约-{n}" for n in range(1, 15)]
-    # as the code declares them (services/supervision/domain/rules_*.py): rule 4 is at version 3
+    # as the code declares them (services/supervision/domain/rules_*.py): rule 4 is at version 4
+    # (v3 checked every disposal step; v4 judges an imported step on its own day)
     assert {k: (x["version"], x["title"], x["source"]) for k, x in mutual.items()} == {
         r.rule_id: (r.version, r.title, r.source) for r in RULES}
-    assert mutual["互相制约-4"]["version"] == 3
+    assert mutual["互相制约-4"]["version"] == 4
     published = [p for p in body["ruleset_version"].split(";") if p.startswith("互相制约-")]
     assert sorted(published) == sorted(f"{k}@{x['version']}" for k, x in mutual.items())
     assert (await http.get(f"{system.url('supervision')}/rules", headers=auth("clerk-r1", "intake_clerk"))
