@@ -189,7 +189,8 @@ def case_a() -> Story:
     s = Story()
     s.on("2026-03-02").registered()
     s.add(
-        "intake.case_assigned", "affairs-1", "affairs_clerk", judge_id="judge-n1", team_id="team-n1", track="ordinary"
+        "intake.case_assigned", "affairs-1", "affairs_clerk", judge_id="judge-n1", team_id="team-n1", track="ordinary",
+        team_lead_id="lead-n1"
     )
     s.add("intake.notice_issued", "affairs-1", "affairs_clerk", notice_kind="enforcement_notice", signed_by="judge-n1")
     return s
@@ -231,6 +232,7 @@ async def test_a_warning_and_each_overdue_step_reach_the_gateway_once_however_of
     ]
     bodies = hook.delivered(case_id=s.case_id)
     assert bodies[2]["recipient"]["team_id"] == "team-n1" and bodies[3]["days_overdue"] == 9
+    assert bodies[2]["recipient"]["id"] == "lead-n1"  # the team's lead the assignment names (case_assigned v2)
     assert "督办升级至执行局长" in bodies[3]["message"]
     assert all(r["idempotency_key"] == r["body"]["notification_id"] for r in hook.requests)
 

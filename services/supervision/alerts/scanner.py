@@ -163,6 +163,11 @@ async def _record(
             return None
         case_number, applicant = await _case_facts(conn, node.case_id, cases)
         people = recipients(step, node, settings.deadlines, applicant)
+        for person in people:  # level 1: the team's lead as the case's latest assignment names them (v2)
+            if person["role"] == "team_lead" and not person.get("id"):
+                person["id"] = await conn.fetchval(
+                    "SELECT payload->>'team_lead_id' FROM audit_trail WHERE case_id = $1"
+                    " AND event_type = 'intake.case_assigned' ORDER BY seq DESC LIMIT 1", node.case_id)
         messages = [notification(step, node, case_number, p) for p in people]
         await enqueue(conn, step.step_id, node.case_id, node.court, messages)
         if step.publishes:
