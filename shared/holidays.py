@@ -66,6 +66,13 @@ class HolidayCalendar:
             return LOADED
         return FALLBACK if _package_workday(day) is None else PACKAGE
 
+    def note(self, day: date) -> str:
+        """What a refusal or a due date adds when ``day``'s year is known by weekends only (the same
+        words supervision's explanations use), else nothing."""
+        if self.source(day) != FALLBACK:
+            return ""
+        return f"（{day.year} 年节假日安排未加载，仅按周末判断；需管理员导入当年安排）"
+
     def is_workday(self, day: date) -> bool:
         schedule = self.loaded.get(day.year)
         if schedule is not None:

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime
 
 import orjson
+import pytest
 
 from shared.calendar_topic import CalendarFollower, CalendarYear, describe
 from shared.clock import SHANGHAI
@@ -82,3 +83,26 @@ async def test_the_follower_applies_each_record_once_and_skips_what_is_not_one()
     assert not years.calendar.is_workday(WEDNESDAY_OFF)
     assert await follower.applied(loaded.event_id, within_s=0.1)
     assert describe(follower, years)["caught_up"] is False  # never ran: not caught up
+
+
+def test_a_refusal_counted_on_weekends_only_says_so_in_every_service() -> None:
+    from services.disposal.domain.rules import RuleBroken, check_objection_in_time, check_reauction_window
+
+    plain = HolidayCalendar()
+    assert plain.note(WEDNESDAY_OFF) == "（2031 年节假日安排未加载，仅按周末判断；需管理员导入当年安排）"
+    assert plain.note(date(2025, 3, 12)) == ""  # the package knows 2025
+    loaded = HolidayCalendar.with_years([YearSchedule(2031, frozenset({WEDNESDAY_OFF}))])
+    assert loaded.note(WEDNESDAY_OFF) == ""
+    # supervision's explanation says the same of a period ending in such a year
+    assert any("2031 年节假日安排未加载，仅按周末判断" in step
+               for step in registration_decide_by(date(2031, 3, 5), plain).steps)
+    # disposal (this process's court calendar has no 2031): the refusal names the fallback
+    with pytest.raises(RuleBroken) as late:
+        check_objection_in_time(date(2031, 3, 5), date(2031, 3, 20))
+    assert "仅按周末判断" in str(late.value) and late.value.rule == "参考价规定-22"
+    with pytest.raises(RuleBroken) as known:
+        check_objection_in_time(date(2025, 3, 5), date(2025, 3, 20))
+    assert "仅按周末判断" not in str(known.value)
+    with pytest.raises(RuleBroken) as reauction:
+        check_reauction_window(date(2031, 1, 6), date(2031, 3, 20))
+    assert "仅按周末判断" in str(reauction.value)

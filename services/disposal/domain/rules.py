@@ -146,7 +146,7 @@ def check_objection_in_time(received_on: date, filed_on: date) -> None:
     due = statutory_deadline(received_on, PRICE_OBJECTION_DAYS)
     if filed_on > due:
         raise RuleBroken("参考价规定-22", "filed_on",
-                         f"对参考价报告的异议应在收到后 5 日内提出（截止 {due.isoformat()}）",
+                         f"对参考价报告的异议应在收到后 5 日内提出（截止 {due.isoformat()}）{COURT.note(due)}",
                          "price_objection_late")
 
 
@@ -213,8 +213,8 @@ REAUCTION_DAYS = 30  # 网拍规定 art. 26: re-auction within 30 days of the fa
 def check_reauction_window(previous_end: date, bidding_start: date) -> None:
     due = statutory_deadline(previous_end, REAUCTION_DAYS)
     if bidding_start > due:
-        raise RuleBroken("网拍规定-26", "bidding_start", f"流拍后应在三十日内再次拍卖（最迟 {due.isoformat()}）",
-                         "reauction_too_late")
+        raise RuleBroken("网拍规定-26", "bidding_start",
+                         f"流拍后应在三十日内再次拍卖（最迟 {due.isoformat()}）{COURT.note(due)}", "reauction_too_late")
 
 
 def check_direct_sale_price(valuation_fen: int, price_fen: int) -> None:

@@ -344,7 +344,8 @@ def apply_reconsideration(c: ApplyReconsideration, state: MeasureState) -> list[
         raise InvalidInput("复议申请日期不能早于决定书送达日期", code="applied_before_service",
                            errors=[FieldError("applied_on", f"决定书于 {state.served_on} 送达", "before_service")])
     if c.applied_on > state.reconsider_by:
-        msg = f"复议申请应自收到决定书之日起三日内提出（最后一日为 {state.reconsider_by}），已逾期"
+        msg = (f"复议申请应自收到决定书之日起三日内提出（最后一日为 {state.reconsider_by}），已逾期"
+               f"{COURT.note(state.reconsider_by)}")
         raise DomainError(msg, code="reconsideration_late", rule=RULE_RECONSIDERATION_WINDOW,
                           errors=[FieldError("applied_on", msg, "late")])
     return [ev.ReconsiderationApplied(measure_id=state.measure_id, applied_on=c.applied_on, grounds=c.grounds.strip(),
