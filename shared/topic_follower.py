@@ -82,9 +82,11 @@ class TopicFollower(Generic[R]):
         event_id: uuid.UUID = getattr(record, "event_id")  # noqa: B009 - every record model has one
         if event_id in self._seen:
             return
+        # Applied first, then marked seen: a record whose application failed (say, supervision's copy
+        # during a database outage) is applied again when the follower restarts and reads the topic anew.
+        await self._apply_record(record)
         self._seen.add(event_id)
         self.records.append(record)
-        await self._apply_record(record)
 
     async def applied(self, event_id: uuid.UUID, within_s: float) -> bool:
         """Whether this process applied the record ``event_id`` within ``within_s`` seconds."""

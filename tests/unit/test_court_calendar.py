@@ -106,3 +106,23 @@ def test_a_refusal_counted_on_weekends_only_says_so_in_every_service() -> None:
     with pytest.raises(RuleBroken) as reauction:
         check_reauction_window(date(2031, 1, 6), date(2031, 3, 20))
     assert "仅按周末判断" in str(reauction.value)
+
+
+async def test_a_load_whose_application_failed_is_applied_again_when_read_anew() -> None:
+    years = CourtYears()
+    calls: list[int] = []
+
+    async def flaky(r: CalendarYear) -> None:  # supervision's copy, the database down the first time
+        calls.append(r.year)
+        if len(calls) == 1:
+            raise ConnectionError("database down")
+
+    follower = CalendarFollower("127.0.0.1:1", "t.calendar", years=years, on_load=flaky)
+    loaded = record(2031, [WEDNESDAY_OFF])
+    raw = orjson.dumps(loaded.model_dump(mode="json"))
+    with pytest.raises(ConnectionError):
+        await follower._apply(raw)  # the follower's loop fails; its supervisor starts it again
+    assert not await follower.applied(loaded.event_id, within_s=0.01)
+    await follower._apply(raw)  # read anew from the beginning
+    assert calls == [2031, 2031] and follower.records == [loaded]
+    assert await follower.applied(loaded.event_id, within_s=0.01)
