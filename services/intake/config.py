@@ -75,10 +75,8 @@ class ClosurePolicy(_Frozen):
     required_agency_kinds: tuple[str, ...] = ()
     require_offline_investigation: bool = True
     zhongben_min_months: int = 3
-    # 流拍 rounds after which an asset counts as "could not be disposed of" (docs/rules.md §5)
-    # 拍卖变卖规定 arts. 25-26: real estate and other property rights three unsold chances (online: two
-    # rounds and the 网络变卖), movables two; securities, deposits and funds are not auctioned
-    unsold_rounds_needed: dict[str, int] = Field(default_factory=lambda: {"real_estate": 3, "equity": 3, "default": 2})
+    # The unsold chances after which an asset counts as "could not be disposed of" are not a court's
+    # choice: the law's one table, shared with disposal (shared/disposal_chances.py, 拍卖变卖规定 arts. 25-26).
 
 
 class JudicialAidPolicy(_Frozen):

@@ -6,6 +6,7 @@ import asyncpg
 
 from services.intake.config import ClosurePolicy
 from services.intake.domain.commands import ClosureFacts
+from shared.disposal_chances import unsold_chances_needed
 from shared.periods import Pause
 
 OPEN_STATUSES = ("registered", "in_progress", "suspended", "postponed", "closure_proposed")  # = 0003 migration
@@ -44,10 +45,9 @@ async def closure_facts(conn: asyncpg.Connection, case_id: str, policy: ClosureP
         " WHERE case_id = $1 ORDER BY asset_id",
         case_id,
     )
-    needed = policy.unsold_rounds_needed
-    unresolved = tuple(
+    unresolved = tuple(  # the unsold chances disposal needs before a release too (one table)
         a["asset_id"] for a in assets
-        if a["resolution"] is None and a["unsold_rounds"] < needed.get(a["kind"], needed.get("default", 2))
+        if a["resolution"] is None and a["unsold_rounds"] < unsold_chances_needed(a["kind"])
     )
     paid = await conn.fetchval("SELECT paid_in_full FROM cases WHERE case_id = $1", case_id)
     controls = await conn.fetch(

@@ -12,6 +12,7 @@ import pytest
 from services.disposal.domain import commands as c
 from services.disposal.domain import rules
 from services.disposal.events import AuctionEnded, DisposalConcluded, OnlineSaleAnnounced, OnlineSaleUnsold
+from shared.labels import ASSET_KINDS
 from tests.disposal.test_disposal_domain import (
     JUDGE,
     OFFICER,
@@ -152,11 +153,27 @@ def test_the_bid_time_is_consistent_with_the_result() -> None:
     assert as_("officer-1") == OFFICER
 
 
-@pytest.mark.parametrize("kind", ["real_estate", "equity", "vehicle", "vessel", "movable"])
+THREE_CHANCES = {"real_estate", "equity", "securities"}  # 不动产及其他财产权 (拍卖变卖规定 art. 25)
+
+
+@pytest.mark.parametrize("kind", sorted(set(ASSET_KINDS) - {"field_ops", "border"}))
 def test_intake_counts_the_unsold_chances_disposal_needs_before_a_release(kind: str) -> None:
     """What makes an asset "could not be disposed of" for 终本 in intake is what disposal needs before it
-    releases an unsold asset (拍卖变卖规定 arts. 25–26)."""
-    from services.intake.config import load_config
+    releases an unsold asset (拍卖变卖规定 arts. 25–26): one table, shared/disposal_chances.py. Securities
+    are other property rights (three); the housing fund is money in an account, like a deposit (two)."""
+    from services.intake import reads
+    from shared import disposal_chances
 
-    needed = load_config().closure.unsold_rounds_needed
-    assert needed.get(kind, needed["default"]) == rules.failures_before_release(rules.asset_class(kind))
+    assert reads.unsold_chances_needed is disposal_chances.unsold_chances_needed
+    assert rules.asset_class is disposal_chances.asset_class
+    assert rules.failures_before_release is disposal_chances.failures_before_release
+    needed = reads.unsold_chances_needed(kind)
+    assert needed == rules.failures_before_release(rules.asset_class(kind))
+    assert needed == (3 if kind in THREE_CHANCES else 2)
+
+
+def test_the_closure_policy_no_longer_keeps_a_table_of_its_own() -> None:
+    from services.intake.config import ClosurePolicy, load_config
+
+    assert "unsold_rounds_needed" not in ClosurePolicy.model_fields
+    assert load_config().closure.zhongben_min_months == 3

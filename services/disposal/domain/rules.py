@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from shared.disposal_chances import AssetClass as AssetClass  # re-exported: one table (intake too)
+from shared.disposal_chances import asset_class as asset_class
+from shared.disposal_chances import failures_before_release as failures_before_release
 from shared.errors import DomainError, FieldError
 from shared.holidays import COURT
 
-AssetClass = Literal["movable", "real_estate_or_rights"]
 PriceMethod = Literal["agreement", "targeted_enquiry", "online_enquiry", "valuation"]
 
 # 参考价规定 art. 2: agreement → targeted enquiry → online enquiry → valuation, in that order.
@@ -24,19 +26,12 @@ METHOD_ZH = {
     "agreement": "当事人议价", "targeted_enquiry": "定向询价", "online_enquiry": "网络询价", "valuation": "委托评估",
 }
 
-MOVABLE_KINDS = frozenset({"bank_deposit", "vehicle", "movable", "online_payment", "vessel"})
-
 
 class RuleBroken(DomainError):
     """A command broke a numbered rule: the rule and the wrong field (answered 422)."""
 
     def __init__(self, rule: str, field: str, message: str, code: str = "rule_broken") -> None:
         super().__init__(message, code=code, rule=rule, errors=[FieldError(field, message, code)])
-
-
-def asset_class(asset_kind: str) -> AssetClass:
-    """Movables versus real estate and other property rights (网拍规定 art. 12)."""
-    return "movable" if asset_kind in MOVABLE_KINDS else "real_estate_or_rights"
 
 
 # ---- calendar ------------------------------------------------------------------------------
@@ -265,13 +260,6 @@ def check_online_sale_over(sale_end: date, ended_on: date) -> None:
     if ended_on <= sale_end:
         raise RuleBroken("网拍变卖-455", "ended_on",
                          f"网络变卖期至 {sale_end.isoformat()} 届满，届满前不能记录变卖不成", "online_sale_not_over")
-
-
-def failures_before_release(cls: AssetClass) -> int:
-    """Unsold chances before an unsold asset is released: movables two auctions (拍卖变卖规定 art. 26);
-    real estate and other property rights three — online, two auctions and a failed 变卖 (art. 25,
-    法明传〔2017〕455号)."""
-    return 2 if cls == "movable" else 3
 
 
 # ---- the five-minute extension of online bidding -------------------------------------------
