@@ -184,6 +184,9 @@ def _examples(on: date) -> dict[str, dict[str, Any]]:
         "intake.measure_effect_recorded": {"measure_id": "measure-1", "effect": "paid", "effect_zh": "已履行",
                                            "amount_paid_fen": 100_000, "note": "拘留期间履行", "recorded_on": d(),
                                            "recorded_by": "judge-1"},
+        "intake.measure_early_release_approved": {"measure_id": "measure-1",
+                                                  "decision_number": f"（{on.year}）黔01司惩1号",
+                                                  "approved_by": "pres-1", "approved_on": d(), "reason": "认错悔改"},
         # intake: petitions (涉执信访) and judicial aid (国家司法救助)
         "intake.petition_registered": {
             "petition_id": "petition-1", "case_id": "case-1", "court": COURT, "case_number": f"（{on.year}）黔01执1号",

@@ -81,6 +81,18 @@ async def reconsideration_decided(ctx: ReactionContext) -> None:
     )
 
 
+@reactions.on("intake.measure_early_release_approved")
+async def early_release_approved(ctx: ReactionContext) -> None:
+    """The president approved an early release (民诉法解释 art. 182): the custody may now end early."""
+    p = ctx.envelope.payload
+    approved_on = p.get("approved_on")
+    await ctx.conn.execute(
+        "UPDATE fo_measures SET early_release_approved_on = $2::text::date, early_release_approved_by = $3,"
+        " updated_at = now() WHERE measure_id = $1",
+        str(p.get("measure_id")), str(approved_on) if approved_on else None, str(p.get("approved_by") or ""),
+    )
+
+
 async def _propose(ctx: ReactionContext, *, kind: str, target: Target | None, region: Any, reason: str,
                    lead_id: str | None = None, document_hash: str | None = None,
                    measure_id: str | None = None) -> None:

@@ -113,3 +113,15 @@ class MeasureEffectRecorded(DomainEvent):
     note: str
     recorded_on: date
     recorded_by: str
+
+
+@event("intake.measure_early_release_approved", 1, "院长 {approved_by} 批准提前解除拘留（{approved_on}）：{reason}")
+class EarlyReleaseApproved(DomainEvent):
+    """民诉法解释 art. 182 (recalled): a detained person who admits and corrects the conduct may be
+    released early with the president's approval; field_ops records an early release only after it."""
+
+    measure_id: str
+    decision_number: str
+    approved_by: str
+    approved_on: date
+    reason: str

@@ -82,12 +82,14 @@ class Course:
         self.decider, self.state = decider, decider.initial_state()
         self.stream_id, self.case_id = stream_id, case_id
         self.envelopes: list[Envelope] = []
+        self.events: list[DomainEvent] = []
 
     def __call__(self, command: object, actor: Actor | str = "system", role: str | None = None,
                  when: datetime = T0) -> list[DomainEvent]:
         events = list(self.decider.decide(command, self.state))
         for e in events:
             self.state = self.decider.evolve(self.state, e)
+        self.events += events
         self.envelopes += envelopes_of(events, self.case_id, stream_id=self.stream_id,
                                        version=len(self.envelopes) + 1, actor=actor, role=role, occurred_at=when)
         return events
@@ -159,6 +161,7 @@ def intake_course() -> list[Envelope]:
 def intake_measures_course() -> list[Envelope]:
     """Coercive measures on case-3 (its judge after the re-assignment): a detention through service,
     reconsideration and effect; a fine the president refuses."""
+    from services.intake.domain import measure_release as mr
     from services.intake.domain import measures as m
     from services.intake.domain.state import CaseState
     from services.intake.measure_events import MeasureSubject
@@ -175,11 +178,15 @@ def intake_measures_course() -> list[Envelope]:
               "clerk-1", "intake_clerk")
     detention(m.DecideReconsideration("clerk-1", "黔01", day, "upheld", day, "事实清楚"), "clerk-1", "intake_clerk")
     detention(m.RecordEffect(judge, "黔01", day, "paid", "拘留期间履行", 100_000, judge), judge, "judge")
+    # the president's approval of an early release, on the same stream (its own decider over the measure's events)
+    release = Course(mr.EarlyReleaseDecider(), "intake.measure:measure-1", "case-3")
+    release.state, release.envelopes = release.decider.given(*detention.events), list(detention.envelopes)
+    release(mr.ApproveEarlyRelease("president-1", "黔01", day, "拘留期间履行"), "president-1", "president")
     fine = Course(m.MeasureDecider(), "intake.measure:measure-2", "case-3")
     fine(m.Propose(judge, "黔01", day, "measure-2", person, "conceal_property", "转移财产", 1_000_000, None, None,
                    case), judge, "judge")
     fine(m.Reject("president-1", "黔01", day, "事实不清"), "president-1", "president")
-    return detention.envelopes + fine.envelopes + intake_coercive_course(case, person)
+    return release.envelopes + fine.envelopes + intake_coercive_course(case, person)
 
 
 def intake_coercive_course(case: Any, person: Any) -> list[Envelope]:
@@ -320,8 +327,8 @@ def field_ops_detention_course() -> list[Envelope]:
     detain(fo.AcceptTask("fo-1a", team, judge), "fo-1a", "field_officer")
     detain(det.StartCustody("fo-1a", team, at(1), at(1), "南明区拘留所", None), "fo-1a", "field_officer", at(1))
     detain(det.NotifyFamily("fo-1a", team, at(1.5), True, at(1.2), None), "fo-1a", "field_officer", at(1.5))
-    detain(det.EndCustody("fo-1a", team, at(4), at(4).date(), "已履行全部义务", None), "fo-1a", "field_officer",
-           at(4))
+    detain(det.EndCustody("fo-1a", team, at(4), at(4).date(), "已履行全部义务", None, T0.date()), "fo-1a",
+           "field_officer", at(4))
     return detain.envelopes
 
 

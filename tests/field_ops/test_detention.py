@@ -90,8 +90,27 @@ def test_days_cut_by_the_higher_court_bind_the_release_and_early_release_needs_a
     with pytest.raises(DomainError) as e:
         D.decide(det.EndCustody("fo-1a", TEAM, LATER, date(2026, 12, 3), "  ", 5), state)
     assert e.value.code == "reason_required"
-    [early] = D.decide(det.EndCustody("fo-1a", TEAM, LATER, date(2026, 12, 3), "已履行全部义务", 5), state)
+    [early] = D.decide(det.EndCustody("fo-1a", TEAM, LATER, date(2026, 12, 3), "已履行全部义务", 5,
+                                      date(2026, 12, 2)), state)
     assert early.early and early.days_in_custody == 3  # type: ignore[attr-defined]
+
+
+def test_an_early_release_needs_the_presidents_approval_recorded_in_intake() -> None:
+    """民诉法解释 art. 182: 提前解除拘留，应报经院长批准 — refused without it, and not before its day;
+    a release on the last day needs none."""
+    state = _in_custody(days=5)  # custody from 2026-12-01, last day 12-05
+    release = det.EndCustody("fo-1a", TEAM, LATER, date(2026, 12, 4), "认错悔改，具结悔过", 5)
+    with pytest.raises(DomainError) as e:
+        D.decide(release, state)
+    assert e.value.rule == "民诉法解释-182" and e.value.code == "early_release_not_approved"
+    assert e.value.errors[0]["field"] == "released_on"
+    with pytest.raises(DomainError) as e:
+        D.decide(replace(release, early_release_approved_on=date(2026, 12, 5)), state)
+    assert e.value.rule == "民诉法解释-182" and e.value.code == "released_before_approval"
+    [ok] = D.decide(replace(release, early_release_approved_on=date(2026, 12, 4)), state)
+    assert ok.early and ok.days_in_custody == 4  # type: ignore[attr-defined]
+    [full] = D.decide(replace(release, released_on=date(2026, 12, 5), reason=None), state)
+    assert not full.early  # type: ignore[attr-defined]
 
 
 def test_the_family_is_told_within_24_hours_or_the_failure_is_recorded() -> None:

@@ -13,6 +13,7 @@ from deploy.system import System
 from shared import clock
 from tests.conftest import auth
 from tests.intake.conftest import eventually, judge, register
+from tests.waits import poll
 
 PERSON = {"kind": "person", "name": "王某", "id_number": "11010519491231002X"}
 
@@ -88,3 +89,44 @@ async def test_a_detention_is_instructed_carried_out_and_released_within_its_day
     r = await http.post(f"{task}/release", headers=fo,
                         json={"released_on": (start.date() + timedelta(days=9)).isoformat()})
     assert r.status_code == 200 and r.json()["events"][0]["payload"]["early"] is False, r.text
+
+
+async def test_an_early_release_is_recorded_only_after_the_president_approved_it_in_intake(
+    system: System, http: httpx.AsyncClient
+) -> None:
+    """民诉法解释 art. 182: the president approves the early release on the measure in intake
+    (intake.measure_early_release_approved); field_ops refuses an early release until that reached it."""
+    case = await register(http, system)
+    measure = await detention_approved(http, system, case, 10)
+    proposal = await detain_proposal(http, system, case)
+    r = await instruct(http, system, case, proposal)
+    assert r.status_code == 201, r.text
+    task = f"{system.url('field_ops')}/tasks/{r.json()['task_id']}"
+    fo = auth("fo-1a", "field_officer")
+    assert (await http.post(f"{task}/accept", headers=fo)).status_code == 200
+    start = clock.now() - timedelta(days=2)
+    r = await http.post(f"{task}/custody", headers=fo,
+                        json={"started_at": start.isoformat(), "custody_organ": "南明区拘留所"})
+    assert r.status_code == 200, r.text
+    release = {"released_on": clock.today().isoformat(), "reason": "认错悔改，具结悔过"}
+    r = await http.post(f"{task}/release", headers=fo, json=release)
+    assert r.status_code == 422 and r.json()["rule"] == "民诉法解释-182", r.text
+    assert r.json()["errors"][0]["field"] == "released_on"
+
+    approval = f"{system.url('intake')}/cases/{case['case_id']}/measures/{measure['measure_id']}/early-release"
+    r = await http.post(approval, headers=judge(case["judge_id"]), json={"reason": "认错悔改"})
+    assert r.status_code == 403 and r.json()["rule"] == "民诉法解释-182", r.text
+    r = await http.post(approval, headers=auth("pres-fo1", "president"), json={"reason": "认错悔改，具结悔过"})
+    assert r.status_code == 201, r.text
+    assert r.json()["events"] == ["intake.measure_early_release_approved"]
+    assert r.json()["early_release_approved_on"] == clock.today().isoformat()
+    r = await http.post(approval, headers=auth("pres-fo1", "president"), json={"reason": "认错悔改，具结悔过"})
+    assert r.status_code == 409 and r.json()["rule"] == "民诉法解释-182", r.text
+
+    async def released() -> httpx.Response:
+        return await http.post(f"{task}/release", headers=fo, json=release)
+
+    r = await poll(released, "field_ops to learn the president's approval", timeout=60,
+                   until=lambda r: r.status_code == 200)
+    ended = r.json()["events"][0]["payload"]
+    assert ended["early"] is True and ended["days_in_custody"] == 3, r.text

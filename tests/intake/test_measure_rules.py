@@ -132,3 +132,36 @@ def test_the_higher_courts_decision_is_recorded_with_whether_it_was_in_time_and_
     assert ok.decided_within_limit and ok.detention_days == 10  # type: ignore[attr-defined]
     [late] = m.decide_reconsideration(replace(decide, result="upheld", decided_on=date(2026, 12, 8)), state)
     assert not late.decided_within_limit and late.detention_days == 5  # type: ignore[attr-defined]
+
+
+def test_the_president_approves_an_early_release_once_only_of_an_approved_detention() -> None:
+    """民诉法解释 art. 182: early release needs the president's approval (recorded on the measure's stream)."""
+    from services.intake.domain import measure_release as mr
+
+    proposed = m.propose(m.Propose("j1", "黔01", DAY, "m1", PERSON, "refuse_to_perform", "拒不履行", None, 5,
+                                   "520102", CASE), m.MeasureState())
+    d = mr.EarlyReleaseDecider()
+    ask = mr.ApproveEarlyRelease("pres-1", "黔01", date(2026, 12, 4), "认错悔改")
+    with pytest.raises(Conflict) as c:
+        d.decide(ask, d.given(*proposed))  # not approved yet
+    assert c.value.rule == "民诉法解释-182"
+    approve = m.Approve("pres-1", "黔01", date(2026, 12, 2), "（2026）黔01司惩1号")
+    approved = m.approve(approve, m.MeasureDecider().given(*proposed))
+    state = d.given(*proposed, *approved)
+    with pytest.raises(DomainError) as e:
+        d.decide(replace(ask, approved_on=date(2026, 12, 1)), state)
+    assert e.value.code == "approved_before_decision"
+    with pytest.raises(DomainError) as e:
+        d.decide(replace(ask, approved_on=date(2026, 12, 5)), state)
+    assert e.value.code == "date_in_future"
+    [ok] = d.decide(ask, state)
+    assert ok.approved_on == date(2026, 12, 4) and ok.decision_number == "（2026）黔01司惩1号"  # type: ignore[attr-defined]
+    with pytest.raises(Conflict) as c:
+        d.decide(ask, d.given(*proposed, *approved, ok))
+    assert c.value.code == "early_release_approved"
+    fine = m.propose(m.Propose("j1", "黔01", DAY, "m2", PERSON, "refuse_to_perform", "拒不履行", 100, None, None,
+                               CASE), m.MeasureState())
+    fine_ok = m.approve(m.Approve("pres-1", "黔01", DAY, "决2"), m.MeasureDecider().given(*fine))
+    with pytest.raises(Conflict) as c:
+        d.decide(ask, d.given(*fine, *fine_ok))
+    assert c.value.code == "not_a_detention"

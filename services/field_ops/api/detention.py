@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, Field
 
-from services.field_ops.api.detention_reads import current_detention
+from services.field_ops.api.detention_reads import current_detention, early_release_approval
 from services.field_ops.api.instructions import DECIDER, FieldStaff, Rt, _acting_role, _respond, routing_table
 from services.field_ops.api.models import TaskAnswer, conforming
 from services.field_ops.domain import detention as det
@@ -43,7 +43,8 @@ class FamilyNoticeIn(RequestModel):
 
 class ReleaseIn(RequestModel):
     released_on: date = Field(description="解除拘留日期")
-    reason: str | None = Field(default=None, max_length=2000, description="提前解除的理由（提前解除时必填）")
+    reason: str | None = Field(default=None, max_length=2000,
+                               description="提前解除的理由（提前解除时必填；须院长已批准提前解除）")
 
 
 Build = Any
@@ -61,7 +62,8 @@ async def _on_detention(request: Request, rt: Runtime, officer: Principal, task_
         if isinstance(cmd, det.StartCustody):
             return replace(cmd, current_days=days, revoked=revoked)
         if isinstance(cmd, det.EndCustody):
-            return replace(cmd, current_days=days)
+            return replace(cmd, current_days=days,
+                           early_release_approved_on=await early_release_approval(conn, state.measure_id))
         return cmd
 
     return conforming(TaskAnswer, await run_command(

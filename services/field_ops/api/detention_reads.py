@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import asyncpg
 
 from services.field_ops.domain.detention import DetentionFacts
@@ -27,3 +29,12 @@ async def current_detention(conn: asyncpg.Connection, measure_id: str | None) ->
         return None, False
     row = await conn.fetchrow("SELECT detention_days, revoked FROM fo_measures WHERE measure_id = $1", measure_id)
     return (row["detention_days"], row["revoked"]) if row else (None, False)
+
+
+async def early_release_approval(conn: asyncpg.Connection, measure_id: str | None) -> date | None:
+    """The day the president approved an early release of this detention (民诉法解释 art. 182), if any."""
+    if measure_id is None:
+        return None
+    day: date | None = await conn.fetchval(
+        "SELECT early_release_approved_on FROM fo_measures WHERE measure_id = $1", measure_id)
+    return day

@@ -5,7 +5,8 @@ instruction's stream (docs/rules.md §9, §7.14).
 
 Sources: 民诉法 2023 art. 118 (detention at most 15 days); art. 119 (only on the president's approved
 decision); 民诉法解释 (2022) art. 179/180/182 (recalled, not checked: custody by the public security organ,
-the family told within 24 hours or the failure recorded, early release on admitting and correcting).
+the family told within 24 hours or the failure recorded, early release on admitting and correcting,
+with the president's approval — recorded in intake, ``intake.measure_early_release_approved``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from shared.events import DomainEvent
 RULE_DECISION_NEEDED = "民诉法-119"  # no detention without the president's approved decision
 RULE_DAYS = "民诉法-118"  # at most the decided days (≤ 15)
 RULE_DETAINER_NOT_DECIDER = "互相制约-14"
+RULE_EARLY_RELEASE = "民诉法解释-182"  # 提前解除拘留，应报经院长批准
 FAMILY_NOTICE_HOURS = 24
 
 
@@ -67,6 +69,7 @@ class EndCustody:
     released_on: date
     reason: str | None
     current_days: int | None
+    early_release_approved_on: date | None = None  # the president's approval (intake), read in the transaction
 
 
 def last_custody_day(started_on: date, days: int) -> date:
@@ -167,6 +170,14 @@ def end_custody(c: EndCustody, state: InstructionState) -> list[DomainEvent]:
     if early and not (c.reason or "").strip():
         raise InvalidInput("提前解除拘留须写明理由（如已履行义务、认错悔改）", code="reason_required",
                            errors=[FieldError("reason", "提前解除须写明理由", "missing")])
+    if early and c.early_release_approved_on is None:
+        msg = f"提前解除拘留须报经院长批准（民诉法解释第182条）：院长尚未批准，拘留至迟于 {last} 解除"
+        raise DomainError(msg, code="early_release_not_approved", rule=RULE_EARLY_RELEASE,
+                          errors=[FieldError("released_on", msg, "not_approved")])
+    if early and c.early_release_approved_on is not None and c.released_on < c.early_release_approved_on:
+        msg = f"院长于 {c.early_release_approved_on} 批准提前解除，解除日期不能早于批准日期"
+        raise DomainError(msg, code="released_before_approval", rule=RULE_EARLY_RELEASE,
+                          errors=[FieldError("released_on", msg, "before_approval")])
     return [CustodyEnded(**ids, officer_id=c.officer_id, released_on=c.released_on,
                          days_in_custody=(c.released_on - state.custody_started_on).days + 1, early=early,
                          reason=(c.reason or "").strip() or None,

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from services.intake.api.common import DECIDER as CASE_DECIDER
 from services.intake.api.common import Body, Judge, Rt, Staff
+from services.intake.domain import measure_release as mr
 from services.intake.domain import measures as m
 from services.intake.domain.decider import stream_id as case_stream
 from services.intake.measure_events import Effect, Ground, MeasureSubject, ReconsiderationResult
@@ -29,9 +30,12 @@ from shared.openapi import ResponseModel
 
 router = APIRouter(tags=["强制措施 coercive measures"])
 DECIDER = m.MeasureDecider()
+RELEASE_DECIDER = mr.EarlyReleaseDecider()
 
 # 民诉法 2023 art. 119: 拘传、罚款、拘留必须经院长批准 — the president, not a vice-president.
 President = Annotated[Principal, Depends(require_roles(Role.PRESIDENT, rule=m.RULE_PRESIDENT_APPROVES))]
+# 民诉法解释 art. 182: 提前解除拘留，应报经院长批准.
+ReleasePresident = Annotated[Principal, Depends(require_roles(Role.PRESIDENT, rule=mr.RULE_EARLY_RELEASE))]
 # Service of the decision: the affairs centre (or the judge); the higher court's papers: the counter.
 Server = Annotated[Principal, Depends(require_roles(Role.AFFAIRS_CLERK, Role.JUDGE, rule=POWERS_LIST))]
 Counter = Annotated[Principal, Depends(require_roles(Role.INTAKE_CLERK, Role.AFFAIRS_CLERK, rule=POWERS_LIST))]
@@ -56,6 +60,11 @@ class ProposeIn(Body):
 
 class ApproveIn(Body):
     decision_number: str = Field(min_length=2, max_length=100, description="决定书文号")
+    approved_on: date | None = Field(default=None, description="院长批准日期（默认今天）")
+
+
+class EarlyReleaseIn(Body):
+    reason: str = Field(min_length=2, max_length=2000, description="提前解除的理由（认错悔改、已履行义务等）")
     approved_on: date | None = Field(default=None, description="院长批准日期（默认今天）")
 
 
@@ -107,6 +116,15 @@ class MeasureView(ResponseModel):
 
 
 class MeasureWritten(MeasureView):
+    events: list[str]
+
+
+class EarlyReleaseWritten(ResponseModel):
+    measure_id: str
+    case_id: str
+    decision_number: str | None
+    early_release_approved_on: date | None = Field(description="院长批准提前解除拘留的日期（民诉法解释第182条）")
+    version: int
     events: list[str]
 
 
@@ -169,6 +187,25 @@ async def approve(case_id: str, measure_id: str, body: ApproveIn, request: Reque
                   officer: President, rt: Rt) -> MeasureWritten:
     return await _run(request, response, rt, officer, Role.PRESIDENT, case_id, measure_id, lambda meta: m.Approve(
         officer.officer_id, officer.court, _today(meta), body.decision_number, body.approved_on))
+
+
+@router.post("/cases/{case_id}/measures/{measure_id}/early-release", status_code=201,
+             summary="院长批准提前解除拘留（民诉法解释第182条；外勤据此记录提前解除）")
+async def approve_early_release(case_id: str, measure_id: str, body: EarlyReleaseIn, request: Request,
+                                response: Response, officer: ReleasePresident, rt: Rt) -> EarlyReleaseWritten:
+    def respond(r: CommandResult[mr.ReleaseState]) -> tuple[int, dict[str, Any]]:
+        s = r.state
+        return 201, {"measure_id": s.measure_id, "case_id": case_id, "decision_number": s.decision_number,
+                     "early_release_approved_on": s.early_release_approved_on, "version": r.version,
+                     "events": [e.event_type for e in r.events]}
+
+    answered = await run_command(
+        request, rt, officer, role=Role.PRESIDENT, court=officer.court, case_id=case_id,
+        stream_id=m.stream_id(measure_id), decider=RELEASE_DECIDER, respond=respond,
+        build=lambda meta: mr.ApproveEarlyRelease(officer.officer_id, officer.court, _today(meta), body.reason,
+                                                  body.approved_on))
+    response.status_code = answered.status_code
+    return EarlyReleaseWritten.model_validate_json(bytes(answered.body))
 
 
 @router.post("/cases/{case_id}/measures/{measure_id}/reject", summary="院长不批准罚款、拘留")

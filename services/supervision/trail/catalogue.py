@@ -51,6 +51,8 @@ SUMMARIES: dict[str, str] = {
     "应于 {decide_by} 前决定",
     "intake.measure_reconsideration_decided": "上级法院复议决定（{decided_on}）：{result_zh}，{reason}",
     "intake.measure_effect_recorded": "强制措施效果：{effect_zh}，{note}（记录人 {recorded_by}）",
+    "intake.measure_early_release_approved": "院长 {approved_by} 批准提前解除拘留（决定书 {decision_number}，"
+    "{approved_on}）：{reason}",
     "intake.refusal_referred": "承办法官 {referred_by} 将涉嫌拒不执行判决、裁定罪线索移送 {police_organ}"
     "（{referred_on}）",
     "intake.referral_answered": "公安机关答复拒执罪移送：{answer_zh}（{answered_on}）：{reason}",
