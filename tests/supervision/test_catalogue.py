@@ -49,7 +49,9 @@ def envelope(event_type: str, **payload: object) -> Envelope:
 
 
 def test_every_documented_event_type_has_a_summary() -> None:
-    missing = documented_types() - SUMMARIES.keys()
+    # court-wide records (court.clock_moved, court.calendar_loaded) travel on their own topics, not
+    # in any case's trail: they need no trail line
+    missing = {t for t in documented_types() if not t.startswith("court.")} - SUMMARIES.keys()
     assert len(documented_types()) > 40
     assert not missing
 
