@@ -31,6 +31,8 @@ MEASURES = {"freeze": "冻结", "seize": "查封", "impound": "扣押", "deduct"
 CLOSURE_TYPES = {  # intake's closure types are Chinese already; the table names them for completeness
     "执行完毕": "执行完毕", "终本": "终结本次执行程序", "终结执行": "终结执行", "销案": "销案",
     "不予执行": "不予执行", "驳回申请": "驳回申请",
+    # an objection case's (执异) own end, its ruling (intake.case_closed v2)
+    "裁定异议成立": "裁定异议成立", "裁定驳回异议": "裁定驳回异议", "裁定准许撤回异议": "裁定准许撤回异议",
 }
 CASE_STATUSES = {
     "applied": "待立案审查", "awaiting_supplement": "待补正材料", "refused": "不予受理", "registered": "已立案",

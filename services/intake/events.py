@@ -19,6 +19,12 @@ MaterialClass = Literal["application_form", "basis_document", "identity", "asset
 Track = Literal["fast", "ordinary"]
 NoticeKind = Literal["enforcement_notice", "consumption_restriction", "blacklisting"]
 ClosureType = Literal["执行完毕", "终本", "终结执行", "销案", "不予执行", "驳回申请"]
+# An objection case (执异) ends with the panel's ruling on it (民诉法 2023 art. 236; 执行异议复议规定 2015
+# art. 17): 裁定异议成立 (upheld: 撤销、改正 or 中止对该标的的执行), 裁定驳回异议 (rejected), 裁定准许撤回异议
+# (withdrawn by the objector). Its own closure types: never an enforcement case's.
+ObjectionClosureType = Literal["裁定异议成立", "裁定驳回异议", "裁定准许撤回异议"]
+OBJECTION_CLOSURE: dict[str, ObjectionClosureType] = {
+    "upheld": "裁定异议成立", "rejected": "裁定驳回异议", "withdrawn": "裁定准许撤回异议"}
 ServiceMethod = Literal["electronic", "post", "by_hand"]  # 电子送达 / 邮寄送达 / 直接送达
 
 
@@ -298,9 +304,12 @@ class ClosureRejected(DomainEvent):
     reason: str
 
 
-@event("intake.case_closed", 1, "结案：{closure_type}")
+@event("intake.case_closed", 2, "结案：{closure_type}")
 class CaseClosed(DomainEvent):
-    closure_type: ClosureType
+    """v2: an objection case (执异) closes too, on its ruling's day, with one of
+    :data:`ObjectionClosureType` (v1 knew enforcement closures only; the upcast is the same payload)."""
+
+    closure_type: ClosureType | ObjectionClosureType
     judge_id: str
     approved_by: str
     reason: str
@@ -426,3 +435,11 @@ def _resumed_v1(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 REGISTRY.add_upcaster("intake.case_resumed", 1, _resumed_v1)
+
+
+def _closed_v1(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 closures were enforcement closures, a subset of v2's closure types: the same payload."""
+    return dict(payload)
+
+
+REGISTRY.add_upcaster("intake.case_closed", 1, _closed_v1)

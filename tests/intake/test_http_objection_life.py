@@ -1,7 +1,8 @@
 """An objection (执异) over HTTP, its own life (intake → supervision): received on a day the clerk
 gives, heard by a member of its panel (执行异议复议规定 art. 12), decided — late when after the 15 days
 of 民诉法 art. 236 counted from the receipt; supervision's /indicators/objections counts it, and the
-执异 cases are in none of the enforcement figures of /indicators (结案率, received, pending)."""
+执异 cases are in none of the enforcement figures of /indicators (结案率, received, pending); the ruling closes
+the 执异 case itself on the decision's day (intake, /indicators/objections closed = decided, /indicators/cases)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,13 @@ async def test_an_objection_is_received_heard_and_decided_and_counted_apart(
     assert r.status_code == 200, r.text
     after = await http.post(hearing, headers=MEMBER, json=heard)
     assert after.status_code == 409 and after.json()["code"] == "objection_already_decided"
+    # The 执异 case's own end: closed by the ruling, on the decision's day, in the same transaction.
+    r = await http.get(f"{intake}/cases/{late_one}", headers=MEMBER)
+    assert r.status_code == 200, r.text
+    own = r.json()
+    assert (own["status"], own["closure_type"]) == ("closed", "裁定驳回异议"), own
+    r = await http.get(f"{intake}/cases/{open_one}", headers=MEMBER)
+    assert r.json()["status"] == "registered", r.text
 
     sup = system.url("supervision")
     period = {"from": (today - timedelta(days=30)).isoformat(), "to": today.isoformat()}
@@ -75,6 +83,9 @@ async def test_an_objection_is_received_heard_and_decided_and_counted_apart(
     assert totals["outcomes"]["rejected"] >= 1 and totals["pending"] >= 1
     assert totals["decided_in_time"]["numerator"] < totals["decided_in_time"]["denominator"]  # decided on day 20
     assert totals["hearing_rate"]["numerator"] >= 1
+    closed = await poll(objections, "supervision to see the 执异 case closed by its ruling",
+                        until=lambda t: t["closed"] >= 1)
+    assert closed["closed"] == closed["decided"] and closed["closed_missing"] == 0, closed
 
     # The deadline node of the objection counts its 15 days from the receipt: decided late.
     async def node() -> dict[str, Any] | None:
@@ -96,6 +107,8 @@ async def test_an_objection_is_received_heard_and_decided_and_counted_apart(
         totals = (await http.get(f"{sup}/indicators", params=period, headers=SUPERVISOR)).json()["totals"]
         enforcement_new = sum(1 for c in listed if c.get("case_type") != "执异"
                               and c.get("registered_on") and c["registered_on"] >= period["from"])
-        return bool(kinds[late_one] == "执异" and totals["received_new"] == enforcement_new)
+        closure = {c["case_id"]: (c.get("closure_type"), c.get("closed_on")) for c in listed}
+        return bool(kinds[late_one] == "执异" and totals["received_new"] == enforcement_new
+                    and closure[late_one] == ("裁定驳回异议", today.isoformat()) and closure[open_one][0] is None)
 
     await poll(consistent, "/indicators to leave the 执异 cases out of the enforcement figures")

@@ -8,7 +8,10 @@ from datetime import date
 
 import pytest
 
+from services.intake import events as ev
+from services.intake.domain import CaseState
 from services.intake.domain import commands as c
+from services.intake.domain.decider import given
 from services.intake.domain.objections import review_due
 from shared.errors import Conflict, Forbidden, InvalidInput
 from tests.intake.helpers import decide, party, registered, run, who
@@ -54,3 +57,41 @@ def test_a_hearing_by_a_panel_member_between_receipt_and_decision() -> None:
     decided = run(heard, c.DecideObjection(who("qz-rev-02"), "case-3", "rejected", "异议不成立"))
     with pytest.raises(Conflict):
         decide(hearing("qz-rev-01", date(2026, 11, 20)), decided)
+
+
+def objection_case() -> CaseState:
+    """The 执异 case the registration created (stream of its own), as intake holds it."""
+    old = registered()
+    cmd = c.RegisterLinkedCase(who(), "case-3", "（2026）黔01执异1号", "执异", old, None,
+                               party("person", name="案外人", id_number="11010519491231002X"))
+    return given(*decide(cmd, CaseState()))
+
+
+@pytest.mark.parametrize(("outcome", "closure"), [("upheld", "裁定异议成立"), ("rejected", "裁定驳回异议"),
+                                                  ("withdrawn", "裁定准许撤回异议")])
+def test_the_objection_case_closes_with_its_ruling_on_the_decision_s_day(outcome: str, closure: str) -> None:
+    """The 执异 case's own end (民诉法 art. 236; 执行异议复议规定 art. 17): closed by its ruling, on the
+    decision's day, with a closure type of its own (never an enforcement closure)."""
+    state = objection_case()
+    assert (state.case_type, state.status) == ("执异", "registered")
+    close = c.CloseObjectionCase(who("qz-rev-02"), "case-1", outcome, "理由", date(2026, 11, 20))
+    [e] = decide(close, state)
+    assert isinstance(e, ev.CaseClosed)
+    assert (e.closure_type, e.closed_on, e.approved_by, e.track) == (closure, date(2026, 11, 20), "qz-rev-02", None)
+    closed = run(state, close)
+    assert (closed.status, closed.closure_type) == ("closed", closure)
+    with pytest.raises(Conflict) as err:
+        decide(close, closed)  # closed once
+    assert err.value.code == "objection_case_closed"
+    with pytest.raises(Conflict) as err:
+        decide(close, registered())  # an enforcement case is never closed by an objection's ruling
+    assert err.value.code == "not_objection_case"
+    assert set(ev.OBJECTION_CLOSURE) == {"upheld", "rejected", "withdrawn"}
+
+
+def test_a_version_1_closure_reads_as_version_2() -> None:
+    from shared.events import REGISTRY
+
+    payload = {"closure_type": "终本", "judge_id": "j", "approved_by": "p", "reason": "r"}
+    et = REGISTRY.get("intake.case_closed")
+    assert et.version == 2 and et.upcasters[1](payload) == payload

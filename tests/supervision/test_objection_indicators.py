@@ -53,3 +53,25 @@ def test_an_objection_case_is_not_under_enforcement_for_the_case_petition_ratio(
 
     assert under_enforcement(ind.CaseFacts("case-1", case_type="执", registered_on=date(2026, 11, 2)), PERIOD)
     assert not under_enforcement(ind.CaseFacts("case-2", case_type="执异", registered_on=date(2026, 11, 3)), PERIOD)
+
+
+def test_an_objection_case_closed_by_its_ruling_counts_closed_as_decided() -> None:
+    """Intake closes the 执异 case with its ruling on the decision's day (intake.case_closed v2 on the 执异
+    case's stream, which the trail may list before the case objected to): 结案 equals 审结; an objection
+    decided before that rule (no closure on its case) is counted in closed_missing."""
+    own = History("o1", date(2026, 11, 17))
+    own.add("intake.case_closed", by="rev-1", closure_type="裁定驳回异议", judge_id="rev-1", approved_by="rev-1",
+            reason="异议不成立", closed_on="2026-11-17", track=None)
+    h = History("case-1", date(2026, 11, 2))
+    objection(h, "o1", date(2026, 11, 2), date(2026, 11, 17))
+    h.on(date(2026, 11, 17)).add("intake.objection_decided", by="rev-1", objection_case_id="o1",
+                                 outcome="rejected", decided_on="2026-11-17")
+    objection(h, "o2", date(2026, 11, 3), date(2026, 11, 18))
+    h.on(date(2026, 11, 10)).add("intake.objection_decided", by="rev-1", objection_case_id="o2",
+                                 outcome="upheld", decided_on="2026-11-10")
+    [o1, o2] = oi.fold([*own.entries, *h.entries])
+    assert (o1.decided_on, o1.closed_on, o2.closed_on) == (date(2026, 11, 17), date(2026, 11, 17), None)
+    f = oi.figures([o1, o2], PERIOD)
+    assert (f["decided"], f["closed"], f["closed_missing"]) == (2, 1, 1)
+    december = oi.figures([o1], ind.Period(date(2026, 12, 1), date(2026, 12, 31)))
+    assert (december["decided"], december["closed"], december["closed_missing"]) == (0, 0, 0)

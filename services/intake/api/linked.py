@@ -1,21 +1,23 @@
 """HTTP: resumption of a 终本 case (new 执恢 case) and objections (new 执异 case).
 
 Each writes two streams in one transaction (the shared runner's unit of work): the old case
-records the decision, the new case is registered, linked to it.
+records the decision, the new case is registered, linked to it. An objection's decision, recorded on
+the case objected to, closes its 执异 case in the same transaction.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Request, Response
+from fastapi.encoders import jsonable_encoder
 from pydantic import Field
 
+from services.intake import events as ev
 from services.intake.api.common import (
     DECIDER,
     Body,
@@ -24,6 +26,7 @@ from services.intake.api.common import (
     ReasonIn,
     ResumptionReviewer,
     Rt,
+    answer,
     config,
     next_case_number,
     routing,
@@ -39,7 +42,7 @@ from services.intake.reads import acted_on_case, handlers
 from shared.api import expected_version
 from shared.app import Runtime
 from shared.auth import Principal, Role
-from shared.commands import CommandMeta, IdempotencyRequest, fold
+from shared.commands import CommandMeta, CommandResult, IdempotencyRequest, fold
 
 router = APIRouter(tags=["恢复执行与执行异议 resumption & objection"])
 
@@ -159,12 +162,35 @@ async def register_objection(case_id: str, body: ObjectionIn, request: Request, 
              summary="执行异议审查结论或撤回（仅该异议的合议庭成员）")
 async def decide_objection(case_id: str, objection_case_id: str, body: ObjectionDecisionIn, request: Request,
                            response: Response, officer: ObjectionReviewer, rt: Rt) -> CaseWritten:
-    async def acted(conn: asyncpg.Connection, state: CaseState, cmd: c.DecideObjection) -> c.DecideObjection:
-        return replace(cmd, acted=await acted_on_case(conn, case_id))
-
-    return await run(request, response, rt, officer, Role.REVIEWER, case_id,
-                     lambda w: c.DecideObjection(w, objection_case_id, body.outcome, body.reason), out=CaseWritten,
-                     prepare=acted)
+    meta = CommandMeta.for_request(request, officer.actor(Role.REVIEWER), officer.court)
+    idem = await IdempotencyRequest.from_request(request, officer)
+    async with rt.commands.unit_of_work(meta, idem) as uow:
+        if uow.replay is not None:
+            status, out = uow.replay
+        else:
+            await uow.lock(case_id, objection_case_id)
+            state, version = await uow.load(stream_id(case_id), DECIDER, expected_version(request))
+            w = who(officer, meta)
+            cmd = c.DecideObjection(w, objection_case_id, body.outcome, body.reason,
+                                    acted=await acted_on_case(uow.conn, case_id))
+            decided = DECIDER.decide(cmd, state)
+            envs = await uow.append(stream_id(case_id), case_id, version, decided)
+            for e in decided:
+                state = DECIDER.evolve(state, e)
+            # The 执异 case's own end: its ruling closes it on the decision's day (docs/rules.md §8).
+            objection_case, oversion = await uow.load(stream_id(objection_case_id), DECIDER)
+            if objection_case.case_type == "执异" and objection_case.registered is not None \
+                    and objection_case.status != "closed":
+                on = next(e.decided_on for e in decided if isinstance(e, ev.ObjectionDecided))
+                close = c.CloseObjectionCase(w, case_id, body.outcome, body.reason, on)
+                await uow.append(stream_id(objection_case_id), objection_case_id, oversion,
+                                 DECIDER.decide(close, objection_case))
+            status, out = answer(CommandResult(state, version + len(envs), envs))
+            await uow.answer(status, out)
+    response.status_code = status
+    if isinstance(out.get("version"), int):
+        response.headers["ETag"] = f'"{out["version"]}"'
+    return CaseWritten.model_validate(jsonable_encoder(out))
 
 
 @router.post("/cases/{case_id}/objections/{objection_case_id}/hearing",

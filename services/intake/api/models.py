@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
-from services.intake.events import ClosureType, MaterialClass, NoticeKind, Track
+from services.intake.events import ClosureType, MaterialClass, NoticeKind, ObjectionClosureType, Track
 from shared.openapi import ResponseModel
 
 # An instant as ``datetime.isoformat()`` writes it (``+00:00``, not pydantic's ``Z``): the JSON stays
@@ -129,7 +129,9 @@ class CaseRow(ResponseModel):
     limitation_warning: bool = Field(description="立案时提示：申请可能已超过申请执行时效")
     missing: list[MissingItem] = Field(description="尚欠缺的材料；齐全为空")
     supplement_deadline: date | None = Field(description="补正期限；未要求补正为 null")
-    closure_type: ClosureType | None = Field(description=_CLOSURE + "；未结案为 null")
+    closure_type: ClosureType | ObjectionClosureType | None = Field(
+        description=_CLOSURE + "；执行异议（执异）案件以审查裁定结案：裁定异议成立 / 裁定驳回异议 / "
+                               "裁定准许撤回异议；未结案为 null")
     closed_on: date | None = Field(description="结案日期；未结案为 null")
     linked_case_id: str | None = Field(description="关联的原案件编号（执恢、执异案件）；否则为 null")
     resumed_as: str | None = Field(description="恢复执行后新立的执恢案件编号；未恢复为 null")

@@ -285,6 +285,18 @@ class HoldObjectionHearing:
 
 
 @dataclass(frozen=True)
+class CloseObjectionCase:
+    """The objection case's own end (stream of the 执异 case), written with the decision recorded on the
+    case objected to, in the same transaction: its ruling closes it on the decision's day."""
+
+    who: Who
+    objected_case_id: str
+    outcome: str  # upheld / rejected / withdrawn
+    reason: str
+    decided_on: date
+
+
+@dataclass(frozen=True)
 class DecideObjection:
     """The review panel's decision on an objection (or its withdrawal by the objector)."""
 

@@ -40,6 +40,7 @@ DECISIONS: dict[type, Callable[[Any, CaseState], list[DomainEvent]]] = {
     c.RegisterObjection: lc.register_objection,
     c.DecideObjection: lc.decide_objection,
     c.HoldObjectionHearing: objections.hold_hearing,
+    c.CloseObjectionCase: objections.close_objection_case,
     c.ChangePartyContact: f.change_contact,
 }
 

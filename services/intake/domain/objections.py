@@ -59,3 +59,19 @@ def hold_hearing(cmd: c.HoldObjectionHearing, state: CaseState) -> list[DomainEv
                                                 "before_receipt")])
     return [ev.ObjectionHearingHeld(objection_case_id=objection.objection_case_id, held_on=cmd.held_on,
                                     held_by=cmd.who.officer_id, notes=cmd.notes)]
+
+
+def close_objection_case(cmd: c.CloseObjectionCase, state: CaseState) -> list[DomainEvent]:
+    """The 执异 case ends with the panel's ruling (民诉法 2023 art. 236; 执行异议复议规定 2015 art. 17): closed
+    on the decision's day with its own closure type — never an enforcement closure, never approved by
+    another (the panel's ruling is the decision; ``approved_by`` names the member who recorded it)."""
+    if state.case_type != "执异":
+        raise Conflict("该案件不是执行异议案件", code="not_objection_case")
+    if state.status == "closed":
+        raise Conflict(f"该执行异议案件已结案（{state.closure_type}）", code="objection_case_closed")
+    if state.registered is None:
+        raise Conflict("该执行异议案件尚未立案", code="objection_case_not_registered")
+    return [ev.CaseClosed(closure_type=ev.OBJECTION_CLOSURE[cmd.outcome], judge_id=cmd.who.officer_id,
+                          approved_by=cmd.who.officer_id, reason=cmd.reason,
+                          claim_amount_fen=state.registered.claim_amount_fen, registered_on=state.registered_on,
+                          closed_on=cmd.decided_on, track=None)]

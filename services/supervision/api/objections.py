@@ -28,6 +28,9 @@ class ObjectionFigures(ResponseModel):
     upheld_rate: Ratio = Field(description="异议成立率：异议成立 ÷（成立 + 驳回）")
     mean_days: float | None = Field(description="平均审查用时（日）：收到异议至审结；无审结为 null")
     outcomes: dict[str, int] = Field(description="审结方式计数：upheld 成立 / rejected 驳回 / withdrawn 撤回")
+    closed: int = Field(description="结案：期间内结案的执异案件数（执异案件以审查结论之日结案，与审结相同）")
+    closed_missing: int = Field(
+        description="期间内审结但其执异案件未结案的件数（此前登记的审结，没有执异案件的结案）；应为 0")
 
 
 class ObjectionIndicators(ResponseModel):

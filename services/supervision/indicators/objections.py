@@ -12,6 +12,10 @@ Working definitions (docs/rules.md §8; a ratio is numerator ÷ denominator, eac
 - 听证率: of those decided in the period, the ones with a hearing (执行异议复议规定 art. 12).
 - 异议成立率: upheld ÷ decided on the merits (upheld + rejected; a withdrawal is no decision).
 - 平均审查用时: mean days from receipt to decision of those decided in the period.
+- 结案 (``closed``): the 执异 cases closed in the period. Intake closes a 执异 case with its ruling
+  (``intake.case_closed`` v2 on the 执异 case's stream, 裁定异议成立 / 裁定驳回异议 / 裁定准许撤回异议, on the
+  decision's day), so it equals 审结; an objection decided before that (no closure on its case) is
+  counted decided by its decision and closed never — ``closed_missing`` counts them.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from typing import Any
 from services.supervision.domain.nodes import business_day
 from services.supervision.indicators.figures import Period, ratio
 
-EVENTS = ("intake.objection_registered", "intake.objection_hearing_held", "intake.objection_decided")
+EVENTS = ("intake.objection_registered", "intake.objection_hearing_held", "intake.objection_decided",
+          "intake.case_closed")
 
 
 @dataclass(frozen=True)
@@ -37,12 +42,17 @@ class Objection:
     hearings: int = 0
     decided_on: date | None = None
     outcome: str | None = None
+    closed_on: date | None = None  # the 执异 case's own closure (its ruling's day)
 
 
 def fold(entries: Iterable[Any]) -> list[Objection]:
     """Objections from trail entries of :data:`EVENTS` (each case's stream in order)."""
     out: dict[str, Objection] = {}
+    closed: dict[str, date] = {}
     for e in entries:
+        if e.event_type == "intake.case_closed":  # the 执异 case's stream may come before its case's
+            closed[e.case_id] = business_day(e)
+            continue
         oid = e.text("objection_case_id")
         if not oid:
             continue
@@ -52,7 +62,7 @@ def fold(entries: Iterable[Any]) -> list[Objection]:
             out[oid] = replace(out[oid], hearings=out[oid].hearings + 1)
         elif e.event_type == "intake.objection_decided" and oid in out:
             out[oid] = replace(out[oid], decided_on=business_day(e), outcome=e.text("outcome"))
-    return list(out.values())
+    return [replace(o, closed_on=closed.get(o.objection_case_id)) for o in out.values()]
 
 
 def in_time(o: Objection) -> bool:
@@ -77,4 +87,6 @@ def figures(objections: Sequence[Objection], period: Period) -> dict[str, Any]:
         "upheld_rate": ratio(outcomes["upheld"], len(merits)),
         "mean_days": round(statistics.fmean(days), 1) if days else None,
         "outcomes": outcomes,
+        "closed": sum(1 for o in objections if o.closed_on in period),
+        "closed_missing": sum(1 for o in decided if o.closed_on is None),
     }
