@@ -70,7 +70,7 @@ class RewardApplied(DomainEvent):
     applicant_name: str
     reward_fen: int
     applied_on: date
-    decide_by: date  # art. 22 (recalled): decided within 10 days (民诉法 art. 85 counting)
+    decide_by: date  # 财产调查规定 art. 21: decided within 10 days (民诉法 art. 85 counting)
     recorded_by: str
 
 

@@ -80,13 +80,13 @@ async def test_a_petition_is_assigned_to_the_cases_judge_escalated_discussed_ext
     assert r.status_code == 200 and r.json()["discussions"] == 1, r.text
 
     _refused(await http.post(f"{url}/petitions/{pid}/extension", headers=judge(case["judge_id"]),
-                             json={"days": 30, "reason": "情况复杂"}), 403, "信访条例-35", "role_not_allowed")
+                             json={"days": 30, "reason": "情况复杂"}), 403, "信访工作条例-34", "role_not_allowed")
     _refused(await http.post(f"{url}/petitions/{pid}/extension", headers=CHIEF, json={"days": 31, "reason": "复杂"}),
-             422, "信访条例-35", "extension_too_long")
+             422, "信访工作条例-34", "extension_too_long")
     r = await http.post(f"{url}/petitions/{pid}/extension", headers=CHIEF, json={"days": 30, "reason": "情况复杂"})
     assert r.status_code == 200 and r.json()["conclude_by"] == (today + timedelta(days=90)).isoformat(), r.text
     _refused(await http.post(f"{url}/petitions/{pid}/extension", headers=CHIEF, json={"days": 5, "reason": "复杂"}),
-             422, "信访条例-35", "already_extended")
+             422, "信访工作条例-34", "already_extended")
 
     close = {"outcome": "judicial_aid", "petition_stopped": True, "details": "发放司法救助金",
              "closed_on": today.isoformat()}
@@ -172,7 +172,7 @@ async def test_late_steps_are_refused_or_shown_late_and_ineligible_aid_is_only_r
     system: System, http: httpx.AsyncClient
 ) -> None:
     """A petition received 90 days ago and accepted 61 days ago: its 60 days have passed, so no extension
-    (信访条例-35 limit_passed); supervision shows the acceptance late. An application the judge finds
+    (信访工作条例-34 limit_passed); supervision shows the acceptance late. An application the judge finds
     ineligible cannot be granted (司法救助意见-3), only refused; nothing is reported or paid for it."""
     url, today = system.url("intake"), clock.today()
     case = await register(http, system)
@@ -182,7 +182,7 @@ async def test_late_steps_are_refused_or_shown_late_and_ineligible_aid_is_only_r
                         json={"acknowledged_on": (today - timedelta(days=61)).isoformat()})
     assert r.status_code == 200 and r.json()["conclude_by"] == (today - timedelta(days=1)).isoformat(), r.text
     _refused(await http.post(f"{url}/petitions/{pid}/extension", headers=CHIEF, json={"days": 30, "reason": "复杂"}),
-             422, "信访条例-35", "limit_passed")
+             422, "信访工作条例-34", "limit_passed")
 
     async def accept_node() -> dict[str, Any]:
         r = await http.get(f"{system.url('supervision')}/cases/{case['case_id']}/deadlines", headers=CHIEF)

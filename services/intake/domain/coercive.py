@@ -4,7 +4,8 @@ ids, the actor and the case's facts arrive on the command.
 
 Sources: 刑法 art. 313 (拒不执行判决、裁定罪); 拒执罪解释 (法释〔2024〕13号) art. 14 (the applicant's private
 prosecution once the police or procuratorate declined); 财产调查规定 2017 arts. 21–26 (reward notices on the
-applicant's application, decided within 10 days — art. 22, recalled; the reward is the applicant's money).
+applicant's application, decided within 10 days — art. 21; the reward is the applicant's money — art. 24;
+both checked in the text).
 """
 
 from __future__ import annotations

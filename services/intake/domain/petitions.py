@@ -3,9 +3,10 @@ time limits and who may act on it. Pure: time, ids, the officer and the case's f
 command.
 
 Time limits (信访工作条例 2022; docs/rules.md §12):
-- accept or not, and tell the petitioner, within 15 days of receiving the petition (第三十一条);
+- accept or not, and tell the petitioner, within 15 days of receiving the petition (第二十三条: a body
+  other than a 信访部门 tells in writing within 15 days of receipt; checked in the text, docs/rules.md §9);
 - conclude within 60 days of acceptance; where it is complex, the head of the body may extend it
-  once, by at most 30 days, telling the petitioner why (第三十五条).
+  once, by at most 30 days, telling the petitioner why (第三十四条).
 Days are counted from the day after the start day (民法典 第二百零一条); supervision's deadline node
 also moves a last day that is a holiday to the next workday (民法典 第二百零三条).
 """
@@ -31,8 +32,8 @@ from shared.commands import TableDecider
 from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, in_court
 from shared.events import DomainEvent
 
-ACCEPT_DAYS = 15  # 信访工作条例 2022 第三十一条
-CONCLUDE_DAYS = 60  # 信访工作条例 2022 第三十五条
+ACCEPT_DAYS = 15  # 信访工作条例 2022 第二十三条
+CONCLUDE_DAYS = 60  # 信访工作条例 2022 第三十四条
 EXTENSION_MAX_DAYS = 30  # 同条：延长不得超过30日（一次）
 OUTCOME_ZH: dict[str, str] = {
     "settled": "达成和解",
@@ -43,8 +44,8 @@ OUTCOME_ZH: dict[str, str] = {
 }
 CHANNEL_ZH: dict[str, str] = {"visit": "来访", "letter": "来信", "phone": "来电", "online": "网上信访"}
 RULE_ASSIGNED = "信访-谁办理谁接待"
-RULE_ACCEPT = "信访条例-31"
-RULE_CONCLUDE = "信访条例-35"
+RULE_ACCEPT = "信访工作条例-23"
+RULE_CONCLUDE = "信访工作条例-34"
 
 
 class PetitionRuleBroken(InvalidInput):

@@ -6,7 +6,7 @@
 - ``reconsider_decision:<measure>``: the higher court decides within 5 days of receiving the
   application (same article); met by the recorded decision.
 - ``reward_decision:<reward>``: the judge decides on a reward application within 10 days (财产调查规定 2017
-  art. 22, recalled); met by the decision.
+  art. 21, checked in the text); met by the decision.
 - ``detention_end:<task>``: custody ends at the latest on its last day (start day = day 1; 民诉法 art.
   118) — a fixed date, never moved past a rest day; met by the release.
 """
@@ -37,7 +37,7 @@ def measure_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
              done=first(entries, "intake.measure_reconsideration_decided", applied.seq, measure_id=mid), days=5)
     for applied in (e for e in entries if e.event_type == "intake.reward_applied"):
         rid = applied.payload.get("reward_id")
-        node(f"reward_decision:{rid}", "决定是否准许悬赏", "财产调查规定第22条：收到悬赏申请之日起10日内", applied,
+        node(f"reward_decision:{rid}", "决定是否准许悬赏", "财产调查规定第21条：收到书面申请之日起10日内", applied,
              done=first(entries, "intake.reward_decided", applied.seq, reward_id=rid), days=10)
     for started in (e for e in entries if e.event_type == "field_ops.custody_started"):
         task = started.payload.get("task_id")

@@ -1,9 +1,9 @@
 """Deadline nodes of enforcement petitions (涉执信访) about a case. Pure.
 
 - ``petition_accept:<id>``: decide whether to accept and tell the petitioner within 15 days of
-  receiving the petition (信访工作条例 2022 第三十一条); done by the acknowledgement (or a closure).
+  receiving the petition (信访工作条例 2022 第二十三条); done by the acknowledgement (or a closure).
 - ``petition_conclude:<id>``: conclude within 60 days of acceptance, extended once by at most 30 days
-  with the head's approval (第三十五条); done by the closure.
+  with the head's approval (第三十四条); done by the closure.
 - ``petition_supervised:<id>:<n>``: the due date a leader set when supervising it (督办), done by the
   closure.
 All are watched whatever becomes of the case (a petition about a closed or 终本 case runs on), warn
@@ -27,7 +27,7 @@ def petition_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
         pid = reg.payload.get("petition_id")
         acknowledged = first(entries, "intake.petition_acknowledged", reg.seq, petition_id=pid)
         closed = first(entries, "intake.petition_closed", reg.seq, petition_id=pid)
-        node(f"petition_accept:{pid}", "信访事项受理告知", "信访工作条例(2022)第三十一条：收到之日起15日内告知是否受理",
+        node(f"petition_accept:{pid}", "信访事项受理告知", "信访工作条例(2022)第二十三条：收到之日起15日内书面告知",
              reg, done=acknowledged or closed, days=ACCEPT_DAYS)
         for order, esc in enumerate((e for e in entries if e.event_type == "intake.petition_escalated"
                                      and e.payload.get("petition_id") == pid), start=1):
@@ -43,7 +43,7 @@ def petition_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
                        if e.event_type == "intake.petition_extended" and e.payload.get("petition_id") == pid)
         extended = min(extended, EXTENSION_MAX_DAYS)
         d = node(f"petition_conclude:{pid}", "信访事项办结",
-                 "信访工作条例(2022)第三十五条：受理之日起60日内办结，经批准可延长一次、不超过30日",
+                 "信访工作条例(2022)第三十四条：受理之日起60日内办结，经批准可延长一次、不超过30日",
                  acknowledged, done=closed, days=CONCLUDE_DAYS + extended)
         if extended:
             node.out[-1] = d._replace(explanation=[*d.explanation, f"经批准延长 {extended} 日"])
