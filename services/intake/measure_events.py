@@ -117,7 +117,7 @@ class MeasureEffectRecorded(DomainEvent):
 
 @event("intake.measure_early_release_approved", 1, "院长 {approved_by} 批准提前解除拘留（{approved_on}）：{reason}")
 class EarlyReleaseApproved(DomainEvent):
-    """民诉法解释 art. 182 (recalled): a detained person who admits and corrects the conduct may be
+    """民诉法解释 art. 182 (checked in the 2015 text): a detained person who admits and corrects the conduct may be
     released early with the president's approval; field_ops records an early release only after it."""
 
     measure_id: str

@@ -4,7 +4,8 @@ decided days counted from the start — or an early release with its reason. Pur
 instruction's stream (docs/rules.md §9, §7.14).
 
 Sources: 民诉法 2023 art. 118 (detention at most 15 days); art. 119 (only on the president's approved
-decision); 民诉法解释 (2022) art. 179/180/182 (recalled, not checked: custody by the public security organ,
+decision); 民诉法解释 arts. 178/180/182 (checked in the 2015 text, docs/rules.md §9; 178, not 179, is the
+custody article: custody by the public security organ,
 the family told within 24 hours or the failure recorded, early release on admitting and correcting,
 with the president's approval — recorded in intake, ``intake.measure_early_release_approved``).
 """

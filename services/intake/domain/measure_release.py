@@ -1,7 +1,7 @@
 """Early release from detention (提前解除拘留): the president's approval, recorded on the measure's
 stream (``intake.measure:<measure_id>``) beside the measure's own decider (docs/rules.md §9). Pure.
 
-Source: 民诉法解释 (2022) art. 182 (recalled, not checked against the text): 被拘留人在拘留期间认错悔改的，
+Source: 民诉法解释 art. 182 (checked in the 2015 text, docs/rules.md §9): 被拘留人在拘留期间认错悔改的，
 可以责令其具结悔过，提前解除拘留；提前解除拘留，应报经院长批准. field_ops records an early release only
 once this approval reached it (``RULE_EARLY_RELEASE``, refused there naming the rule).
 """
