@@ -53,7 +53,7 @@ def acknowledged(on: date = DAY) -> pt.PetitionState:
     return run(PETITIONS, registered(), pt.AcknowledgePetition(who(), on))  # type: ignore[return-value]
 
 
-# ---- time limits (信访工作条例 2022 第三十一条、第三十五条) -----------------------------------------------
+# ---- time limits (信访工作条例 2022 第二十三条、第三十四条) -----------------------------------------------
 
 def test_acceptance_is_due_15_days_after_receipt_and_conclusion_60_days_after_acceptance() -> None:
     assert pt.accept_by(date(2026, 3, 2)) == date(2026, 3, 17)
