@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from services.supervision.domain.deadlines import tolling_pauses
 from services.supervision.domain.entries import Entry
 from services.supervision.domain.findings import Context, Found, current_judge, rule
+from services.supervision.domain.imported_closure import standing_at
 from services.supervision.domain.nodes import business_day
 from services.supervision.domain.periods import count_period
 from services.supervision.domain.rules_people import IMPORTER_ROLE
@@ -281,8 +282,9 @@ def payout_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
 
 
 # v2: a closure that ends the case (终结执行, 销案, 不予执行, 驳回申请) leaves no control in effect and no
-# disposal open (_ending_closure_checks; docs/rules.md §5).
-@rule("互相制约-10", 2, "结案案件的控制措施须在到期前续行；终结执行等结案前须解除控制并结束处置",
+# disposal open (_ending_closure_checks; docs/rules.md §5). v3: an imported one is judged by business dates
+# over the whole trail (imported_closure.py; docs/import.md §6), one finding per control or disposal.
+@rule("互相制约-10", 3, "结案案件的控制措施须在到期前续行；终结执行等结案前须解除控制并结束处置",
       "docs/rules.md §7.10、§5；民诉法解释第485条；查扣冻规定(2020)第28条")
 def controls_renewed(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     _ending_closure_checks(entries, found)
@@ -339,6 +341,18 @@ CONTROL_STARTS = ("asset_search.control_confirmed", "asset_search.control_renewe
 CONTROL_ENDS = ("asset_search.control_released", "asset_search.control_lapsed")
 
 
+def _imported_ending_closure(entries: Sequence[Entry], closure: Entry, found: Found) -> None:
+    at = standing_at(entries, closure)
+    kind, people = closure.payload.get("closure_type"), [closure.text("approved_by") or closure.officer,
+                                                        closure.text("judge_id")]
+    for control, start in sorted(at.controls.items()):
+        found.add(f"{kind}结案时（{at.day.isoformat()}）控制措施 {control} 未解除（按导入的业务日期）", people,
+                  closure, start)
+    for disposal, decided in sorted(at.disposals.items()):
+        found.add(f"{kind}结案时（{at.day.isoformat()}）财产处置 {disposal} 未结束（按导入的业务日期）", people,
+                  closure, decided)
+
+
 def _ending_closure_checks(entries: Sequence[Entry], found: Found) -> None:
     """Checked over the whole trail: at such a closure no control of the case is still in effect and no
     disposal is still open (a control confirmed or renewed and not released or lapsed before it; a
@@ -355,6 +369,9 @@ def _ending_closure_checks(entries: Sequence[Entry], found: Found) -> None:
             open_[disposal] = e
         elif e.event_type == "disposal.disposal_concluded" and disposal:
             open_.pop(disposal, None)
+        elif e.event_type == "intake.case_closed" and e.payload.get("closure_type") in ENDING_CLOSURES \
+                and e.actor_role == IMPORTER_ROLE:
+            _imported_ending_closure(entries, e, found)
         elif e.event_type == "intake.case_closed" and e.payload.get("closure_type") in ENDING_CLOSURES:
             parts = ([f"控制措施 {'、'.join(sorted(active))} 未解除"] if active else [])
             parts += [f"财产处置 {'、'.join(sorted(open_))} 未结束"] if open_ else []
