@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from deploy.demo_steps import CHIEF, CLERK, FIN_MAKER, officer, refused
+from deploy.demo_steps import CHIEF, CLERK, FIN_CHECKER, FIN_MAKER, officer, refused
 
 if TYPE_CHECKING:
     from deploy.demo import Demo
@@ -61,8 +61,12 @@ async def _petitions(demo: Demo, case_id: str, judge_id: str) -> None:
     await demo.post("intake", f"/judicial-aid/{aid_id}/funds-request", {}, chief)
 
     async def paid() -> bool:
-        await demo.post("disposal", f"/cases/{case_id}/ledger/aid-payments",
-                        {"aid_id": aid_id, "amount_fen": AID_FEN, "paid_on": today}, officer(demo, FIN_MAKER))
+        # two finance officers (互相制约-9): one proposes, another approves and pays
+        proposed = await demo.post("disposal", f"/cases/{case_id}/ledger/aid-payments",
+                                   {"aid_id": aid_id, "amount_fen": AID_FEN, "paid_on": today},
+                                   officer(demo, FIN_MAKER))
+        await demo.post("disposal", f"/cases/{case_id}/ledger/aid-payments/{proposed['payment_id']}/approval", {},
+                        officer(demo, FIN_CHECKER))
         return True
 
     await demo.until("财产处置服务得知救助决定并发放救助金", paid)

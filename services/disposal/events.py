@@ -248,11 +248,34 @@ class ClaimPaidInFull(DomainEvent):
     paid_on: date
 
 
-@event("disposal.judicial_aid_paid", 1, "司法救助金经本案账户发放 {amount_fen} 分（救助 {aid_id}）")
+@event("disposal.judicial_aid_payment_proposed", 1,
+       "司法救助金发放申请 {amount_fen} 分（救助 {aid_id}），制单 {proposed_by}")
+class JudicialAidPaymentProposed(DomainEvent):
+    """A finance officer proposes paying granted judicial aid; another finance officer approves it
+    (互相制约-9's reading for aid money, as for enforcement payouts). Nothing is paid yet."""
+
+    payment_id: str
+    aid_id: str
+    amount_fen: int
+    granted_fen: int
+    paid_on: date  # the day proposed for the payment (the approval may give the actual day)
+    proposed_by: str
+
+
+@event("disposal.judicial_aid_payment_rejected", 1, "司法救助金发放申请被退回（救助 {aid_id}）：{reason}")
+class JudicialAidPaymentRejected(DomainEvent):
+    payment_id: str
+    aid_id: str
+    rejected_by: str
+    reason: str
+
+
+@event("disposal.judicial_aid_paid", 2, "司法救助金经本案账户发放 {amount_fen} 分（救助 {aid_id}）")
 class JudicialAidPaid(DomainEvent):
     """Judicial aid (国家司法救助) paid to the applicant through the case account: aid money, kept
     apart from enforcement money. It is not 执行到位, does not reduce the amount due and never makes
-    the case paid in full."""
+    the case paid in full. v2: paid on a second finance officer's approval (``paid_by``) of another's
+    proposal (``proposed_by``; null on a v1 payment, made by one officer before the rule)."""
 
     payment_id: str
     aid_id: str
@@ -260,6 +283,7 @@ class JudicialAidPaid(DomainEvent):
     granted_fen: int
     paid_on: date
     paid_by: str
+    proposed_by: str | None = None
 
 
 def _with_unknown_asset(payload: dict[str, Any]) -> dict[str, Any]:
@@ -269,6 +293,7 @@ def _with_unknown_asset(payload: dict[str, Any]) -> dict[str, Any]:
 
 REGISTRY.add_upcaster("disposal.auction_scheduled", 1, _with_unknown_asset)
 REGISTRY.add_upcaster("disposal.auction_ended", 1, _with_unknown_asset)
+REGISTRY.add_upcaster("disposal.judicial_aid_paid", 1, lambda p: {**p, "proposed_by": None})
 
 
 def _bid_time_unknown(payload: dict[str, Any]) -> dict[str, Any]:

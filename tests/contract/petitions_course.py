@@ -4,7 +4,7 @@ through disposal's case account. Part of ``tests.contract.helpers.produced()``."
 
 from __future__ import annotations
 
-from services.disposal.domain.aid import AidGrant, PayAid
+from services.disposal.domain.aid import AidGrant, ApproveAid, ProposeAid, RejectAid
 from services.disposal.domain.decider import LedgerDecider
 from services.intake.domain import aid as ad
 from services.intake.domain import petitions as pt
@@ -40,6 +40,11 @@ def petitions_course() -> list[Envelope]:
              judge, "judge", at(60))
 
     ledger = Course(LedgerDecider(), f"disposal.ledger:{case_id}", case_id)
-    ledger(PayAid("aid-payment-1", "aid-1", 3_000_000, at(30).date(), "fin-1", AidGrant("aid-1", 3_000_000, True)),
-           "fin-1", "finance_officer", at(30))
+    grant = AidGrant("aid-1", 3_000_000, True)
+    ledger(ProposeAid("aid-payment-0", "aid-1", 3_000_000, at(29).date(), "fin-1", grant), "fin-1", "finance_officer",
+           at(29))
+    ledger(RejectAid("aid-payment-0", "fin-2", "账号有误"), "fin-2", "finance_officer", at(29))
+    ledger(ProposeAid("aid-payment-1", "aid-1", 3_000_000, at(30).date(), "fin-1", grant), "fin-1", "finance_officer",
+           at(30))
+    ledger(ApproveAid("aid-payment-1", "fin-2", at(30).date()), "fin-2", "finance_officer", at(30))
     return petition.envelopes + aid.envelopes + ledger.envelopes

@@ -52,7 +52,8 @@ PROBED_FROM = {
                    "disposal.disposal_decided"},
     "disposal_id": {t for t in REGISTERED if t.startswith("disposal.")} - {
         "disposal.funds_received", "disposal.payout_proposed", "disposal.payout_approved", "disposal.payout_rejected",
-        "disposal.claim_paid_in_full", "disposal.judicial_aid_paid"},
+        "disposal.claim_paid_in_full", "disposal.judicial_aid_paid", "disposal.judicial_aid_payment_proposed",
+        "disposal.judicial_aid_payment_rejected"},
     "control_id": {"asset_search.control_ordered", "asset_search.control_confirmed", "asset_search.control_renewed",
                    "asset_search.control_released", "asset_search.control_lapsed"},
     "query_id": {"asset_search.query_dispatched", "asset_search.agency_answered"},

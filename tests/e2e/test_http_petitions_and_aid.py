@@ -60,8 +60,11 @@ async def test_aid_paid_is_kept_apart_in_the_ledger_and_counted_by_supervision(s
         return await http.post(f"{ledger_url}/aid-payments", headers=FIN,
                                json={"aid_id": aid["aid_id"], "amount_fen": AID_FEN, "paid_on": today})
 
-    paid = await poll(pay, "disposal to learn the grant and its report", until=lambda r: r.status_code == 201)
-    assert paid.json()["judicial_aid"]["paid_fen"] == AID_FEN
+    proposed = await poll(pay, "disposal to learn the grant and its report", until=lambda r: r.status_code == 201)
+    assert proposed.json()["judicial_aid"]["paid_fen"] == 0  # a proposal pays nothing (互相制约-9: two officers)
+    paid = await http.post(f"{ledger_url}/aid-payments/{proposed.json()['payment_id']}/approval",
+                           headers=auth("fin-002", "finance_officer"), json={})
+    assert paid.status_code == 200 and paid.json()["judicial_aid"]["paid_fen"] == AID_FEN, paid.text
     ledger = await _ok(await http.get(ledger_url, headers=FIN))
     assert (ledger["received_fen"], ledger["balance_fen"], ledger["paid_to_applicant_fen"]) == (PAID_FEN, PAID_FEN, 0)
     assert ledger["judicial_aid"]["paid_fen"] == AID_FEN and ledger["paid_in_full"] is False

@@ -123,8 +123,21 @@ async def _paid_through_the_case_account(http: httpx.AsyncClient, system: System
     refused = await poll(answer, "disposal to know the grant and its report (refusing one fen above it)",
                          until=lambda b: b.get("code") == "aid_payment_exceeds_grant")
     assert refused["rule"] == "司法救助-拨付"
+    # two finance officers (互相制约-9): a proposal pays nothing; its maker never approves; another returns or pays
+    checker = auth("fin-002", "finance_officer")
+    r = await http.post(f"{url}/aid-payments", headers=fin, json={**pay, "amount_fen": 1})
+    assert r.status_code == 201 and r.json()["judicial_aid"]["pending"][0]["proposed_by"] == "fin-001", r.text
+    r = await http.post(f"{url}/aid-payments/{r.json()['payment_id']}/rejection", headers=checker,
+                        json={"reason": "收款账户有误"})
+    assert r.status_code == 200 and r.json()["judicial_aid"]["pending"] == [], r.text
     r = await http.post(f"{url}/aid-payments", headers=fin, json={**pay, "amount_fen": 36 * wage})
-    assert r.status_code == 201, r.text
+    assert r.status_code == 201 and r.json()["judicial_aid"]["paid_fen"] == 0, r.text
+    approval = f"{url}/aid-payments/{r.json()['payment_id']}/approval"
+    _refused(await http.post(approval, headers=fin, json={}), 403, "互相制约-9", "maker_is_checker")
+    r = await http.post(approval, headers=checker, json={})
+    assert r.status_code == 200, r.text
+    paid = r.json()["judicial_aid"]["payments"][0]
+    assert (paid["proposed_by"], paid["paid_by"]) == ("fin-001", "fin-002")
     ledger = (await http.get(url, headers=fin)).json()
     assert ledger["judicial_aid"]["paid_fen"] == 36 * wage
     assert (ledger["paid_to_applicant_fen"], ledger["balance_fen"], ledger["paid_in_full"]) == (0, 0, False)

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.disposal.domain.aid import AidGrant, PayAid, pay_aid
+from services.disposal.domain.aid import AidGrant, ApproveAid, ProposeAid, RejectAid, propose_aid
 from services.disposal.domain.commands import CaseFacts
-from services.disposal.domain.decider import given_ledger
+from services.disposal.domain.decider import LedgerDecider, given_ledger
 from services.disposal.domain.ledger import ledger_view
 from services.disposal.domain.rules import RuleBroken
 from services.disposal.events import FundsReceived, JudicialAidPaid
@@ -26,6 +26,7 @@ DAY = date(2026, 3, 2)
 JUDGE = "qz-j-101"
 CASE = pt.CaseOfPetition("case-1", "黔01", "（2026）黔01执1号", "黔01-快执组", JUDGE)
 WAGE = 900_000  # 9,000 yuan a month
+LEDGER = LedgerDecider()
 
 
 def who(officer: str = JUDGE, day: date = DAY) -> Who:
@@ -222,32 +223,60 @@ def test_funds_are_reported_only_for_a_grant() -> None:
 
 def test_aid_paid_is_kept_apart_from_enforcement_money_and_never_pays_the_case_in_full() -> None:
     grant = AidGrant("aid-1", 3_000_000, reported=True)
-    before = given_ledger(FundsReceived(entry_id="e1", amount_fen=100_000, source="voluntary_payment",
-                                        received_on=DAY, recorded_by="fin-1"))
-    [paid] = pay_aid(PayAid("pay-1", "aid-1", 3_000_000, DAY, "fin-1", grant), before)
-    after = given_ledger(FundsReceived(entry_id="e1", amount_fen=100_000, source="voluntary_payment",
-                                       received_on=DAY, recorded_by="fin-1"), paid)  # type: ignore[arg-type]
+    before_events = [FundsReceived(entry_id="e1", amount_fen=100_000, source="voluntary_payment", received_on=DAY,
+                                   recorded_by="fin-1")]
+    before = given_ledger(*before_events)
+    [proposed] = propose_aid(ProposeAid("pay-1", "aid-1", 3_000_000, DAY, "fin-1", grant), before)
+    [paid] = LEDGER.decide(ApproveAid("pay-1", "fin-2", DAY), given_ledger(*before_events, proposed))
+    after = given_ledger(*before_events, proposed, paid)
     facts = CaseFacts(claim_fen=3_000_000, deadline=DAY)
     view, was = ledger_view(after, facts, DAY), ledger_view(before, facts, DAY)
     assert view["judicial_aid"]["paid_fen"] == 3_000_000
     for key in ("balance_fen", "received_fen", "paid_to_applicant_fen", "paid_in_full", "amount_due"):
         assert view[key] == was[key]
-    assert isinstance(paid, JudicialAidPaid)
+    assert isinstance(paid, JudicialAidPaid) and (paid.proposed_by, paid.paid_by) == ("fin-1", "fin-2")
 
 
 def test_aid_is_paid_only_once_reported_and_never_above_the_grant() -> None:
     state = given_ledger()
     with pytest.raises(RuleBroken) as none:
-        pay_aid(PayAid("pay-1", "aid-1", 1, DAY, "fin-1", None), state)
+        propose_aid(ProposeAid("pay-1", "aid-1", 1, DAY, "fin-1", None), state)
     assert none.value.code == "aid_not_granted"
     with pytest.raises(RuleBroken) as unreported:
-        pay_aid(PayAid("pay-1", "aid-1", 1, DAY, "fin-1", AidGrant("aid-1", 10, False)), state)
+        propose_aid(ProposeAid("pay-1", "aid-1", 1, DAY, "fin-1", AidGrant("aid-1", 10, False)), state)
     assert unreported.value.code == "aid_funds_not_requested"
     grant = AidGrant("aid-1", 10, True)
-    assert pay_aid(PayAid("pay-1", "aid-1", 10, DAY, "fin-1", grant), state)
+    assert propose_aid(ProposeAid("pay-1", "aid-1", 10, DAY, "fin-1", grant), state)
     with pytest.raises(RuleBroken) as above:
-        pay_aid(PayAid("pay-1", "aid-1", 11, DAY, "fin-1", grant), state)
+        propose_aid(ProposeAid("pay-1", "aid-1", 11, DAY, "fin-1", grant), state)
     assert above.value.code == "aid_payment_exceeds_grant" and above.value.rule == "司法救助-拨付"
+    # a pending proposal is reserved: a second one above what is left is refused too
+    [first] = propose_aid(ProposeAid("pay-1", "aid-1", 6, DAY, "fin-1", grant), state)
+    with pytest.raises(RuleBroken) as reserved:
+        propose_aid(ProposeAid("pay-2", "aid-1", 5, DAY, "fin-1", grant), given_ledger(first))
+    assert reserved.value.code == "aid_payment_exceeds_grant"
+
+
+def test_aid_is_paid_by_two_finance_officers_the_proposer_never_approves() -> None:
+    """互相制约-9's reading for aid money: 制单≠复核, as for enforcement payouts; aid money stays apart."""
+    grant = AidGrant("aid-1", 10, True)
+    [proposed] = propose_aid(ProposeAid("pay-1", "aid-1", 10, DAY, "fin-1", grant), given_ledger())
+    state = given_ledger(proposed)
+    assert ledger_view(state, None, DAY)["judicial_aid"]["paid_fen"] == 0  # nothing paid on the proposal
+    with pytest.raises(Forbidden) as same:
+        LEDGER.decide(ApproveAid("pay-1", "fin-1", DAY), state)
+    assert same.value.rule == "互相制约-9" and same.value.code == "maker_is_checker"
+    with pytest.raises(InvalidInput) as early:
+        LEDGER.decide(ApproveAid("pay-1", "fin-2", DAY, DAY - timedelta(days=1)), state)
+    assert early.value.code == "paid_on_invalid"
+    [paid] = LEDGER.decide(ApproveAid("pay-1", "fin-2", DAY), state)
+    view = ledger_view(given_ledger(proposed, paid), None, DAY)
+    assert view["judicial_aid"]["paid_fen"] == 10 and view["judicial_aid"]["pending"] == []
+    assert view["balance_fen"] == 0 and view["paid_to_applicant_fen"] == 0
+    with pytest.raises(Conflict):
+        LEDGER.decide(ApproveAid("pay-1", "fin-3", DAY), given_ledger(proposed, paid))
+    [returned] = LEDGER.decide(RejectAid("pay-1", "fin-1", "账号有误"), state)
+    assert ledger_view(given_ledger(proposed, returned), None, DAY)["judicial_aid"]["pending"] == []
 
 
 def test_business_dates_are_not_in_the_future() -> None:

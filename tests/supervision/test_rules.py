@@ -861,3 +861,20 @@ def test_rule_10_an_imported_lapse_before_the_closure_is_not_a_closed_cases_laps
     h.on(date(2026, 7, 2)).add("asset_search.control_lapsed", "imp-1", "importer", control_id="k2",
                                expiry_date="2026-07-01")
     assert len(findings(h, "互相制约-10")) == 1
+
+
+def test_rule_9_judicial_aid_is_paid_by_two_officers_a_v1_payment_is_not_judged() -> None:
+    """v3: aid money (disposal.judicial_aid_paid v2) has a maker and a checker too; it is not enforcement
+    money, so it touches neither the balance nor the 30 days."""
+    h = History().opened()
+    h.add("disposal.judicial_aid_paid", "fin-1", "finance_officer", payment_id="a1", aid_id="aid-1",
+          amount_fen=500, granted_fen=500, proposed_by="fin-1", paid_by="fin-1")
+    [finding] = findings(h, "互相制约-9")
+    assert finding.message == "司法救助金发放的制单人与复核人相同（fin-1）"
+    ok = History().opened()
+    ok.add("disposal.judicial_aid_paid", "fin-2", "finance_officer", payment_id="a1", aid_id="aid-1",
+           amount_fen=500, granted_fen=500, proposed_by="fin-1", paid_by="fin-2")
+    ok.add("disposal.judicial_aid_paid", "fin-1", "finance_officer", payment_id="a0", aid_id="aid-1",
+           amount_fen=500, granted_fen=500, paid_by="fin-1", proposed_by=None)  # upcast v1: no proposer
+    assert findings(ok, "互相制约-9") == []
+    assert "互相制约-9@3" in ruleset_version()

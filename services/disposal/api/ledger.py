@@ -11,7 +11,7 @@ from pydantic import Field
 
 from services.disposal.api.common import Fen, FinanceOfficer, PastDate, Rt, Staff, known_case, run
 from services.disposal.api.models import AidPaymentWritten, Controls, LedgerOut, PayoutWritten, ReceiptWritten
-from services.disposal.domain.aid import AidGrant, PayAid
+from services.disposal.domain.aid import AidGrant, ApproveAid, ProposeAid, RejectAid
 from services.disposal.domain.commands import (
     Acting,
     ApprovePayout,
@@ -145,24 +145,52 @@ async def reject_payout(case_id: str, payout_id: str, body: RejectIn, request: R
 class AidPaymentIn(In):
     aid_id: str = Field(min_length=1, max_length=100, description="司法救助申请编号（立案服务已决定并报请拨付）")
     amount_fen: Fen
-    paid_on: PastDate = Field(description="发放日期")
+    paid_on: PastDate = Field(description="发放日期（审批时可写明实际发放日期，默认此日）")
+
+
+class AidApprovalIn(In):
+    paid_on: PastDate | None = Field(default=None, description="实际发放日期（默认申请所写日期；不早于它）")
 
 
 @router.post("/cases/{case_id}/ledger/aid-payments", status_code=201,
-             summary="经本案账户发放国家司法救助金（与执行款分列，不计入执行到位）")
-async def pay_judicial_aid(case_id: str, body: AidPaymentIn, request: Request, response: Response,
-                           officer: FinanceOfficer, rt: Rt) -> AidPaymentWritten:
+             summary="申请经本案账户发放国家司法救助金（制单；须另一名财务人员审批；与执行款分列，不计入执行到位）")
+async def propose_judicial_aid(case_id: str, body: AidPaymentIn, request: Request, response: Response,
+                               officer: FinanceOfficer, rt: Rt) -> AidPaymentWritten:
     payment_id = str(uuid.uuid4())
 
-    async def build(conn: asyncpg.Connection, acting: Acting) -> PayAid:
+    async def build(conn: asyncpg.Connection, acting: Acting) -> ProposeAid:
         row = await conn.fetchrow("SELECT amount_fen, reported FROM judicial_aid_grants"
                                   " WHERE aid_id = $1 AND case_id = $2", body.aid_id, case_id)
         grant = AidGrant(body.aid_id, int(row["amount_fen"]), bool(row["reported"])) if row else None
-        return PayAid(payment_id, body.aid_id, body.amount_fen, body.paid_on, acting.officer_id, grant)
+        return ProposeAid(payment_id, body.aid_id, body.amount_fen, body.paid_on, acting.officer_id, grant)
 
     return await run(request, response, rt, officer, Role.FINANCE_OFFICER, case_id=case_id,
                      stream_id=ledger_stream_id(case_id), decider=LEDGER, build=build, view=_view(case_id),
                      out=AidPaymentWritten, status=201, extra={"payment_id": payment_id})
+
+
+@router.post("/cases/{case_id}/ledger/aid-payments/{payment_id}/approval",
+             summary="另一名财务人员审批并发放司法救助金（制单人不得审批，互相制约-9）")
+async def approve_judicial_aid(case_id: str, payment_id: str, request: Request, response: Response,
+                               officer: FinanceOfficer, rt: Rt, body: AidApprovalIn | None = None
+                               ) -> AidPaymentWritten:
+    async def build(conn: asyncpg.Connection, acting: Acting) -> ApproveAid:
+        return ApproveAid(payment_id, acting.officer_id, acting.now.date(), body.paid_on if body else None)
+
+    return await run(request, response, rt, officer, Role.FINANCE_OFFICER, case_id=case_id,
+                     stream_id=ledger_stream_id(case_id), decider=LEDGER, build=build, view=_view(case_id),
+                     out=AidPaymentWritten, extra={"payment_id": payment_id})
+
+
+@router.post("/cases/{case_id}/ledger/aid-payments/{payment_id}/rejection", summary="退回司法救助金发放申请")
+async def reject_judicial_aid(case_id: str, payment_id: str, body: RejectIn, request: Request, response: Response,
+                              officer: FinanceOfficer, rt: Rt) -> AidPaymentWritten:
+    async def build(conn: asyncpg.Connection, acting: Acting) -> RejectAid:
+        return RejectAid(payment_id, acting.officer_id, body.reason)
+
+    return await run(request, response, rt, officer, Role.FINANCE_OFFICER, case_id=case_id,
+                     stream_id=ledger_stream_id(case_id), decider=LEDGER, build=build, view=_view(case_id),
+                     out=AidPaymentWritten, extra={"payment_id": payment_id})
 
 
 @router.get("/cases/{case_id}/controls", summary="本案已控制的财产（来自查控、外勤事件）")

@@ -209,7 +209,17 @@ class AidPaymentOut(ResponseModel):
     aid_id: str = Field(description="司法救助申请编号（立案服务）")
     amount_fen: Fen
     paid_on: date
-    paid_by: str
+    paid_by: str = Field(description="审批发放的财务人员（复核）")
+    proposed_by: str | None = Field(description="申请发放的财务人员（制单；早于两人审批规则的发放为空）")
+
+
+class AidPendingOut(ResponseModel):
+    payment_id: str
+    aid_id: str
+    amount_fen: Fen
+    granted_fen: int
+    paid_on: date = Field(description="申请所写的发放日期")
+    proposed_by: str = Field(description="申请发放的财务人员（制单）；须由另一名财务人员审批")
 
 
 class AidAccount(ResponseModel):
@@ -217,6 +227,7 @@ class AidAccount(ResponseModel):
 
     paid_fen: int = Field(description="已发放救助金合计（分）")
     payments: list[AidPaymentOut]
+    pending: list[AidPendingOut] = Field(description="待另一名财务人员审批的救助金发放申请（互相制约-9）")
 
 
 class Ledger(_OfCase):
@@ -267,7 +278,7 @@ class _AidPaid(ResponseModel):
 
 
 class AidPaymentWritten(Written, _AidPaid, Ledger):
-    """经本案账户发放司法救助金后的账户（不含应付金额）。"""
+    """申请、审批或退回司法救助金发放后的账户（不含应付金额）。"""
 
 
 # ---- what disposal knows of the case -------------------------------------------------------

@@ -45,7 +45,9 @@ LEDGER_DECISIONS: dict[type, Callable[[Any, LedgerState], list[DomainEvent]]] = 
     c.ProposePayout: ledger.propose,
     c.ApprovePayout: ledger.approve,
     c.RejectPayout: ledger.reject,
-    aid.PayAid: aid.pay_aid,
+    aid.ProposeAid: aid.propose_aid,
+    aid.ApproveAid: aid.approve_aid,
+    aid.RejectAid: aid.reject_aid,
 }
 
 

@@ -29,7 +29,8 @@ def ledger_view(s: LedgerState, facts: CaseFacts | None, today: date) -> dict[st
         "payout_limits": [a.__dict__ for a in s.payout_limits(today)],
         # Aid money (domain/aid.py): shown apart, in none of the enforcement figures above or below.
         "judicial_aid": {"paid_fen": sum(p.amount_fen for p in s.aid_payments),
-                         "payments": [p.__dict__ for p in s.aid_payments]},
+                         "payments": [p.__dict__ for p in s.aid_payments],
+                         "pending": [p.__dict__ for p in s.aid_pending]},
     }
     if facts is not None:
         due = s.due(facts, today)

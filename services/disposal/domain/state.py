@@ -26,6 +26,8 @@ from services.disposal.events import (
     DisposalDecided,
     FundsReceived,
     JudicialAidPaid,
+    JudicialAidPaymentProposed,
+    JudicialAidPaymentRejected,
     NoticeServed,
     OnlineSaleAnnounced,
     OnlineSaleUnsold,
@@ -222,6 +224,19 @@ class AidPayment:
     amount_fen: int
     paid_on: date
     paid_by: str
+    proposed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class AidPending:
+    """An aid payment proposed by one finance officer, waiting for another's approval (互相制约-9)."""
+
+    payment_id: str
+    aid_id: str
+    amount_fen: int
+    granted_fen: int
+    paid_on: date
+    proposed_by: str
 
 
 @dataclass(frozen=True)
@@ -233,6 +248,8 @@ class LedgerState:
     paid_fee_fen: int = 0
     paid_in_full: bool = False
     aid_payments: tuple[AidPayment, ...] = ()
+    aid_pending: tuple[AidPending, ...] = ()
+    aid_closed: frozenset[str] = frozenset()  # proposals approved or rejected
 
     @property
     def cash_in_fen(self) -> int:
@@ -294,13 +311,31 @@ def _paid_in_full(s: LedgerState, e: ClaimPaidInFull) -> LedgerState:
     return replace(s, paid_in_full=True)
 
 
+def _aid_closed(s: LedgerState, payment_id: str) -> LedgerState:
+    return replace(s, aid_pending=tuple(p for p in s.aid_pending if p.payment_id != payment_id),
+                   aid_closed=s.aid_closed | {payment_id})
+
+
 def _aid_paid(s: LedgerState, e: JudicialAidPaid) -> LedgerState:
-    return replace(s, aid_payments=(*s.aid_payments,
-                                    AidPayment(e.payment_id, e.aid_id, e.amount_fen, e.paid_on, e.paid_by)))
+    s = _aid_closed(s, e.payment_id)
+    return replace(s, aid_payments=(*s.aid_payments, AidPayment(e.payment_id, e.aid_id, e.amount_fen, e.paid_on,
+                                                                e.paid_by, e.proposed_by)))
+
+
+def _aid_proposed(s: LedgerState, e: JudicialAidPaymentProposed) -> LedgerState:
+    return replace(s, aid_pending=(*s.aid_pending,
+                                   AidPending(e.payment_id, e.aid_id, e.amount_fen, e.granted_fen, e.paid_on,
+                                              e.proposed_by)))
+
+
+def _aid_rejected(s: LedgerState, e: JudicialAidPaymentRejected) -> LedgerState:
+    return _aid_closed(s, e.payment_id)
 
 
 EVOLVE_LEDGER: dict[type, Callable[[LedgerState, Any], LedgerState]] = {
     JudicialAidPaid: _aid_paid,
+    JudicialAidPaymentProposed: _aid_proposed,
+    JudicialAidPaymentRejected: _aid_rejected,
     FundsReceived: _funds_received,
     PayoutProposed: _payout_proposed,
     PayoutApproved: _payout_approved,

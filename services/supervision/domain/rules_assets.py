@@ -242,14 +242,17 @@ PAYOUT_DAYS = 30  # 执行款物管理规定 (2017): 到账后30日内发放
 
 @rule(
     "互相制约-9",
-    2,
-    "执行款发放须两人经手（制单≠复核）、余额不得为负、到账30日内发放",
-    "docs/rules.md §7.9；执行款物管理规定(2017)；民诉法第85条",
+    3,
+    "执行款、司法救助金发放须两人经手（制单≠复核）、余额不得为负、执行款到账30日内发放",
+    "docs/rules.md §7.9、§9；执行款物管理规定(2017)；民诉法第85条",
 )
 def payout_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
     """v2: the 30 days run from the day the money was received (``received_on``) to the day it was paid
     (``paid_on``), not between the days they were entered, and a last day on a rest day moves to the
-    next working day (民诉法 art. 85), as the ledger's ``pay_by`` and the payout node count them."""
+    next working day (民诉法 art. 85), as the ledger's ``pay_by`` and the payout node count them.
+    v3: judicial aid paid through the case account has two officers too (``judicial_aid_paid`` v2:
+    ``proposed_by`` ≠ ``paid_by``); a v1 payment (one officer, before the rule) names no proposer and
+    is not judged. Aid money is apart: it enters neither the balance nor the 30 days."""
     arrivals: list[list[object]] = []  # [entry, unpaid amount]
     balance = 0
     for e in entries:
@@ -257,6 +260,10 @@ def payout_checks(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
             amount = e.number("amount_fen") or 0
             balance += amount
             arrivals.append([e, amount])
+        elif e.event_type == "disposal.judicial_aid_paid":
+            maker, checker = e.text("proposed_by"), e.text("paid_by") or e.officer
+            if maker and maker == checker:
+                found.add(f"司法救助金发放的制单人与复核人相同（{maker}）", [maker, checker], e)
         elif e.event_type == "disposal.payout_approved":
             amount = e.number("amount_fen") or 0
             maker, checker = e.text("proposed_by"), e.text("approved_by") or e.officer

@@ -144,7 +144,11 @@ SUMMARIES: dict[str, str] = {
     "disposal.funds_received": "执行款到账 {amount_fen} 分（{source}）",
     "disposal.payout_approved": "执行款发放 {amount_fen} 分，制单 {proposed_by}，复核 {approved_by}",
     "disposal.claim_paid_in_full": "执行款足额到位 {amount_fen} 分",
-    "disposal.judicial_aid_paid": "经本案账户发放司法救助金 {amount_fen} 分（不计入执行到位），经办 {paid_by}",
+    "disposal.judicial_aid_payment_proposed": "申请经本案账户发放司法救助金 {amount_fen} 分，制单 {proposed_by}"
+    "（待另一名财务人员审批）",
+    "disposal.judicial_aid_payment_rejected": "司法救助金发放申请被退回：{reason}（{rejected_by}）",
+    "disposal.judicial_aid_paid": "经本案账户发放司法救助金 {amount_fen} 分（不计入执行到位），制单 {proposed_by}，"
+    "复核 {paid_by}",
     # supervision 监管
     "supervision.finding_raised": "互相制约检查发现 {rule_id}：{message}",
     "supervision.deadline_overdue": "期限超期：{node_name}，应于 {due} 前完成，已超期 {days_overdue} 日",
