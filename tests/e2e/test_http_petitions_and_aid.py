@@ -94,6 +94,11 @@ async def test_aid_paid_is_kept_apart_in_the_ledger_and_counted_by_supervision(s
     lines = [e.get("summary", "") for e in trail["events"]]
     assert any("司法救助金" in s and "不计入执行到位" in s for s in lines), lines
     assert any(s.startswith("登记涉执信访") for s in lines), lines
+    # the panel and the two finance officers kept the rules: no 互相制约-15 (aid panel) or -9 finding for the case
+    for rule_id in ("互相制约-15", "互相制约-9"):
+        found = await _ok(await http.get(f"{sup}/findings", headers=SUPERVISOR,
+                                         params={"case_id": cid, "rule_id": rule_id}))
+        assert found["findings"] == [], found
     nodes = await _ok(await http.get(f"{sup}/cases/{cid}/deadlines", headers=SUPERVISOR))
     by_key = {d["key"]: d for d in nodes["deadlines"]}
     assert by_key[f"petition_accept:{pid}"]["status"] == "met"

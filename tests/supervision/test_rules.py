@@ -22,7 +22,7 @@ def findings(h: History, rule_id: str) -> list:
 
 
 def test_the_rule_set_covers_every_rule_of_domain_section_7_with_a_version() -> None:
-    assert sorted(int(r.rule_id.split("-")[1]) for r in RULES) == list(range(1, 15))
+    assert sorted(int(r.rule_id.split("-")[1]) for r in RULES) == list(range(1, 16))
     assert "互相制约-1@1" in ruleset_version()
 
 
@@ -878,3 +878,30 @@ def test_rule_9_judicial_aid_is_paid_by_two_officers_a_v1_payment_is_not_judged(
            amount_fen=500, granted_fen=500, paid_by="fin-1", proposed_by=None)  # upcast v1: no proposer
     assert findings(ok, "互相制约-9") == []
     assert "互相制约-9@3" in ruleset_version()
+
+
+def _aid(h: History, panel: list[str], decided_by: str) -> None:
+    h.add("intake.judicial_aid_applied", "clerk-1", "intake_clerk", aid_id="aid-1", case_judge_id="judge-1")
+    h.later(3).add("intake.judicial_aid_decided", decided_by, "reviewer", aid_id="aid-1", panel=panel,
+                   decided_by=decided_by)
+
+
+def test_rule_15_aid_is_decided_by_a_panel_of_three_never_recorded_by_the_cases_judge() -> None:
+    """互相制约-15, the detective side of intake's 司法救助-合议: ≥ 3 distinct members, the recorder among them,
+    never the case's judge (who may sit as one voice of three)."""
+    ok = History().opened()
+    _aid(ok, ["rev-1", "rev-2", "judge-1"], "rev-1")
+    assert findings(ok, "互相制约-15") == []
+    small = History().opened()
+    _aid(small, ["rev-1", "rev-2", "rev-2"], "rev-1")
+    [f] = findings(small, "互相制约-15")
+    assert f.message == "司法救助决定的合议庭仅 2 名不同成员（至少 3 名）"
+    outsider = History().opened()
+    _aid(outsider, ["rev-1", "rev-2", "rev-3"], "chief-9")
+    assert [f.message for f in findings(outsider, "互相制约-15")] == ["司法救助决定由合议庭以外的 chief-9 记录"]
+    judge = History().opened()
+    judge_id = next(e.text("judge_id") for e in judge.entries if e.event_type == "intake.case_assigned")
+    _aid(judge, ["rev-1", "rev-2", str(judge_id)], str(judge_id))
+    [f] = findings(judge, "互相制约-15")
+    assert f.message == f"本案承办法官 {judge_id} 记录了本案的司法救助决定" and f.people == (judge_id,)
+    assert "互相制约-15@1" in ruleset_version()

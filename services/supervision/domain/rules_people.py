@@ -1,4 +1,4 @@
-"""互相制约 rules about people: who may act on a case in which role (docs/rules.md §7 rules 1–3, 6–8, 12)."""
+"""互相制约 rules about people: who may act on a case in which role (docs/rules.md §7 rules 1–3, 6–8, 12–15)."""
 
 from __future__ import annotations
 
@@ -237,3 +237,32 @@ def detainer_not_decider(entries: Sequence[Entry], ctx: Context, found: Found) -
             deciders = {decision.text("judge_id"), decision.text("approved_by")}
             if doer in deciders:
                 found.add(f"{doer} 既作出或批准拘留决定又执行拘留", [doer], decision, e)
+
+
+AID_PANEL_MIN = 3  # 司法救助意见 (法发〔2016〕16号): decided collectively — this system's reading, docs/rules.md §7.15
+
+
+@rule("互相制约-15", 1, "司法救助须合议决定：合议庭至少3名不同成员，记录人为合议庭成员，本案承办法官不得记录决定",
+      "docs/rules.md §7.15、§9；司法救助意见(2016)")
+def aid_panel(entries: Sequence[Entry], ctx: Context, found: Found) -> None:
+    """The detective side of intake's 司法救助-合议 over the trail: each ``intake.judicial_aid_decided``
+    names a panel of at least three different members, is recorded by one of them, and never by the
+    case's judge (the judge at the decision; else the judge the application named)."""
+    applications: dict[str, Entry] = {}
+    for i, e in enumerate(entries):
+        if e.event_type == "intake.judicial_aid_applied":
+            applications[str(e.payload.get("aid_id"))] = e
+        elif e.event_type == "intake.judicial_aid_decided":
+            application = applications.get(str(e.payload.get("aid_id")))
+            raw = e.payload.get("panel")
+            panel = list(dict.fromkeys(str(p) for p in raw)) if isinstance(raw, list) else []
+            decider = e.text("decided_by") or e.officer
+            judge = current_judge(entries, i) or (application.text("case_judge_id") if application else None)
+            cited = [x for x in (application, e) if x]
+            if len(panel) < AID_PANEL_MIN:
+                found.add(f"司法救助决定的合议庭仅 {len(panel)} 名不同成员（至少 {AID_PANEL_MIN} 名）",
+                          [decider, *panel], *cited)
+            if decider and decider not in panel:
+                found.add(f"司法救助决定由合议庭以外的 {decider} 记录", [decider], *cited)
+            if decider and decider == judge:
+                found.add(f"本案承办法官 {decider} 记录了本案的司法救助决定", [decider], *cited)
