@@ -127,3 +127,26 @@ def test_a_live_termination_is_still_judged_in_trail_order() -> None:
     h.add("asset_search.control_released", "judge-1", "judge", control_id="C1", asset_id="A1")
     [f] = rule_10(h)
     assert "（按导入的业务日期）" not in f.message
+
+
+def test_an_imported_termination_that_carries_its_record_s_conditions_is_judged_on_them_at_once() -> None:
+    """Intake's import writes controls_released / disposals_concluded from the record (by business dates): the
+    closure is judged on them before any control or disposal of the record reaches the trail."""
+    unmet = [{"code": "online_search", "met": True, "detail": "旧系统网络查控"},
+             {"code": "controls_released", "met": False,
+              "detail": "尚有 1 项查封、扣押、冻结措施未解除：C1（应先裁定解除）"},
+             {"code": "disposals_concluded", "met": False, "detail": "尚有 1 项财产处置未结束：D1"}]
+    h = History(start=date(2026, 1, 5)).opened()
+    h.on(date(2026, 6, 1)).add("intake.case_closed", *IMPORTER, closure_type="终结执行", judge_id="judge-1",
+                               approved_by="chief-1", closed_on="2026-06-01", conditions=unmet)
+    [f] = rule_10(h)
+    assert f.message == ("终结执行结案时（2026-06-01）尚有 1 项查封、扣押、冻结措施未解除：C1（应先裁定解除）；"
+                         "尚有 1 项财产处置未结束：D1（旧系统结案，按导入的记录判断）")
+    # all met: no finding, whatever the trail shows later by dates (the record is the old system's whole story)
+    met = [{**c, "met": True} for c in unmet]
+    h = History(start=date(2026, 1, 5)).opened()
+    h.on(date(2026, 6, 1)).add("intake.case_closed", *IMPORTER, closure_type="终结执行", judge_id="judge-1",
+                               approved_by="chief-1", closed_on="2026-06-01", conditions=met)
+    confirmed(h, "C1", date(2026, 2, 1))
+    h.on(date(2026, 7, 1)).add("asset_search.control_released", *IMPORTER, control_id="C1", asset_id="A1")
+    assert rule_10(h) == []

@@ -22,6 +22,7 @@ from services.intake.config import CourtRoster
 from services.intake.domain.decider import stream_id
 from services.intake.domain.filing import decide_by, limitation_warning
 from services.intake.importing.models import OTHER_SECTIONS, ImportRecord
+from services.intake.importing.still_moving import still_moving_conditions
 from shared.courts import CaseNumber, is_known_court, parse_case_number
 from shared.envelope import Actor, Envelope
 from shared.errors import FieldError
@@ -326,7 +327,8 @@ def _events(record: ImportRecord, number: CaseNumber, team_id: str | None, who: 
             closer = closure.judge_id or judge
             out.append(("case_closed", closure.date, ev.CaseClosed(
                 closure_type=closure.type, judge_id=closer, approved_by=closure.approved_by, reason=closure.reason,
-                conditions=imported_conditions(record), claim_amount_fen=app.claim_amount_fen, registered_on=reg.date,
+                conditions=[*imported_conditions(record), *still_moving_conditions(record, court, text_number)],
+                claim_amount_fen=app.claim_amount_fen, registered_on=reg.date,
                 closed_on=closure.date, track=tri.track)))
             people += [(closer, "judge", "intake.case_closed"), (closure.approved_by, None, "intake.case_closed")]
     return Plan(court=court, case_number=number, case_id=case_id, record_hash=fingerprint(record), events=out,

@@ -7,6 +7,11 @@ closure is judged over the whole trail on the days things happened: a control of
 closure's day (effective by then, its expiry not before it, not released, lapsed or deducted on or before it) or a
 disposal decided by then and not concluded on or before it (查扣冻规定 2020 art. 28; 民诉法解释 art. 484).
 
+The closure carries what its record says (intake's import writes the conditions ``controls_released`` and
+``disposals_concluded`` a live closure checks, computed from the record by business dates,
+services/intake/importing/still_moving.py): an imported closure that carries them is judged on them, at once
+and whatever the order of the parts. One imported before that is judged over the trail as follows.
+
 A part still arriving must not make a false finding (findings are never withdrawn): asset_search's part is
 written in date order (services/asset_search/importing.py), so a control's history up to the closure's day
 is known once a later asset_search event dated after that day is in the trail, or disposal's imported part
@@ -76,3 +81,16 @@ def standing_at(entries: Sequence[Entry], closure: Entry) -> Standing:
         if any(business_day(x) > day for x in own):
             disposals[disposal] = e
     return Standing(day, controls, disposals)
+
+
+ATTESTED = ("controls_released", "disposals_concluded")
+
+
+def attested(closure: Entry) -> list[str] | None:
+    """The unmet conditions' details the imported closure carries (what its record says stood on its day);
+    None when it carries neither condition (imported before they were written)."""
+    conditions = [c for c in closure.payload.get("conditions") or []
+                  if isinstance(c, dict) and c.get("code") in ATTESTED]
+    if not conditions:
+        return None
+    return [str(c.get("detail") or c.get("code")) for c in conditions if not c.get("met")]

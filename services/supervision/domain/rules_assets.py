@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from services.supervision.domain.deadlines import tolling_pauses
 from services.supervision.domain.entries import Entry
 from services.supervision.domain.findings import Context, Found, current_judge, rule
-from services.supervision.domain.imported_closure import standing_at
+from services.supervision.domain.imported_closure import attested, standing_at
 from services.supervision.domain.nodes import business_day
 from services.supervision.domain.periods import count_period
 from services.supervision.domain.rules_people import IMPORTER_ROLE
@@ -349,9 +349,15 @@ CONTROL_ENDS = ("asset_search.control_released", "asset_search.control_lapsed")
 
 
 def _imported_ending_closure(entries: Sequence[Entry], closure: Entry, found: Found) -> None:
-    at = standing_at(entries, closure)
     kind, people = closure.payload.get("closure_type"), [closure.text("approved_by") or closure.officer,
                                                         closure.text("judge_id")]
+    said = attested(closure)
+    if said is not None:  # what its record says stood on its day (intake's import): one finding
+        if said:
+            found.add(f"{kind}结案时（{business_day(closure).isoformat()}）{'；'.join(said)}（旧系统结案，按导入的记录判断）",
+                      people, closure)
+        return
+    at = standing_at(entries, closure)
     for control, start in sorted(at.controls.items()):
         found.add(f"{kind}结案时（{at.day.isoformat()}）控制措施 {control} 未解除（按导入的业务日期）", people,
                   closure, start)
