@@ -170,3 +170,25 @@ def objection_decide_by(received_on: date, calendar: HolidayCalendar) -> Period:
     """Last day to decide an objection received on ``received_on``: 15 days, the start day not
     counted, a last day on a rest day moved to the next working day (民诉法 arts. 236, 85)."""
     return count_period(received_on, days=OBJECTION_REVIEW_DAYS, calendar=calendar)
+
+
+# 信访工作条例 2022: decide whether to accept and tell the petitioner within 15 days of receipt (art. 23);
+# conclude within 60 days of acceptance, extended once by at most 30 days (art. 34). Counted as 民法典
+# arts. 201/203 count them (the start day not counted; a last day on a rest day moves to the next working
+# day) — the same steps as every period here. Intake's accept_by / conclude_by and supervision's
+# petition_accept / petition_conclude nodes both read these.
+PETITION_ACCEPT_DAYS = 15
+PETITION_CONCLUDE_DAYS = 60
+PETITION_EXTENSION_MAX_DAYS = 30
+
+
+def petition_accept_by(received_on: date, calendar: HolidayCalendar) -> Period:
+    """Last day to decide whether to accept a petition received on ``received_on`` and tell the petitioner."""
+    return count_period(received_on, days=PETITION_ACCEPT_DAYS, calendar=calendar)
+
+
+def petition_conclude_by(accepted_on: date, extension_days: int, calendar: HolidayCalendar) -> Period:
+    """Last day to conclude a petition accepted on ``accepted_on``: 60 days plus the approved extension,
+    counted from the acceptance in one go (an extension is never added to a day already moved past a rest
+    day), then moved over a rest day."""
+    return count_period(accepted_on, days=PETITION_CONCLUDE_DAYS + extension_days, calendar=calendar)

@@ -12,6 +12,8 @@ import httpx
 from deploy.system import System
 from services.intake.config import load_config
 from shared import clock
+from shared.holidays import COURT
+from shared.periods import petition_accept_by, petition_conclude_by
 from tests.conftest import auth
 from tests.intake.conftest import CLERK, judge, register
 from tests.waits import poll
@@ -57,14 +59,15 @@ async def test_a_petition_is_assigned_to_the_cases_judge_escalated_discussed_ext
     p = await _petition(http, url, case)
     pid = p["petition_id"]
     assert (p["officer_id"], p["team_id"], p["status"]) == (case["judge_id"], case["team_id"], "registered")
-    assert p["accept_by"] == (today + timedelta(days=15)).isoformat()
+    # 15 days, a last day on a rest day moved (shared/periods.py, as supervision's node counts)
+    assert p["accept_by"] == str(petition_accept_by(today, COURT).due)
 
     ack = {"acknowledged_on": today.isoformat()}
     _refused(await http.post(f"{url}/petitions/{pid}/acknowledgement", headers=judge("qz-j-999"), json=ack),
              403, "信访-谁办理谁接待", "not_petition_handler")
     r = await http.post(f"{url}/petitions/{pid}/acknowledgement", headers=judge(case["judge_id"]), json=ack)
     assert r.status_code == 200, r.text
-    assert r.json()["conclude_by"] == (today + timedelta(days=60)).isoformat()
+    assert r.json()["conclude_by"] == str(petition_conclude_by(today, 0, COURT).due)
 
     esc = {"instruction": "十日内约谈申请人并答复", "due_on": (today + timedelta(days=10)).isoformat()}
     _refused(await http.post(f"{url}/petitions/{pid}/escalation", headers=judge(case["judge_id"]), json=esc),
@@ -84,7 +87,7 @@ async def test_a_petition_is_assigned_to_the_cases_judge_escalated_discussed_ext
     _refused(await http.post(f"{url}/petitions/{pid}/extension", headers=CHIEF, json={"days": 31, "reason": "复杂"}),
              422, "信访工作条例-34", "extension_too_long")
     r = await http.post(f"{url}/petitions/{pid}/extension", headers=CHIEF, json={"days": 30, "reason": "情况复杂"})
-    assert r.status_code == 200 and r.json()["conclude_by"] == (today + timedelta(days=90)).isoformat(), r.text
+    assert r.status_code == 200 and r.json()["conclude_by"] == str(petition_conclude_by(today, 30, COURT).due), r.text
     _refused(await http.post(f"{url}/petitions/{pid}/extension", headers=CHIEF, json={"days": 5, "reason": "复杂"}),
              422, "信访工作条例-34", "already_extended")
 
@@ -184,7 +187,8 @@ async def _judicial_aid(http: httpx.AsyncClient, url: str, case: dict[str, Any],
 async def test_late_steps_are_refused_or_shown_late_and_ineligible_aid_is_only_refused(
     system: System, http: httpx.AsyncClient
 ) -> None:
-    """A petition received 90 days ago and accepted 61 days ago: its 60 days have passed, so no extension
+    """A petition received 90 days ago and accepted 70 days ago: its 60 days have passed (even moved past a
+    rest day), so no extension
     (信访工作条例-34 limit_passed); supervision shows the acceptance late. An application the judge finds
     ineligible cannot be granted (司法救助意见-3), only refused; nothing is reported or paid for it."""
     url, today = system.url("intake"), clock.today()
@@ -192,8 +196,10 @@ async def test_late_steps_are_refused_or_shown_late_and_ineligible_aid_is_only_r
     p = await _petition(http, url, case, received_on=(today - timedelta(days=90)).isoformat(), channel="online")
     pid = p["petition_id"]
     r = await http.post(f"{url}/petitions/{pid}/acknowledgement", headers=CHIEF,  # a leader may step in
-                        json={"acknowledged_on": (today - timedelta(days=61)).isoformat()})
-    assert r.status_code == 200 and r.json()["conclude_by"] == (today - timedelta(days=1)).isoformat(), r.text
+                        json={"acknowledged_on": (today - timedelta(days=70)).isoformat()})
+    limit = petition_conclude_by(today - timedelta(days=70), 0, COURT).due
+    assert limit is not None and limit < today
+    assert r.status_code == 200 and r.json()["conclude_by"] == limit.isoformat(), r.text
     _refused(await http.post(f"{url}/petitions/{pid}/extension", headers=CHIEF, json={"days": 30, "reason": "复杂"}),
              422, "信访工作条例-34", "limit_passed")
 
@@ -204,6 +210,7 @@ async def test_late_steps_are_refused_or_shown_late_and_ineligible_aid_is_only_r
 
     node = await poll(accept_node, "supervision's petition_accept node", until=lambda d: d.get("status") == "late")
     assert node["due"] >= (today - timedelta(days=75)).isoformat()  # 15 days from receipt (a rest day moves it)
+    assert node["due"] == p["accept_by"]  # intake and supervision count the same day (shared/periods.py)
 
     r = await http.post(f"{url}/cases/{case['case_id']}/judicial-aid", headers=CLERK, json={
         "applicant": {"name": "张某"}, "amount_requested_fen": 100_000, "grounds": "生活困难",

@@ -58,8 +58,10 @@ def acknowledged(on: date = DAY) -> pt.PetitionState:
 
 def test_acceptance_is_due_15_days_after_receipt_and_conclusion_60_days_after_acceptance() -> None:
     assert pt.accept_by(date(2026, 3, 2)) == date(2026, 3, 17)
-    assert pt.conclude_by(date(2026, 3, 2)) == date(2026, 5, 1)
-    assert pt.conclude_by(date(2026, 3, 2), 30) == date(2026, 5, 31)  # 90 days in all
+    assert pt.conclude_by(date(2026, 3, 12)) == date(2026, 5, 11)  # a Monday: 60 days exactly
+    # the 60th day, 2026-05-01, is Labour Day (05-01..05-05 off): the last day is Wednesday 05-06
+    assert pt.conclude_by(date(2026, 3, 2)) == date(2026, 5, 6)
+    assert pt.conclude_by(date(2026, 3, 2), 30) == date(2026, 6, 1)  # 90 days: Sunday 05-31 → Monday
     with pytest.raises(ValueError):
         pt.conclude_by(date(2026, 3, 2), 31)
 
@@ -88,17 +90,18 @@ def test_only_the_assigned_officer_or_a_leader_acknowledges() -> None:
 def test_acknowledgement_sets_the_conclusion_limit_60_days_on() -> None:
     [e] = PETITIONS.decide(pt.AcknowledgePetition(who(JUDGE, DAY + timedelta(days=15)), DAY + timedelta(days=15)),
                            registered())
-    assert e.conclude_by == DAY + timedelta(days=75)
+    assert e.conclude_by == date(2026, 5, 18)  # 60 days from 03-17 is Saturday 05-16: moved to Monday
 
 
 def test_the_extension_is_at_most_30_days_once_and_before_the_limit_passes() -> None:
     state = acknowledged()
-    limit = DAY + timedelta(days=60)
+    limit = date(2026, 5, 6)  # 60 days from 03-02 is 05-01, Labour Day (05-01..05-05 off): moved to 05-06
+    assert state.conclude_by == limit
     with pytest.raises(pt.PetitionRuleBroken) as too_long:
         PETITIONS.decide(pt.ExtendPetition(who("chief", DAY), 31, "复杂"), state)
     assert too_long.value.rule == pt.RULE_CONCLUDE and too_long.value.code == "extension_too_long"
     [e] = PETITIONS.decide(pt.ExtendPetition(who("chief", limit), 30, "复杂"), state)  # on the last day: allowed
-    assert e.conclude_by == DAY + timedelta(days=90)
+    assert e.conclude_by == date(2026, 6, 1)  # 90 days from the acceptance in one go: Sunday 05-31 → Monday
     with pytest.raises(pt.PetitionRuleBroken) as late:
         PETITIONS.decide(pt.ExtendPetition(who("chief", limit + timedelta(days=1)), 30, "复杂"), state)
     assert late.value.code == "limit_passed"

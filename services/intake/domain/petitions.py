@@ -7,14 +7,14 @@ Time limits (信访工作条例 2022; docs/rules.md §12):
   other than a 信访部门 tells in writing within 15 days of receipt; checked in the text, docs/rules.md §9);
 - conclude within 60 days of acceptance; where it is complex, the head of the body may extend it
   once, by at most 30 days, telling the petitioner why (第三十四条).
-Days are counted from the day after the start day (民法典 第二百零一条); supervision's deadline node
-also moves a last day that is a holiday to the next workday (民法典 第二百零三条).
+Days are counted from the day after the start day (民法典 第二百零一条), and a last day on a rest day
+moves to the next workday (民法典 第二百零三条) — shared/periods.py, so intake and supervision's nodes agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from services.intake.domain.commands import Who
 from services.intake.events_petitions import (
@@ -31,10 +31,18 @@ from services.intake.events_petitions import (
 from shared.commands import TableDecider
 from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, in_court
 from shared.events import DomainEvent
+from shared.holidays import COURT
+from shared.periods import (
+    PETITION_ACCEPT_DAYS,
+    PETITION_CONCLUDE_DAYS,
+    PETITION_EXTENSION_MAX_DAYS,
+    petition_accept_by,
+    petition_conclude_by,
+)
 
-ACCEPT_DAYS = 15  # 信访工作条例 2022 第二十三条
-CONCLUDE_DAYS = 60  # 信访工作条例 2022 第三十四条
-EXTENSION_MAX_DAYS = 30  # 同条：延长不得超过30日（一次）
+ACCEPT_DAYS = PETITION_ACCEPT_DAYS  # 信访工作条例 2022 第二十三条
+CONCLUDE_DAYS = PETITION_CONCLUDE_DAYS  # 信访工作条例 2022 第三十四条
+EXTENSION_MAX_DAYS = PETITION_EXTENSION_MAX_DAYS  # 同条：延长不得超过30日（一次）
 OUTCOME_ZH: dict[str, str] = {
     "settled": "达成和解",
     "enforced": "已执行到位",
@@ -56,15 +64,21 @@ class PetitionRuleBroken(InvalidInput):
 
 
 def accept_by(received_on: date) -> date:
-    """Last day to decide whether to accept (and tell the petitioner): 15 days after receipt."""
-    return received_on + timedelta(days=ACCEPT_DAYS)
+    """Last day to decide whether to accept (and tell the petitioner): 15 days after receipt, a last
+    day on a rest day moved to the next working day (shared/periods.py, as supervision's node counts)."""
+    due = petition_accept_by(received_on, COURT).due
+    assert due is not None
+    return due
 
 
 def conclude_by(accepted_on: date, extension_days: int = 0) -> date:
-    """Last day to conclude: 60 days after acceptance, plus an extension of at most 30 days."""
+    """Last day to conclude: 60 days after acceptance, plus an extension of at most 30 days, counted from
+    the acceptance in one go and moved past a rest day (shared/periods.py, as supervision's node counts)."""
     if not 0 <= extension_days <= EXTENSION_MAX_DAYS:
         raise ValueError("extension_days must be 0..30")
-    return accepted_on + timedelta(days=CONCLUDE_DAYS + extension_days)
+    due = petition_conclude_by(accepted_on, extension_days, COURT).due
+    assert due is not None
+    return due
 
 
 # ---- commands -------------------------------------------------------------------------------------------
@@ -267,8 +281,10 @@ def extend(c: ExtendPetition, s: PetitionState) -> list[DomainEvent]:
     if c.who.today > s.conclude_by:
         raise PetitionRuleBroken(RULE_CONCLUDE, "days",
                                  f"办理期限已于 {s.conclude_by.isoformat()} 届满，须在届满前批准延长", "limit_passed")
+    assert s.acknowledged_on is not None
     return [PetitionExtended(petition_id=s.petition_id or "", days=c.days, reason=c.reason,
-                             conclude_by=s.conclude_by + timedelta(days=c.days), approved_by=c.who.officer_id)]
+                             conclude_by=conclude_by(s.acknowledged_on, s.extended_days + c.days),
+                             approved_by=c.who.officer_id)]
 
 
 def close(c: ClosePetition, s: PetitionState) -> list[DomainEvent]:

@@ -16,10 +16,12 @@ from collections.abc import Sequence
 
 from services.supervision.domain.entries import Entry
 from services.supervision.domain.nodes import NodeBook, first
+from shared.periods import PETITION_ACCEPT_DAYS as ACCEPT_DAYS
+from shared.periods import PETITION_CONCLUDE_DAYS as CONCLUDE_DAYS
+from shared.periods import PETITION_EXTENSION_MAX_DAYS as EXTENSION_MAX_DAYS
 
-ACCEPT_DAYS = 15
-CONCLUDE_DAYS = 60
-EXTENSION_MAX_DAYS = 30
+# The same counts as intake's accept_by / conclude_by (shared/periods.py petition_accept_by /
+# petition_conclude_by): the node counts days from its start and moves a last day past a rest day.
 
 
 def petition_nodes(entries: Sequence[Entry], node: NodeBook) -> None:
