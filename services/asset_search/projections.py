@@ -61,11 +61,25 @@ async def _query_dispatched(conn: asyncpg.Connection, env: Envelope, p: dict[str
 
 
 async def _exit_requested(conn: asyncpg.Connection, env: Envelope, p: dict[str, Any], reg: AgencyRegistry) -> None:
+    await conn.execute(
+        "INSERT INTO exit_requests (request_id, restriction_id, case_id, action, agency_id, subject_name, requested_at)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
+        p["request_id"], p["restriction_id"], env.case_id, p["action"], p["agency_id"], p["subject_name"],
+        env.occurred_at,
+    )
     await _request(conn, env, reg, request_id=p["request_id"], kind="exit_restriction", agency_id=p["agency_id"],
                    ref_id=p["request_id"], body={
                        "restriction_id": p["restriction_id"], "action": p["action"], "subject": p["subject"],
                        "case_number": p.get("case_number"),
                    })
+
+
+async def _exit_confirmed(conn: asyncpg.Connection, env: Envelope, p: dict[str, Any], reg: AgencyRegistry) -> None:
+    await conn.execute(
+        "UPDATE exit_requests SET outcome = $2, effective_date = $3::text::date, reason = $4, confirmed_at = $5"
+        " WHERE request_id = $1",
+        p["request_id"], p["outcome"], p.get("effective_date"), p.get("reason"), env.occurred_at,
+    )
 
 
 async def _delivered(conn: asyncpg.Connection, env: Envelope, p: dict[str, Any], reg: AgencyRegistry) -> None:
@@ -226,4 +240,5 @@ _HANDLERS: dict[str, Handler] = {
     "asset_search.lead_recorded": _lead_recorded,
     "asset_search.lead_verified": _lead_verified,
     "asset_search.exit_restriction_requested": _exit_requested,
+    "asset_search.exit_restriction_confirmed": _exit_confirmed,
 }

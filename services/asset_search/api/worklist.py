@@ -4,7 +4,9 @@
   执行工作规定; rules.LEAD_DAYS), and the cases whose online queries still wait for an agency, by the
   first query's due date (to chase the agency, 网络查控规定).
 - judge: the same leads of their own cases (a judge may verify them too), and the controls of their
-  own cases expiring within 30 days, to renew before they lapse (查扣冻规定 art. 29; 民诉法解释 art. 485).
+  own cases expiring within 30 days, to renew before they lapse (查扣冻规定 art. 29; 民诉法解释 art. 485);
+  an exit restriction (or its lifting) the border authority refused, to act on (decide again, or take
+  it up with the authority) — until a later request for the same restriction supersedes it (民诉法 art. 266).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
+import asyncpg
 from fastapi import APIRouter, Depends
 
 from services.asset_search.api.staff import Rt
@@ -74,6 +77,26 @@ async def collect(rt: Rt, officer: Principal, today: date) -> list[Work]:
                                  f"财产 {r['asset_id']}），到期前办理", r["expiry_date"],
                                  "POST", f"/cases/{r['case_id']}/controls/{r['control_id']}/renewal", "裁定续行",
                                  ref=r["control_id"]))
+            work += await _refused_exit_restrictions(conn, court, me)
+    return work
+
+
+async def _refused_exit_restrictions(conn: asyncpg.Connection, court: str, judge_id: str) -> list[Work]:
+    """The judge's cases whose exit restriction's latest request came back refused by the border authority."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT ON (e.restriction_id) e.*, f.case_number FROM exit_requests e"
+        " JOIN case_facts f ON f.case_id = e.case_id WHERE f.court = $1 AND f.judge_id = $2"
+        " ORDER BY e.restriction_id, e.requested_at DESC, e.request_id DESC", court, judge_id)
+    work = []
+    for r in rows:
+        if r["outcome"] != "refused":
+            continue
+        what = "解除限制出境" if r["action"] == "lift" else "限制出境"
+        work.append(Work("exit_restriction_refused", Role.JUDGE, r["case_id"], r["case_number"],
+                         f"边控机关未能办理{what}：{r['subject_name']}（{r['reason'] or '未说明理由'}），请核实后处理",
+                         r["confirmed_at"].astimezone(clock.SHANGHAI).date() if r["confirmed_at"] else None,
+                         "GET", f"/cases/{r['case_id']}/exit-restrictions", "查看边控回执",
+                         ref=r["request_id"]))
     return work
 
 
