@@ -205,7 +205,8 @@ class CustodyStarted(DomainEvent):
 
 @event("field_ops.family_notified", 1, "拘留后通知家属：{result_zh}")
 class FamilyNotified(DomainEvent):
-    """民诉法解释 art. 180 (checked in the 2015 text): family told within 24 hours, or the failure recorded."""
+    # 民诉法解释 art. 180: checked in the 2015 text (the docstring is part of the published v1 schema)
+    """民诉法解释 art. 180 (recalled): family told within 24 hours, or the failure recorded."""
 
     task_id: str
     instruction_id: str
