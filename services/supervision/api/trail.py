@@ -14,6 +14,7 @@ from services.supervision import case_refs
 from services.supervision import reads as queries
 from services.supervision.api.models import CaseTrail, OfficerActions, TrailEntry
 from services.supervision.reads import TrailFilter
+from services.supervision.trail.chain import escape, unescape
 from services.supervision.trail.names import NAMING_EVENTS, OFFICER_FIELDS, Names
 from services.supervision.trail.sentences import sentence
 from shared import openapi
@@ -112,7 +113,8 @@ async def names_for(rt: Runtime, court: str, rows: list[dict[str, Any]]) -> Name
     """What the rows' events name, as the trail of their cases tells it (trail/names.py): the naming
     events of those cases (queries, assets, leads, tasks …, not only the page shown), and the name
     each officer or agency the rows mention last acted under in the court."""
-    case_ids = sorted({str(r["case_id"]) for r in rows})
+    # the rows hold values as published (NUL and all); the table holds them escaped (trail/chain.py)
+    case_ids = sorted({escape(str(r["case_id"])) for r in rows})
     naming = await rt.pool.fetch(
         "SELECT case_id, event_type, payload, actor_kind, actor_id, actor_name FROM audit_trail"
         " WHERE court = $1 AND case_id = ANY($2::text[]) AND event_type = ANY($3::text[]) ORDER BY case_id, seq",
@@ -123,14 +125,16 @@ async def names_for(rt: Runtime, court: str, rows: list[dict[str, Any]]) -> Name
         payload = r.get("payload") or {}
         for key, value in payload.items():
             if key in OFFICER_FIELDS or key == "agency_id":
-                ids.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v)
+                values = value if isinstance(value, list) else [value]
+                ids.update(escape(v) for v in values if isinstance(v, str) and v)
     known = await rt.pool.fetch(
         "SELECT i.id, n.actor_kind, n.actor_name FROM unnest($2::text[]) AS i(id) CROSS JOIN LATERAL"
         " (SELECT actor_kind, actor_name FROM audit_trail WHERE actor_id = i.id AND court = $1"
         " AND actor_name IS NOT NULL AND actor_kind IN ('officer', 'agency') ORDER BY occurred_at DESC LIMIT 1) n",
         court, sorted(ids),
     )
-    seen = [{"actor_kind": k["actor_kind"], "actor_id": k["id"], "actor_name": k["actor_name"]} for k in known]
+    seen = [{"actor_kind": k["actor_kind"], "actor_id": unescape(k["id"]), "actor_name": unescape(k["actor_name"])}
+            for k in known]
     return Names.from_rows([*seen, *(dict(r) for r in naming), *rows])
 
 
