@@ -78,15 +78,8 @@ async def test_an_objection_is_received_heard_and_decided_and_counted_apart(
         totals: dict[str, Any] = r.json()["totals"]
         return totals
 
-    totals = await poll(objections, "supervision to count both objections and the decision",
-                        until=lambda t: t["received"] >= 2 and t["decided"] >= 1)
-    assert totals["outcomes"]["rejected"] >= 1 and totals["pending"] >= 1
-    assert totals["decided_in_time"]["numerator"] < totals["decided_in_time"]["denominator"]  # decided on day 20
-    assert totals["hearing_rate"]["numerator"] >= 1
-    closed = await poll(objections, "supervision to see the 执异 case closed by its ruling",
-                        until=lambda t: t["closed"] >= 1)
-    assert closed["closed"] == closed["decided"] and closed["closed_missing"] == 0, closed
-
+    # The deadline node (first: once supervision has this decision, the court-wide totals below include it;
+    # other tests' objections count in them too)
     # The deadline node of the objection counts its 15 days from the receipt: decided late.
     async def node() -> dict[str, Any] | None:
         r = await http.get(f"{sup}/cases/{cid}/deadlines", headers=SUPERVISOR)
@@ -97,6 +90,15 @@ async def test_an_objection_is_received_heard_and_decided_and_counted_apart(
 
     done = await poll(node, "supervision's objection node done by the decision")
     assert done["start_date"] == received.isoformat() and done["status"] == "late", done
+
+    totals = await poll(objections, "supervision to count both objections and the decision",
+                        until=lambda t: t["received"] >= 2 and t["decided"] >= 1)
+    assert totals["outcomes"]["rejected"] >= 1 and totals["pending"] >= 1
+    assert totals["decided_in_time"]["numerator"] < totals["decided_in_time"]["denominator"]  # decided on day 20
+    assert totals["hearing_rate"]["numerator"] >= 1
+    # the court-wide totals also hold other tests' objections (some published by test producers without the
+    # 执异 case's closure), so only "closed" is checked here; this case's own closure is checked below
+    await poll(objections, "supervision to see a 执异 case closed by its ruling", until=lambda t: t["closed"] >= 1)
 
     # The 执异 cases are in no enforcement figure: /indicators counts what /indicators/cases lists minus them.
     async def consistent() -> bool:

@@ -132,10 +132,16 @@ def test_rule_8_a_reviewer_who_records_a_lead_then_decides_is_found() -> None:
     lead = h.add("asset_search.lead_recorded", "rev-1", "search_officer", lead_id="L1")
     decided = h.add("intake.objection_decided", "rev-1", "reviewer", objection_case_id="o1", outcome="rejected",
                     decided_by="rev-1")
-    [f] = [f for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-8"]
-    assert f.people == ("rev-1",) and f.rule_version == 2
-    assert "在审查期间办理本案（asset_search.lead_recorded），其后仍作出审查结论" in f.message
-    assert {lead.event_id, decided.event_id} <= set(f.event_ids)
+    act, then = [f for f in check_case(h.entries, Context(CAL, CFG)) if f.rule_id == "互相制约-8"]
+    assert act.people == then.people == ("rev-1",) and act.rule_version == then.rule_version == 2
+    assert act.message.endswith("在审查期间办理本案（asset_search.lead_recorded）")
+    assert "在审查期间办理本案（asset_search.lead_recorded），其后仍作出审查结论" in then.message
+    assert lead.event_id in act.event_ids and decided.event_id not in act.event_ids
+    assert {lead.event_id, decided.event_id} <= set(then.event_ids)
+    # what the live checks found on the trail before the decision is found on the whole trail too (a
+    # rebuild must find what the live checks found: findings only grow)
+    before = {f.finding_id for f in check_case(h.entries[:-1], Context(CAL, CFG)) if f.rule_id == "互相制约-8"}
+    assert before and before <= {act.finding_id, then.finding_id}
 
 
 def test_rule_8_a_reviewer_assigned_as_judge_during_the_review_is_found_but_not_after_the_decision() -> None:

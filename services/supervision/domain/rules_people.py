@@ -173,9 +173,13 @@ def objection_reviewers(entries: Sequence[Entry], ctx: Context, found: Found) ->
             who = who or (judge if judge in reviewers else None)
             if who is None:
                 continue
-            then = "，其后仍作出审查结论" if decided is not None and decided.officer == who else ""
-            found.add(f"异议审查人 {who} 在审查期间办理本案（{a.event_type}）{then}", [who], e, a,
-                      *([decided] if decided is not None else []))
+            # Two findings, so that a trail's findings contain those of each of its prefixes (findings.py;
+            # a rebuild must find what the live checks found): the act itself, found as soon as it is in the
+            # trail, and — once it is — the same member's decision after it.
+            act = f"异议审查人 {who} 在审查期间办理本案（{a.event_type}）"
+            found.add(act, [who], e, a)
+            if decided is not None and decided.officer == who:
+                found.add(act + "，其后仍作出审查结论", [who], e, a, decided)
 
 
 TRACKS = {"fast": "快执", "ordinary": "普执"}

@@ -50,7 +50,8 @@ async def swap_in(conn: asyncpg.Connection, rebuilt: Report, require_identical: 
     if not rebuilt.ok:
         raise RebuildAborted(f"重建结果校验失败：{rebuilt.to_json()}")
     if require_identical and not identical:
-        raise RebuildAborted(f"重建结果与实时投影不一致：{rebuilt.digests} ≠ {current.digests}")
+        raise RebuildAborted(
+            f"重建结果与实时投影不一致：{rebuilt.digests} ≠ {current.digests}；{await differing_findings(conn)}")
     await conn.execute(f"DROP SCHEMA IF EXISTS {RETIRED} CASCADE")
     await conn.execute(f"CREATE SCHEMA {RETIRED}")
     for table in TABLES:
@@ -58,3 +59,18 @@ async def swap_in(conn: asyncpg.Connection, rebuilt: Report, require_identical: 
         await conn.execute(f"ALTER TABLE {SHADOW}.{table} SET SCHEMA public")
     await conn.execute(f"DROP SCHEMA {RETIRED} CASCADE")
     return report
+
+
+async def differing_findings(conn: asyncpg.Connection, limit: int = 5) -> str:
+    """Which findings the two sides disagree on (the first few), so that an operator sees why."""
+    columns = "finding_id, rule_id, rule_version, case_id, message"
+    only = "(SELECT {side} AS side, {c} FROM {a}.findings EXCEPT SELECT {side}, {c} FROM {b}.findings)"
+    rows = await conn.fetch(
+        only.format(side="'仅重建'", c=columns, a=SHADOW, b="public") + " UNION ALL "
+        + only.format(side="'仅实时'", c=columns, a="public", b=SHADOW)
+        + f" ORDER BY side, finding_id LIMIT {int(limit)}"
+    )
+    if not rows:
+        return "检查发现相同"
+    return "检查发现不同：" + "; ".join(
+        f"{r['side']} {r['rule_id']}@{r['rule_version']} 案件 {r['case_id']}：{r['message'][:120]}" for r in rows)
