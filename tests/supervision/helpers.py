@@ -137,11 +137,13 @@ async def wait_trail(
     case_id: str,
     count: int,
     headers: dict[str, str] = SUPERVISOR,
+    tries: int = 300,
     **params: Any,
 ) -> list[dict[str, Any]]:
-    """The case's trail once it holds at least ``count`` events matching ``params``."""
+    """The case's trail once it holds at least ``count`` events matching ``params`` (``tries`` reads,
+    0.1 s apart)."""
     events: list[dict[str, Any]] = []
-    for _ in range(300):
+    for _ in range(tries):
         r = await http.get(f"{system.url('supervision')}/cases/{case_id}/trail", headers=headers, params=params)
         if r.status_code == 200:
             events = r.json()["events"]

@@ -181,8 +181,11 @@ def only(rows: list[dict[str, Any]], cases: list[str]) -> list[dict[str, Any]]:
 async def quiet(http: httpx.AsyncClient, system: System, stories: list[Story]) -> None:
     """Until the services' reactions to ``stories`` are over (asset_search's first search round is
     answered by the simulator and recorded) and supervision has applied everything published."""
+    # the real asset_search searches every story's case and those of the filler (≥ 1,500 events on the
+    # log): under load its first rounds can take more than the usual 30 s
     for s in stories:
-        await wait_trail(http, system, s.case_id, 1, headers=WATCHER, event_type="asset_search.search_completed")
+        await wait_trail(http, system, s.case_id, 1, headers=WATCHER, tries=1200,
+                         event_type="asset_search.search_completed")
     await drained(http, system)
 
 
