@@ -755,9 +755,9 @@ def test_rule_5_each_auction_number_is_checked_at_its_boundary(
     kind: str, first: tuple[Any, ...], second: tuple[Any, ...] | None, problem: str | None
 ) -> None:
     h = History().opened()
-    # A first round alone: the price's last valid day is the day LAWFUL_1 is announced. Rule 5 checks the
-    # price's validity for every round (docs/rules.md §4, known gap), so a second round gets a longer one.
-    price = _priced_asset(h, kind, "2026-03-01" if second is None else "2027-01-01")
+    # The price's last valid day is the day LAWFUL_1 is announced: a second round announced later is still
+    # lawful (v3: the validity is judged for the first round only).
+    price = _priced_asset(h, kind, "2026-03-01")
     auction = _scheduled(h, 1, *first)
     if second is not None:
         h.add("disposal.auction_ended", "disp-1", "disposal_officer", disposal_id="d1", auction_id="au1", round=1,
@@ -905,3 +905,33 @@ def test_rule_15_aid_is_decided_by_a_panel_of_three_never_recorded_by_the_cases_
     [f] = findings(judge, "互相制约-15")
     assert f.message == f"本案承办法官 {judge_id} 记录了本案的司法救助决定" and f.people == (judge_id,)
     assert "互相制约-15@1" in ruleset_version()
+
+
+def _flat_and_vehicle_side_by_side(second_round_start: int) -> History:
+    """Flat a1 (price 1,000,000) and a dearer vehicle a2 (price 3,000,000) auctioned side by side; the
+    flat's first round unsold, then its second round at ``second_round_start``."""
+    h = History().opened()
+    _priced_asset(h, "real_estate", "2026-03-01")
+    h.add("asset_search.control_confirmed", "search-1", "search_officer", control_id="c2", asset_id="a2",
+          asset_kind="vehicle", measure="seize", controlled_by="search-1", expiry_date="2029-01-01")
+    h.add("disposal.disposal_decided", "judge-1", "judge", judge_id="judge-1", disposal_id="d2", asset_id="a2",
+          asset_kind="vehicle", asset_class="movable", control_ids=["c2"])
+    h.add("disposal.reference_price_fixed", "disp-1", "disposal_officer", disposal_id="d2", amount_fen=3_000_000,
+          valid_until="2026-03-01")
+    _auction(h, 1, *LAWFUL_1)
+    h.add("disposal.auction_scheduled", "disp-1", "disposal_officer", disposal_id="d2", auction_id="au-v1", round=1,
+          starting_price_fen=2_100_000, deposit_fen=210_000, announcement_start="2026-03-01",
+          bidding_start="2026-03-31T10:00:00+08:00", bidding_end="2026-04-01T10:00:00+08:00")
+    h.add("disposal.auction_ended", "disp-1", "disposal_officer", disposal_id="d1", auction_id="au1", round=1,
+          result="unsold", ended_at="2026-04-01T10:00:00+08:00")
+    _auction(h, 2, second_round_start, 56_000, "2026-04-05", "2026-04-20T10:00:00+08:00",
+             "2026-04-21T10:00:00+08:00")
+    return h
+
+
+def test_rule_5_v3_a_second_round_is_cut_from_its_own_disposals_first_round() -> None:
+    """The flat's round 2 at 80 % of the flat's round 1 is lawful, though the dearer vehicle's round came
+    between (v2 compared it with that one and found a cut of 73 %); 79.99 % is not."""
+    assert exactly(_flat_and_vehicle_side_by_side(560_000), "互相制约-5") == []
+    assert [f[4] for f in exactly(_flat_and_vehicle_side_by_side(559_999), "互相制约-5")] == [
+        "拍卖不合规：再次拍卖降价超过前次起拍价的20%"]

@@ -179,9 +179,14 @@ def _control_spans(entries: Sequence[Entry]) -> dict[str, list[tuple[date, Entry
     return out
 
 
+# v3: live rounds too are compared with the previous round of their own disposal (a lawful second round of
+# one asset is no longer judged against another asset's round), falling back to the case's previous round
+# only for events that name no disposal; the reference price's validity is judged for the first round
+# only (参考价规定 art. 27: the first auction's announcement must fall within it; later rounds follow the
+# first one's price, 网拍规定 art. 26).
 @rule(
     "互相制约-5",
-    2,
+    3,
     "拍卖数字符合规定：起拍价、降价幅度、公告期、保证金、参考价有效期、竞价时长",
     "网拍规定第10、12、17、26条；参考价规定第27条",
 )
@@ -215,7 +220,7 @@ def auction_numbers(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
             ends = e.instant_of("bidding_end")
             rnd = e.number("round") or 1
             imported = e.actor_role == IMPORTER_ROLE
-            before = previous_of.get(disposal or "") if imported else previous
+            before = previous_of.get(disposal) if disposal else previous
             if rnd > 1:
                 need = 7 if kind in MOVABLES else 15
                 if before is not None and start * 10 < (before.number("starting_price_fen") or 0) * 8:
@@ -228,7 +233,7 @@ def auction_numbers(entries: Sequence[Entry], ctx: Context, found: Found) -> Non
                 if bidding and ends else False
             if short:
                 problems.append("竞价时间不足24小时")
-            valid = ref.date_of("valid_until") if ref else None
+            valid = ref.date_of("valid_until") if ref and rnd == 1 else None
             if valid and announced and announced.date() > valid:
                 problems.append("参考价已超过有效期")
             if problems:
