@@ -109,6 +109,8 @@ class AliyunSmsGateway:
         self.client = httpx.AsyncClient(timeout=timeout_s)
 
     async def send(self, message: Mapping[str, Any]) -> None:
+        # the provider checks the signed request's Timestamp against real time: the wall clock, never the
+        # court clock (a drill clock may be months ahead)
         params = send_sms_params(self.cfg, message, datetime.now(UTC), uuid.uuid4().hex, self.directory)
         try:
             r = await self.client.post(self.cfg.endpoint, data=params)
