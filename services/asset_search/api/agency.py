@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from services.asset_search.agencies import signing
 from services.asset_search.agencies.registry import AgencyConfig, AgencyRegistry
-from services.asset_search.api import models as m
+from services.asset_search.api import models_agency as ma
 from services.asset_search.domain.border import ConfirmExitRestriction
 from services.asset_search.domain.commands import ConfirmControl, RecordAnswer, RecordDelivery
 from services.asset_search.events import AssetKind, FoundItem
@@ -226,22 +226,22 @@ def _evidence(case_id: str, call: AgencyCall, ref_id: str, digest: str) -> Prepa
 
 
 @router.get("/requests", summary="拉取本单位待处理的请求（查询、控制、续行、解除）")
-async def pending_requests(call: Agency, rt: Rt) -> m.PendingRequests:
+async def pending_requests(call: Agency, rt: Rt) -> ma.PendingRequests:
     paused = (
         bool(await rt.pool.fetchval("SELECT paused FROM agency_state WHERE agency_id = $1", call.agency.id))
         or call.agency.paused
     )
     if paused:
-        return m.PendingRequests(paused=True, requests=[])
+        return ma.PendingRequests(paused=True, requests=[])
     rows = await rt.pool.fetch(
         "SELECT body FROM deliveries WHERE agency_id = $1 AND status = 'pending' ORDER BY created_at LIMIT 100",
         call.agency.id,
     )
-    return m.PendingRequests.model_validate({"paused": False, "requests": [r["body"] for r in rows]})
+    return ma.PendingRequests.model_validate({"paused": False, "requests": [r["body"] for r in rows]})
 
 
 @router.post("/requests/{request_id}/take", summary="领取一个请求（拉取方式的送达）")
-async def take_request(request_id: str, call: Agency, request: Request, rt: Rt) -> m.TakenRequest:
+async def take_request(request_id: str, call: Agency, request: Request, rt: Rt) -> ma.TakenRequest:
     row = await rt.pool.fetchrow(
         "SELECT case_id, request_kind, ref_id, body, status FROM deliveries WHERE request_id = $1 AND agency_id = $2",
         request_id,
@@ -266,23 +266,23 @@ async def take_request(request_id: str, call: Agency, request: Request, rt: Rt) 
         respond=lambda result: (200, {"request": body}),
         idempotency=call.idempotency(request),
     )
-    return m.TakenRequest.model_validate(out)
+    return ma.TakenRequest.model_validate(out)
 
 
 @router.get("/queries/{query_id}", summary="查看发给本单位的一个查询")
-async def get_query(query_id: str, call: Agency, rt: Rt) -> m.QueryRequest:
+async def get_query(query_id: str, call: Agency, rt: Rt) -> ma.QueryRequest:
     row = await rt.pool.fetchrow(
         "SELECT body FROM deliveries WHERE request_id = $1 AND agency_id = $2 AND request_kind = 'query'",
         query_id, call.agency.id,
     )
     if row is None:
         raise NotFound("未找到该查询", code="query_not_found")
-    return m.QueryRequest.model_validate(row["body"])
+    return ma.QueryRequest.model_validate(row["body"])
 
 
 @router.post("/queries/{query_id}/results", summary="提交查询结果（可部分、可更正）",
              openapi_extra=openapi.raw_json_body(ResultsIn))
-async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) -> m.ResultsAccepted:
+async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) -> ma.ResultsAccepted:
     case_id, court = await _owned_case(rt, "query", query_id, call, "未找到该查询")
     results: ResultsIn = call.parse(ResultsIn)
     digest = hashlib.sha256(call.body).hexdigest()
@@ -316,12 +316,12 @@ async def submit_results(query_id: str, call: Agency, request: Request, rt: Rt) 
         prepare=_evidence(case_id, call, query_id, digest),
         idempotency=call.idempotency(request),
     )
-    return m.ResultsAccepted.model_validate(out)
+    return ma.ResultsAccepted.model_validate(out)
 
 
 @router.post("/controls/{control_id}/confirmation", summary="提交控制回执（生效/轮候/未能执行；续行回执同此）",
              openapi_extra=openapi.raw_json_body(ConfirmationIn))
-async def confirm_control(control_id: str, call: Agency, request: Request, rt: Rt) -> m.ConfirmationAccepted:
+async def confirm_control(control_id: str, call: Agency, request: Request, rt: Rt) -> ma.ConfirmationAccepted:
     case_id, court = await _owned_case(rt, "control", control_id, call, "未找到该控制请求")
     body: ConfirmationIn = call.parse(ConfirmationIn)
     digest = hashlib.sha256(call.body).hexdigest()
@@ -349,7 +349,7 @@ async def confirm_control(control_id: str, call: Agency, request: Request, rt: R
         prepare=_evidence(case_id, call, control_id, digest),
         idempotency=call.idempotency(request),
     )
-    return m.ConfirmationAccepted.model_validate(out)
+    return ma.ConfirmationAccepted.model_validate(out)
 
 
 class ExitConfirmationIn(RequestModel):
@@ -363,7 +363,7 @@ class ExitConfirmationIn(RequestModel):
 @router.post("/exit-restrictions/{request_id}/confirmation", summary="边控机关提交限制出境（或解除）回执",
              openapi_extra=openapi.raw_json_body(ExitConfirmationIn))
 async def confirm_exit_restriction(request_id: str, call: Agency, request: Request, rt: Rt
-                                   ) -> m.ExitConfirmationAccepted:
+                                   ) -> ma.ExitConfirmationAccepted:
     case_id, court = await _owned_case(rt, "exit_restriction", request_id, call, "未找到该边控请求")
     body: ExitConfirmationIn = call.parse(ExitConfirmationIn)
     digest = hashlib.sha256(call.body).hexdigest()
@@ -379,4 +379,4 @@ async def confirm_exit_restriction(request_id: str, call: Agency, request: Reque
         ),
         respond=respond, prepare=_evidence(case_id, call, request_id, digest), idempotency=call.idempotency(request),
     )
-    return m.ExitConfirmationAccepted.model_validate(out)
+    return ma.ExitConfirmationAccepted.model_validate(out)
