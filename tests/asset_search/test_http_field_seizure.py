@@ -61,10 +61,13 @@ async def test_an_on_site_seizure_becomes_a_control_that_disposal_accepts_but_no
     seal_date = now_shanghai().date()
     await _seize_on_site(http, system, case_id, judge_id, seal_date)
 
-    f = await wait_search(http, system, case_id, lambda f: any(c["status"] == "effective" for c in f["controls"]),
+    # the real search of this case runs meanwhile and may control what the agencies report (a deposit frozen
+    # online): wait for, and read, the on-site control itself
+    f = await wait_search(http, system, case_id,
+                          lambda f: any(c["status"] == "effective" and c["origin"] == "on_site" for c in f["controls"]),
                           what="the on-site control in the search file")
     [asset] = [a for a in f["assets"] if a["source"] == "on_site"]
-    [control] = f["controls"]
+    [control] = [c for c in f["controls"] if c["origin"] == "on_site"]
     assert asset["asset_kind"] == "vehicle" and asset["identifier"] == "贵A12345"
     assert control["asset_id"] == asset["asset_id"] and control["origin"] == "on_site"
     assert control["controlled_by"] == "fo-4a" and control["controller_kind"] == "officer"
@@ -76,7 +79,8 @@ async def test_an_on_site_seizure_becomes_a_control_that_disposal_accepts_but_no
 
     async def known() -> dict[str, Any] | None:
         r = await http.get(f"{dp}/cases/{case_id}/controls", headers=judge(judge_id))
-        rows = r.json()["controls"] if r.status_code == 200 else []
+        rows = [c for c in (r.json()["controls"] if r.status_code == 200 else [])
+                if c["control_id"] == control["control_id"]]
         # the expiry comes only from asset_search's confirmation
         return rows[0] if rows and rows[0]["expiry_date"] and (r.json()["case"] or {}).get("judge_id") else None
 
