@@ -72,7 +72,9 @@ async def test_a_detention_decided_in_intake_is_carried_out_in_the_field_and_sup
     assert not [f for f in r.json()["findings"] if f["rule_id"] in ("互相制约-13", "互相制约-14")]
 
     r = await http.get(f"{system.url('supervision')}/indicators/measures", headers=SUPERVISOR,
-                       params={"from": clock.today().replace(day=1).isoformat(), "to": clock.today().isoformat()})
+                       # from the month of the custody's start (2 hours ago: the month before, just after midnight)
+                       params={"from": min(started.date(), clock.today()).replace(day=1).isoformat(),
+                               "to": clock.today().isoformat()})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["totals"]["detentions"] >= 1 and body["totals"]["custody_started"] >= 1
