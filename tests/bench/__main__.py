@@ -1,4 +1,4 @@
-"""``python -m tests.bench [--quick] [--runs 3] [--phases 1,2,3,4,5,6]``: run, then write the results.
+"""``python -m tests.bench [--quick] [--runs 3] [--phases 1,2,3,4,5,6,7]``: run, then write the results.
 
 Starts (or reuses) the real PostgreSQL and Kafka, runs each phase on private databases and topics,
 prints the table and writes ``tests/bench/results/bench-<mode>.json`` and ``.md``.
@@ -25,6 +25,7 @@ PHASES = {
     "4": ("tests.bench.bench_e2e", "end to end"),
     "5": ("tests.bench.bench_rebuild", "rebuild"),
     "6": ("tests.bench.bench_peer", "peer"),
+    "7": ("tests.bench.bench_year", "a year's workload"),
 }
 RESULTS = Path(__file__).parent / "results"
 
@@ -33,7 +34,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="small workloads: a few minutes in all")
     p.add_argument("--runs", type=int, default=3, help="runs per measurement (median, min–max shown)")
-    p.add_argument("--phases", default=",".join(PHASES), help="comma list of phases to run (1..6)")
+    p.add_argument("--phases", default=",".join(PHASES), help="comma list of phases to run (1..7)")
     p.add_argument("--seed", type=int, default=20261120)
     p.add_argument("--port-offset", type=int, default=2000, help="services listen on 8101..8105 + this")
     p.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON and Markdown results")

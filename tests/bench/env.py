@@ -53,6 +53,10 @@ class Sizes:
     projection_n: int
     peer_single_n: int
     peer_batch_events: int
+    year_sections_n: int  # phase 7: cases imported with every section (intake, asset_search, disposal)
+    year_intake_n: int  # phase 7: cases imported with intake's part only
+    year_query_calls: int  # phase 7: calls per dashboard route and concurrency …
+    year_query_budget_s: float  # … or fewer when the first call says they would take longer than this
 
     @classmethod
     def for_mode(cls, quick: bool) -> Sizes:
@@ -66,6 +70,7 @@ class Sizes:
                 rebuild_sizes=(5_000, 20_000),
                 projection_n=2_000,
                 peer_single_n=800, peer_batch_events=5_000,
+                year_sections_n=500, year_intake_n=1_500, year_query_calls=200, year_query_budget_s=5.0,
             )
         return cls(
             command_n=1_000, command_concurrency=(1, 4, 16),
@@ -76,6 +81,7 @@ class Sizes:
             rebuild_sizes=(100_000, 1_000_000),
             projection_n=10_000,
             peer_single_n=2_000, peer_batch_events=50_000,
+            year_sections_n=5_000, year_intake_n=100_000, year_query_calls=200, year_query_budget_s=20.0,
         )
 
 
