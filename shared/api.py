@@ -48,8 +48,10 @@ async def run_command(
     respond: Respond,
     prepare: Prepare | None = None,
     headers: Callable[[dict[str, Any]], Mapping[str, str]] | None = None,
+    new_stream: bool = False,
 ) -> JSONResponse:
-    """Run one command on one stream for an officer acting in ``role``, and answer it."""
+    """Run one command on one stream for an officer acting in ``role``, and answer it
+    (``new_stream``: see ``CommandRunner.execute``)."""
     meta = CommandMeta.for_request(request, officer.actor(role), court)
     status, body = await rt.commands.execute(
         stream_id=stream_id,
@@ -61,6 +63,7 @@ async def run_command(
         prepare=prepare,
         expected_version=expected_version(request),
         idempotency=await IdempotencyRequest.from_request(request, officer),
+        new_stream=new_stream,
     )
     out = {"ETag": f'"{body["version"]}"'} if isinstance(body.get("version"), int) else {}
     if headers is not None and status < 300:

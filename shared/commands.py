@@ -228,6 +228,7 @@ class CommandRunner:
         expected_version: int | None = None,
         prepare: Prepare | None = None,
         idempotency: IdempotencyRequest | None = None,
+        new_stream: bool = False,
     ) -> tuple[int, dict[str, Any]]:
         """Handle one command on one stream in one transaction and return ``(status, body)``.
 
@@ -235,16 +236,23 @@ class CommandRunner:
         without it, writers of one case are serialised and each decides on the latest state.
         ``prepare(conn, state, command)`` may enrich the command from this service's own
         projections (e.g. allocate a case number) inside the same transaction.
+
+        ``new_stream``: the stream is created by this command under an id the server has just drawn
+        (a new case's random uuid), so no one else can know it yet — nothing to lock or load, two
+        round trips saved; the append is still guarded at version 0 (a clash would be 409).
         """
         async with self.unit_of_work(meta, idempotency) as uow:
             if uow.replay is not None:
                 return uow.replay
-            await uow.lock(case_id)
-            state, version = await uow.load(stream_id, decider, expected_version)
+            if new_stream:
+                state, version = decider.initial_state(), 0
+            else:
+                await uow.lock(case_id)
+                state, version = await uow.load(stream_id, decider, expected_version)
             if prepare is not None:
                 command = await prepare(uow.conn, state, command)
             new_events = list(decider.decide(command, state))
-            envs = await uow.append(stream_id, case_id, version, new_events)
+            envs = await uow.append(stream_id, case_id, version, new_events, check=new_stream)
             for e in new_events:
                 state = decider.evolve(state, e)
             status, body = respond(CommandResult(state, version + len(envs), envs))
@@ -284,14 +292,15 @@ class UnitOfWork:
         return fold(decider, history), len(history)
 
     async def append(
-        self, stream_id: str, case_id: str, version: int, events: Sequence[DomainEvent]
+        self, stream_id: str, case_id: str, version: int, events: Sequence[DomainEvent], *, check: bool = False
     ) -> list[Envelope]:
-        """Append ``events`` after ``version`` (with outbox rows) and update the inline projections."""
+        """Append ``events`` after ``version`` (with outbox rows) and update the inline projections;
+        ``check``: refuse (409) unless the stream is at ``version`` (for a stream no lock protects)."""
         envs = self.runner.envelopes(
             events, stream_id=stream_id, case_id=case_id, start_version=version, meta=self.meta
         )
         if envs:
-            await self.runner.store.append(self.conn, stream_id, version, envs, check=False)
+            await self.runner.store.append(self.conn, stream_id, version, envs, check=check)
             if self.runner.projector is not None:
                 await self.runner.projector(self.conn, envs)
             self.appended.extend(envs)

@@ -27,6 +27,23 @@ async def allocate_case_number(conn: asyncpg.Connection, court: str, case_type: 
     )
 
 
+async def allocate_number_and_loads(
+    conn: asyncpg.Connection, court: str, case_type: str, year: int
+) -> tuple[int, dict[str, int]]:
+    """``allocate_case_number`` and the court's open cases per judge (``reads.judge_loads``), in one
+    statement: a registration's two reads before it decides."""
+    row = await conn.fetchrow(
+        "WITH n AS (INSERT INTO case_number_sequences (court, case_type, year, last_seq) VALUES ($1, $2, $3, 1)"
+        " ON CONFLICT (court, case_type, year)"
+        " DO UPDATE SET last_seq = case_number_sequences.last_seq + 1 RETURNING last_seq)"
+        " SELECT (SELECT last_seq FROM n) AS seq, array_agg(judge_id) AS judges, array_agg(open_cases) AS loads"
+        " FROM judge_open_cases WHERE court = $1 AND open_cases > 0",
+        court, case_type, year,
+    )
+    assert row is not None
+    return int(row["seq"]), dict(zip(row["judges"] or [], map(int, row["loads"] or []), strict=True))
+
+
 _RECEIVED = "intake.application_received"
 _ASSIGNED = "intake.case_assigned"
 

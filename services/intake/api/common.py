@@ -15,7 +15,7 @@ from services.intake.config import IntakeConfig, load_config
 from services.intake.domain import CaseDecider, CaseState
 from services.intake.domain.commands import Routing, Who
 from services.intake.domain.decider import stream_id
-from services.intake.projections import allocate_case_number
+from services.intake.projections import allocate_case_number, allocate_number_and_loads
 from services.intake.reads import judge_loads
 from shared.api import run_command
 from shared.app import Runtime, runtime
@@ -101,6 +101,7 @@ async def run(
     request: Request, response: Response, rt: Runtime, officer: Principal, role: str, case_id: str, make: Make,
     *, out: type[M], prepare: Prepare | None = None, status_code: int = 200,
     respond: Callable[[CommandResult[CaseState]], tuple[int, dict[str, Any]]] | None = None,
+    new_case: bool = False,
 ) -> M:
     """One command on one case through the shared runner (If-Match and Idempotency-Key honoured).
 
@@ -109,7 +110,7 @@ async def run(
     answered = await run_command(
         request, rt, officer, role=role, court=officer.court, case_id=case_id, stream_id=stream_id(case_id),
         decider=DECIDER, build=lambda meta: make(who(officer, meta)),
-        respond=respond or (lambda r: answer(r, status_code)), prepare=prepare,
+        respond=respond or (lambda r: answer(r, status_code)), prepare=prepare, new_stream=new_case,
     )
     response.status_code = answered.status_code
     if "etag" in answered.headers:
@@ -128,3 +129,14 @@ async def next_case_number(conn: asyncpg.Connection, court: str, case_type: str,
     lock = _NUMBER_LOCKS.setdefault((court, case_type, year), asyncio.Lock())
     await current_unit_of_work().hold(lock)
     return str(CaseNumber(year, court, case_type, await allocate_case_number(conn, court, case_type, year)))
+
+
+async def route_and_number(conn: asyncpg.Connection, cfg: IntakeConfig, court: str, case_type: str, year: int
+                           ) -> tuple[Routing, str]:
+    """A registration's routing inputs and its case number in one statement (one round trip, not
+    two); the number's row is locked from here to the commit, as in ``next_case_number``."""
+    lock = _NUMBER_LOCKS.setdefault((court, case_type, year), asyncio.Lock())
+    await current_unit_of_work().hold(lock)
+    seq, loads = await allocate_number_and_loads(conn, court, case_type, year)
+    route = Routing(triage=cfg.triage, roster=cfg.roster(court), loads=loads, draw=random.random())
+    return route, str(CaseNumber(year, court, case_type, seq))

@@ -21,7 +21,7 @@ from services.intake.api.common import (
     TeamLead,
     answer,
     config,
-    next_case_number,
+    route_and_number,
     routing,
     run,
 )
@@ -176,7 +176,8 @@ async def receive_application(body: ApplicationIn, request: Request, response: R
         return status, out
 
     out = await run(request, response, rt, officer, Role.INTAKE_CLERK, case_id,
-                    lambda w: _application(body, w, case_id, days), out=ApplicationReceived, respond=respond)
+                    lambda w: _application(body, w, case_id, days), out=ApplicationReceived, respond=respond,
+                    new_case=True)
     response.headers["Location"] = f"/cases/{out.case_id}"  # a replayed Idempotency-Key: the first case
     return out
 
@@ -195,8 +196,7 @@ async def supplement(case_id: str, body: SupplementIn, request: Request, respons
 async def _prepare_registration(request: Request, conn: asyncpg.Connection, court: str, case_type: str,
                                 cmd: c.RegisterCase) -> c.RegisterCase:
     # Routing first: the number's row lock is held until the commit, so take it last.
-    route = await routing(conn, config(request), court)
-    number = await next_case_number(conn, court, case_type, cmd.who.now.year)
+    route, number = await route_and_number(conn, config(request), court, case_type, cmd.who.now.year)
     return replace(cmd, case_number=number, routing=route)
 
 
@@ -232,7 +232,7 @@ async def register_at_counter(body: CounterRegistrationIn, request: Request, res
         return replace(cmd, register=reg)
 
     out = await run(request, response, rt, officer, Role.INTAKE_CLERK, case_id, make, out=CounterRegistered,
-                    prepare=prepare, respond=_registration_answer)
+                    prepare=prepare, respond=_registration_answer, new_case=True)
     response.headers["Location"] = f"/cases/{out.case_id}"  # a replayed Idempotency-Key: the first case
     return out
 
