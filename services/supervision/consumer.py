@@ -13,7 +13,7 @@ from services.supervision.alerts import next_node
 from services.supervision.domain.findings import Finding
 from services.supervision.events import FindingRaised
 from services.supervision.settings import Settings
-from services.supervision.trail.checks import load_context, refresh_cases
+from services.supervision.trail.checks import NodeChange, load_context, refresh_cases
 from services.supervision.trail.event import event_from_envelope
 from services.supervision.trail.record import PROJECTION_LOCK, append_batch
 from shared.reactions import ReactionContext, Reactions
@@ -41,16 +41,17 @@ def build_reactions(settings: Settings) -> Reactions:
         appended = [(c, seq) for c, seq in zip(contexts, seqs, strict=True) if seq]
         if not appended:
             return
-        checks_ctx = await load_context(conn, settings.deadlines)
+        checks_ctx = await load_context(conn, settings.deadlines, cached=True)
         by_case: dict[str, list[tuple[ReactionContext, int]]] = {}
         for c, seq in appended:
             by_case.setdefault(c.envelope.case_id, []).append((c, seq))
         pushing = settings.notifications.push_next_node
-        before = await next_node.open_nodes(conn, by_case) if pushing else {}
-        fresh = await refresh_cases(conn, "public", list(by_case), checks_ctx)
-        if pushing:
+        nodes = NodeChange() if pushing else None
+        # append_batch locked the cases' heads: the refresh needs no lock of its own.
+        fresh = await refresh_cases(conn, "public", list(by_case), checks_ctx, heads_locked=True, nodes=nodes)
+        if nodes is not None:
             envelopes = {case_id: [c.envelope for c, _ in items] for case_id, items in by_case.items()}
-            await next_node.push(conn, settings.notifications, before, envelopes)
+            await next_node.push(conn, settings.notifications, nodes.before, envelopes, after=nodes.after)
         if settings.publish_findings:
             for case_id, triggers in by_case.items():
                 if fresh.get(case_id):

@@ -110,10 +110,13 @@ def messages(case_id: str, node: Mapping[str, Any], parties: CaseParties, cfg: N
     return out
 
 
-async def push(conn: asyncpg.Connection, cfg: NotificationSettings, before: OpenNodes,
-               triggers: Mapping[str, Sequence[Envelope]]) -> int:
-    """Queue the next node of each case whose step in this batch opened one. Returns how many."""
-    after = await open_nodes(conn, triggers)
+async def push(conn: asyncpg.Connection, cfg: NotificationSettings, before: Mapping[str, Mapping[Any, Any]],
+               triggers: Mapping[str, Sequence[Envelope]], after: Mapping[str, Mapping[Any, Any]] | None = None
+               ) -> int:
+    """Queue the next node of each case whose step in this batch opened one. Returns how many.
+    ``after``: the open nodes as the refresh wrote them (read here when not given)."""
+    if after is None:
+        after = await open_nodes(conn, triggers)
     queued = 0
     for case_id, envelopes in triggers.items():
         live = [e for e in envelopes if e.actor.role != IMPORTER]

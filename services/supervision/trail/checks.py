@@ -8,8 +8,9 @@ The same inputs give the same rows: ``check_trail`` is the one pure step all of 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -191,6 +192,26 @@ async def load_calendar(conn: asyncpg.Connection) -> HolidayCalendar:
     )
 
 
+CALENDAR_MAX_AGE_S = 5.0
+_cached_calendar: tuple[int, float, HolidayCalendar] | None = None  # (generation, read at, calendar)
+_calendar_generation = 0  # moved by every ``save_year`` of this process
+
+
+async def current_calendar(conn: asyncpg.Connection) -> HolidayCalendar:
+    """``load_calendar``, read again only after this process saved a year (its own copy of a load
+    on the calendar topic, which every process applies) or after ``CALENDAR_MAX_AGE_S`` — not once
+    per consumer batch: the live reaction's one query that never changed."""
+    global _cached_calendar
+    now = time.monotonic()
+    cached = _cached_calendar
+    if cached is not None and cached[0] == _calendar_generation and now - cached[1] < CALENDAR_MAX_AGE_S:
+        return cached[2]
+    generation = _calendar_generation
+    calendar = await load_calendar(conn)
+    _cached_calendar = (generation, now, calendar)
+    return calendar
+
+
 async def save_year(conn: asyncpg.Connection, year: CalendarYear) -> None:
     """A load from the calendar topic into ``holiday_years`` (every supervision process, at start-up
     and for each new load): the latest load of a year wins, an older replayed one changes nothing."""
@@ -205,10 +226,13 @@ async def save_year(conn: asyncpg.Connection, year: CalendarYear) -> None:
         year.year, sorted(set(year.holidays)), sorted(set(year.workdays)), year.actor_id, year.recorded_at,
         year.source, year.reason, year.event_id,
     )
+    global _calendar_generation
+    _calendar_generation += 1
 
 
-async def load_context(conn: asyncpg.Connection, deadlines: DeadlineSettings) -> Context:
-    return Context(await load_calendar(conn), deadlines)
+async def load_context(conn: asyncpg.Connection, deadlines: DeadlineSettings, *, cached: bool = False) -> Context:
+    """The checks' context; ``cached``: the calendar from ``current_calendar`` (the live reaction)."""
+    return Context(await (current_calendar(conn) if cached else load_calendar(conn)), deadlines)
 
 
 async def refresh_case(conn: asyncpg.Connection, schema: str, case_id: str, ctx: Context) -> list[Finding]:
@@ -217,19 +241,42 @@ async def refresh_case(conn: asyncpg.Connection, schema: str, case_id: str, ctx:
     return (await refresh_cases(conn, schema, [case_id], ctx)).get(case_id, [])
 
 
+# The open nodes of cases, by case and (key, due): what ``refresh_cases`` replaced and wrote.
+OpenNodes = dict[str, dict[tuple[str, Any], Mapping[str, Any]]]
+_OPEN_NODE_COLUMNS = ("case_id", "key", "node", "court", "judge_id", "team_id", "title", "due")
+
+
+@dataclass
+class NodeChange:
+    """Filled by ``refresh_cases``: each case's open nodes (not completed, with a due date) before
+    and after the refresh — taken from the rows it deletes and writes, no query of its own."""
+
+    before: OpenNodes = field(default_factory=dict)
+    after: OpenNodes = field(default_factory=dict)
+
+
+def _open_node(nodes: OpenNodes, row: Mapping[str, Any]) -> None:
+    if row["completed_on"] is None and row["due"] is not None:
+        nodes.setdefault(row["case_id"], {})[(row["key"], row["due"])] = row
+
+
 async def refresh_cases(
-    conn: asyncpg.Connection, schema: str, case_ids: Iterable[str], ctx: Context
+    conn: asyncpg.Connection, schema: str, case_ids: Iterable[str], ctx: Context, *,
+    heads_locked: bool = False, nodes: NodeChange | None = None,
 ) -> dict[str, list[Finding]]:
     """``refresh_case`` for many cases in a few statements (inside the caller's transaction).
-    Returns each case's findings not recorded before."""
+    Returns each case's findings not recorded before. ``heads_locked``: the caller holds the cases'
+    head rows already (the live reaction's ``append_batch``); ``nodes``: filled with the open nodes
+    before and after."""
     ids = sorted(set(case_ids))
     if not ids:
         return {}
     # The head rows serialise refreshes of one case (live reaction, holiday reload); taken in
     # case order, so two refreshes of overlapping cases cannot deadlock.
-    await conn.execute(
-        f"SELECT 1 FROM {schema}.case_heads WHERE case_id = ANY($1::text[]) ORDER BY case_id FOR UPDATE", ids
-    )
+    if not heads_locked:
+        await conn.execute(
+            f"SELECT 1 FROM {schema}.case_heads WHERE case_id = ANY($1::text[]) ORDER BY case_id FOR UPDATE", ids
+        )
     rows = await conn.fetch(
         TRAIL_READ.format(schema=schema) + " WHERE case_id = ANY($1::text[]) ORDER BY case_id, seq", ids
     )
@@ -244,8 +291,17 @@ async def refresh_cases(
             columns[i] = [",".join(v) for v in columns[i]]
         inserted = await conn.fetch(_INSERT_FINDINGS.format(schema=schema), *columns)
         new_ids = {r["finding_id"] for r in inserted}
-    await conn.execute(f"DELETE FROM {schema}.deadlines WHERE case_id = ANY($1::text[])", list(checked))
+    delete = f"DELETE FROM {schema}.deadlines WHERE case_id = ANY($1::text[])"
+    if nodes is None:
+        await conn.execute(delete, list(checked))
+    else:
+        returning = ", ".join((*_OPEN_NODE_COLUMNS, "completed_on"))
+        for r in await conn.fetch(f"{delete} RETURNING {returning}", list(checked)):
+            _open_node(nodes.before, r)
     deadlines = [r for c in checked.values() for r in c.deadline_rows]
+    if nodes is not None:
+        for row in deadlines:
+            _open_node(nodes.after, dict(zip(DEADLINE_COLUMNS, row, strict=True)))
     if deadlines:
         columns = [list(col) for col in zip(*deadlines, strict=True)]
         columns[_EXPLANATION] = [orjson.dumps(v).decode() for v in columns[_EXPLANATION]]
