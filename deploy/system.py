@@ -29,6 +29,18 @@ from deploy._common import run_coro
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    """SIGKILL goes to the process's whole session (its uvicorn workers too: a killed supervisor
+    cannot pass it on); other signals to the process, which stops its workers itself."""
+    if sig == signal.SIGKILL:
+        try:
+            os.killpg(proc.pid, sig)
+            return
+        except (ProcessLookupError, PermissionError):
+            pass
+    proc.send_signal(sig)
+
+
 @dataclass(frozen=True)
 class Service:
     name: str
@@ -127,10 +139,16 @@ class System:
                                                    self.clock_topic: 1, self.calendar_topic: 1})
 
     def start(
-        self, service: str, *, instance: str = "", port: int | None = None, extra_env: dict[str, str] | None = None
+        self, service: str, *, instance: str = "", port: int | None = None, extra_env: dict[str, str] | None = None,
+        workers: int | None = None,
     ) -> subprocess.Popen[bytes]:
-        """Launch one service process; ``instance`` names a second copy (its own port, same database)."""
+        """Launch one service process; ``instance`` names a second copy (its own port, same database).
+
+        ``workers`` (default ``SERVICE_WORKERS``, else 1): worker processes behind the one port
+        (uvicorn ``--workers``); each is a full instance — a standby relay, a member of the
+        service's consumer group — as a second copy would be."""
         key = f"{service}{'@' + instance if instance else ''}"
+        workers = workers or int(os.environ.get("SERVICE_WORKERS", "1") or 1)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{self.db_prefix}{key}.log", "ab")
         proc = subprocess.Popen(
@@ -149,6 +167,7 @@ class System:
                 "warning",
                 "--timeout-graceful-shutdown",
                 "10",
+                *(["--workers", str(workers)] if workers > 1 else []),
             ],
             cwd=REPO,
             env={**self.env(service), **(extra_env or {})},
@@ -192,11 +211,11 @@ class System:
         proc = self.processes.pop(service, None)
         if proc is None or proc.poll() is not None:
             return
-        proc.send_signal(sig)
+        _signal_group(proc, sig)
         try:
             proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal_group(proc, signal.SIGKILL)
             proc.wait()
 
     def stop_all(self) -> None:

@@ -219,12 +219,13 @@ def create_service_app(
                 max_retries=settings.consumer_max_retries,
                 retry_backoff_s=settings.consumer_retry_backoff_s,
                 batch_max=settings.consumer_batch_max,
+                linger_s=settings.consumer_linger_ms / 1000,
             )
         rt = Runtime(
             settings,
             pool,
             store,
-            CommandRunner(settings.service_name, pool, store, projector),
+            CommandRunner(settings.service_name, pool, store, projector, settings.state_cache_size),
             producer,
             relay,
             consumer,
@@ -251,7 +252,7 @@ def create_service_app(
         for hook in on_startup:
             await hook(rt)
         if settings.relay_enabled:
-            store.attach_relay(lambda: relay.status.is_leader, relay.wake)
+            store.attach_relay(lambda: relay.status.is_leader, relay.wake, pool)
             rt.loops.start("relay", relay.run)
         if consumer is not None:
             rt.loops.start("consumer", consumer.run)

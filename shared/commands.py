@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -59,8 +60,13 @@ class TableDecider(Generic[S]):
         initial: Callable[[], S],
         evolve: Callable[[S, DomainEvent], S],
         decisions: Mapping[type, Callable[[Any, S], list[DomainEvent]]],
+        *,
+        cacheable: bool = False,
     ) -> None:
         self._initial, self._evolve, self.decisions = initial, evolve, decisions
+        # True when ``evolve`` never changes the state it is given (frozen dataclasses, tuples):
+        # the command runner may then keep folded states between commands (``StateCache``).
+        self.cacheable = cacheable
 
     def initial_state(self) -> S:
         return self._initial()
@@ -135,22 +141,63 @@ Prepare = Callable[[asyncpg.Connection, Any, Any], Awaitable[Any]]
 Projector = Callable[[asyncpg.Connection, Sequence[Envelope]], Awaitable[None]]
 
 
-def fold(decider: Decider[Any, S], envelopes: Sequence[Envelope]) -> S:
-    """State as the fold of past events (upcast to their current models)."""
-    state = decider.initial_state()
+def fold(decider: Decider[Any, S], envelopes: Sequence[Envelope], start: S | None = None) -> S:
+    """State as the fold of past events (upcast to their current models), from ``start`` (a
+    cached fold of the events before them) or the initial state."""
+    state = decider.initial_state() if start is None else start
     for env in envelopes:
         state = decider.evolve(state, REGISTRY.parse(env))
     return state
 
 
+class StateCache:
+    """Folded states of recently used streams, per process (least recently used dropped first).
+
+    A stream is append-only, so the fold of its events 1..v is right for ever: a command loads only
+    the events after the cached version (written by this process, another one or a consumer alike)
+    and folds them onto the cached state. Only a state folded from events read back from the store
+    is kept (committed ones: read under the case lock before the command appends), never the state a
+    command computed from its own new events, and only for deciders that declare their ``evolve``
+    never changes a state in place (``cacheable``).
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._states: OrderedDict[tuple[int, str], tuple[int, Any]] = OrderedDict()
+
+    def get(self, decider: Any, stream_id: str) -> tuple[int, Any] | None:
+        if not self.size or not getattr(decider, "cacheable", False):
+            return None
+        hit = self._states.get((id(decider), stream_id))
+        if hit is not None:
+            self._states.move_to_end((id(decider), stream_id))
+        return hit
+
+    def put(self, decider: Any, stream_id: str, version: int, state: Any) -> None:
+        if not self.size or not getattr(decider, "cacheable", False) or version <= 0:
+            return
+        key = (id(decider), stream_id)
+        known = self._states.get(key)
+        if known is not None and known[0] > version:
+            return  # a newer fold is kept already
+        self._states[key] = (version, state)
+        self._states.move_to_end(key)
+        while len(self._states) > self.size:
+            self._states.popitem(last=False)
+
+
 class CommandRunner:
     """Runs commands for one service against its event store."""
 
-    def __init__(self, service: str, pool: asyncpg.Pool, store: EventStore, projector: Projector | None = None) -> None:
+    def __init__(
+        self, service: str, pool: asyncpg.Pool, store: EventStore, projector: Projector | None = None,
+        state_cache_size: int = 2048,
+    ) -> None:
         self.service = service
         self.pool = pool
         self.store = store
         self.projector = projector
+        self.states = StateCache(state_cache_size)
 
     def envelopes(
         self,
@@ -285,11 +332,19 @@ class UnitOfWork:
     async def load(
         self, stream_id: str, decider: Decider[Any, S], expected_version: int | None = None
     ) -> tuple[S, int]:
-        """The stream's current state and version; 409 if it is not at ``expected_version``."""
-        history = await self.runner.store.load(self.conn, stream_id)
-        if expected_version is not None and expected_version != len(history):
-            raise ConcurrencyConflict(stream_id, expected_version, len(history))
-        return fold(decider, history), len(history)
+        """The stream's current state and version; 409 if it is not at ``expected_version``.
+        From the process's ``StateCache`` plus the events after it, when the decider allows."""
+        cache = self.runner.states
+        cached = cache.get(decider, stream_id)
+        base_version, state = cached if cached is not None else (0, None)
+        history = await self.runner.store.load(self.conn, stream_id, after=base_version)
+        version = base_version + len(history)
+        if expected_version is not None and expected_version != version:
+            raise ConcurrencyConflict(stream_id, expected_version, version)
+        state = fold(decider, history, state if cached is not None else None)
+        if history:
+            cache.put(decider, stream_id, version, state)  # folded from committed events only
+        return state, version
 
     async def append(
         self, stream_id: str, case_id: str, version: int, events: Sequence[DomainEvent], *, check: bool = False

@@ -77,6 +77,7 @@ class ConsumerRunner:
         retry_backoff_s: float = 0.2,
         batch_max: int = 500,
         consumer_options: dict[str, Any] | None = None,
+        linger_s: float = 0.0,
     ) -> None:
         self.service = service
         self.pool = pool
@@ -90,6 +91,7 @@ class ConsumerRunner:
         self.max_retries = max_retries
         self.retry_backoff_s = retry_backoff_s
         self.batch_max = batch_max
+        self.linger_s = linger_s
         self.consumer_options = consumer_options or {}
         self.status = ConsumerStatus()
 
@@ -113,6 +115,8 @@ class ConsumerRunner:
                     batches = await consumer.getmany(
                         timeout_ms=100 if pending else 500, max_records=self.batch_max
                     )
+                    if batches and self.linger_s:
+                        await self._linger(consumer, batches)
                     # Every partition's records in one transaction (each partition in log order).
                     fetched = [rec for records in batches.values() for rec in records]
                     if fetched:
@@ -152,6 +156,17 @@ class ConsumerRunner:
                 # this task (and a service's shutdown, or a test's cancel) waiting for ever.
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(consumer.stop()), 10)
+
+    async def _linger(self, consumer: Any, batches: dict[TopicPartition, list[Any]]) -> None:
+        """A fetch smaller than a batch: wait ``linger_s`` and add what the fetcher has meanwhile
+        (each partition's records stay in log order)."""
+        room = self.batch_max - sum(len(rs) for rs in batches.values())
+        if room <= 0:
+            return
+        await asyncio.sleep(self.linger_s)
+        more = await consumer.getmany(timeout_ms=0, max_records=room)
+        for tp, records in more.items():
+            batches.setdefault(tp, []).extend(records)
 
     async def _wait_for_database(self) -> None:
         """Until ``SELECT 1`` answers (every second; cancellable)."""

@@ -8,12 +8,16 @@ Kafka.
 
 Waking the relay: ``pg_notify`` serialises every notifying commit in the cluster (PostgreSQL
 takes one global lock from the notify until the commit is flushed), which caps concurrent
-appends near one fsync each. So an append notifies only when no relay of this process leads;
-when the local relay leads, the caller's commit wakes it in-process (:meth:`EventStore.committed`).
+appends near one fsync each. So no appending statement notifies in a service: when the local
+relay leads, the caller's commit wakes it in-process (:meth:`EventStore.committed`); when another
+process leads (a second instance or uvicorn worker), the commits send one ``pg_notify`` of their
+own, coalesced — one in flight at a time, the commits made meanwhile share the next. Only a store
+with no relay attached (scripts, tests) notifies from the appending statement.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 
 import asyncpg
@@ -89,18 +93,45 @@ class EventStore:
         self.notify_channel = notify_channel
         self._local_leader: Callable[[], bool] = lambda: False
         self._wake: Callable[[], None] = lambda: None
+        self._pool: asyncpg.Pool | None = None
+        self._notifying: asyncio.Task[None] | None = None
+        self._poked = False
 
-    def attach_relay(self, is_leader: Callable[[], bool], wake: Callable[[], None]) -> None:
-        """Let commits wake this process's relay directly while it leads (no ``pg_notify``)."""
+    def attach_relay(
+        self, is_leader: Callable[[], bool], wake: Callable[[], None], pool: asyncpg.Pool | None = None
+    ) -> None:
+        """Let commits wake this process's relay directly while it leads (no ``pg_notify``); with
+        ``pool``, a process whose relay does not lead wakes the leader after its commits with one
+        ``pg_notify`` for all the commits made while the previous one was on its way (``_notify``),
+        outside the appending transactions."""
         self._local_leader = is_leader
         self._wake = wake
+        self._pool = pool
 
     def committed(self) -> None:
-        """Called after a transaction that appended has committed: wake the local relay."""
-        self._wake()
+        """Called after a transaction that appended has committed: wake the relay (this process's,
+        or the leader elsewhere through the coalesced notification)."""
+        if self._pool is None or self._local_leader():
+            self._wake()
+            return
+        self._poked = True
+        if self._notifying is None or self._notifying.done():
+            self._notifying = asyncio.get_running_loop().create_task(self._notify())
+
+    async def _notify(self) -> None:
+        """One ``pg_notify`` per round: the commits made while one is sent share the next."""
+        assert self._pool is not None
+        while self._poked:
+            self._poked = False
+            try:
+                await self._pool.execute("SELECT pg_notify($1, '')", self.notify_channel)
+            except Exception:  # the leader's poll picks the rows up (relay_poll_interval_s)
+                return
 
     def _channel(self) -> str | None:
-        return None if self._local_leader() else self.notify_channel
+        if self._pool is not None or self._local_leader():
+            return None  # woken after the commit (committed), not by the appending statement
+        return self.notify_channel
 
     async def lock_case(self, conn: asyncpg.Connection, case_id: str) -> None:
         """Serialise writers of one case until the transaction ends."""
@@ -110,9 +141,12 @@ class EventStore:
         v = await conn.fetchval("SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1", stream_id)
         return int(v)
 
-    async def load(self, conn: asyncpg.Connection, stream_id: str) -> list[Envelope]:
-        """Every event of a stream, in version order."""
-        rows = await conn.fetch("SELECT envelope FROM events WHERE stream_id = $1 ORDER BY stream_version", stream_id)
+    async def load(self, conn: asyncpg.Connection, stream_id: str, after: int = 0) -> list[Envelope]:
+        """Every event of a stream (those after version ``after``), in version order."""
+        rows = await conn.fetch(
+            "SELECT envelope FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version",
+            stream_id, after,
+        )
         return [Envelope.model_validate(r["envelope"]) for r in rows]
 
     async def append(

@@ -27,6 +27,13 @@ class ServiceSettings(BaseSettings):
     consumer_max_retries: int = 3
     consumer_retry_backoff_s: float = 0.2
     consumer_batch_max: int = 500
+    # After a fetch smaller than a batch, wait this long for what arrives meanwhile and take it in the
+    # same transaction: fewer, fuller batches under load for a little latency (0: no wait).
+    consumer_linger_ms: float = 0.0
+
+    # Streams whose folded state a process keeps between commands (shared/commands.py StateCache;
+    # for deciders that allow it); 0: fold every stream from its first event on every command.
+    state_cache_size: int = 2048
 
     relay_enabled: bool = True
     relay_batch_size: int = 1000

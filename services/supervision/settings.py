@@ -125,6 +125,9 @@ class Settings(ServiceSettings):
 
     service_name: str = "supervision"
     database_url: str = "postgresql://postgres@127.0.0.1:25432/enforcement_supervision"
+    # Every event of every service lands here, a few per command: 5 ms of waiting turns a busy
+    # stream's one-command batches into fuller ones (each batch: one transaction, one re-check per case).
+    consumer_linger_ms: float = 5.0
     deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
     scanner: ScannerSettings = Field(default_factory=ScannerSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)

@@ -12,13 +12,14 @@ waiting) stops early and is not repeated.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 import asyncpg
 import orjson
 
 from tests.bench import workload
-from tests.bench.env import BenchContext, say
+from tests.bench.env import BenchContext, cpu_of, machine_cpu, say
 from tests.bench.loadgen import closed_loop, open_loop
 from tests.bench.runner import Metrics, PhaseResult, Target, percentile
 
@@ -34,10 +35,34 @@ UNITS = {
     "sent_per_s": "cmd/s",
     "visible_fraction": "share",
     "rate_held": "1 = yes",
+    "intake_cpu_ms_per_cmd": "CPU-ms",
+    "supervision_cpu_ms_per_cmd": "CPU-ms",
+    "postgres_cpu_ms_per_cmd": "CPU-ms",
+    "kafka_cpu_ms_per_cmd": "CPU-ms",
+    "machine_cpu_ms_per_cmd": "CPU-ms",
 }
 
 
-async def one_run(ctx: BenchContext, port: int, trail_dsn: str, rate: int, seconds: float, salt: int) -> Metrics:
+async def one_run(ctx: BenchContext, port: int, trail_dsn: str, rate: int, seconds: float, salt: int,
+                  pids: dict[str, int] | None = None) -> Metrics:
+    """One open-loop run; with ``pids`` (intake, supervision), also the CPU each process and the
+    machine spent per command over the run and the drain (which one saturates first)."""
+    with contextlib.ExitStack() as stack:
+        cpu = {name: stack.enter_context(cpu_of(pid)) for name, pid in (pids or {}).items()}
+        machine = stack.enter_context(machine_cpu())
+        m = await _one_run(ctx, port, trail_dsn, rate, seconds, salt)
+    if pids:
+        per = 1000 / max(m["_sent"], 1)
+        for name in pids:
+            m[f"{name}_cpu_ms_per_cmd"] = cpu[name]["cpu_s"] * per
+        # (a lower bound: PostgreSQL backends that end inside the run count only partly)
+        m["postgres_cpu_ms_per_cmd"] = max(machine["postgres_s"], 0.0) * per
+        m["kafka_cpu_ms_per_cmd"] = max(machine["kafka_s"], 0.0) * per
+        m["machine_cpu_ms_per_cmd"] = machine["machine_s"] * per
+    return m
+
+
+async def _one_run(ctx: BenchContext, port: int, trail_dsn: str, rate: int, seconds: float, salt: int) -> Metrics:
     n = int(rate * seconds)
     requests = workload.registration_requests(ctx, port, n, salt=salt)
     clock = time.perf_counter
@@ -126,11 +151,12 @@ async def run(ctx: BenchContext) -> PhaseResult:
         # connections opened under load (measured: 150/s p50 225 ms cold, 47 ms warm).
         await closed_loop("127.0.0.1", port, workload.registration_requests(ctx, port, 400, salt=5), 24)
         await one_run(ctx, port, trail_dsn, 50, 2.0, salt=7)
+        pids = {name: sys_.processes[name].pid for name in ("intake", "supervision")}
         for rate in s.e2e_rates:
             runs: list[Metrics] = []
             for i in range(ctx.runs):
                 t0 = time.perf_counter()
-                m = await one_run(ctx, port, trail_dsn, rate, s.e2e_seconds, salt=rate * 10 + i)
+                m = await one_run(ctx, port, trail_dsn, rate, s.e2e_seconds, salt=rate * 10 + i, pids=pids)
                 shown = ", ".join(f"{k}={v:,.1f}" for k, v in m.items() if not k.startswith("_"))
                 say(f"    rate={rate}/s run {i + 1}/{ctx.runs} ({time.perf_counter() - t0:.1f}s): {shown}")
                 runs.append(m)
@@ -148,5 +174,10 @@ async def run(ctx: BenchContext) -> PhaseResult:
                 targets = {"e2e_p50_ms": Target(30, higher=False), "e2e_p99_ms": Target(150, higher=False),
                            "rate_held": Target(1)}
             res.add_runs(f"{rate}/s", runs, UNITS, targets)
+    res.notes.append(
+        "*_cpu_ms_per_cmd: CPU-milliseconds per command of each process (intake, supervision: the whole process) "
+        "and of the machine over the run and its drain; 2 cores ÷ machine CPU per command is the rate this machine "
+        "can hold, and the process nearest a full core (1000 ms/s ÷ its ms per command) queues first."
+    )
     res.notes.append(f"e2e latency from the scheduled send to the first {POLL_S * 1000:.0f} ms poll that sees it.")
     return res

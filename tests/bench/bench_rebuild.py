@@ -126,10 +126,14 @@ async def rebuild_once(ctx: BenchContext, topic: str, n: int, run: int, profile_
         report = json.loads(out)
         if report.get("events") != n or not report.get("rebuilt", {}).get("ok", False):
             raise RuntimeError(f"rebuild of {n} events reported {report.get('events')} (ok={report.get('rebuilt')})")
+        steps = report.get("step_seconds") or {}
         return {
             "events_per_s": n / float(report["seconds"]),
             "events_per_s_wall": n / wall,
             "peak_rss_mb": peak,
+            # where the time goes: replay (consume, chain, COPY) ÷ checks pass (findings, deadlines,
+            # chain re-check) ÷ swap (catch-up, verify both sides, rename), in seconds
+            **{f"{k}_s": float(v) for k, v in steps.items() if k in ("replay", "checks", "swap")},
         }
 
 
@@ -210,7 +214,8 @@ async def run(ctx: BenchContext) -> PhaseResult:
                 res.notes.append(f"rebuild of {label}: 1 run (time).")
             rebuilt = await repeat(runs, functools.partial(_rebuild, ctx, topic, n), label=f"rebuild {label}")
             res.add_runs(f"rebuild, {label}", rebuilt,
-                         {"events_per_s": "events/s", "events_per_s_wall": "events/s", "peak_rss_mb": "MiB"},
+                         {"events_per_s": "events/s", "events_per_s_wall": "events/s", "peak_rss_mb": "MiB",
+                          "replay_s": "s", "checks_s": "s", "swap_s": "s"},
                          {"events_per_s": Target(30000)})
             if ctx.profile and n == min(s.rebuild_sizes):
                 stacks = ctx.results_dir / "profile-supervision-rebuild.txt"

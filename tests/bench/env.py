@@ -245,9 +245,14 @@ def cpu_of(pid: int) -> Iterator[dict[str, float]]:
     """CPU-seconds (user + system, with children) a process used inside the block."""
     proc = psutil.Process(pid)
 
-    def total() -> float:
+    def total() -> float:  # the process and its live workers (uvicorn --workers)
         t = proc.cpu_times()
-        return float(t.user + t.system + t.children_user + t.children_system)
+        used = float(t.user + t.system + t.children_user + t.children_system)
+        for child in proc.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                c = child.cpu_times()
+                used += c.user + c.system
+        return used
 
     box: dict[str, float] = {}
     start = total()

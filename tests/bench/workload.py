@@ -57,6 +57,20 @@ def registration_requests(ctx: BenchContext, port: int, n: int, salt: int = 0) -
     return [build_request("POST", "/cases", host, orjson.dumps(case_body(i, rng)), headers) for i in range(n)]
 
 
+def contact_requests(ctx: BenchContext, port: int, case_id: str, n: int, start: int = 0) -> list[bytes]:
+    """``n`` ``PUT …/parties/applicant/contact`` requests on one case, switching the applicant's SMS
+    choice each time: one event on the case's stream per command (a long stream grows by ``n``)."""
+    officer, roles, court = CLERK
+    headers = {
+        "Authorization": f"Bearer {ctx.token(officer, roles, court)}",
+        "Content-Type": "application/json",
+    }
+    host = f"127.0.0.1:{port}"
+    path = f"/cases/{case_id}/parties/applicant/contact"
+    return [build_request("PUT", path, host, orjson.dumps({"sms_opt_out": (start + i) % 2 == 0}), headers)
+            for i in range(n)]
+
+
 async def capture_templates(ctx: BenchContext, intake_dsn: str) -> list[dict[str, Any]]:
     """The envelopes of the first registered case in an intake database, in stream order."""
     conn = await asyncpg.connect(intake_dsn)

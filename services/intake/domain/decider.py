@@ -49,7 +49,7 @@ class CaseDecider(TableDecider[CaseState]):
     """The case aggregate (stream ``intake.case:<case_id>``)."""
 
     def __init__(self) -> None:
-        super().__init__(CaseState, evolve, DECISIONS)
+        super().__init__(CaseState, evolve, DECISIONS, cacheable=True)  # frozen state, replace() only
 
 
 def stream_id(case_id: str) -> str:

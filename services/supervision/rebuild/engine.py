@@ -76,6 +76,7 @@ class Rebuild(Replay):
     async def run(self) -> dict[str, Any]:
         """Rebuild, verify, swap. Returns the report; raises RebuildAborted when nothing was swapped."""
         started = time.monotonic()
+        steps: dict[str, float] = {}  # seconds of each step, in order (where a rebuild's time goes)
         async with self.pool.acquire() as guard:
             if not await guard.fetchval("SELECT pg_try_advisory_lock($1)", REBUILD_LOCK):
                 raise RebuildAborted("另一个重建正在进行")
@@ -102,6 +103,7 @@ class Rebuild(Replay):
                         )
                         warming = [asyncio.wrap_future(workers.submit(warm)) for _ in range(n - 1)]
                     await self._prepare()
+                    steps["prepare"] = time.monotonic() - started
                     self.progress.phase = "回放事件"
                     self.progress.total = total
                     if workers is not None:
@@ -109,13 +111,16 @@ class Rebuild(Replay):
                         await self._replay_parallel(consumer, workers, done, n, last)
                     else:
                         await self._replay(consumer, last)
+                    steps["replay"] = time.monotonic() - started - sum(steps.values())
                     self.progress.phase = "重算检查与期限"
                     ctx = await self._context()
                     if workers is not None:
                         await self._check_all(ctx, workers, done, n)
                     else:
                         await self._check_all(ctx)
+                    steps["checks"] = time.monotonic() - started - sum(steps.values())
                     report = await self._swap(consumer, tps, ctx)
+                    steps["swap"] = time.monotonic() - started - sum(steps.values())
                 finally:
                     await consumer.stop()
             finally:
@@ -127,6 +132,7 @@ class Rebuild(Replay):
         report.update(
             not_envelopes={"count": self.skipped, "records": self.skipped_records},
             seconds=round(elapsed, 2),
+            step_seconds={k: round(v, 2) for k, v in steps.items()},
             events_per_s=round(report["events"] / elapsed, 1) if elapsed else 0,
             peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             processes=n,
