@@ -125,6 +125,9 @@ class RebuildSwapped(ResponseModel):
     swapped: Literal[True]
     not_envelopes: NotEnvelopes
     seconds: float = Field(description="用时（秒）")
+    step_seconds: dict[str, float] = Field(
+        default_factory=dict, description="各步骤用时（秒）：prepare 准备、replay 回放、checks 重算检查、swap 切换"
+    )
     events_per_s: float = Field(description="平均速率（事件/秒）")
     peak_rss_mb: float = Field(description="本进程内存峰值（MB）")
     processes: int = Field(ge=1, description="参与的进程数")
