@@ -20,8 +20,8 @@ from typing import Any
 import asyncpg
 
 from services.supervision.alerts.escalation import DESKS, STEP_NAMESPACE
-from services.supervision.alerts.notifications import enqueue
-from services.supervision.alerts.parties import CaseParties, case_parties
+from services.supervision.alerts.notifications import enqueue_many
+from services.supervision.alerts.parties import CaseParties, many_case_parties
 from services.supervision.alerts.sms import directory_number
 from services.supervision.settings import NotificationSettings
 from shared.envelope import Envelope
@@ -117,14 +117,20 @@ async def push(conn: asyncpg.Connection, cfg: NotificationSettings, before: Mapp
     ``after``: the open nodes as the refresh wrote them (read here when not given)."""
     if after is None:
         after = await open_nodes(conn, triggers)
-    queued = 0
+    opened: list[tuple[str, Any, Envelope]] = []
     for case_id, envelopes in triggers.items():
         live = [e for e in envelopes if e.actor.role != IMPORTER]
         node = next_node(before.get(case_id, {}), after.get(case_id, {})) if live else None
-        if node is None:
-            continue
-        parties = await case_parties(conn, case_id)
-        batch = messages(case_id, node, parties, cfg, live[-1])
-        await enqueue(conn, None, case_id, node["court"], batch)
-        queued += len(batch)
-    return queued
+        if node is not None:
+            opened.append((case_id, node, live[-1]))
+    if not opened:
+        return 0
+    # One query for the parties of every case and one statement for every message of the batch.
+    parties = await many_case_parties(conn, [case_id for case_id, _, _ in opened])
+    batch = [
+        (case_id, node["court"], message)
+        for case_id, node, trigger in opened
+        for message in messages(case_id, node, parties[case_id], cfg, trigger)
+    ]
+    await enqueue_many(conn, batch)
+    return len(batch)

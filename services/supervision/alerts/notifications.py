@@ -49,6 +49,32 @@ async def enqueue(
     await conn.execute("SELECT pg_notify('notifications', '')")
 
 
+_ENQUEUE_MANY = """
+INSERT INTO notification_outbox (notification_id, step_id, case_id, court, recipient_role, recipient_id, message)
+SELECT n.id, NULL, n.case_id, n.court, n.role, n.recipient, n.message
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+     AS n(id, case_id, court, role, recipient, message)
+ON CONFLICT (notification_id) DO NOTHING
+"""
+
+
+async def enqueue_many(conn: asyncpg.Connection, batch: Sequence[tuple[str, str, Mapping[str, Any]]]) -> None:
+    """Queue notifications of several cases that belong to no step — (case id, court, message) —
+    in one statement and one wake-up of the dispatcher (a consumer batch's next-node pushes)."""
+    if not batch:
+        return
+    await conn.execute(
+        _ENQUEUE_MANY,
+        [m["notification_id"] for _, _, m in batch],
+        [case_id for case_id, _, _ in batch],
+        [court for _, court, _ in batch],
+        [m["recipient"]["role"] for _, _, m in batch],
+        [m["recipient"].get("id") for _, _, m in batch],
+        [dict(m) for _, _, m in batch],
+    )
+    await conn.execute("SELECT pg_notify('notifications', '')")
+
+
 def backoff(attempts: int, cfg: NotificationSettings) -> timedelta:
     """Wait before the next attempt after ``attempts`` failed ones: base · 2^(n−1), capped."""
     return timedelta(seconds=min(cfg.backoff_s * 2 ** max(attempts - 1, 0), cfg.backoff_max_s))
