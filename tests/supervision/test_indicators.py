@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -268,3 +270,32 @@ def test_agency_response_times_from_dispatch_to_the_first_answer() -> None:
     }
     assert rows["re-1"]["waiting"] == 1 and rows["re-1"]["mean_seconds"] is None
     assert ind.agency_response_times(h.entries, ind.Period(date(2026, 4, 1), date(2026, 4, 30))) == []
+
+
+def test_the_fold_reads_only_the_payload_fields_the_api_loads() -> None:
+    """GET /indicators loads, of the trail, only FACT_EVENTS and of each only its FACT_FIELDS (bench
+    phase 7): folded from that, every case's facts are the same as from the whole trail."""
+    trails = [
+        case("A", date(2026, 1, 5), claim=100_000, funds=150_000, closed=("执行完毕", date(2026, 2, 1))),
+        case("B", date(2025, 11, 3), claim=80_000, settled=True, funds=10_000, closed=("终结执行", date(2026, 3, 9))),
+        case("C", date(2026, 2, 10), claim=5_000, track=None),
+        case("D", date(2026, 3, 1), claim=7_000, track="fast", closed=("终本", date(2026, 6, 2))),
+    ]
+    for entries in trails:
+        narrowed = [
+            replace(e, payload={k: e.payload.get(k) for k in ind.FACT_FIELDS[e.event_type]})
+            for e in entries
+            if e.event_type in ind.FACT_FIELDS
+        ]
+        assert ind.case_facts(narrowed) == ind.case_facts(entries)
+        assert ind.case_facts(narrowed, date(2026, 7, 1), ["互相制约-6"]) == facts(
+            entries, date(2026, 7, 1), ("互相制约-6",))
+
+
+def test_the_partial_index_of_the_facts_lists_the_fact_events() -> None:
+    """The index that serves GET /indicators' trail query in order (migration 0007) covers exactly the
+    event types the query reads: a type added to FACT_FIELDS must be added to the index too."""
+    sql = (Path(__file__).parents[2] / "services/supervision/migrations/0007_indicator_facts_index.sql").read_text()
+    listed = re.search(r"WHERE event_type IN \(([^)]*)\)", sql)
+    assert listed is not None
+    assert tuple(re.findall(r"'([^']+)'", listed.group(1))) == ind.FACT_EVENTS

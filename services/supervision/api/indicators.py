@@ -53,17 +53,33 @@ async def _entries(conn: asyncpg.Connection, court: str, types: tuple[str, ...])
         yield entry_from_row(row)
 
 
+# The trail rows ``figures.case_facts`` folds, narrowed to what it reads: the case, the order, the type,
+# the business time and, of the payload, the fields ``FACT_FIELDS`` names for the type. The types are
+# written out (constants) so that the partial index ``audit_trail_facts_idx`` (migration 0007, the same
+# list) serves the query in (case_id, seq) order: no sort, and none of the trail's other events read.
+_FACT_PAYLOAD = "CASE event_type " + " ".join(
+    f"WHEN '{t}' THEN jsonb_build_object(" + ", ".join(f"'{k}', payload->'{k}'" for k in keys) + ")"
+    for t, keys in ind.FACT_FIELDS.items()
+) + " END"
+_FACT_ROWS = (
+    f"SELECT case_id, seq, event_type, occurred_at, {_FACT_PAYLOAD} AS payload FROM audit_trail"
+    f" WHERE court = $1 AND event_type IN ({', '.join(repr(t) for t in ind.FACT_EVENTS)}) ORDER BY case_id, seq"
+)
+
+
+# The agencies' rows, narrowed likewise to what ``figures.agency_response_times`` reads.
+_AGENCY_ROWS = (
+    "SELECT case_id, seq, event_type, occurred_at, actor_role, jsonb_build_object("
+    + ", ".join(f"'{k}', payload->'{k}'" for k in ind.AGENCY_FIELDS)
+    + ") AS payload FROM audit_trail WHERE court = $1 AND event_type = ANY('{"
+    + ",".join(ind.AGENCY_EVENTS) + "}'::text[]) ORDER BY case_id, seq"
+)
+
+
 async def load_facts(rt: Rt, court: str) -> list[ind.CaseFacts]:
     """Every case's indicator inputs: folded from the trail, completed by the deadline and rule checks."""
     facts: list[ind.CaseFacts] = []
     async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
-        case: list[Entry] = []
-        async for entry in _entries(conn, court, ind.FACT_EVENTS):
-            if case and case[-1].case_id != entry.case_id:
-                facts.extend(f for f in [ind.case_facts(case)] if f is not None)
-                case = []
-            case.append(entry)
-        facts.extend(f for f in [ind.case_facts(case)] if f is not None)
         due = {
             r["case_id"]: r["due"]
             for r in await conn.fetch("SELECT case_id, due FROM deadlines WHERE court = $1 AND key = 'close'", court)
@@ -71,7 +87,24 @@ async def load_facts(rt: Rt, court: str) -> list[ind.CaseFacts]:
         rules: dict[str, list[str]] = {}
         for r in await conn.fetch("SELECT DISTINCT case_id, rule_id FROM findings WHERE court = $1", court):
             rules.setdefault(r["case_id"], []).append(r["rule_id"])
-    return [ind.with_checks(f, due.get(f.case_id), rules.get(f.case_id, ())) for f in facts]
+
+        def fold(case: list[Entry]) -> None:
+            f = ind.case_facts(case, due.get(case[0].case_id), rules.get(case[0].case_id, ()))
+            if f is not None:
+                facts.append(f)
+
+        case: list[Entry] = []
+        cursor = await conn.cursor(_FACT_ROWS, court)
+        while rows := await cursor.fetch(5000):  # in chunks: memory stays flat, no await per row
+            for row in rows:
+                entry = Entry(row[1], "", row[2], row[3], "", "", None, row[4], None, row[0])
+                if case and case[-1].case_id != entry.case_id:
+                    fold(case)
+                    case = []
+                case.append(entry)
+        if case:
+            fold(case)
+    return facts
 
 
 @router.get(
@@ -161,8 +194,9 @@ async def agencies(officer: Watcher, rt: Rt, start: From = None, end: To = None)
         # The drill clock's moves (docs/import.md §6): time it skipped is not counted as the agencies'.
         follower = rt.extras.get("clock")
         skipped = [(m.moved_from, m.moved_to) for m in (follower.moves if follower is not None else [])]
-        rows = ind.agency_response_times([e async for e in _entries(conn, officer.court, ind.AGENCY_EVENTS)], period,
-                                         skipped)
+        entries = [Entry(r[1], "", r[2], r[3], "", "", r[4], r[5], None, r[0])
+                   for r in await conn.fetch(_AGENCY_ROWS, officer.court)]
+        rows = ind.agency_response_times(entries, period, skipped)
         # Each agency's name as its own answers recorded it: the screens show 不动产登记中心, not an id.
         names = {r["actor_id"]: r["actor_name"] for r in await conn.fetch(
             "SELECT DISTINCT ON (actor_id) actor_id, actor_name FROM audit_trail WHERE court = $1"
