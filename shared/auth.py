@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Annotated, Any
@@ -82,7 +83,27 @@ def mint_token(
     return jwt.encode(claims, key, algorithm=settings.jwt_algorithm)
 
 
+_VERIFIED: OrderedDict[tuple[int, str], tuple[Principal, float]] = OrderedDict()  # (settings, token) → (who, exp)
+_VERIFIED_MAX = 4096
+
+
 def decode_token(settings: ServiceSettings, token: str) -> Principal:
+    """The officer a bearer token names, once its signature, issuer, audience, lifetime and claims
+    are checked. A token checked before is taken from a small cache until its ``exp`` (the checks'
+    outcome cannot change before then; an officer's console sends the same token all day)."""
+    key = (id(settings), token)
+    hit = _VERIFIED.get(key)
+    if hit is not None and time.time() < hit[1]:
+        _VERIFIED.move_to_end(key)
+        return hit[0]
+    principal, exp = _verify_token(settings, token)
+    _VERIFIED[key] = (principal, exp)
+    while len(_VERIFIED) > _VERIFIED_MAX:
+        _VERIFIED.popitem(last=False)
+    return principal
+
+
+def _verify_token(settings: ServiceSettings, token: str) -> tuple[Principal, float]:
     key = settings.jwt_public_key or settings.jwt_secret
     try:
         claims = jwt.decode(
@@ -113,7 +134,7 @@ def decode_token(settings: ServiceSettings, token: str) -> Principal:
         name=str(claims.get("name") or claims["sub"]),
         roles=frozenset(str(r) for r in roles),
         court=claims["court"],
-    )
+    ), float(claims["exp"])
 
 
 @openapi.declares(security=["staffBearer"], statuses=[401])

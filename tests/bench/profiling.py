@@ -47,7 +47,7 @@ class Profiler:
         out.parent.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
             [exe, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw", "--nonblocking",
-             "--output", str(out)],
+             "--subprocesses", "--output", str(out)],  # uvicorn's worker processes too
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
 
