@@ -18,7 +18,7 @@ import time
 import asyncpg
 import orjson
 
-from tests.bench import workload
+from tests.bench import profiling, workload
 from tests.bench.env import BenchContext, cpu_of, machine_cpu, say
 from tests.bench.loadgen import closed_loop, open_loop
 from tests.bench.runner import Metrics, PhaseResult, Target, percentile
@@ -174,6 +174,17 @@ async def run(ctx: BenchContext) -> PhaseResult:
                 targets = {"e2e_p50_ms": Target(30, higher=False), "e2e_p99_ms": Target(150, higher=False),
                            "rate_held": Target(1)}
             res.add_runs(f"{rate}/s", runs, UNITS, targets)
+        if ctx.profile:  # one extra run at 200/s (100/s in --quick) under py-spy, intake and supervision
+            rate = 100 if ctx.quick else 200
+            profilers = {name: profiling.Profiler(pid, ctx.results_dir / f"profile-e2e-{name}.txt")
+                         for name, pid in pids.items()}
+            try:
+                await one_run(ctx, port, trail_dsn, rate, s.e2e_seconds, salt=99)
+            finally:
+                for p in profilers.values():
+                    p.stop()
+            for name, p in profilers.items():
+                res.notes.append(profiling.describe(f"{name} at {rate}/s (extra run)", profiling.summarize(p.out)))
     res.notes.append(
         "*_cpu_ms_per_cmd: CPU-milliseconds per command of each process (intake, supervision: the whole process) "
         "and of the machine over the run and its drain; 2 cores ÷ machine CPU per command is the rate this machine "
