@@ -42,14 +42,15 @@ async def use_text_jsonb(conn: asyncpg.Connection) -> None:
 
 _HEADS_UPSERT = (
     "INSERT INTO {schema}.case_heads (case_id, last_seq, last_hash)"
-    " SELECT * FROM unnest($1::text[], $2::int[], $3::bytea[])"
+    " SELECT * FROM unnest(${a}::text[], ${b}::int[], ${c}::bytea[])"
     " ON CONFLICT (case_id) DO UPDATE SET last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash"
 )
 
 
-def heads_upsert_sql(schema: str) -> str:
-    """Move many heads in one statement: $1 case ids, $2 last seqs, $3 last hashes."""
-    return _HEADS_UPSERT.format(schema=schema)
+def heads_upsert_sql(schema: str, first: int = 1) -> str:
+    """Move many heads in one statement: $1 case ids, $2 last seqs, $3 last hashes (numbered from
+    ``first`` when the statement follows other parameters)."""
+    return _HEADS_UPSERT.format(schema=schema, a=first, b=first + 1, c=first + 2)
 
 
 _TRAIL_TYPES = (
@@ -79,20 +80,19 @@ async def append_batch(conn: asyncpg.Connection, schema: str, items: Sequence[tu
     already in the trail (a rebuild may have recorded it first), which is left alone."""
     if not items:
         return []
-    known = {
-        str(r["event_id"])
-        for r in await conn.fetch(
-            f"SELECT event_id FROM {schema}.audit_trail WHERE event_id = ANY($1::uuid[])",
-            [ev.event_id for ev, _, _ in items],
-        )
-    }
+    # One round trip: the batch's events already in the trail, and its cases' heads (locked).
+    found = await conn.fetch(
+        f"WITH h AS (SELECT case_id, last_seq, last_hash FROM {schema}.case_heads WHERE case_id = ANY($2::text[])"
+        " ORDER BY case_id FOR UPDATE)"
+        f" SELECT event_id::text AS id, NULL::int AS last_seq, NULL::bytea AS last_hash"
+        f" FROM {schema}.audit_trail WHERE event_id = ANY($1::uuid[])"
+        " UNION ALL SELECT case_id, last_seq, last_hash FROM h",
+        [ev.event_id for ev, _, _ in items],
+        sorted({ev.case_id for ev, _, _ in items}),
+    )
+    known = {r["id"] for r in found if r["last_hash"] is None}
     heads: dict[str, tuple[int, bytes]] = {
-        r["case_id"]: (r["last_seq"], bytes(r["last_hash"]))
-        for r in await conn.fetch(
-            f"SELECT case_id, last_seq, last_hash FROM {schema}.case_heads WHERE case_id = ANY($1::text[])"
-            " ORDER BY case_id FOR UPDATE",
-            sorted({ev.case_id for ev, _, _ in items}),
-        )
+        r["id"]: (r["last_seq"], bytes(r["last_hash"])) for r in found if r["last_hash"] is not None
     }
     rows: list[tuple[Any, ...]] = []
     seqs: list[int] = []
@@ -107,7 +107,11 @@ async def append_batch(conn: asyncpg.Connection, schema: str, items: Sequence[tu
         heads[ev.case_id] = (last_seq + 1, row[-1])
         seqs.append(last_seq + 1)
     if rows:
-        await conn.execute(insert_sql(schema), *insert_args(rows))
+        # One round trip: the rows, then the heads they moved (the upsert's $n follow the rows').
         moved = sorted({row[0] for row in rows})
-        await conn.execute(heads_upsert_sql(schema), moved, [heads[c][0] for c in moved], [heads[c][1] for c in moved])
+        upsert = heads_upsert_sql(schema, first=len(_TRAIL_TYPES) + 1)
+        await conn.execute(
+            f"WITH trail AS ({insert_sql(schema)}) {upsert}",
+            *insert_args(rows), moved, [heads[c][0] for c in moved], [heads[c][1] for c in moved],
+        )
     return seqs
