@@ -32,6 +32,7 @@ minutes); the dashboard figures are the median of ``--runs`` runs over the same 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import os
 import random
@@ -305,6 +306,8 @@ async def run(ctx: BenchContext) -> PhaseResult:
         for p in (full_path, intake_path):
             p.unlink(missing_ok=True)
             p.with_name(p.name + ".report.jsonl").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            work.rmdir()
     res.notes.append(
         f"Imports: one run each (a second import of the same file is unchanged). Dashboard calls: closed loop, "
         f"{s.year_query_calls} calls or what {s.year_query_budget_s:.0f} s allow at the first call's latency "
