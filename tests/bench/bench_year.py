@@ -260,8 +260,12 @@ async def dashboard(ctx: BenchContext, sys_: System, res: PhaseResult, tag: str 
     p99s: dict[str, float] = {}
     for label, path in dashboard_calls():
         for c in (1, 8):
-            runs = await repeat(ctx.runs, functools.partial(_call, ctx, port, path, c),
-                                label=f"GET {label} c={c}{tag}", log=say)
+            # A call so slow that the time budget allowed only the minimum is measured once (as the
+            # 1 M-event rebuild is): its figure is seconds either way, and 3 runs took minutes each.
+            once = functools.partial(_call, ctx, port, path, c)
+            runs = await repeat(1, once, label=f"GET {label} c={c}{tag}", log=say)
+            if ctx.runs > 1 and runs[0]["_n"] > QUERY_MIN_CALLS:
+                runs += await repeat(ctx.runs - 1, once, label=f"GET {label} c={c}{tag} (more)", log=say)
             case = f"GET {label}, c={c}{tag} ({int(runs[0]['_n'])} calls)"
             res.add_runs(case, runs, {"p50_ms": "ms", "p99_ms": "ms", "calls_per_s": "calls/s"},
                          {"p99_ms": Target(P99_TARGET_MS, higher=False)})
