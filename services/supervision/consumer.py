@@ -41,7 +41,10 @@ def build_reactions(settings: Settings) -> Reactions:
         appended = [(c, seq) for c, seq in zip(contexts, seqs, strict=True) if seq]
         if not appended:
             return
-        checks_ctx = await load_context(conn, settings.deadlines, cached=True)
+        # The calendar is read in every batch's transaction: a cached copy was tried and dropped — a
+        # change of holiday_years made outside this process (another instance's load, a restore)
+        # went unseen for seconds, and a rebuild then disagreed with the live deadlines.
+        checks_ctx = await load_context(conn, settings.deadlines)
         by_case: dict[str, list[tuple[ReactionContext, int]]] = {}
         for c, seq in appended:
             by_case.setdefault(c.envelope.case_id, []).append((c, seq))

@@ -8,7 +8,6 @@ The same inputs give the same rows: ``check_trail`` is the one pure step all of 
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,26 +191,6 @@ async def load_calendar(conn: asyncpg.Connection) -> HolidayCalendar:
     )
 
 
-CALENDAR_MAX_AGE_S = 5.0
-_cached_calendar: tuple[int, float, HolidayCalendar] | None = None  # (generation, read at, calendar)
-_calendar_generation = 0  # moved by every ``save_year`` of this process
-
-
-async def current_calendar(conn: asyncpg.Connection) -> HolidayCalendar:
-    """``load_calendar``, read again only after this process saved a year (its own copy of a load
-    on the calendar topic, which every process applies) or after ``CALENDAR_MAX_AGE_S`` — not once
-    per consumer batch: the live reaction's one query that never changed."""
-    global _cached_calendar
-    now = time.monotonic()
-    cached = _cached_calendar
-    if cached is not None and cached[0] == _calendar_generation and now - cached[1] < CALENDAR_MAX_AGE_S:
-        return cached[2]
-    generation = _calendar_generation
-    calendar = await load_calendar(conn)
-    _cached_calendar = (generation, now, calendar)
-    return calendar
-
-
 async def save_year(conn: asyncpg.Connection, year: CalendarYear) -> None:
     """A load from the calendar topic into ``holiday_years`` (every supervision process, at start-up
     and for each new load): the latest load of a year wins, an older replayed one changes nothing."""
@@ -226,13 +205,10 @@ async def save_year(conn: asyncpg.Connection, year: CalendarYear) -> None:
         year.year, sorted(set(year.holidays)), sorted(set(year.workdays)), year.actor_id, year.recorded_at,
         year.source, year.reason, year.event_id,
     )
-    global _calendar_generation
-    _calendar_generation += 1
 
 
-async def load_context(conn: asyncpg.Connection, deadlines: DeadlineSettings, *, cached: bool = False) -> Context:
-    """The checks' context; ``cached``: the calendar from ``current_calendar`` (the live reaction)."""
-    return Context(await (current_calendar(conn) if cached else load_calendar(conn)), deadlines)
+async def load_context(conn: asyncpg.Connection, deadlines: DeadlineSettings) -> Context:
+    return Context(await load_calendar(conn), deadlines)
 
 
 async def refresh_case(conn: asyncpg.Connection, schema: str, case_id: str, ctx: Context) -> list[Finding]:
