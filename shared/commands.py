@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import uuid
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from shared.envelope import Actor, Envelope, now_shanghai
 from shared.errors import Conflict, InvalidInput
 from shared.events import REGISTRY, DomainEvent
 from shared.eventstore import ConcurrencyConflict, EventStore
+from shared.state_cache import StateCache
 
 S = TypeVar("S")
 C = TypeVar("C", contravariant=True)
@@ -148,42 +148,6 @@ def fold(decider: Decider[Any, S], envelopes: Sequence[Envelope], start: S | Non
     for env in envelopes:
         state = decider.evolve(state, REGISTRY.parse(env))
     return state
-
-
-class StateCache:
-    """Folded states of recently used streams, per process (least recently used dropped first).
-
-    A stream is append-only, so the fold of its events 1..v is right for ever: a command loads only
-    the events after the cached version (written by this process, another one or a consumer alike)
-    and folds them onto the cached state. Only a state folded from events read back from the store
-    is kept (committed ones: read under the case lock before the command appends), never the state a
-    command computed from its own new events, and only for deciders that declare their ``evolve``
-    never changes a state in place (``cacheable``).
-    """
-
-    def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self._states: OrderedDict[tuple[int, str], tuple[int, Any]] = OrderedDict()
-
-    def get(self, decider: Any, stream_id: str) -> tuple[int, Any] | None:
-        if not self.size or not getattr(decider, "cacheable", False):
-            return None
-        hit = self._states.get((id(decider), stream_id))
-        if hit is not None:
-            self._states.move_to_end((id(decider), stream_id))
-        return hit
-
-    def put(self, decider: Any, stream_id: str, version: int, state: Any) -> None:
-        if not self.size or not getattr(decider, "cacheable", False) or version <= 0:
-            return
-        key = (id(decider), stream_id)
-        known = self._states.get(key)
-        if known is not None and known[0] > version:
-            return  # a newer fold is kept already
-        self._states[key] = (version, state)
-        self._states.move_to_end(key)
-        while len(self._states) > self.size:
-            self._states.popitem(last=False)
 
 
 class CommandRunner:
