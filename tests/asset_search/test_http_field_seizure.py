@@ -64,8 +64,9 @@ async def test_an_on_site_seizure_becomes_a_control_that_disposal_accepts_but_no
     # the real search of this case runs meanwhile and may control what the agencies report (a deposit frozen
     # online): wait for, and read, the on-site control itself
     f = await wait_search(http, system, case_id,
-                          lambda f: any(c["status"] == "effective" and c["origin"] == "on_site" for c in f["controls"]),
-                          what="the on-site control in the search file")
+                          lambda f: any(c["status"] == "effective" and c["origin"] == "on_site" for c in f["controls"])
+                          and any(a["source"] == "on_site" for a in f["assets"]),
+                          what="the on-site control and its asset in the search file")
     [asset] = [a for a in f["assets"] if a["source"] == "on_site"]
     [control] = [c for c in f["controls"] if c["origin"] == "on_site"]
     assert asset["asset_kind"] == "vehicle" and asset["identifier"] == "贵A12345"
