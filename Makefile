@@ -65,7 +65,7 @@ import:               ## import existing cases into a running intake (docs/impor
 demo:                 ## drive cases through their lives against a running `make run`: make demo ARGS="--cases 40 --seed 7"
 	$(PY) -m deploy.demo $(ARGS)
 
-bench: setup          ## the benchmark, full size (~12 min); results in tests/bench/results/: make bench ARGS="--phases 1,2"
+bench: setup          ## the benchmark, full size (~30 min with phase 7); results in tests/bench/results/: make bench ARGS="--phases 1,2"
 	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(PY) -m tests.bench $(ARGS)
 
