@@ -94,7 +94,8 @@ async def test_the_addressed_agency_confirms_a_seizure_within_the_statutory_maxi
     async def in_disposal() -> dict[str, Any] | None:
         r = await http.get(f"{system.url('disposal')}/cases/{case_id}/controls", headers=judge(judge_id))
         rows = [c for c in r.json()["controls"] if c["control_id"] == control_id] if r.status_code == 200 else []
-        return rows[0] if rows else None
+        # disposal sees control_ordered first and control_confirmed later: wait for the confirmation
+        return rows[0] if rows and rows[0]["status"] != "ordered" else None
 
     seen = await eventually(in_disposal, what="the confirmed control in disposal's projection")
     assert (seen["asset_id"], seen["asset_kind"], seen["status"], seen["expiry_date"]) == (
