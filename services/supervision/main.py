@@ -11,6 +11,7 @@ from services.supervision.alerts.scanner import scan_job, wake_scanner
 from services.supervision.api import ROUTERS
 from services.supervision.api.checks import publish_earlier_years, store_year
 from services.supervision.consumer import build_reactions
+from services.supervision.indicators.store import backfill_facts
 from services.supervision.readiness import trail_check
 from services.supervision.settings import Settings
 from shared.app import create_service_app
@@ -30,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reactions=build_reactions(settings),
         background=[scan_job, dispatch_job],
         readiness={"trail": trail_check},
-        on_startup=[publish_earlier_years],
+        on_startup=[publish_earlier_years, backfill_facts],
         on_clock_move=wake_scanner,
         on_calendar_load=store_year,
     )

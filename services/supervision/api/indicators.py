@@ -1,8 +1,8 @@
 """HTTP surface of the 质效指标 (docs/rules.md §8) and the ops dashboard's routes.
 
-The figures are computed on read from supervision's own projections: the trail (only the event
-types the indicators need, streamed per case), the deadline projection (each case's close-by date,
-overdue nodes) and the findings. Nothing is stored, so a rebuilt trail gives the same figures.
+The figures are counted on read from supervision's own projections: ``indicator_facts`` (each
+case's inputs, kept with its findings and deadlines as the trail is written, and rebuilt with them:
+indicators/store.py), the deadline projection (overdue nodes) and the trail (agencies' answers).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from services.supervision.api.trail import Rt, Watcher
 from services.supervision.dashboard.routes import router as dashboard_router
 from services.supervision.domain.entries import ENTRY_COLUMNS, Entry, entry_from_row
 from services.supervision.indicators import figures as ind
+from services.supervision.indicators import store as facts_store
 from services.supervision.settings import Settings
 from shared.envelope import now_shanghai
 from shared.errors import FieldError, InvalidInput
@@ -53,20 +54,6 @@ async def _entries(conn: asyncpg.Connection, court: str, types: tuple[str, ...])
         yield entry_from_row(row)
 
 
-# The trail rows ``figures.case_facts`` folds, narrowed to what it reads: the case, the order, the type,
-# the business time and, of the payload, the fields ``FACT_FIELDS`` names for the type. The types are
-# written out (constants) so that the partial index ``audit_trail_facts_idx`` (migration 0007, the same
-# list) serves the query in (case_id, seq) order: no sort, and none of the trail's other events read.
-_FACT_PAYLOAD = "CASE event_type " + " ".join(
-    f"WHEN '{t}' THEN jsonb_build_object(" + ", ".join(f"'{k}', payload->'{k}'" for k in keys) + ")"
-    for t, keys in ind.FACT_FIELDS.items()
-) + " END"
-_FACT_ROWS = (
-    f"SELECT case_id, seq, event_type, occurred_at, {_FACT_PAYLOAD} AS payload FROM audit_trail"
-    f" WHERE court = $1 AND event_type IN ({', '.join(repr(t) for t in ind.FACT_EVENTS)}) ORDER BY case_id, seq"
-)
-
-
 # The agencies' rows, narrowed likewise to what ``figures.agency_response_times`` reads.
 _AGENCY_ROWS = (
     "SELECT case_id, seq, event_type, occurred_at, actor_role, jsonb_build_object("
@@ -76,35 +63,10 @@ _AGENCY_ROWS = (
 )
 
 
-async def load_facts(rt: Rt, court: str) -> list[ind.CaseFacts]:
-    """Every case's indicator inputs: folded from the trail, completed by the deadline and rule checks."""
-    facts: list[ind.CaseFacts] = []
-    async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
-        due = {
-            r["case_id"]: r["due"]
-            for r in await conn.fetch("SELECT case_id, due FROM deadlines WHERE court = $1 AND key = 'close'", court)
-        }
-        rules: dict[str, list[str]] = {}
-        for r in await conn.fetch("SELECT DISTINCT case_id, rule_id FROM findings WHERE court = $1", court):
-            rules.setdefault(r["case_id"], []).append(r["rule_id"])
-
-        def fold(case: list[Entry]) -> None:
-            f = ind.case_facts(case, due.get(case[0].case_id), rules.get(case[0].case_id, ()))
-            if f is not None:
-                facts.append(f)
-
-        case: list[Entry] = []
-        cursor = await conn.cursor(_FACT_ROWS, court)
-        while rows := await cursor.fetch(5000):  # in chunks: memory stays flat, no await per row
-            for row in rows:
-                entry = Entry(row[1], "", row[2], row[3], "", "", None, row[4], None, row[0])
-                if case and case[-1].case_id != entry.case_id:
-                    fold(case)
-                    case = []
-                case.append(entry)
-        if case:
-            fold(case)
-    return facts
+async def load_facts(rt: Rt, court: str, **narrowed: Any) -> list[ind.CaseFacts]:
+    """The court's cases' indicator inputs (``indicator_facts``, kept as the trail is written)."""
+    async with rt.pool.acquire() as conn:
+        return await facts_store.load(conn, court, **narrowed)
 
 
 @router.get(
@@ -123,16 +85,19 @@ async def get_indicators(
     group_by: Annotated[Literal["track", "team", "judge"] | None, Query(description="分组维度")] = None,
 ) -> Indicators:
     period = _period(start, end)
-    facts = ind.select(await load_facts(rt, officer.court), track=track, team_id=team_id, judge_id=judge_id)
+    # Counted by PostgreSQL per track, group and closure type (indicators/store.py), added up here.
+    rows = await facts_store.tallies(rt.pool, officer.court, period, group_by=group_by,
+                                     track=track, team_id=team_id, judge_id=judge_id)
+    totals, tracks, groups = facts_store.assemble(rows, group_by)
     body: dict[str, Any] = {
         "court": officer.court,
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "filters": {"track": track, "team_id": team_id, "judge_id": judge_id},
-        "totals": ind.indicators(facts, period),
-        "tracks": ind.tracks(facts, period),
+        "totals": totals,
+        "tracks": tracks,
     }
     if group_by:
-        body["groups"] = ind.grouped(facts, period, group_by)
+        body["groups"] = groups
     return Indicators.model_validate(body)
 
 
@@ -145,12 +110,7 @@ async def indicator_inputs(
     closed_only: bool = False,
 ) -> IndicatorCases:
     period = _period(start, end)
-    facts = await load_facts(rt, officer.court)
-    chosen = [
-        f
-        for f in facts
-        if f.closed_on in period or (not closed_only and f.registered_on is not None and f.registered_on <= period.end)
-    ]
+    chosen = await load_facts(rt, officer.court, period=period, closed_only=closed_only)
     return IndicatorCases.model_validate({
         "court": officer.court,
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},

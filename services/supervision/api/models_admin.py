@@ -63,11 +63,12 @@ class BrokenChain(ResponseModel):
 
 
 class Digests(ResponseModel):
-    """sha256（十六进制）：轨迹、检查发现、期限状态，及三者合一。"""
+    """sha256（十六进制）：轨迹、检查发现、期限状态、质效指标逐案输入，及四者合一。"""
 
     trail: str
     findings: str
     deadlines: str
+    facts: str = Field(description="质效指标的逐案输入（indicator_facts）")
     all: str
 
 

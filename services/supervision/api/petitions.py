@@ -1,5 +1,6 @@
 """HTTP: petition (涉执信访) and judicial aid (国家司法救助) indicators for any period, per team and judge
-(services/supervision/indicators/petitions.py; computed on read from the trail, nothing stored)."""
+(services/supervision/indicators/petitions.py): the cases from ``indicator_facts``, the petitions and
+aid applications folded from the trail on read."""
 
 from __future__ import annotations
 

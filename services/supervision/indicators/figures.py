@@ -179,11 +179,6 @@ def ratio(numerator: int, denominator: int) -> dict[str, Any]:
     }
 
 
-def mean_days(closed: Sequence[CaseFacts]) -> dict[str, Any]:
-    days = [d for d in (f.days_to_close for f in closed) if d is not None]
-    return {"value": round(sum(days) / len(days), 2) if days else None, "total_days": sum(days), "cases": len(days)}
-
-
 def actually_executed(f: CaseFacts) -> bool:
     if f.closure_type == PAID:
         return True
@@ -195,49 +190,101 @@ def within_limit(f: CaseFacts) -> bool:
     return f.closed_on is not None and (f.close_due is None or f.closed_on <= f.close_due)
 
 
+@dataclass
+class Tally:
+    """The additive counts and sums every indicator is a ratio or a mean of, over a set of cases and a
+    period: tallies of disjoint sets add up (``+=``), so the totals are the tracks' sum and the figures
+    can be counted by PostgreSQL per group (indicators/store.py) as well as here."""
+
+    received_old: int = 0
+    received_new: int = 0
+    closed: int = 0
+    pending: int = 0
+    claimed_fen: int = 0
+    recovered_fen: int = 0  # at most the claim, per case
+    implementation_closed: int = 0
+    implementation_paid: int = 0
+    actually_executed: int = 0
+    days_total: int = 0
+    days_cases: int = 0
+    within_limit: int = 0
+    zhongben: int = 0
+    zhongben_qualified: int = 0
+    closed_by_type: dict[str, int] = field(default_factory=dict)
+
+    def __iadd__(self, other: Tally) -> Tally:
+        for name in TALLY_SUMS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for kind, n in other.closed_by_type.items():
+            self.closed_by_type[kind] = self.closed_by_type.get(kind, 0) + n
+        return self
+
+
+TALLY_SUMS = tuple(f for f in Tally.__dataclass_fields__ if f != "closed_by_type")
+
+
+def tally(facts: Iterable[CaseFacts], period: Period) -> Tally:
+    """The tally of a set of cases over a period (inclusive dates); objection cases (执异) left out."""
+    t = Tally()
+    for f in enforcement(facts):
+        if f.registered_on is not None:
+            if f.registered_on in period:
+                t.received_new += 1
+            elif f.registered_on < period.start and (f.closed_on is None or f.closed_on >= period.start):
+                t.received_old += 1
+            if f.registered_on <= period.end and (f.closed_on is None or f.closed_on > period.end):
+                t.pending += 1
+        if f.closed_on not in period:
+            continue
+        t.closed += 1
+        kind = f.closure_type or "未知"
+        t.closed_by_type[kind] = t.closed_by_type.get(kind, 0) + 1
+        t.claimed_fen += f.claim_fen
+        t.recovered_fen += min(f.recovered_fen, f.claim_fen)
+        if f.case_type in IMPLEMENTATION_TYPES:
+            t.implementation_closed += 1
+            t.implementation_paid += f.closure_type == PAID
+        t.actually_executed += actually_executed(f)
+        if f.days_to_close is not None:
+            t.days_total += f.days_to_close
+            t.days_cases += 1
+        t.within_limit += within_limit(f)
+        if f.closure_type == ZHONGBEN:
+            t.zhongben += 1
+            t.zhongben_qualified += not f.zhongben_finding
+    return t
+
+
+def figures_of(t: Tally) -> dict[str, Any]:
+    """Every indicator (docs/rules.md §8) from a tally."""
+    return {
+        "received": t.received_old + t.received_new,
+        "received_old": t.received_old,
+        "received_new": t.received_new,
+        "closed": t.closed,
+        "pending": t.pending,
+        "closed_by_type": dict(sorted(t.closed_by_type.items())),
+        "claimed_fen": t.claimed_fen,
+        "recovered_fen": t.recovered_fen,
+        "结案率": ratio(t.closed, t.received_old + t.received_new),
+        "执行完毕率": ratio(t.implementation_paid, t.implementation_closed),
+        "实际执结率": ratio(t.actually_executed, t.closed),
+        "执行到位率": ratio(t.recovered_fen, t.claimed_fen),
+        "结案平均用时": {
+            "value": round(t.days_total / t.days_cases, 2) if t.days_cases else None,
+            "total_days": t.days_total,
+            "cases": t.days_cases,
+        },
+        "法定期限内结案率": ratio(t.within_limit, t.closed),
+        "终本率": ratio(t.zhongben, t.closed),
+        "终本合格率": ratio(t.zhongben_qualified, t.zhongben),
+    }
+
+
 def indicators(facts: Sequence[CaseFacts], period: Period) -> dict[str, Any]:
     """Every indicator (docs/rules.md §8) of a set of cases over a period (inclusive dates); objection
     cases (执异) left out."""
-    facts = enforcement(facts)
-    new = [f for f in facts if f.registered_on in period]
-    old = [
-        f
-        for f in facts
-        if f.registered_on is not None
-        and f.registered_on < period.start
-        and (f.closed_on is None or f.closed_on >= period.start)
-    ]
-    closed = [f for f in facts if f.closed_on in period]
-    pending = [
-        f
-        for f in facts
-        if f.registered_on is not None
-        and f.registered_on <= period.end
-        and (f.closed_on is None or f.closed_on > period.end)
-    ]
-    implementation = [f for f in closed if f.case_type in IMPLEMENTATION_TYPES]
-    zhongben = [f for f in closed if f.closure_type == ZHONGBEN]
-    by_type: dict[str, int] = defaultdict(int)
-    for f in closed:
-        by_type[f.closure_type or "未知"] += 1
-    return {
-        "received": len(old) + len(new),
-        "received_old": len(old),
-        "received_new": len(new),
-        "closed": len(closed),
-        "pending": len(pending),
-        "closed_by_type": dict(sorted(by_type.items())),
-        "claimed_fen": sum(f.claim_fen for f in closed),
-        "recovered_fen": sum(min(f.recovered_fen, f.claim_fen) for f in closed),
-        "结案率": ratio(len(closed), len(old) + len(new)),
-        "执行完毕率": ratio(sum(1 for f in implementation if f.closure_type == PAID), len(implementation)),
-        "实际执结率": ratio(sum(1 for f in closed if actually_executed(f)), len(closed)),
-        "执行到位率": ratio(sum(min(f.recovered_fen, f.claim_fen) for f in closed), sum(f.claim_fen for f in closed)),
-        "结案平均用时": mean_days(closed),
-        "法定期限内结案率": ratio(sum(1 for f in closed if within_limit(f)), len(closed)),
-        "终本率": ratio(len(zhongben), len(closed)),
-        "终本合格率": ratio(sum(1 for f in zhongben if not f.zhongben_finding), len(zhongben)),
-    }
+    return figures_of(tally(facts, period))
 
 
 TRACKS = ("fast", "ordinary", "others")
@@ -246,16 +293,19 @@ TRACKS = ("fast", "ordinary", "others")
 def track_of(f: CaseFacts) -> str:
     """快执, 普执, or others: cases never triaged into either (cases not yet triaged; 执异 objection
     cases are in no track, being in no enforcement figure), so the tracks add up to the totals."""
-    return f.track if f.track in ("fast", "ordinary") else "others"
+    return bucket(f.track)
 
 
-def tracks(facts: Sequence[CaseFacts], period: Period) -> dict[str, dict[str, Any]]:
-    """快执 versus 普执 (and others): received (旧存 + 新收, as in the totals), closed, pending, share
-    of all closures, mean days to close. Each count of the totals is the sum of the tracks'."""
-    closed_all = sum(1 for f in enforcement(facts) if f.closed_on in period)
+def bucket(track: str | None) -> str:
+    return track if track in ("fast", "ordinary") else "others"
+
+
+def track_figures(by_track: dict[str, Tally], closed_all: int) -> dict[str, dict[str, Any]]:
+    """快执 versus 普执 (and others) from each track's tally: received (旧存 + 新收, as in the
+    totals), closed, pending, share of all closures, mean days to close."""
     out: dict[str, dict[str, Any]] = {}
     for track in TRACKS:
-        figures = indicators([f for f in facts if track_of(f) == track], period)
+        figures = figures_of(by_track.get(track) or Tally())
         out[track] = {
             "received": figures["received"],
             "received_old": figures["received_old"],
@@ -266,6 +316,12 @@ def tracks(facts: Sequence[CaseFacts], period: Period) -> dict[str, dict[str, An
             "mean_days_to_close": figures["结案平均用时"],
         }
     return out
+
+
+def tracks(facts: Sequence[CaseFacts], period: Period) -> dict[str, dict[str, Any]]:
+    """``track_figures`` of a set of cases: each count of the totals is the sum of the tracks'."""
+    closed_all = sum(1 for f in enforcement(facts) if f.closed_on in period)
+    return track_figures({t: tally([f for f in facts if track_of(f) == t], period) for t in TRACKS}, closed_all)
 
 
 def grouped(facts: Sequence[CaseFacts], period: Period, by: str) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from services.supervision.domain.findings import Context
+from services.supervision.indicators.store import COLUMNS as FACT_COLUMNS
 from services.supervision.rebuild.pipeline import SHADOW, Rows, Stage, bulk
 from services.supervision.rebuild.verify import ChainCheck, Report, trail_query
 from services.supervision.trail.checks import DEADLINE_COLUMNS, FINDING_COLUMNS, by_case, check_rows
@@ -21,9 +22,9 @@ from services.supervision.trail.checks import DEADLINE_COLUMNS, FINDING_COLUMNS,
 _CHECK_ROWS = 500  # trail rows fetched per round trip in the checks pass (with payloads: ~10 KB each)
 
 
-async def _copy_checks(writer: asyncpg.Connection, item: tuple[Rows, Rows]) -> None:
-    """One batch of the pass's findings and deadline rows, copied in one transaction."""
-    findings, deadlines = item
+async def _copy_checks(writer: asyncpg.Connection, item: tuple[Rows, Rows, Rows]) -> None:
+    """One batch of the pass's findings, deadline and indicator-facts rows, copied in one transaction."""
+    findings, deadlines, facts = item
     async with writer.transaction():
         if findings:
             await writer.copy_records_to_table(
@@ -32,6 +33,10 @@ async def _copy_checks(writer: asyncpg.Connection, item: tuple[Rows, Rows]) -> N
         if deadlines:
             await writer.copy_records_to_table(
                 "deadlines", schema_name=SHADOW, records=deadlines, columns=DEADLINE_COLUMNS
+            )
+        if facts:
+            await writer.copy_records_to_table(
+                "indicator_facts", schema_name=SHADOW, records=facts, columns=FACT_COLUMNS
             )
 
 
@@ -53,6 +58,7 @@ async def check_pass(
         try:
             findings: Rows = []
             deadlines: Rows = []
+            facts: Rows = []
             held: list[Any] = []  # the rows of a case that may go on in the next fetch
             async with reader.transaction(readonly=True):
                 cursor = await reader.cursor(trail_query(SHADOW, " AND ".join(where)), *args)
@@ -70,13 +76,14 @@ async def check_pass(
                         checked = check_rows(case_id, case_rows, ctx)
                         findings += checked.finding_rows
                         deadlines += checked.deadline_rows
+                        facts += checked.facts_rows
                         cases += 1
                     else:
                         held = []
                     on_cases(cases)
                     if len(deadlines) >= 5 * _CHECK_ROWS or not rows:
-                        await writing.put((findings, deadlines))
-                        findings, deadlines = [], []
+                        await writing.put((findings, deadlines, facts))
+                        findings, deadlines, facts = [], [], []
                     if not rows:
                         break
             await writing.close()

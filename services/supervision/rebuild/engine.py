@@ -281,10 +281,10 @@ class Rebuild(Replay):
             for task in aside:
                 if not task.done():
                     task.cancel()
-        await self._create_indexes(["findings", "deadlines"])
+        await self._create_indexes(["findings", "deadlines", "indicator_facts"])
         async with self.pool.acquire() as conn, conn.transaction(readonly=True):
             await check_orphans(conn, SHADOW, report)
-            report.digests = with_total({**trail, **await digests(conn, SHADOW, ["findings", "deadlines"])})
+            report.digests = with_total({**trail, **await digests(conn, SHADOW, ["findings", "deadlines", "facts"])})
         self.verified = report
         self.changed = False
 

@@ -17,7 +17,7 @@ from services.supervision.rebuild.verify import Report, verify
 from services.supervision.trail.record import PROJECTION_LOCK
 
 RETIRED = "supervision_retired"
-TABLES = ("audit_trail", "case_heads", "findings", "deadlines")
+TABLES = ("audit_trail", "case_heads", "findings", "deadlines", "indicator_facts")
 
 
 async def lock_live(conn: asyncpg.Connection, topic: str, partitions: Sequence[int]) -> dict[int, int]:

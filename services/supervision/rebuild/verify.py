@@ -19,6 +19,7 @@ from typing import Any
 
 import asyncpg
 
+from services.supervision.indicators.store import COLUMNS as FACT_COLUMNS
 from services.supervision.trail.chain import GENESIS, TRAIL_COLUMNS, canonical_of_row
 from services.supervision.trail.dead_letters import described, listed
 
@@ -155,6 +156,7 @@ DIGEST_QUERIES = {
     "deadlines": "SELECT case_id, key, node, court, judge_id, team_id, title, source, start_date, start_event_id,"
     " due, completed_on, completed_event_id, explanation, fallback_calendar, paused"
     " FROM {schema}.deadlines ORDER BY case_id, key",
+    "facts": f"SELECT {', '.join(FACT_COLUMNS)} FROM {{schema}}.indicator_facts ORDER BY case_id",
 }
 # PostgreSQL's text output depends on these: pinned, so a digest does not depend on the session.
 _OUTPUT_SETTINGS = (
@@ -185,7 +187,7 @@ async def digests(
 
 
 def with_total(parts: dict[str, str]) -> dict[str, str]:
-    """The digests of the trail, the findings and the deadline states, and one of all three."""
+    """The digests of the trail, the findings, the deadline states and the indicator facts, and one of all."""
     total = hashlib.sha256()
     for part in DIGEST_QUERIES:
         total.update(parts[part].encode())
@@ -193,7 +195,7 @@ def with_total(parts: dict[str, str]) -> dict[str, str]:
 
 
 async def digest(conn: asyncpg.Connection, schema: str) -> dict[str, str]:
-    """sha256 of the trail, the findings and the deadline states (each, and all three together)."""
+    """sha256 of the trail, the findings, the deadline states and the indicator facts (each, and all together)."""
     async with _transaction(conn):
         return with_total(await digests(conn, schema))
 

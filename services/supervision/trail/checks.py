@@ -18,6 +18,8 @@ import orjson
 from services.supervision.domain.calendar import HolidayCalendar, YearSchedule
 from services.supervision.domain.entries import ENTRY_COLUMNS, Entry, entry_from_row
 from services.supervision.domain.ruleset import Context, Finding
+from services.supervision.indicators import store as facts_store
+from services.supervision.indicators.figures import case_facts
 from services.supervision.settings import DeadlineSettings
 from services.supervision.trail.integrity import check_all
 from shared.calendar_topic import CalendarYear
@@ -85,6 +87,7 @@ class CaseChecks:
     findings: list[Finding]
     finding_rows: list[tuple[Any, ...]]  # FINDING_COLUMNS; people and event ids as lists
     deadline_rows: list[tuple[Any, ...]]  # DEADLINE_COLUMNS
+    facts_rows: list[tuple[Any, ...]]  # indicator_facts (indicators/store.py COLUMNS): one, or none unregistered
 
 
 KEY_MAX = 200  # characters of a deadline key kept as such (with the case id it is a B-tree key)
@@ -164,7 +167,10 @@ def check_trail(case_id: str, court: str, entries: Sequence[Entry], ctx: Context
         )
         for d in deadlines
     ]
-    return CaseChecks(findings, finding_rows, deadline_rows)
+    close_due = next((d.due for d in deadlines if d.key == "close"), None)
+    facts = case_facts(entries, close_due, (f.rule_id for f in findings))
+    facts_rows = [] if facts is None else [facts_store.row_of(court, facts)]
+    return CaseChecks(findings, finding_rows, deadline_rows, facts_rows)
 
 
 def check_rows(case_id: str, rows: Sequence[Any], ctx: Context) -> CaseChecks:
@@ -282,4 +288,5 @@ async def refresh_cases(
         columns = [list(col) for col in zip(*deadlines, strict=True)]
         columns[_EXPLANATION] = [orjson.dumps(v).decode() for v in columns[_EXPLANATION]]
         await conn.execute(_INSERT_DEADLINES.format(schema=schema), *columns)
+    await facts_store.upsert(conn, schema, [r for c in checked.values() for r in c.facts_rows])
     return {case_id: [f for f in c.findings if f.finding_id in new_ids] for case_id, c in checked.items()}
