@@ -152,3 +152,44 @@ async def test_the_backfill_from_the_trail_gives_the_rows_the_live_reaction_wrot
             await tx.rollback()
     finally:
         await conn.close()
+
+
+async def test_postgresql_counts_the_overdue_cases_the_pure_function_counts(scratch: asyncpg.Pool) -> None:
+    """/indicators/overdue's counts (indicators/store.py overdue) against ``figures.overdue`` over random
+    deadline rows: open, done, done on the day, not yet due, no team or judge, two courts."""
+    rng = random.Random(7)
+    today = date(2026, 3, 31)
+    thresholds = [0, 7, 15, 30]
+    titles = {"notice": "执行通知", "close": "执行结案", "first_search": "首次网络查控"}
+    rows = []
+    for i in range(300):
+        node = rng.choice(list(titles))
+        due = today + timedelta(days=rng.randrange(-60, 5))
+        done = rng.choice([None, None, due + timedelta(days=rng.randrange(-3, 10))])
+        rows.append({"case_id": f"od-{i % 120:03d}", "key": f"{node}-{i}", "node": node, "title": titles[node],
+                     "court": rng.choice([COURT, COURT, "黔02"]), "team_id": rng.choice(["t1", "t2", None]),
+                     "judge_id": rng.choice(["j1", "j2", None]), "due": due, "completed_on": done,
+                     "start_date": due - timedelta(days=30)})
+    tracks = {f"od-{i:03d}": rng.choice(["fast", "ordinary"]) for i in range(120)}
+    async with scratch.acquire() as conn:
+        await conn.executemany(
+            "INSERT INTO deadlines (case_id, key, node, court, judge_id, team_id, title, source, start_date, due,"
+            " completed_on, explanation, fallback_calendar, paused)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, 'test', $8, $9, $10, '{}'::jsonb, false, false)",
+            [(r["case_id"], r["key"], r["node"], r["court"], r["judge_id"], r["team_id"], r["title"],
+              r["start_date"], r["due"], r["completed_on"]) for r in rows])
+        facts = [store.row_of(COURT, CaseFacts(c, "执", track=t)) for c, t in tracks.items()]
+        await store.upsert(conn, "public", facts)
+    for as_of, open_on in ((None, ["completed_on IS NULL"]),
+                           (today, ["start_date <= $2", "(completed_on IS NULL OR completed_on > $2)"])):
+        for filters in ({}, {"track": "fast"}, {"team_id": "t1"}, {"judge_id": "j2", "track": "ordinary"}):
+            def chosen(r: dict[str, Any], as_of: date | None = as_of, filters: dict[str, str] = filters) -> bool:
+                still_open = r["completed_on"] is None or (as_of is not None and r["completed_on"] > as_of)
+                started = as_of is None or r["start_date"] <= as_of
+                return (r["court"] == COURT and r["due"] < today and still_open and started
+                        and all((tracks[r["case_id"]] if k == "track" else r[k]) == v for k, v in filters.items()))
+
+            expected = ind.overdue([r for r in rows if chosen(r)], today, 3, thresholds)
+            got = await store.overdue(scratch, COURT, today, open_on, thresholds, **filters)
+            assert got == expected, (as_of, filters)
+            assert got["cases"] > 0

@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 import asyncpg
 from fastapi import APIRouter, Query
 
-from services.supervision import case_refs
 from services.supervision.api.checks import as_it_stood
 from services.supervision.api.models_indicators import Agencies, IndicatorCases, Indicators, Overdue
 from services.supervision.api.trail import Rt, Watcher
@@ -129,22 +128,12 @@ async def overdue(
 ) -> Overdue:
     settings: Settings = rt.settings  # type: ignore[assignment]
     today = as_of or now_shanghai().date()
-    rows = await rt.pool.fetch(
-        "SELECT case_id, node, title, judge_id, team_id, due, completed_on FROM deadlines"
-        f" WHERE court = $1 AND {' AND '.join(as_it_stood(as_of, '$2'))} AND due < $2",
-        officer.court,
-        today,
-    )
-    # The same filters as /indicators, so the dashboard's 超期 tile agrees with its other tiles.
-    on_track = await case_refs.tracks(rt.pool, officer.court) if track else {}
-    rows = [
-        r for r in rows
-        if (not track or on_track.get(r["case_id"]) == track)
-        and (not team_id or r["team_id"] == team_id)
-        and (not judge_id or r["judge_id"] == judge_id)
-    ]
-    cfg = settings.deadlines
-    return Overdue.model_validate(ind.overdue((dict(r) for r in rows), today, cfg.warning_days, cfg.escalation_days))
+    # Counted by PostgreSQL (indicators/store.py), with the same filters as /indicators, so the
+    # dashboard's 超期 tile agrees with its other tiles.
+    figures = await facts_store.overdue(rt.pool, officer.court, today, as_it_stood(as_of, "$2"),
+                                        settings.deadlines.escalation_days,
+                                        track=track, team_id=team_id, judge_id=judge_id)
+    return Overdue.model_validate(figures)
 
 
 @router.get("/indicators/agencies", summary="协助单位（联动单位）答复用时")

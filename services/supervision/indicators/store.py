@@ -12,6 +12,7 @@ facts themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ import asyncpg
 import orjson
 import structlog
 
+from services.supervision.domain.deadlines import escalation_level
 from services.supervision.domain.entries import Entry
 from services.supervision.indicators import figures as ind
 from services.supervision.indicators.figures import CaseFacts, Period, Tally
@@ -235,3 +237,59 @@ async def backfill(conn: asyncpg.Connection) -> int:
             fold()
         await flush()
         return count
+
+
+# The open deadlines past due (``figures.overdue``'s input, as the route selects it) counted by
+# PostgreSQL: distinct cases per node, team and judge, and each case's most days overdue.
+_OVERDUE = """
+WITH o AS (
+  SELECT case_id, node, coalesce(nullif(title, ''), node) AS title,
+         coalesce(nullif(team_id, ''), '未分配') AS team, coalesce(nullif(judge_id, ''), '未分配') AS judge,
+         $2::date - due AS days
+  FROM deadlines WHERE court = $1 AND due < $2 AND {where})
+SELECT 'node' AS dim, node AS key, min(title) AS title, count(DISTINCT case_id) AS n FROM o GROUP BY node
+UNION ALL SELECT 'team', team, NULL, count(DISTINCT case_id) FROM o GROUP BY team
+UNION ALL SELECT 'judge', judge, NULL, count(DISTINCT case_id) FROM o GROUP BY judge
+UNION ALL SELECT 'days', days::text, NULL, count(*) FROM (SELECT max(days) AS days FROM o GROUP BY case_id) m
+  GROUP BY days
+"""
+
+
+async def overdue(conn: asyncpg.Connection | asyncpg.Pool, court: str, today: date, open_on: Sequence[str],
+                  thresholds: Sequence[int], **filters: str | None) -> dict[str, Any]:
+    """``figures.overdue`` of the court's deadlines past due on ``today`` that ``open_on`` (SQL
+    conditions on ``$2``, today) selects, with the filters of /indicators (track: as ``indicator_facts``
+    records the case's)."""
+    args: list[Any] = [court, today]
+    where = list(open_on)
+    for name in ("team_id", "judge_id"):
+        if filters.get(name):
+            args.append(filters[name])
+            where.append(f"{name} = ${len(args)}")
+    if filters.get("track"):
+        args.append(filters["track"])
+        where.append(f"case_id IN (SELECT case_id FROM indicator_facts WHERE court = $1 AND track = ${len(args)})")
+    nodes: list[dict[str, Any]] = []
+    teams: list[dict[str, Any]] = []
+    judges: list[dict[str, Any]] = []
+    by_level = {str(level): 0 for level in range(1, len(thresholds) + 1)}
+    cases = 0
+    for r in await conn.fetch(_OVERDUE.format(where=" AND ".join(where)), *args):
+        if r["dim"] == "node":
+            nodes.append({"node": r["key"], "cases": r["n"], "title": r["title"]})
+        elif r["dim"] == "team":
+            teams.append({"team_id": r["key"], "cases": r["n"]})
+        elif r["dim"] == "judge":
+            judges.append({"judge_id": r["key"], "cases": r["n"]})
+        else:
+            level = str(escalation_level(int(r["key"]), thresholds))
+            by_level[level] = by_level.get(level, 0) + r["n"]
+            cases += r["n"]
+    return {
+        "as_of": today.isoformat(),
+        "cases": cases,
+        "by_node": sorted(nodes, key=lambda i: (-i["cases"], i["node"])),
+        "by_team": sorted(teams, key=lambda i: (-i["cases"], i["team_id"])),
+        "by_judge": sorted(judges, key=lambda i: (-i["cases"], i["judge_id"])),
+        "by_level": by_level,
+    }
