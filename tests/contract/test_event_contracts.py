@@ -15,7 +15,8 @@ from services.supervision.domain.calendar import HolidayCalendar
 from services.supervision.domain.deadlines import compute
 from services.supervision.domain.entries import Entry
 from services.supervision.domain.ruleset import Context, check_case
-from services.supervision.indicators.figures import agency_response_times, case_facts
+from services.supervision.indicators.agencies import agency_response_times
+from services.supervision.indicators.figures import case_facts
 from services.supervision.settings import DeadlineSettings
 from services.supervision.trail.catalogue import SUMMARIES
 from shared.envelope import Envelope

@@ -16,12 +16,15 @@ import pytest
 
 from deploy import stack
 from deploy.system import System
+from services.supervision.domain.entries import Entry
+from services.supervision.indicators import agencies as ag
 from services.supervision.indicators import figures as ind
 from services.supervision.indicators import store
 from services.supervision.indicators.figures import CaseFacts, Period
 from services.supervision.main import MIGRATIONS
 from services.supervision.trail.record import PROJECTION_LOCK
 from shared import db
+from shared.envelope import SHANGHAI
 from tests.conftest import RUN_ID, scratch_database
 from tests.supervision.helpers import publish, wait_trail
 from tests.supervision.test_http_indicators import closed, opened
@@ -193,3 +196,47 @@ async def test_postgresql_counts_the_overdue_cases_the_pure_function_counts(scra
             got = await store.overdue(scratch, COURT, today, open_on, thresholds, **filters)
             assert got == expected, (as_of, filters)
             assert got["cases"] > 0
+
+
+async def test_postgresql_pairs_each_query_with_its_first_answer_as_the_trail_fold_does(
+    system: System, http: Any
+) -> None:
+    """/indicators/agencies' pairs (indicators/store.py query_pairs) against ``agencies.query_pairs`` over
+    the run's whole trail, with a query dispatched twice, one answered twice (late the second time), one
+    never answered, an answer with no dispatch, and answers across the period's first day."""
+    bank = f"bank-{RUN_ID}"
+    s = opened(f"team-{RUN_ID}-q", "judge-q", "fast")
+    s.add("asset_search.query_dispatched", query_id=f"q1-{bank}", agency_id=bank, agency_kind="bank_deposit")
+    s.add("asset_search.query_dispatched", query_id=f"q1-{bank}", agency_id="other", agency_kind="bank_deposit")
+    s.add("asset_search.query_dispatched", query_id=f"q2-{bank}", agency_id=bank, agency_kind="bank_deposit")
+    s.add("asset_search.query_dispatched", query_id=f"q3-{bank}", agency_id=bank, agency_kind="bank_deposit")
+    for query, late in ((f"q1-{bank}", False), (f"q1-{bank}", True), (f"q2-{bank}", True), (f"q9-{bank}", False)):
+        s.add("asset_search.agency_answered", query_id=query, agency_id=bank, agency_kind="bank_deposit",
+              outcome="nothing_found", late=late)
+    await publish(system, s.envelopes)
+    await wait_trail(http, system, s.case_id, len(s.envelopes))
+    reference = (
+        "SELECT case_id, seq, event_type, occurred_at, actor_role, jsonb_build_object('query_id', payload->'query_id',"
+        " 'agency_id', payload->'agency_id', 'agency_kind', payload->'agency_kind', 'late', payload->'late')"
+        " FROM audit_trail WHERE court = $1 AND event_type = ANY($2::text[]) ORDER BY case_id, seq"
+    )
+    conn = await db.connect(system.dsn("supervision"))
+    tx = conn.transaction(isolation="repeatable_read", readonly=True)  # one snapshot: agencies answer meanwhile
+    await tx.start()
+    try:
+        entries = [Entry(r[1], "", r[2], r[3], "", "", r[4], r[5], None, r[0])
+                   for r in await conn.fetch(reference, COURT, list(ag.AGENCY_EVENTS))]
+        day = s.envelopes[0].occurred_at.astimezone(SHANGHAI).date()
+        for period in (Period(date(2020, 1, 1), date(2030, 12, 31)), Period(day, day),
+                       Period(day + timedelta(days=1), date(2030, 12, 31))):
+            expected = [p for p in ag.query_pairs(entries)
+                        if p.dispatched_at.astimezone(SHANGHAI).date() in period]
+            got = await store.query_pairs(conn, COURT, period)
+            assert got == expected
+            assert ag.agency_times(got, period) == ag.agency_response_times(entries, period)
+        mine = [p for p in await store.query_pairs(conn, COURT, Period(day, day)) if bank in (p.agency_id, "other")]
+        assert [(p.agency_id, p.answered_at is not None, p.late) for p in mine if p.agency_id == bank] == [
+            (bank, True, False), (bank, True, True), (bank, False, False)]
+    finally:
+        await tx.rollback()
+        await conn.close()

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from services.supervision.domain.entries import Entry
+from services.supervision.indicators import agencies as ag
 from services.supervision.indicators import figures as ind
 from shared.envelope import SHANGHAI
 from tests.supervision.helpers import History
@@ -254,7 +255,7 @@ def test_agency_response_times_from_dispatch_to_the_first_answer() -> None:
     at(h.add("asset_search.agency_answered", query_id="q1", agency_id="bank-1", outcome="found", late=False), 30)
     at(h.add("asset_search.agency_answered", query_id="q2", agency_id="bank-1", outcome="nothing_found", late=True), 90)
     at(h.add("asset_search.agency_answered", query_id="q2", agency_id="bank-1", outcome="correction"), 900)
-    rows = {r["agency_id"]: r for r in ind.agency_response_times(h.entries, PERIOD)}
+    rows = {r["agency_id"]: r for r in ag.agency_response_times(h.entries, PERIOD)}
     assert rows["bank-1"] == {
         "agency_id": "bank-1",
         "agency_kind": "bank_deposit",
@@ -267,7 +268,7 @@ def test_agency_response_times_from_dispatch_to_the_first_answer() -> None:
         "max_seconds": 90.0,
     }
     assert rows["re-1"]["waiting"] == 1 and rows["re-1"]["mean_seconds"] is None
-    assert ind.agency_response_times(h.entries, ind.Period(date(2026, 4, 1), date(2026, 4, 30))) == []
+    assert ag.agency_response_times(h.entries, ind.Period(date(2026, 4, 1), date(2026, 4, 30))) == []
 
 
 def test_the_fold_reads_only_the_payload_fields_the_api_loads() -> None:

@@ -19,6 +19,7 @@ from services.supervision.api.models_indicators import Agencies, IndicatorCases,
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.dashboard.routes import router as dashboard_router
 from services.supervision.domain.entries import ENTRY_COLUMNS, Entry, entry_from_row
+from services.supervision.indicators import agencies as agencies_fig
 from services.supervision.indicators import figures as ind
 from services.supervision.indicators import store as facts_store
 from services.supervision.settings import Settings
@@ -51,15 +52,6 @@ async def _entries(conn: asyncpg.Connection, court: str, types: tuple[str, ...])
         prefetch=1000,
     ):
         yield entry_from_row(row)
-
-
-# The agencies' rows, narrowed likewise to what ``figures.agency_response_times`` reads.
-_AGENCY_ROWS = (
-    "SELECT case_id, seq, event_type, occurred_at, actor_role, jsonb_build_object("
-    + ", ".join(f"'{k}', payload->'{k}'" for k in ind.AGENCY_FIELDS)
-    + ") AS payload FROM audit_trail WHERE court = $1 AND event_type = ANY('{"
-    + ",".join(ind.AGENCY_EVENTS) + "}'::text[]) ORDER BY case_id, seq"
-)
 
 
 async def load_facts(rt: Rt, court: str, **narrowed: Any) -> list[ind.CaseFacts]:
@@ -143,9 +135,8 @@ async def agencies(officer: Watcher, rt: Rt, start: From = None, end: To = None)
         # The drill clock's moves (docs/import.md §6): time it skipped is not counted as the agencies'.
         follower = rt.extras.get("clock")
         skipped = [(m.moved_from, m.moved_to) for m in (follower.moves if follower is not None else [])]
-        entries = [Entry(r[1], "", r[2], r[3], "", "", r[4], r[5], None, r[0])
-                   for r in await conn.fetch(_AGENCY_ROWS, officer.court)]
-        rows = ind.agency_response_times(entries, period, skipped)
+        # each query's dispatch and first answer paired by PostgreSQL (indicators/store.py)
+        rows = agencies_fig.agency_times(await facts_store.query_pairs(conn, officer.court, period), period, skipped)
         # Each agency's name as its own answers recorded it: the screens show 不动产登记中心, not an id.
         names = {r["actor_id"]: r["actor_name"] for r in await conn.fetch(
             "SELECT DISTINCT ON (actor_id) actor_id, actor_name FROM audit_trail WHERE court = $1"

@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from services.supervision.api.indicators import From, To, _entries, _period, load_facts
+from services.supervision.api.indicators import From, To, _entries, _period
 from services.supervision.api.trail import Rt, Watcher
 from services.supervision.indicators import petitions as pi
+from services.supervision.indicators import store as facts_store
 from shared.openapi import ResponseModel
 
 router = APIRouter(tags=["质效指标 indicators"])
@@ -68,7 +69,8 @@ async def petition_indicators(
     judge_id: str | None = None,
 ) -> PetitionIndicators:
     period = _period(start, end)
-    cases = await load_facts(rt, officer.court)
+    async with rt.pool.acquire() as conn:  # only what the petition figures read of each case
+        cases = await facts_store.load(conn, officer.court, columns=pi.CASE_FIELDS)
     async with rt.pool.acquire() as conn, conn.transaction(readonly=True):
         petitions, aids = pi.fold([e async for e in _entries(conn, officer.court, pi.EVENTS)])
     petitions, aids, cases = pi.select(petitions, aids, cases, team_id=team_id, judge_id=judge_id)

@@ -19,11 +19,10 @@ recomputed from the same facts. Working definitions (a ratio is numerator ÷ den
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from services.supervision.domain.deadlines import escalation_level, status
@@ -56,9 +55,6 @@ FACT_FIELDS: dict[str, tuple[str, ...]] = {
     "disposal.funds_received": ("amount_fen",),
 }
 FACT_EVENTS = tuple(FACT_FIELDS)
-AGENCY_EVENTS = ("asset_search.query_dispatched", "asset_search.agency_answered")
-# The payload fields ``agency_response_times`` reads (the API loads only these).
-AGENCY_FIELDS = ("query_id", "agency_id", "agency_kind", "late")
 GROUPS = {"track": "track", "team": "team_id", "judge": "judge_id"}
 
 
@@ -378,68 +374,3 @@ def overdue(
         "by_judge": counted(judges, "judge_id"),
         "by_level": by_level,
     }
-
-
-def skipped_seconds(start: datetime, end: datetime, skipped: Sequence[tuple[datetime, datetime]]) -> float:
-    """How much of the court time from ``start`` to ``end`` the drill clock skipped: the overlap with
-    each move's (moved_from, moved_to). That time never passed for anyone, an agency included."""
-    total = 0.0
-    for moved_from, moved_to in skipped:
-        lo, hi = max(start, moved_from), min(end, moved_to)
-        if hi > lo:
-            total += (hi - lo).total_seconds()
-    return total
-
-
-def agency_response_times(entries: Iterable[Entry], period: Period | None = None,
-                          skipped: Sequence[tuple[datetime, datetime]] = ()) -> list[dict[str, Any]]:
-    """Per agency: queries dispatched (in the period), answered, still waiting, late, and the time from
-    dispatch to the first answer (seconds: mean, median, max), from the trail's own timestamps (business
-    time), less the court time the drill clock ``skipped`` in between (its moves: (moved_from,
-    moved_to)): a month skipped while the query waited is not a month the agency took. An imported
-    pair (actor role importer) keeps its old system's days whole: it happened before any move."""
-    dispatched: dict[str, Entry] = {}
-    answered: dict[str, Entry] = {}
-    for e in entries:
-        query = e.text("query_id")
-        if query is None:
-            continue
-        if e.event_type == "asset_search.query_dispatched":
-            dispatched.setdefault(query, e)
-        elif e.event_type == "asset_search.agency_answered":
-            answered.setdefault(query, e)
-    per: dict[str, dict[str, Any]] = {}
-    for query, d in dispatched.items():
-        if period is not None and d.day not in period:
-            continue
-        agency = d.text("agency_id") or "?"
-        row = per.setdefault(
-            agency,
-            {
-                "agency_id": agency,
-                "agency_kind": d.text("agency_kind"),
-                "dispatched": 0,
-                "answered": 0,
-                "late": 0,
-                "_s": [],
-            },
-        )
-        row["dispatched"] += 1
-        a = answered.get(query)
-        if a is None:
-            continue
-        row["answered"] += 1
-        row["late"] += 1 if a.payload.get("late") is True else 0
-        took = (a.occurred_at - d.occurred_at).total_seconds()
-        if skipped and a.actor_role != "importer":
-            took -= skipped_seconds(d.occurred_at, a.occurred_at, skipped)
-        row["_s"].append(max(0.0, took))
-    out = []
-    for row in sorted(per.values(), key=lambda r: (r["agency_kind"] or "", r["agency_id"])):
-        seconds: list[float] = row.pop("_s")
-        row["waiting"] = row["dispatched"] - row["answered"]
-        row["mean_seconds"] = round(statistics.fmean(seconds), 3) if seconds else None
-        row["median_seconds"] = round(statistics.median(seconds), 3) if seconds else None
-        row["max_seconds"] = round(max(seconds), 3) if seconds else None
-        out.append(row)
-    return out
