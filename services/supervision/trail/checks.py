@@ -67,16 +67,29 @@ ON CONFLICT (finding_id) DO NOTHING
 RETURNING finding_id
 """
 
-_INSERT_DEADLINES = """
-INSERT INTO {schema}.deadlines (case_id, key, node, court, judge_id, team_id, title, source, start_date,
-    start_event_id, due, completed_on, completed_event_id, explanation, fallback_calendar, paused)
-SELECT case_id, key, node, court, judge_id, team_id, title, source, start_date, start_event_id, due, completed_on,
-       completed_event_id, explanation::jsonb, fallback_calendar, paused
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-            $9::date[], $10::text[], $11::date[], $12::date[], $13::text[], $14::text[], $15::bool[], $16::bool[])
-     AS d(case_id, key, node, court, judge_id, team_id, title, source, start_date, start_event_id, due, completed_on,
-          completed_event_id, explanation, fallback_calendar, paused)
-"""
+_DEADLINE_TYPES = ("text", "text", "text", "text", "text", "text", "text", "text", "date", "text", "date", "date",
+                   "text", "text", "bool", "bool")
+_DEADLINE_VALUES = ", ".join("explanation::jsonb" if c == "explanation" else c for c in DEADLINE_COLUMNS)
+_DEADLINE_DATA = [c for c in DEADLINE_COLUMNS if c not in ("case_id", "key")]
+# A refresh writes only what changed (one statement): rows new or different are upserted, rows of the
+# refreshed cases whose key is gone are deleted, the others are left alone — a batch that moves one
+# node of a case no longer rewrites its dozen rows (their index entries, their WAL). ``old`` is what
+# the table held before the statement (every WITH part sees the same snapshot): the open nodes the
+# next-node push compares with.
+_WRITE_DEADLINES = (
+    "WITH new AS (SELECT " + _DEADLINE_VALUES + " FROM unnest("
+    + ", ".join(f"${i}::{t}[]" for i, t in enumerate(_DEADLINE_TYPES, 1)) + ") AS d("
+    + ", ".join(DEADLINE_COLUMNS) + ")),"
+    " old AS (SELECT {returning} FROM {schema}.deadlines WHERE case_id = ANY($17::text[])"
+    " AND completed_on IS NULL AND due IS NOT NULL),"
+    " up AS (INSERT INTO {schema}.deadlines (" + ", ".join(DEADLINE_COLUMNS) + ") SELECT * FROM new"
+    " ON CONFLICT (case_id, key) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in _DEADLINE_DATA)
+    + " WHERE (" + ", ".join(f"deadlines.{c}" for c in _DEADLINE_DATA) + ") IS DISTINCT FROM ("
+    + ", ".join(f"EXCLUDED.{c}" for c in _DEADLINE_DATA) + ") RETURNING 1),"
+    " gone AS (DELETE FROM {schema}.deadlines t WHERE t.case_id = ANY($17::text[])"
+    " AND NOT EXISTS (SELECT 1 FROM new n WHERE n.case_id = t.case_id AND n.key = t.key) RETURNING 1)"
+    " SELECT * FROM old"
+)
 _EXPLANATION = DEADLINE_COLUMNS.index("explanation")
 
 
@@ -273,20 +286,15 @@ async def refresh_cases(
             columns[i] = [",".join(v) for v in columns[i]]
         inserted = await conn.fetch(_INSERT_FINDINGS.format(schema=schema), *columns)
         new_ids = {r["finding_id"] for r in inserted}
-    delete = f"DELETE FROM {schema}.deadlines WHERE case_id = ANY($1::text[])"
-    if nodes is None:
-        await conn.execute(delete, list(checked))
-    else:
-        returning = ", ".join((*_OPEN_NODE_COLUMNS, "completed_on"))
-        for r in await conn.fetch(f"{delete} RETURNING {returning}", list(checked)):
-            _open_node(nodes.before, r)
     deadlines = [r for c in checked.values() for r in c.deadline_rows]
+    columns = [list(col) for col in zip(*deadlines, strict=True)] if deadlines else [[] for _ in DEADLINE_COLUMNS]
+    columns[_EXPLANATION] = [orjson.dumps(v).decode() for v in columns[_EXPLANATION]]
+    returning = ", ".join((*_OPEN_NODE_COLUMNS, "completed_on")) if nodes is not None else "1"
+    before = await conn.fetch(_WRITE_DEADLINES.format(schema=schema, returning=returning), *columns, list(checked))
     if nodes is not None:
+        for r in before:
+            _open_node(nodes.before, r)
         for row in deadlines:
             _open_node(nodes.after, dict(zip(DEADLINE_COLUMNS, row, strict=True)))
-    if deadlines:
-        columns = [list(col) for col in zip(*deadlines, strict=True)]
-        columns[_EXPLANATION] = [orjson.dumps(v).decode() for v in columns[_EXPLANATION]]
-        await conn.execute(_INSERT_DEADLINES.format(schema=schema), *columns)
     await facts_store.upsert(conn, schema, [r for c in checked.values() for r in c.facts_rows])
     return {case_id: [f for f in c.findings if f.finding_id in new_ids] for case_id, c in checked.items()}
