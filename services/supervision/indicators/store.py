@@ -71,14 +71,15 @@ def row_of(court: str, facts: CaseFacts) -> tuple[Any, ...]:
 
 
 def facts_of(row: Any) -> CaseFacts:
-    """A row of the table as the facts it holds."""
-    conditions = row["conditions"]
-    return CaseFacts(
-        row["case_id"], row["case_type"], row["track"], row["team_id"], row["judge_id"], row["registered_on"],
-        _int(row["claim_fen"]), _int(row["recovered_fen"]), row["settlement_performed"], row["closure_type"],
-        row["closed_on"], row["approved_by"], list(conditions) if isinstance(conditions, list) else [],
-        row["close_due"], row["zhongben_finding"],
-    )
+    """A row of the table (all its columns or some: the others at their defaults) as the facts it holds."""
+    fields = dict(row)
+    fields.pop("court", None)
+    for money in ("claim_fen", "recovered_fen"):
+        if money in fields:
+            fields[money] = _int(fields[money])
+    if "conditions" in fields:
+        fields["conditions"] = list(fields["conditions"]) if isinstance(fields["conditions"], list) else []
+    return CaseFacts(**fields)
 
 
 def _int(value: Decimal | int | None) -> int:
@@ -99,11 +100,8 @@ async def load(conn: asyncpg.Connection, court: str, *, period: Period | None = 
     """The court's facts in case order; with ``period``, only the cases closed in it or (unless
     ``closed_only``) registered by its end; with ``columns``, only those fields read (the others
     left at their defaults)."""
-    if tuple(columns) != COLUMNS:
-        assert set(columns) <= set(COLUMNS)
-        sql = f"SELECT {', '.join(columns)} FROM indicator_facts WHERE court = $1 ORDER BY case_id"
-        return [CaseFacts(**dict(r)) for r in await conn.fetch(sql, court)]
-    sql = f"SELECT {', '.join(COLUMNS)} FROM indicator_facts WHERE court = $1"
+    assert set(columns) <= set(COLUMNS)
+    sql = f"SELECT {', '.join(columns)} FROM indicator_facts WHERE court = $1"
     args: list[Any] = [court]
     if period is not None:
         args += [period.start, period.end]

@@ -81,7 +81,7 @@ _WRITE_DEADLINES = (
     + ", ".join(f"${i}::{t}[]" for i, t in enumerate(_DEADLINE_TYPES, 1)) + ") AS d("
     + ", ".join(DEADLINE_COLUMNS) + ")),"
     " old AS (SELECT {returning} FROM {schema}.deadlines WHERE case_id = ANY($17::text[])"
-    " AND completed_on IS NULL AND due IS NOT NULL),"
+    " AND completed_on IS NULL AND due IS NOT NULL AND {wanted}),"
     " up AS (INSERT INTO {schema}.deadlines (" + ", ".join(DEADLINE_COLUMNS) + ") SELECT * FROM new"
     " ON CONFLICT (case_id, key) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in _DEADLINE_DATA)
     + " WHERE (" + ", ".join(f"deadlines.{c}" for c in _DEADLINE_DATA) + ") IS DISTINCT FROM ("
@@ -289,8 +289,12 @@ async def refresh_cases(
     deadlines = [r for c in checked.values() for r in c.deadline_rows]
     columns = [list(col) for col in zip(*deadlines, strict=True)] if deadlines else [[] for _ in DEADLINE_COLUMNS]
     columns[_EXPLANATION] = [orjson.dumps(v).decode() for v in columns[_EXPLANATION]]
-    returning = ", ".join((*_OPEN_NODE_COLUMNS, "completed_on")) if nodes is not None else "1"
-    before = await conn.fetch(_WRITE_DEADLINES.format(schema=schema, returning=returning), *columns, list(checked))
+    # without ``nodes`` nobody reads the rows before: the statement returns none
+    returning, wanted = ", ".join((*_OPEN_NODE_COLUMNS, "completed_on")), "true"
+    if nodes is None:
+        returning, wanted = "1", "false"
+    sql = _WRITE_DEADLINES.format(schema=schema, returning=returning, wanted=wanted)
+    before = await conn.fetch(sql, *columns, list(checked))
     if nodes is not None:
         for r in before:
             _open_node(nodes.before, r)
